@@ -1,0 +1,91 @@
+# salient — plain GNU Makefile, dependencies found with pkg-config.
+#
+#   make            library, CLI (build/salient) and pkg-config file
+#   make run        install missing Debian packages, build, run the main job
+#   make test       the whole suite: normal build, then ASan+UBSan build
+#   make SAN=1 ...  the same targets in build-san/ with sanitizers
+#   make install    PREFIX=/usr/local
+
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+CC      ?= cc
+
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OPT     ?= -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+BUILD   ?= build
+OPT     ?= -O2 -g
+endif
+
+PKGS      := gsl yaml-0.1 sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS  ?=
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -fopenmp -fPIC \
+              -Iinclude -Isrc $(PKG_CFLAGS) -DSAL_VERSION=\"$(VERSION)\" $(CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lm -fopenmp $(LDFLAGS)
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+LIB      := $(BUILD)/libsalient.a
+CLI      := $(BUILD)/salient
+
+.PHONY: all run test tests deps install clean
+all: $(LIB) $(CLI) $(BUILD)/salient.pc
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(TEST_LIBS)
+
+$(BUILD)/salient.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: salient\nDescription: simulate wars with third-state interventions\nVersion: %s\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lsalient\nLibs.private: -lm -fopenmp\n' \
+	  '$(PREFIX)' '$(VERSION)' '$(PKGS)' > $@
+
+tests: $(TESTS) $(CLI)
+
+deps:
+	@sh scripts/deps.sh
+
+# The README's first command: the main job.
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(CLI)
+
+# The README's second command: the whole suite, plain and sanitized.
+test: deps
+	@sh scripts/test.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/salient $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/salient/*.h $(DESTDIR)$(PREFIX)/include/salient/
+	install -m 644 $(BUILD)/salient.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,113 @@
+/* salient — command-line entry point: subcommands in the style of git.
+ *
+ *   salient [COMMAND] [OPTIONS] [ARGS]
+ *
+ * With no command it runs the main job (see default_job below). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+    &cmd_fit,
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+void cli_print_diags(const sal_diags *d)
+{
+    char buf[2048];
+    size_t n = sal_diags_count(d);
+    for (size_t i = 0; i < n; i++) {
+        const sal_diag *e = sal_diags_get(d, i);
+        if (!e)
+            continue;
+        sal_diag_format(e, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+}
+
+void cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "salient%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_usage(const cli_command *c, FILE *out)
+{
+    fputs(c->usage, out);
+}
+
+static void print_help(FILE *out)
+{
+    fprintf(out,
+            "usage: salient [--version] [--help] COMMAND [ARGS]\n"
+            "\n"
+            "salient simulates wars in which a third state sends troops and\n"
+            "munitions to one side, and the responses that follow.\n"
+            "\n"
+            "Commands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out,
+            "  %-12s %s\n"
+            "\n"
+            "With no command, salient runs its main job (see README.md).\n"
+            "'salient help COMMAND' describes one command.\n"
+            "Exit status: 0 success, 1 the job failed, 2 bad usage or input.\n",
+            "help", "show the help of a command");
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+/* The main job run by "salient" alone. Until the scenario engine lands it is
+ * the reproduction of Engel's Iwo Jima fit from the embedded series. */
+static int default_job(void)
+{
+    char *argv[] = {"fit", "--builtin", "iwojima", NULL};
+    return cmd_fit.run(3, argv);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return default_job();
+    const char *a = argv[1];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        print_help(stdout);
+        return 0;
+    }
+    if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+        printf("salient %s\n", sal_version());
+        return 0;
+    }
+    if (strcmp(a, "help") == 0) {
+        if (argc < 3) {
+            print_help(stdout);
+            return 0;
+        }
+        const cli_command *c = find_command(argv[2]);
+        if (!c) {
+            cli_error(NULL, "no command '%s'; see 'salient --help'", argv[2]);
+            return EXIT_USAGE;
+        }
+        cli_usage(c, stdout);
+        return 0;
+    }
+    const cli_command *c = find_command(a);
+    if (!c) {
+        cli_error(NULL, "'%s' is not a command; see 'salient --help'", a);
+        return EXIT_USAGE;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,22 @@
+/* salient — the public face of libsalient.  Include this one header.
+ *
+ * Modules:
+ *   base.h        status codes, diagnostics (file:line:col messages)
+ *   rng.h         Philox4x32-10 counter-based streams as a gsl_rng_type
+ *   lanchester.h  the generalized Lanchester attrition law
+ *   battle.h      daily battle series (CSV) for fitting
+ *   fit.h         nonlinear least-squares fit of the attrition law
+ */
+#ifndef SALIENT_H
+#define SALIENT_H
+
+#define SALIENT_VERSION_MAJOR 0
+#define SALIENT_VERSION_MINOR 1
+
+#include "salient/base.h"
+#include "salient/rng.h"
+
+/* The library's version string, e.g. "0.1.0". */
+const char *sal_version(void);
+
+#endif

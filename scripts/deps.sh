@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages salient needs, when they are missing.
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+PKGS="gcc make pkg-config libgsl-dev librandom123-dev libyaml-dev libsqlite3-dev libcmocka-dev"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "salient: installing Debian packages:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 || true
+    apt-get install -y --no-install-recommends $missing >&2 || exit 1
+else
+    echo "salient: missing Debian packages. Run as root:" >&2
+    echo "  apt-get install -y$missing" >&2
+    exit 1
+fi
