@@ -53,7 +53,16 @@ typedef struct {
     char *description;
 } sal_param;
 
-/* Where a source string was attached, for the provenance table. */
+/* Where a number of the scenario came from, for the provenance table: one
+ * entry per number written in the file (defaults are not listed), in file
+ * order.  A number taken from a parameter ({param: NAME}) names it. */
+typedef struct {
+    char *path;   /* "forces.dprk-kursk.strength", "parameters.dprk_total" */
+    sal_num num;  /* the value, or the uncertain input it is drawn from */
+    char *source; /* citation string, NULL when none was given */
+    int param;    /* index of the parameter it refers to, or -1 */
+    int line, col;
+} sal_provenance;
 
 typedef struct {
     char *name;  /* "shells", "manpower", "cash", "political_cost" */
@@ -207,6 +216,7 @@ typedef struct {
     size_t nrungs;
     int *rung_events;         /* event recorded when each rung is reached */
     int initial;
+    int actors[2];            /* the actor or dyad that climbs it, -1 = none */
     char *source;
 } sal_ladder;
 
@@ -238,6 +248,8 @@ struct sal_model {
     sal_metric *metrics;      size_t nmetrics;
     char **events;            size_t nevents;   /* every event name used */
     char **variants;          size_t nvariants; /* names, for --variant checks */
+    char **variant_descriptions;                /* [nvariants], entries may be NULL */
+    sal_provenance *provenance; size_t nprovenance;
 };
 typedef struct sal_model sal_model;
 
@@ -267,6 +279,16 @@ int sal_model_read_buffer(const char *buf, size_t len, const char *name,
                           const char *variant, sal_diags *diags,
                           sal_model **out);
 void sal_model_free(sal_model *m);
+
+/* Checks a scenario file: the base and every variant (or only `variant`
+ * when not NULL), reporting every problem found once.  Returns SAL_OK,
+ * SAL_EINPUT, SAL_EIO or SAL_ENOMEM; *nvariants (may be NULL) receives the
+ * number of variants checked. */
+int sal_model_check(const char *path, const char *variant, sal_diags *diags,
+                    size_t *nvariants);
+int sal_model_check_buffer(const char *buf, size_t len, const char *name,
+                           const char *variant, sal_diags *diags,
+                           size_t *nvariants);
 
 /* Value of a number given the run's draws (draws[u] for uncertain input u). */
 static inline double sal_num_value(sal_num n, const double *draws)
