@@ -11,6 +11,7 @@
 
 static const cli_command *const commands[] = {
     &cmd_fit,
+    &cmd_check,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,135 @@
+/* salient check — validates a scenario file (the base and every variant) and
+ * reports every problem as file:line:col: error: what; expected what. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "salient/model.h"
+
+static const char usage[] =
+    "usage: salient check FILE [--variant NAME]\n"
+    "\n"
+    "Validates a scenario file: unknown or misspelt keys, wrong types, missing\n"
+    "keys, undefined references, cycles, impossible ranges, dates outside the\n"
+    "scenario, expressions that do not compile.  Every problem is reported, one\n"
+    "per line, as\n"
+    "    FILE:LINE:COL: error: what was wrong; what was expected\n"
+    "The base scenario and every variant are checked (only NAME with --variant).\n"
+    "\n"
+    "Options:\n"
+    "  -v, --variant NAME   check the base and variant NAME only\n"
+    "  -q, --quiet          print nothing when the file is clean\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 clean (one summary line on stdout), 2 on any error or bad usage.\n"
+    "The keys are described in docs/scenario.md.\n";
+
+/* Prints the diagnostics sorted by line and column (stable), so that the
+ * messages of the base and of each variant read in file order. */
+static int cmp_diag(const void *pa, const void *pb)
+{
+    const sal_diag *a = *(const sal_diag *const *)pa, *b = *(const sal_diag *const *)pb;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static void print_sorted(const sal_diags *d)
+{
+    size_t n = sal_diags_count(d), k = 0;
+    const sal_diag **v = calloc(n + 1, sizeof *v);
+    if (!v) {
+        cli_print_diags(d);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((v[k] = sal_diags_get(d, i)))
+            k++;
+    qsort(v, k, sizeof *v, cmp_diag);
+    char buf[2048];
+    for (size_t i = 0; i < k; i++) {
+        sal_diag_format(v[i], buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    free(v);
+}
+
+static int run_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"variant", required_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *variant = NULL;
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+v:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v': variant = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default:
+            if (optopt == 'v' || (optind > 0 && optind <= argc &&
+                                  strncmp(argv[optind - 1], "--variant", 9) == 0))
+                cli_error("check", "option --variant needs a NAME; see 'salient help check'");
+            else
+                cli_error("check", "unknown option '%s'; see 'salient help check'", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("check", "%s; see 'salient help check'",
+                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    sal_diags *d = sal_diags_alloc();
+    if (!d) {
+        cli_error("check", "out of memory");
+        return EXIT_JOB;
+    }
+    size_t nv = 0;
+    int rc = sal_model_check(path, variant, d, &nv);
+    if (rc != SAL_OK) {
+        print_sorted(d);
+        size_t n = sal_diags_count(d);
+        if (rc == SAL_ENOMEM)
+            cli_error("check", "out of memory while checking %s", path);
+        else
+            fprintf(stderr, "%s: %zu error%s\n", path, n, n == 1 ? "" : "s");
+        sal_diags_free(d);
+        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+    }
+    sal_diags_free(d);
+    if (quiet)
+        return 0;
+    /* the summary, from the base model */
+    d = sal_diags_alloc();
+    sal_model *m = NULL;
+    if (!d || sal_model_read(path, NULL, d, &m) != SAL_OK) {
+        cli_print_diags(d);
+        sal_diags_free(d);
+        cli_error("check", "could not re-read %s", path);
+        return EXIT_JOB;
+    }
+    printf("%s: ok: scenario '%s', %d days; %zu actors, %zu forces, %zu sectors, %zu pipelines, "
+           "%zu policies, %zu treaties, %zu ladders, %zu parameters, %zu metrics, %zu events, "
+           "%zu uncertain inputs; %zu variant%s checked\n",
+           path, m->name ? m->name : "", m->horizon, m->nactors, m->nforces, m->nsectors,
+           m->npipelines, m->npolicies, m->ntreaties, m->nladders, m->nparams, m->nmetrics,
+           m->nevents, m->nuncertain, nv, nv == 1 ? "" : "s");
+    sal_model_free(m);
+    sal_diags_free(d);
+    return 0;
+}
+
+const cli_command cmd_check = {
+    "check", run_check, "validate a scenario file and every variant", usage,
+};

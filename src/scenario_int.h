@@ -1,0 +1,108 @@
+/* salient (internal) — the scenario reader's shared context and helpers.
+ *
+ * src/scenario.c       numbers, distributions, parameters, the top level,
+ *                      variants and the public entry points
+ * src/scenario_sect.c  the entity sections (actors ... metrics), expressions
+ *                      and the cross-checks */
+#ifndef SAL_SCENARIO_INT_H
+#define SAL_SCENARIO_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "salient/model.h"
+#include "yamldoc.h"
+
+enum {
+    SC_MAX_ENTITIES = 10000,   /* per section */
+    SC_MAX_HORIZON = 100000,   /* days */
+    SC_MAX_NAME = 64,          /* characters in a name */
+    SC_MAX_LIST = 10000        /* items of a list (rungs, tranches, choices) */
+};
+
+/* A numeric range a field must lie in, and how to say it. */
+typedef struct {
+    double lo, hi;
+    const char *expect; /* "a number >= 0", "a share between 0 and 1" */
+} sc_range;
+
+extern const sc_range SC_ANY, SC_NONNEG, SC_SHARE, SC_POS;
+
+typedef struct {
+    const char *file;
+    sal_diags *diags;
+    const char *variant;    /* prefix of messages while reading a variant */
+    sal_model *m;
+    int errors;
+    int oom;
+    /* parameters, read on demand (references may come before) */
+    const yd_node *params;  /* the parameters: mapping, or NULL */
+    int *pstate;            /* 0 unread, 1 being read, 2 read */
+    const char *pchain[64]; /* parameters being read, for cycle messages */
+    int npchain;
+    size_t capunc, capprov, capevents;
+    /* nodes of each entity, by index (for the second pass) */
+    const yd_node **n_actor, **n_force, **n_sector, **n_pipeline, **n_policy,
+        **n_treaty, **n_ladder, **n_metric;
+} sc_reader;
+
+/* Reports an error at node `at` (NULL: no position). */
+void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Unknown keys of map against allowed (NULL-terminated) with did-you-mean;
+ * where: "force 'dprk-kursk'". Returns 0 if every key is allowed. */
+int sc_keys(sc_reader *r, const yd_node *map, const char *const *allowed, const char *where);
+/* Checks n is a mapping (or a list); reports "WHAT is X; expected a mapping". */
+int sc_is_map(sc_reader *r, const yd_node *n, const char *what);
+int sc_is_list(sc_reader *r, const yd_node *n, const char *what);
+/* A non-empty string (scalar, not null); *out stays borrowed. */
+int sc_str(sc_reader *r, const yd_node *n, const char *what, const char **out);
+int sc_strdup(sc_reader *r, const yd_node *n, const char *what, char **out);
+int sc_bool(sc_reader *r, const yd_node *n, const char *what, int *out);
+int sc_int(sc_reader *r, const yd_node *n, const char *what, long lo, long hi, long *out);
+/* A number field: plain, distribution, {value:}, {param:}, with source.
+ * path: "forces.dprk-kursk.strength" (uncertain name and provenance). */
+int sc_num(sc_reader *r, const yd_node *n, const char *what, const char *path,
+           sc_range range, sal_num *out);
+/* The same for key `key` of map, with default def when absent. */
+void sc_field(sc_reader *r, const yd_node *map, const char *key, const char *owner,
+              const char *pathbase, double def, sc_range range, sal_num *out);
+/* A day index: `date: YYYY-MM-DD` or `day: N` (keys of map), within
+ * [0, horizon].  Returns 1 when found, 0 when neither key is there, -1 on
+ * error. */
+int sc_day_of(sc_reader *r, const yd_node *map, const char *owner, int *day);
+
+/* Name lookups: index or -1. */
+int sc_find(char *const *names, size_t stride_bytes, const void *base, size_t n, const char *name);
+int sc_actor(const sal_model *m, const char *name);
+int sc_force(const sal_model *m, const char *name);
+int sc_sector(const sal_model *m, const char *name);
+int sc_pipeline(const sal_model *m, const char *name);
+int sc_treaty(const sal_model *m, const char *name);
+int sc_ladder(const sal_model *m, const char *name);
+int sc_param(const sal_model *m, const char *name);
+int sc_event(const sal_model *m, const char *name);
+int sc_side(const sal_model *m, const char *name);
+int sc_stock(const sal_actor *a, const char *name);
+
+/* Resolves a reference at node n to an entity of a kind; reports an
+ * undefined name with did-you-mean.  kind: "actor", "force", ... */
+int sc_ref(sc_reader *r, const yd_node *n, const char *what, const char *kind, int *idx);
+/* "actor.stock" reference. */
+int sc_stock_ref(sc_reader *r, const yd_node *n, const char *what, int *actor, int *stock);
+/* Registers an event name (deduplicated); returns its index or -1. */
+int sc_add_event(sc_reader *r, const char *name);
+
+/* The best suggestion among candidates for a misspelt word, or NULL. */
+const char *sc_suggest(const char *word, const char *const *cands, size_t n);
+
+/* scenario_sect.c */
+void sc_read_sections(sc_reader *r, const yd_node *root);
+
+char *sc_strdup_s(sc_reader *r, const char *s);
+
+#endif
