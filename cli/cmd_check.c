@@ -70,7 +70,7 @@ static int run_check(int argc, char **argv)
     int quiet = 0, c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+v:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "v:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'v': variant = optarg; break;
         case 'q': quiet = 1; break;

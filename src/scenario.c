@@ -195,7 +195,7 @@ int sc_int(sc_reader *r, const yd_node *n, const char *what, long lo, long hi, l
         return -1;
     }
     if (v != floor(v) || v < (double)lo || v > (double)hi) {
-        sc_err(r, n, "%s is %g; expected %s", what, v, expect);
+        sc_err(r, n, "%s is %.15g; expected %s", what, v, expect);
         return -1;
     }
     *out = (long)v;
@@ -790,6 +790,16 @@ static const char *section_of(const char *kind)
     return "defined";
 }
 
+unsigned sc_kind_bit(const char *kind)
+{
+    static const char *const K[] = {"actor", "force", "sector", "pipeline", "policy",
+                                    "treaty", "ladder", "metric", "parameter", NULL};
+    for (unsigned i = 0; K[i]; i++)
+        if (strcmp(K[i], kind) == 0)
+            return 1u << i;
+    return 0;
+}
+
 int sc_ref(sc_reader *r, const yd_node *n, const char *what, const char *kind, int *idx)
 {
     const char *name;
@@ -801,6 +811,8 @@ int sc_ref(sc_reader *r, const yd_node *n, const char *what, const char *kind, i
         *idx = i;
         return 0;
     }
+    if ((strcmp(kind, "side") == 0 && r->bad_sides) || (r->bad_sections & sc_kind_bit(kind)))
+        return -1; /* the definitions are broken, already reported */
     size_t nc;
     const char **c = names_of(r->m, kind, &nc);
     const char *s = c ? sc_suggest(name, c, nc) : NULL;
@@ -902,6 +914,10 @@ int sc_day_of(sc_reader *r, const yd_node *map, const char *owner, int *day)
             return -1;
         }
         long z = sal_date_to_days(y, mo, d) - start_days(m);
+        if (r->bad_calendar) {
+            *day = 0;
+            return 1;
+        }
         if (z < 0 || z > m->horizon) {
             sc_err(r, dn, "%s %s is %s the scenario (%s to %s); expected a date within it", what,
                    dn->str, z < 0 ? "before the start of" : "after the end of", first, last);
@@ -914,6 +930,10 @@ int sc_day_of(sc_reader *r, const yd_node *map, const char *owner, int *day)
         long v;
         char what[300];
         snprintf(what, sizeof what, "the day of %s", owner);
+        if (r->bad_calendar) {
+            *day = 0;
+            return 1;
+        }
         if (sc_int(r, kn, what, 0, m->horizon, &v) != 0)
             return -1;
         *day = (int)v;
@@ -964,11 +984,14 @@ static void read_scenario(sc_reader *r, const yd_node *root)
     m->horizon = 0;
     m->seed = 1;
     if (!s) {
+        r->bad_calendar = r->bad_sides = 1;
         sc_err(r, root, "no 'scenario' section; expected 'scenario:' with name, start, horizon and sides");
         return;
     }
-    if (!sc_is_map(r, s, "the 'scenario' section"))
+    if (!sc_is_map(r, s, "the 'scenario' section")) {
+        r->bad_calendar = r->bad_sides = 1;
         return;
+    }
     static const char *const K[] = {"name", "description", "start", "horizon", "seed", "sides", NULL};
     sc_keys(r, s, K, "the 'scenario' section");
     const yd_node *n;
@@ -979,6 +1002,7 @@ static void read_scenario(sc_reader *r, const yd_node *root)
     if ((n = yd_get(s, "description")))
         sc_strdup(r, n, "the scenario description", &m->description);
     if (!(n = yd_get(s, "start"))) {
+        r->bad_calendar = 1;
         sc_err(r, s, "the 'scenario' section has no 'start'; expected the start date, e.g. start: 2024-11-01");
     } else if (n->kind != YD_SCALAR ||
                sal_date_parse(n->str, &m->start_year, &m->start_month, &m->start_day) != 0) {
@@ -989,25 +1013,35 @@ static void read_scenario(sc_reader *r, const yd_node *root)
         m->start_year = 2000;
         m->start_month = 1;
         m->start_day = 1;
+        r->bad_calendar = 1;
     }
     long h;
-    if (!(n = yd_get(s, "horizon")))
+    if (!(n = yd_get(s, "horizon"))) {
+        r->bad_calendar = 1;
         sc_err(r, s, "the 'scenario' section has no 'horizon'; expected the number of days to simulate");
-    else if (sc_int(r, n, "the horizon", 1, SC_MAX_HORIZON, &h) == 0)
+    } else if (sc_int(r, n, "the horizon", 1, SC_MAX_HORIZON, &h) == 0) {
         m->horizon = (int)h;
+    } else {
+        r->bad_calendar = 1;
+    }
     if ((n = yd_get(s, "seed")))
         read_seed(r, n, &m->seed);
     if (!(n = yd_get(s, "sides"))) {
+        r->bad_sides = 1;
         sc_err(r, s, "the 'scenario' section has no 'sides'; expected the two sides, e.g. sides: [russia, ukraine]");
     } else if (n->kind != YD_SEQ || n->n != 2) {
+        r->bad_sides = 1;
         sc_err(r, n, "the sides are %s; expected a list of two names, e.g. [russia, ukraine]",
                n->kind == YD_SEQ ? "a list of another length" : yd_describe(n));
     } else {
         for (int i = 0; i < 2; i++)
-            sc_strdup(r, n->kids[i], "a side", &m->sides[i]);
-        if (m->sides[0] && m->sides[1] && strcmp(m->sides[0], m->sides[1]) == 0)
+            if (sc_strdup(r, n->kids[i], "a side", &m->sides[i]) != 0)
+                r->bad_sides = 1;
+        if (m->sides[0] && m->sides[1] && strcmp(m->sides[0], m->sides[1]) == 0) {
+            r->bad_sides = 1;
             sc_err(r, n->kids[1], "both sides are named '%s'; expected two different names",
                    m->sides[0]);
+        }
     }
 }
 
@@ -1192,8 +1226,11 @@ static void build(sc_reader *r, const yd_node *root)
     read_scenario(r, root);
     /* parameters first: read on demand, so references may come in any order */
     const yd_node *params = yd_get(root, "parameters");
+    if (params && !yd_is_null(params) && params->kind != YD_MAP)
+        r->bad_sections |= sc_kind_bit("parameter");
     if (params && !yd_is_null(params) && sc_is_map(r, params, "the 'parameters' section")) {
         if (params->n > SC_MAX_ENTITIES) {
+            r->bad_sections |= sc_kind_bit("parameter");
             sc_err(r, params, "%zu parameters; expected at most %d", params->n, SC_MAX_ENTITIES);
         } else {
             r->params = params;

@@ -41,6 +41,11 @@ typedef struct {
     const char *pchain[64]; /* parameters being read, for cycle messages */
     int npchain;
     size_t capunc, capprov, capevents;
+    /* parts already reported broken: later checks that depend on them stay
+     * silent instead of cascading */
+    int bad_calendar;       /* start or horizon missing or invalid */
+    int bad_sides;          /* sides missing or invalid */
+    unsigned bad_sections;  /* bit per kind (sc_kind_bit) whose section is not a mapping */
     /* nodes of each entity, by index (for the second pass) */
     const yd_node **n_actor, **n_force, **n_sector, **n_pipeline, **n_policy,
         **n_treaty, **n_ladder, **n_metric;
@@ -99,6 +104,9 @@ int sc_add_event(sc_reader *r, const char *name);
 
 /* The best suggestion among candidates for a misspelt word, or NULL. */
 const char *sc_suggest(const char *word, const char *const *cands, size_t n);
+
+/* A bit per entity kind for bad_sections ("actor", "force", ...). */
+unsigned sc_kind_bit(const char *kind);
 
 /* scenario_sect.c */
 void sc_read_sections(sc_reader *r, const yd_node *root);

@@ -38,12 +38,14 @@ static const yd_node *section(sc_reader *r, const yd_node *root, const char *key
     if (!v || yd_is_null(v))
         return NULL;
     if (v->kind != YD_MAP) {
+        r->bad_sections |= sc_kind_bit(kind);
         sc_err(r, v, "the '%s' section is %s; expected a mapping of names to %s definitions "
                      "(name: {...})",
                key, yd_describe(v), kind);
         return NULL;
     }
     if (v->n > SC_MAX_ENTITIES) {
+        r->bad_sections |= sc_kind_bit(kind);
         sc_err(r, v, "the '%s' section has %zu entries; expected at most %d", key, v->n,
                SC_MAX_ENTITIES);
         return NULL;
@@ -591,7 +593,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
         } else if (per_side(r, c, cw, sv) == 0) {
             for (int k = 0; k < 2; k++) {
                 if (!sv[k]) {
-                    if (m->sides[k])
+                    if (m->sides[k] && !r->bad_sides)
                         sc_err(r, c, "%s lack side '%s'; expected a coefficient for each side", cw,
                                m->sides[k]);
                     continue;
@@ -645,7 +647,8 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
                 s->ground = s->ground_max; /* all of it, the same draw */
             sc_field(r, g, "advance_rate", what, gb, 0, SC_NONNEG, &s->advance_rate);
             sc_field(r, g, "ratio_threshold", what, gb, 1, SC_NONNEG, &s->ratio_threshold);
-            if (s->ground.u < 0 && s->ground_max.u < 0 && s->ground.value > s->ground_max.value)
+            if (yd_get(g, "contested") && s->ground.u < 0 && s->ground_max.u < 0 &&
+                s->ground.value > s->ground_max.value)
                 sc_err(r, yd_get(g, "held"), "%s: %g km2 held is more than the %g km2 contested; "
                                              "expected held <= contested",
                        what, s->ground.value, s->ground_max.value);
@@ -833,6 +836,8 @@ static int rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const c
     int k = rung_index(l, s);
     if (k >= 0)
         return k;
+    if (l->nrungs == 0)
+        return -1; /* the rungs are broken, already reported */
     const char *sg = sc_suggest(s, (const char *const *)l->rungs, l->nrungs);
     if (sg)
         sc_err(r, n, "%s refers to rung '%s', which ladder '%s' does not have; did you mean '%s'?",
@@ -1357,7 +1362,11 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
     /* 6. cross-checks */
     for (size_t i = 0; i < m->nforces; i++) {
         const sal_force *f = &m->forces[i];
-        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0)
+        const yd_node *an = f->owner >= 0 ? r->n_actor[f->owner] : NULL;
+        const yd_node *sn = an && an->kind == YD_MAP ? yd_get(an, "side") : NULL;
+        int tried = sn && !(sn->kind == YD_SCALAR && strcmp(sn->str, "none") == 0);
+        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0 && !tried &&
+            !r->bad_sides)
             sc_err(r, yd_get(r->n_force[i], "sector"),
                    "force '%s' fights in sector '%s' but its owner '%s' is on no side; expected "
                    "'side:' on actor '%s'",
