@@ -254,6 +254,16 @@ static int add_uncertain(sc_reader *r, const char *path, sal_dist *d, const char
     return (int)m->nuncertain++;
 }
 
+void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map)
+{
+    const yd_node *src = map && map->kind == YD_MAP ? yd_get(map, "source") : NULL;
+    if (!src || src->kind != YD_SCALAR || yd_is_null(src))
+        return;
+    for (size_t i = from; i < r->m->nprovenance; i++)
+        if (!r->m->provenance[i].source)
+            r->m->provenance[i].source = sc_strdup_s(r, src->str);
+}
+
 int sc_add_event(sc_reader *r, const char *name)
 {
     sal_model *m = r->m;

@@ -105,6 +105,10 @@ int sc_add_event(sc_reader *r, const char *name);
 /* The best suggestion among candidates for a misspelt word, or NULL. */
 const char *sc_suggest(const char *word, const char *const *cands, size_t n);
 
+/* Gives provenance entries [from, nprovenance) that have no source the
+ * source of their enclosing entity (a tranche, a stock, a force...). */
+void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map);
+
 /* A bit per entity kind for bad_sections ("actor", "force", ...). */
 unsigned sc_kind_bit(const char *kind);
 

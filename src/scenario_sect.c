@@ -284,12 +284,13 @@ static void read_actor(sc_reader *r, size_t i, const yd_node *v)
             continue;
         }
         sc_keys(r, sv, SK, sw);
+        size_t prov0 = r->m->nprovenance;
         sc_field(r, sv, "initial", sw, sb, 0, SC_NONNEG, &s->initial);
         sc_field(r, sv, "flow", sw, sb, 0, SC_ANY, &s->flow);
         sc_field(r, sv, "cap", sw, sb, INFINITY, SC_NONNEG, &s->cap);
         const yd_node *src = yd_get(sv, "source");
-        if (src)
-            sc_str(r, src, "the source", &(const char *){0});
+        if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
+            sc_inherit_source(r, prov0, sv);
         if (s->initial.u < 0 && s->cap.u < 0 && s->initial.value > s->cap.value)
             sc_err(r, yd_get(sv, "initial"), "the initial %g of %s is above its cap %g; expected "
                                              "initial <= cap",
@@ -374,6 +375,7 @@ static void read_arrivals(sc_reader *r, sal_force *f, const yd_node *list, const
         if (!sc_is_map(r, t, tw))
             continue;
         sc_keys(r, t, K, tw);
+        size_t prov0 = r->m->nprovenance;
         const yd_node *sz = yd_get(t, "size");
         if (!sz) {
             sc_err(r, t, "%s has no 'size'; expected the number of troops arriving", tw);
@@ -403,8 +405,8 @@ static void read_arrivals(sc_reader *r, sal_force *f, const yd_node *list, const
                    tw);
         }
         const yd_node *src = yd_get(t, "source");
-        if (src)
-            sc_str(r, src, "the source", &(const char *){0});
+        if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
+            sc_inherit_source(r, prov0, t);
     }
 }
 
@@ -441,6 +443,7 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
     f->exposure = (sal_num){1, -1};
     if (!sc_is_map(r, v, where))
         return;
+    size_t eprov0 = r->m->nprovenance;
     static const char *const K[] = {"owner", "sector", "role", "strength", "arrivals",
                                     "experience", "experience_max", "learning_rate",
                                     "interoperability", "exposure", "multiplier",
@@ -483,6 +486,8 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
     }
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &f->source);
+    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
+        sc_inherit_source(r, eprov0, v);
     if ((n = yd_get(v, "description")))
         sc_str(r, n, "the description", &(const char *){0});
     if (f->experience.u < 0 && f->experience_max.u < 0 &&
@@ -536,6 +541,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
     s->ratio_threshold = (sal_num){1, -1};
     if (!sc_is_map(r, v, where))
         return;
+    size_t eprov0 = r->m->nprovenance;
     static const char *const K[] = {"posture", "attrition", "intensity", "defence",
                                     "hold_intensity", "fire_floor", "ground", "source",
                                     "description", NULL};
@@ -626,6 +632,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
             static const char *const GK[] = {"holder", "held", "contested", "advance_rate",
                                              "ratio_threshold", "source", NULL};
             sc_keys(r, g, GK, what);
+            size_t gprov0 = r->m->nprovenance;
             char gb[160];
             snprintf(gb, sizeof gb, "%s.ground", base);
             if (!(n = yd_get(g, "holder"))) {
@@ -653,12 +660,14 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
                                              "expected held <= contested",
                        what, s->ground.value, s->ground_max.value);
             const yd_node *src = yd_get(g, "source");
-            if (src)
-                sc_str(r, src, "the source", &(const char *){0});
+            if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
+                sc_inherit_source(r, gprov0, g);
         }
     }
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &s->source);
+    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
+        sc_inherit_source(r, eprov0, v);
     if ((n = yd_get(v, "description")))
         sc_str(r, n, "the description", &(const char *){0});
 }
@@ -677,6 +686,7 @@ static void read_pipeline(sc_reader *r, size_t i, const yd_node *v)
     p->delay = (sal_num){0, -1};
     if (!sc_is_map(r, v, where))
         return;
+    size_t eprov0 = r->m->nprovenance;
     static const char *const K[] = {"from", "to", "rate", "delay", "when", "source",
                                     "description", NULL};
     sc_keys(r, v, K, where);
@@ -700,6 +710,8 @@ static void read_pipeline(sc_reader *r, size_t i, const yd_node *v)
     sc_field(r, v, "delay", where, base, 0, SC_NONNEG, &p->delay);
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &p->source);
+    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
+        sc_inherit_source(r, eprov0, v);
     if ((n = yd_get(v, "description")))
         sc_str(r, n, "the description", &(const char *){0});
     if (p->from_actor >= 0 && p->from_actor == p->to_actor && p->from_stock == p->to_stock)
@@ -1190,6 +1202,7 @@ static void read_policy(sc_reader *r, size_t i, const yd_node *v)
     p->delay = (sal_num){0, -1};
     if (!sc_is_map(r, v, where))
         return;
+    size_t eprov0 = r->m->nprovenance;
     static const char *const K[] = {"when", "hazard", "probability", "delay", "repeat",
                                     "enabled", "requires", "actions", "source", "description",
                                     NULL};
@@ -1258,6 +1271,8 @@ static void read_policy(sc_reader *r, size_t i, const yd_node *v)
     self->event = p->name ? sc_event(m, p->name) : -1;
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &p->source);
+    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
+        sc_inherit_source(r, eprov0, v);
     if ((n = yd_get(v, "description")))
         sc_str(r, n, "the description", &(const char *){0});
 }
