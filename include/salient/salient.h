@@ -3,6 +3,7 @@
  * Modules:
  *   base.h        status codes, diagnostics (file:line:col messages)
  *   rng.h         Philox4x32-10 counter-based streams as a gsl_rng_type
+ *   model.h       the scenario model, read from YAML (sal_model_read, sal_model_check)
  *   lanchester.h  the generalized Lanchester attrition law
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
@@ -15,6 +16,7 @@
 
 #include "salient/base.h"
 #include "salient/rng.h"
+#include "salient/model.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
