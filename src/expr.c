@@ -27,17 +27,21 @@
 
 enum {
     OP_RET, OP_CONST, OP_HOST,
-    OP_NEG, OP_NOT, OP_TRUTH,
-    OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_POW,
-    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
-    OP_MIN, OP_MAX, OP_CLAMP,
+    OP_NEG, OP_NOT, OP_TRUTH, OP_CLAMP,
     OP_ABS, OP_SQRT, OP_EXP, OP_LOG, OP_LOG10, OP_SIN, OP_COS, OP_TAN,
     OP_FLOOR, OP_CEIL, OP_ROUND,
     OP_AND,  /* falsy top: make it 0 and jump; else pop        */
     OP_OR,   /* truthy top: make it 1 and jump; else pop       */
     OP_JZ,   /* pop; jump when falsy (the condition of if())   */
     OP_JMP,
-    OP_IF    /* not emitted: marks if() in the built-in table  */
+    OP_IF,   /* not emitted: marks if() in the built-in table  */
+    /* Binary operators come in three forms: x op y on the stack, x op k and
+     * k op x with the constant k inside the instruction, which halves the
+     * instructions of typical conditions such as `day > 30`. */
+    OP_ADD = 32, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_POW,
+    OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_MIN, OP_MAX,
+    XK = 16, /* OP_ADD + XK: x + k */
+    KX = 32  /* OP_ADD + KX: k + x */
 };
 
 /* 16 bytes: op, then a host id or jump offset, then a constant or the two
@@ -75,7 +79,24 @@ static double nan_max(double a, double b)
     return (isnan(a) || a > b) ? a : b;
 }
 
-#define BIN(expr_) do { sp--; double x_ = sp[-1], y_ = sp[0]; (void)x_; (void)y_; sp[-1] = (expr_); } while (0)
+/* The three forms of a binary operator: x_ and y_ are its operands. */
+#define BINARY(op_, expr_)                                                    \
+    case op_: {                                                               \
+        sp--;                                                                 \
+        double x_ = sp[-1], y_ = sp[0];                                       \
+        sp[-1] = (expr_);                                                     \
+        break;                                                                \
+    }                                                                         \
+    case op_ + XK: {                                                          \
+        double x_ = sp[-1], y_ = ip->u.k;                                     \
+        sp[-1] = (expr_);                                                     \
+        break;                                                                \
+    }                                                                         \
+    case op_ + KX: {                                                          \
+        double x_ = ip->u.k, y_ = sp[-1];                                     \
+        sp[-1] = (expr_);                                                     \
+        break;                                                                \
+    }
 #define UN(fn_) (sp[-1] = fn_(sp[-1]))
 
 static double run(const ins *ip, sal_expr_getter get, void *state)
@@ -92,20 +113,20 @@ static double run(const ins *ip, sal_expr_getter get, void *state)
         case OP_NEG: sp[-1] = -sp[-1]; break;
         case OP_NOT: sp[-1] = sp[-1] == 0; break;
         case OP_TRUTH: sp[-1] = sp[-1] != 0; break;
-        case OP_ADD: BIN(x_ + y_); break;
-        case OP_SUB: BIN(x_ - y_); break;
-        case OP_MUL: BIN(x_ * y_); break;
-        case OP_DIV: BIN(x_ / y_); break;
-        case OP_MOD: BIN(fmod(x_, y_)); break;
-        case OP_POW: BIN(pow(x_, y_)); break;
-        case OP_LT: BIN(x_ < y_); break;
-        case OP_LE: BIN(x_ <= y_); break;
-        case OP_GT: BIN(x_ > y_); break;
-        case OP_GE: BIN(x_ >= y_); break;
-        case OP_EQ: BIN(x_ == y_); break;
-        case OP_NE: BIN(x_ != y_); break;
-        case OP_MIN: BIN(nan_min(x_, y_)); break;
-        case OP_MAX: BIN(nan_max(x_, y_)); break;
+        BINARY(OP_ADD, x_ + y_)
+        BINARY(OP_SUB, x_ - y_)
+        BINARY(OP_MUL, x_ * y_)
+        BINARY(OP_DIV, x_ / y_)
+        BINARY(OP_MOD, fmod(x_, y_))
+        BINARY(OP_POW, pow(x_, y_))
+        BINARY(OP_LT, x_ < y_)
+        BINARY(OP_LE, x_ <= y_)
+        BINARY(OP_GT, x_ > y_)
+        BINARY(OP_GE, x_ >= y_)
+        BINARY(OP_EQ, x_ == y_)
+        BINARY(OP_NE, x_ != y_)
+        BINARY(OP_MIN, nan_min(x_, y_))
+        BINARY(OP_MAX, nan_max(x_, y_))
         case OP_CLAMP:
             sp -= 2;
             sp[-1] = nan_min(nan_max(sp[-1], sp[0]), sp[1]);
@@ -235,6 +256,7 @@ typedef struct {
     int konst;        /* the code is one CONST k */
     double k;
     int need;         /* eval stack slots needed */
+    int boolean;      /* the value is always 0 or 1 */
 } val;
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
@@ -558,25 +580,35 @@ static void emit_op(parser *p, int op, int32_t a)
 
 static val dummy(const parser *p)
 {
-    return (val){p->n, 0, 0, 1};
+    return (val){p->n, 0, 0, 1, 0};
+}
+
+static val code_val(size_t start, int need, int boolean)
+{
+    return (val){start, 0, 0, need, boolean};
+}
+
+static void emit_k(parser *p, int op, double k)
+{
+    ins in = {op, 0, {0}};
+    in.u.k = k;
+    emit(p, in);
 }
 
 static val konst(parser *p, double k)
 {
     size_t s = p->n;
-    ins in = {OP_CONST, 0, {0}};
-    in.u.k = k;
-    emit(p, in);
-    return (val){s, 1, k, 1};
+    emit_k(p, OP_CONST, k);
+    return (val){s, 1, k, 1, k == 0 || k == 1};
 }
 
 /* code[start..n) is an operator over constants: run it, keep the value. */
-static val finish(parser *p, size_t start, int allk, int need)
+static val finish(parser *p, size_t start, int allk, int need, int boolean)
 {
     if (p->stop)
         return dummy(p);
     if (!allk)
-        return (val){start, 0, 0, need};
+        return code_val(start, need, boolean);
     emit_op(p, OP_RET, 0);
     if (p->stop)
         return dummy(p);
@@ -587,12 +619,30 @@ static val finish(parser *p, size_t start, int allk, int need)
 
 static int max_i(int a, int b) { return a > b ? a : b; }
 
+/* x op y, with a constant operand moved into the instruction. */
 static val binary(parser *p, int op, val a, val b)
 {
     if (p->stop)
         return dummy(p);
+    int boolean = op >= OP_LT && op <= OP_NE;
+    if (a.konst && b.konst) {
+        emit_op(p, op, 0);
+        return finish(p, a.start, 1, 1, boolean);
+    }
+    if (b.konst) {              /* b's code is the last instruction */
+        p->n--;
+        emit_k(p, op + XK, b.k);
+        return code_val(a.start, a.need, boolean);
+    }
+    if (a.konst) {              /* a's code is the one instruction before b's */
+        memmove(p->code + a.start, p->code + a.start + 1,
+                (p->n - a.start - 1) * sizeof *p->code);
+        p->n--;
+        emit_k(p, op + KX, a.k);
+        return code_val(a.start, b.need, boolean);
+    }
     emit_op(p, op, 0);
-    return finish(p, a.start, a.konst && b.konst, max_i(a.need, b.need + 1));
+    return code_val(a.start, max_i(a.need, b.need + 1), boolean);
 }
 
 static val unary_op(parser *p, int op, val a)
@@ -600,7 +650,7 @@ static val unary_op(parser *p, int op, val a)
     if (p->stop)
         return dummy(p);
     emit_op(p, op, 0);
-    return finish(p, a.start, a.konst, a.need);
+    return finish(p, a.start, a.konst, a.need, op == OP_NOT || op == OP_TRUTH);
 }
 
 static int enter(parser *p, size_t pos)
@@ -637,6 +687,7 @@ static const char *place(const parser *p, size_t pos, char *buf, size_t size)
 static val parse_or(parser *p);
 static void skip_call(parser *p);
 static val parse_not(parser *p);
+static val parse_and(parser *p);
 static val parse_unary(parser *p);
 
 static val parse_group(parser *p)
@@ -725,7 +776,7 @@ static val parse_args(parser *p, const builtin *f, int *count)
     *count = n;
     if (f->max < 0)
         return n == 0 ? dummy(p) : acc;
-    return (val){start, allk, 0, need};
+    return (val){start, allk, 0, need, 0};
 }
 
 static int arity_ok(parser *p, const builtin *f, int n, size_t pos)
@@ -800,7 +851,7 @@ static val parse_if(parser *p, size_t pos)
         return dummy(p);
     p->code[jz].a = (int32_t)(jmp + 1 - jz);
     p->code[jmp].a = (int32_t)(p->n - jmp);
-    return (val){start, 0, 0, max_i(c.need, max_i(x.need, y.need))};
+    return code_val(start, max_i(c.need, max_i(x.need, y.need)), x.boolean && y.boolean);
 }
 
 static val parse_builtin(parser *p, const builtin *f, size_t pos)
@@ -959,7 +1010,7 @@ static val parse_host(parser *p, const sal_expr_func *f, size_t pos)
     in.u.arg.b = arg[0];
     in.u.arg.c = arg[1];
     emit(p, in);
-    return (val){s, 0, 0, 1};
+    return code_val(s, 1, 0);
 }
 
 /* ---- unknown names ----------------------------------------------------- */
@@ -1178,63 +1229,93 @@ static val parse_not(parser *p)
     return unary_op(p, OP_NOT, a);
 }
 
-/* `a and b` / `a or b` (is_and selects).  With a constant side the result is
- * a constant or truth(other side); otherwise a [AND/OR -> end] b TRUTH. */
-static val logic(parser *p, val a, int is_and, val (*sub)(parser *))
+/* Operand of an and/or chain: drops a constant (it vanishes or decides the
+ * chain), else notes it. */
+typedef struct {
+    int decided;      /* a constant operand fixed the result */
+    int open;         /* a non-constant operand ends the code */
+    int any;          /* some operand is not constant */
+    int boolean;      /* the last non-constant operand is 0/1 already */
+    int need;
+    int32_t chain;    /* last jump placeholder; each links to the previous */
+} chain_state;
+
+static void chain_operand(parser *p, chain_state *c, val v, int is_and)
 {
-    if (a.konst) {
-        int t = a.k != 0;
-        if (t != is_and) {          /* false and b, true or b */
-            val b = sub(p);
-            (void)b;
-            if (p->stop)
-                return dummy(p);
-            p->n = a.start;
-            return konst(p, is_and ? 0 : 1);
-        }
-        p->n = a.start;             /* true and b, false or b */
-        val b = sub(p);
-        return unary_op(p, OP_TRUTH, b);
+    if (v.konst) {
+        p->n = v.start;
+        if ((v.k != 0) != is_and)
+            c->decided = 1;
+        return;
     }
-    size_t j = p->n;
-    emit_op(p, is_and ? OP_AND : OP_OR, 0);
-    val b = sub(p);
+    c->open = c->any = 1;
+    c->boolean = v.boolean;
+    c->need = max_i(c->need, v.need);
+}
+
+/* The end of a chain: every jump placeholder now targets it. */
+static val chain_close(parser *p, chain_state *c, size_t start, int is_and)
+{
+    if (c->decided || !c->any) {
+        p->n = start;
+        return konst(p, c->decided ? !is_and : is_and);
+    }
+    if (!c->open) {             /* constants after the last jump vanished */
+        size_t last = (size_t)c->chain;
+        c->chain = p->code[last].a;
+        p->n = last;
+    }
+    if (!c->boolean)
+        emit_op(p, OP_TRUTH, 0);
     if (p->stop)
         return dummy(p);
-    if (b.konst) {
-        int t = b.k != 0;
-        if (t != is_and) {          /* a and false, a or true: getters are pure */
-            p->n = a.start;
-            return konst(p, is_and ? 0 : 1);
-        }
-        p->n = j;                   /* a and true, a or false */
-        return unary_op(p, OP_TRUTH, a);
+    for (int32_t j = c->chain; j >= 0;) {
+        int32_t prev = p->code[j].a;
+        p->code[j].a = (int32_t)(p->n - (size_t)j);
+        j = prev;
     }
-    emit_op(p, OP_TRUTH, 0);
+    return code_val(start, c->need, 1);
+}
+
+/* a and b and c (or: a or b or c) as one chain: each operand but the last
+ * jumps straight to the end when it decides the result, so a false first
+ * condition costs one jump however long the chain.  Constants fold away
+ * (getters are pure, so `x and false` is 0 without calling x). */
+static val parse_chain(parser *p, int is_and)
+{
+    val (*sub)(parser *) = is_and ? parse_not : parse_and;
+    tkind sep = is_and ? T_AND : T_OR;
+    size_t start = p->n;
+    val v = sub(p);
+    if (p->stop || p->tok.kind != sep)
+        return v;
+    chain_state c = {0, 0, 0, 1, 1, -1};
+    for (;;) {
+        chain_operand(p, &c, v, is_and);
+        if (p->stop || p->tok.kind != sep)
+            break;
+        lex(p);
+        if (c.open && !c.decided) {
+            size_t j = p->n;
+            emit_op(p, is_and ? OP_AND : OP_OR, c.chain);
+            c.chain = (int32_t)j;
+            c.open = 0;
+        }
+        v = sub(p);
+    }
     if (p->stop)
         return dummy(p);
-    p->code[j].a = (int32_t)(p->n - j);
-    return (val){a.start, 0, 0, max_i(a.need, b.need)};
+    return chain_close(p, &c, start, is_and);
 }
 
 static val parse_and(parser *p)
 {
-    val a = parse_not(p);
-    while (!p->stop && p->tok.kind == T_AND) {
-        lex(p);
-        a = logic(p, a, 1, parse_not);
-    }
-    return a;
+    return parse_chain(p, 1);
 }
 
 static val parse_or(parser *p)
 {
-    val a = parse_and(p);
-    while (!p->stop && p->tok.kind == T_OR) {
-        lex(p);
-        a = logic(p, a, 0, parse_and);
-    }
-    return a;
+    return parse_chain(p, 0);
 }
 
 /* ---- compile ------------------------------------------------------------ */

@@ -321,6 +321,12 @@ static void test_host_calls_skipped(void **st)
         int calls;
     } t[] = {
         {"day > 100 and strength(dprk-kursk) > 0", 0, 1},
+        {"day > 100 and strength(dprk-kursk) > 0 and strength(ua-kursk) > 0", 0, 1},
+        {"day > 1 and strength(dprk-kursk) > 1e6 and strength(ua-kursk) > 0", 0, 2},
+        {"day > 1 and strength(dprk-kursk) > 0 and strength(ua-kursk) > 0", 1, 3},
+        {"day < 100 or strength(dprk-kursk) > 0 or strength(ua-kursk) > 0", 1, 1},
+        {"day > 100 or strength(dprk-kursk) < 0 or strength(ua-kursk) > 0", 1, 3},
+        {"(day > 100 and strength(ua-kursk)) or (day < 100 and strength(dprk-kursk))", 1, 3},
         {"day < 100 and strength(dprk-kursk) > 0", 1, 2},
         {"day < 100 or strength(dprk-kursk) > 0", 1, 1},
         {"if(day > 10, strength(dprk-kursk), strength(ua-kursk))", 12000, 2},
@@ -393,17 +399,23 @@ static void test_folding(void **st)
         {"sqrt(16) + max(1, 2, 3) ^ 2 - clamp(5, 0, 1)", 1, 1},
         {"-(-(3))", 1, 1},
         {"if(1 > 0, 2, 3)", 1, 1},
-        {"day + (1 + 2)", 0, 3},
-        {"sqrt(4) * day", 0, 3},
-        {"day * 0", 0, 3},            /* not folded: NaN * 0 is NaN */
-        {"true and day", 0, 2},
+        {"day + (1 + 2)", 0, 2},      /* HOST, ADD k */
+        {"sqrt(4) * day", 0, 2},      /* HOST, k MUL */
+        {"1 - day", 0, 2},
+        {"day * 0", 0, 2},            /* not folded: NaN * 0 is NaN */
+        {"true and day", 0, 2},       /* HOST, TRUTH */
         {"day and true", 0, 2},
         {"false or day", 0, 2},
+        {"day and 1 and day", 0, 4},  /* HOST, AND, HOST, TRUTH */
         {"day and false", 1, 1},
         {"if(1, day, strength(dprk-kursk))", 0, 1},
         {"if(0, day, strength(dprk-kursk))", 0, 1},
-        {"min(1, 2, day)", 0, 3},
-        {"day > 1 and day < 5", 0, 8},
+        {"min(1, 2, day)", 0, 2},
+        {"(day > 1) == 1", 0, 3},
+        {"day > 1 and day < 5", 0, 5},           /* no TRUTH after a comparison */
+        {"day > 1 and day < 5 and day != 3", 0, 8},
+        {"day > 1 or if(day, day < 2, 0)", 0, 9},
+        {"day > 1 or if(day, day, 0)", 0, 9},    /* if() of a non-boolean: TRUTH */
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         sal_expr *e = compile_ok(t[i].src);
