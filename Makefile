@@ -3,6 +3,7 @@
 #   make            library, CLI (build/salient) and pkg-config file
 #   make run        install missing Debian packages, build, run the main job
 #   make test       the whole suite: normal build, then ASan+UBSan build
+#   make bench      build and run the benchmarks in bench/ (never timed in tests)
 #   make SAN=1 ...  the same targets in build-san/ with sanitizers
 #   make install    PREFIX=/usr/local
 
@@ -89,3 +90,14 @@ clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# Benchmarks (bench/bench_*.c): built and run by hand, never part of the tests.
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCHES   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+.PHONY: bench
+bench: $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
