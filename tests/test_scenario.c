@@ -629,6 +629,95 @@ static void test_io_errors(void **st)
     sal_model_free(NULL); /* a no-op */
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *b = malloc(1 << 20);
+    assert_non_null(b);
+    *len = fread(b, 1, 1 << 20, f);
+    fclose(f);
+    return b;
+}
+
+/* Every prefix of a full scenario is read without a crash or a leak: either
+ * a model or SAL_EINPUT with at least one diagnostic, each with a position
+ * inside the file. */
+static void test_truncations(void **st)
+{
+    (void)st;
+    size_t len;
+    char *text = slurp("examples/every-section.yaml", &len);
+    int lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    size_t ok = 0, bad = 0;
+    for (size_t cut = 0; cut <= len; cut += 3) {
+        sal_diags *d = sal_diags_alloc();
+        sal_model *m = NULL;
+        int rc = sal_model_read_buffer(text, cut, "cut.yaml", NULL, d, &m);
+        if (rc == SAL_OK) {
+            assert_non_null(m);
+            ok++;
+        } else {
+            assert_int_equal(rc, SAL_EINPUT);
+            assert_null(m);
+            assert_true(sal_diags_count(d) > 0);
+            for (size_t k = 0; k < sal_diags_count(d); k++) {
+                const sal_diag *e = sal_diags_get(d, k);
+                assert_true(e->line >= 0 && e->line <= lines);
+            }
+            bad++;
+        }
+        sal_model_free(m);
+        sal_diags_free(d);
+    }
+    assert_true(bad > 100);
+    assert_true(ok >= 1); /* the whole file */
+    free(text);
+}
+
+/* Deterministic random byte edits (a fixed LCG): never a crash, a hang or a
+ * leak; the status is always OK or EINPUT. */
+static void test_mutations(void **st)
+{
+    (void)st;
+    size_t len;
+    char *text = slurp("examples/every-section.yaml", &len);
+    char *buf = malloc(len + 1);
+    assert_non_null(buf);
+    static const char alphabet[] = "{}[]:,-'\"&*!|>#\n \t0a.%@`";
+    uint64_t x = 88172645463325252u;
+    size_t refused = 0;
+    for (int round = 0; round < 600; round++) {
+        memcpy(buf, text, len);
+        int edits = 1 + round % 4;
+        for (int k = 0; k < edits; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            size_t at = (size_t)(x >> 33) % len;
+            buf[at] = alphabet[(x >> 20) % (sizeof alphabet - 1)];
+        }
+        sal_diags *d = sal_diags_alloc();
+        sal_model *m = NULL;
+        int rc = sal_model_read_buffer(buf, len, "mut.yaml", NULL, d, &m);
+        assert_true(rc == SAL_OK || rc == SAL_EINPUT);
+        assert_true((rc == SAL_OK) == (m != NULL));
+        refused += rc != SAL_OK;
+        sal_model_free(m);
+        sal_diags_free(d);
+        /* and through every variant */
+        d = sal_diags_alloc();
+        size_t nv;
+        rc = sal_model_check_buffer(buf, len, "mut.yaml", NULL, d, &nv);
+        assert_true(rc == SAL_OK || rc == SAL_EINPUT);
+        assert_true((rc == SAL_OK) == (sal_diags_count(d) == 0));
+        sal_diags_free(d);
+    }
+    assert_true(refused > 100);
+    free(buf);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +730,8 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_io_errors),
+        cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
