@@ -4,6 +4,8 @@
  *   base.h        status codes, diagnostics (file:line:col messages)
  *   rng.h         Philox4x32-10 counter-based streams as a gsl_rng_type
  *   model.h       the scenario model, read from YAML (sal_model_read, sal_model_check)
+ *   expr.h        the expression language (conditions, actions, metrics)
+ *   suggest.h     did-you-mean suggestions for misspelt names
  *   lanchester.h  the generalized Lanchester attrition law
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
@@ -17,6 +19,8 @@
 #include "salient/base.h"
 #include "salient/rng.h"
 #include "salient/model.h"
+#include "salient/expr.h"
+#include "salient/suggest.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
