@@ -197,12 +197,16 @@ static sal_expr *compile(sc_reader *r, const yd_node *n, const char *what)
         return NULL;
     }
     int line = n->line, col = n->col;
-    if (n->style == 1 || n->style == 2)
+    const char *text = n->str;
+    if (n->raw) {
+        text = n->raw;
+        line = n->rline;
+        col = n->rcol;
+    } else if (n->style == 1 || n->style == 2) {
         col++;
-    else if (n->style >= 3)
-        line++, col = 1;
+    }
     sal_expr *e = NULL;
-    int rc = sal_expr_compile(n->str, &host, r->file, line, col, tmp, &e);
+    int rc = sal_expr_compile(text, &host, r->file, line, col, tmp, &e);
     if (rc == SAL_ENOMEM)
         r->oom = 1;
     size_t k = sal_diags_count(tmp);

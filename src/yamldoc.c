@@ -23,6 +23,7 @@ void yd_arena_free(yd_arena *a)
         return;
     for (size_t i = 0; i < a->n; i++) {
         free(a->v[i]->str);
+        free(a->v[i]->raw);
         free(a->v[i]->kids);
         free(a->v[i]);
     }
@@ -152,6 +153,13 @@ static yd_node *copy_tree(builder *b, const yd_node *src)
         if (!x->str)
             return NULL;
         x->len = src->len;
+    }
+    if (src->raw) {
+        x->raw = dupn(src->raw, strlen(src->raw));
+        if (!x->raw)
+            return NULL;
+        x->rline = src->rline;
+        x->rcol = src->rcol;
     }
     size_t slots = src->kind == YD_MAP ? 2 * src->n : src->n;
     if (slots) {
@@ -317,6 +325,33 @@ static void syntax_error(builder *b, yaml_parser_t *p)
     b->errors++;
 }
 
+/* Keeps the file text of a multi-line plain scalar or of a block scalar
+ * (after its header line), so that expressions in it report exact columns. */
+static int set_raw(builder *b, yd_node *x, const yaml_event_t *ev)
+{
+    size_t s = ev->start_mark.index, e = ev->end_mark.index;
+    if (e > b->len || s >= e)
+        return 0;
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    if (x->style == 3 || x->style == 4) {
+        while (s < e && b->buf[s] != '\n')
+            s++;
+        if (s >= e)
+            return 0;
+        s++;
+        line++;
+        col = 1;
+    } else if (x->style != 0 || !memchr(b->buf + s, '\n', e - s)) {
+        return 0;
+    }
+    x->raw = dupn(b->buf + s, e - s);
+    if (!x->raw)
+        return -1;
+    x->rline = line;
+    x->rcol = col;
+    return 0;
+}
+
 static int is_str_tag(const yaml_char_t *tag)
 {
     return tag && strcmp((const char *)tag, YAML_STR_TAG) == 0;
@@ -382,6 +417,10 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
             default: x->style = 0; break;
             }
             b.a->total++;
+            if (set_raw(&b, x, &ev) != 0) {
+                b.oom = 1;
+                break;
+            }
             if (add_anchor(&b, (const char *)ev.data.scalar.anchor, x) != 0)
                 b.oom = 1;
             else if (attach(&b, x) != 0)

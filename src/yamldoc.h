@@ -27,6 +27,9 @@ struct yd_node {
     int quoted;        /* scalar written quoted or as a block: always a string */
     int style;         /* scalar: 0 plain, 1 'single', 2 "double", 3 | literal, 4 > folded */
     char *str;         /* scalar text (NUL-terminated) */
+    char *raw;         /* multi-line plain or block scalar: the text as it stands in the
+                          file (indentation kept), so positions inside it are exact */
+    int rline, rcol;   /* where raw starts */
     size_t len;
     yd_node **kids;    /* sequence items; mapping: key 2i, value 2i+1 */
     size_t n;          /* items (sequence) or pairs (mapping) */

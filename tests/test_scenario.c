@@ -524,6 +524,28 @@ static void test_every_error_reported(void **st)
     sal_diags_free(d);
 }
 
+/* Errors inside multi-line expressions point at the exact line and column. */
+static void test_expression_positions(void **st)
+{
+    (void)st;
+    sal_diags *d = read_bad("scenario: {name: e, start: 2024-01-01, horizon: 10, sides: [a, b]}\n"
+                            "metrics:\n"
+                            "  lit: |\n"
+                            "    day > 3 and\n"
+                            "      strength(x1) > 2\n"
+                            "  plain: day +\n"
+                            "     strength(x2)\n"
+                            "  dq: \"day + strength(x3)\"\n"
+                            "  sq: 'day + strength(x4)'\n",
+                            NULL);
+    assert_true(has_diag(d, 5, 16, "no force named 'x1'"));
+    assert_true(has_diag(d, 7, 15, "no force named 'x2'"));
+    assert_true(has_diag(d, 8, 23, "no force named 'x3'"));
+    assert_true(has_diag(d, 9, 23, "no force named 'x4'"));
+    assert_int_equal(sal_diags_count(d), 4);
+    sal_diags_free(d);
+}
+
 static void test_check_dedupes(void **st)
 {
     (void)st;
@@ -726,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_variants),
         cmocka_unit_test(test_every_error_reported),
+        cmocka_unit_test(test_expression_positions),
         cmocka_unit_test(test_check_dedupes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limits),
