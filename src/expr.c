@@ -6,9 +6,10 @@
  * tail of the code: when every operand of an operator is a single CONST
  * instruction, the operator and its operands are run by the evaluator itself
  * and replaced by one CONST, so folded values are bit-identical to evaluated
- * ones.  Short-circuit operators and if() use forward relative jumps; a
- * constant condition is known before its operands are parsed, so folding
- * them only ever truncates the code, never moves it.
+ * ones.  A constant operand of a binary operator moves into the instruction
+ * (x + k, k + x forms).  Short-circuit operators and if() use forward
+ * jumps relative to the jumping instruction, so a block of code can be moved
+ * (when a constant before it is dropped) without patching anything.
  *
  * Parse recursion is bounded by SAL_EXPR_MAX_DEPTH (each '(' costs about ten
  * C frames), and the evaluation stack needed is computed bottom-up and
@@ -762,6 +763,9 @@ static val parse_args(parser *p, const builtin *f, int *count)
         n++;
         if (p->tok.kind == T_COMMA) {
             lex(p);
+            if (p->tok.kind == T_RP)
+                SYNTAX(p, p->tok.pos, "unexpected ')' after ','; expected argument %d "
+                       "of '%s'", n + 1, f->name);
             continue;
         }
         if (p->tok.kind != T_RP) {
@@ -772,6 +776,8 @@ static val parse_args(parser *p, const builtin *f, int *count)
             return dummy(p);
         }
     }
+    if (p->stop)
+        return dummy(p);
     lex(p);
     *count = n;
     if (f->max < 0)
@@ -956,6 +962,9 @@ static int parse_host_args(parser *p, const sal_expr_func *f, int arg[2], size_t
         lex(p);
         if (p->tok.kind == T_COMMA) {
             lex_arg(p);
+            if (p->tok.kind == T_RP)
+                SYNTAX(p, p->tok.pos, "unexpected ')' after ','; expected a name (%s) as "
+                       "argument %d of '%s'", args_of(f), n + 1, f->name);
         } else if (p->tok.kind != T_RP) {
             SYNTAX(p, p->tok.pos, "unexpected %s; expected ',' or ')' to close the call "
                    "of '%s' at %s", tok_desc(p, d, sizeof d), f->name,
