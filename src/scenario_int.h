@@ -1,9 +1,12 @@
 /* salient (internal) — the scenario reader's shared context and helpers.
  *
- * src/scenario.c       numbers, distributions, parameters, the top level,
- *                      variants and the public entry points
- * src/scenario_sect.c  the entity sections (actors ... metrics), expressions
- *                      and the cross-checks */
+ * src/scenario.c        the scenario: section, variants, the public entry points
+ * src/scenario_util.c   messages, scalars, lookups with did-you-mean, dates
+ * src/scenario_num.c    numbers, distributions, parameters
+ * src/scenario_sect.c   the entity sections (actors ... ladders, metrics), the
+ *                       expressions in them and the cross-checks
+ * src/scenario_policy.c policies and their actions
+ * src/scenario_expr.c   expressions: host functions and name resolution */
 #ifndef SAL_SCENARIO_INT_H
 #define SAL_SCENARIO_INT_H
 
@@ -109,11 +112,39 @@ const char *sc_suggest(const char *word, const char *const *cands, size_t n);
  * source of their enclosing entity (a tranche, a stock, a force...). */
 void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map);
 
+/* scenario_util.c: a plain scalar that is a finite number; the message for
+ * one that is not; the provenance and uncertain-input lists. */
+int sc_scalar_number(const yd_node *n, double *v);
+void sc_not_a_number(sc_reader *r, const yd_node *n, const char *what, const char *expect);
+void sc_add_provenance(sc_reader *r, const char *path, sal_num num, const char *source,
+                       int param, const yd_node *at);
+int sc_add_uncertain(sc_reader *r, const char *path, sal_dist *d, const char *source,
+                     const yd_node *at);
+/* scenario_num.c: reads parameter idx (once; cycles reported at `at`). */
+int sc_resolve_param(sc_reader *r, int idx, const yd_node *at);
+
 /* A bit per entity kind for bad_sections ("actor", "force", ...). */
 unsigned sc_kind_bit(const char *kind);
 
 /* scenario_sect.c */
 void sc_read_sections(sc_reader *r, const yd_node *root);
+/* A valid entity name (reported when not). */
+int sc_name_ok(sc_reader *r, const yd_node *k, const char *kind);
+/* scenario_expr.c: a scalar compiled as an expression against the model's
+ * names; NULL (reported, with the position inside the file) on error. */
+sal_expr *sc_compile(sc_reader *r, const yd_node *n, const char *what);
+/* One of names (NULL-terminated) -> values[i]; reported with did-you-mean. */
+int sc_enum_value(sc_reader *r, const yd_node *n, const char *what,
+                  const char *const *names, const int *values);
+/* A rung of ladder l, or -1 (reported). */
+int sc_rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const char *what);
+extern const char *const SC_ROLE_NAMES[], *const SC_POSTURE_NAMES[];
+extern const int SC_ROLE_VALUES[], SC_POSTURE_VALUES[];
+
+/* scenario_policy.c: the events a policy records (before anything refers to
+ * events), then the policy itself. */
+void sc_policy_events(sc_reader *r, size_t i, const yd_node *v);
+void sc_read_policy(sc_reader *r, size_t i, const yd_node *v);
 
 char *sc_strdup_s(sc_reader *r, const char *s);
 

@@ -12,7 +12,7 @@
 
 /* ---- names ------------------------------------------------------------ */
 
-static int name_ok(sc_reader *r, const yd_node *k, const char *kind)
+int sc_name_ok(sc_reader *r, const yd_node *k, const char *kind)
 {
     const char *s = k->str;
     size_t n = strlen(s);
@@ -65,163 +65,10 @@ static const yd_node *section(sc_reader *r, const yd_node *root, const char *key
         (count) = n_;                                                          \
         for (size_t i_ = 0; i_ < n_; i_++) {                                   \
             (nodes)[i_] = yd_val((sec), i_);                                   \
-            if (name_ok(r, yd_key((sec), i_), kind_))                          \
+            if (sc_name_ok(r, yd_key((sec), i_), kind_))                          \
                 (arr)[i_].name = sc_strdup_s(r, yd_key((sec), i_)->str);       \
         }                                                                      \
     } while (0)
-
-/* ---- expressions ------------------------------------------------------ */
-
-static const sal_expr_func HOST[] = {
-    {"day", 0, SAL_FN_DAY, NULL},
-    {"strength", 1, SAL_FN_STRENGTH, "force"},
-    {"casualties", 1, SAL_FN_CASUALTIES, "force"},
-    {"killed", 1, SAL_FN_KILLED, "force"},
-    {"arrived", 1, SAL_FN_ARRIVED, "force"},
-    {"ground", 1, SAL_FN_GROUND, "sector"},
-    {"stock", 2, SAL_FN_STOCK, "actor, stock"},
-    {"days_since", 1, SAL_FN_DAYS_SINCE, "event"},
-    {"happened", 1, SAL_FN_HAPPENED, "event"},
-    {"rung", 1, SAL_FN_RUNG, "ladder"},
-    {"param", 1, SAL_FN_PARAM, "parameter"},
-    {"side_strength", 2, SAL_FN_SIDE_STRENGTH, "sector, side"},
-};
-
-static const char *fn_kind(int id, int pos)
-{
-    switch (id) {
-    case SAL_FN_STRENGTH:
-    case SAL_FN_CASUALTIES:
-    case SAL_FN_KILLED:
-    case SAL_FN_ARRIVED: return "force";
-    case SAL_FN_GROUND: return "sector";
-    case SAL_FN_STOCK: return pos == 0 ? "actor" : "stock";
-    case SAL_FN_DAYS_SINCE:
-    case SAL_FN_HAPPENED: return "event";
-    case SAL_FN_RUNG: return "ladder";
-    case SAL_FN_PARAM: return "parameter";
-    case SAL_FN_SIDE_STRENGTH: return pos == 0 ? "sector" : "side";
-    }
-    return "name";
-}
-
-static int resolve(void *ctx, int id, int pos, const char *name, const int *prev, char *why,
-                   size_t whylen)
-{
-    sc_reader *r = ctx;
-    const sal_model *m = r->m;
-    const char *kind = fn_kind(id, pos);
-    const char **c = NULL;
-    size_t nc = 0;
-    int idx = -1;
-    if (strcmp(kind, "stock") == 0) {
-        const sal_actor *a = prev[0] >= 0 && (size_t)prev[0] < m->nactors ? &m->actors[prev[0]] : NULL;
-        if (!a) {
-            snprintf(why, whylen, "no actor for stock '%s'", name);
-            return -1;
-        }
-        idx = sc_stock(a, name);
-        if (idx >= 0)
-            return idx;
-        c = calloc(a->nstocks + 1, sizeof *c);
-        for (size_t i = 0; c && i < a->nstocks; i++)
-            c[nc++] = a->stocks[i].name;
-        const char *s = c ? sc_suggest(name, c, nc) : NULL;
-        if (s)
-            snprintf(why, whylen, "actor '%s' has no stock named '%s'; did you mean '%s'?", a->name,
-                     name, s);
-        else
-            snprintf(why, whylen, "actor '%s' has no stock named '%s'", a->name, name);
-        free(c);
-        return -1;
-    }
-#define TRY(cond, arr, count)                                                  \
-    if (cond) {                                                                \
-        for (size_t i = 0; i < (count); i++)                                   \
-            if ((arr)[i].name && strcmp((arr)[i].name, name) == 0)             \
-                return (int)i;                                                 \
-        c = calloc((count) + 1, sizeof *c);                                 \
-        for (size_t i = 0; c && i < (count); i++)                              \
-            if ((arr)[i].name)                                                 \
-                c[nc++] = (arr)[i].name;                                       \
-    }
-    TRY(strcmp(kind, "force") == 0, m->forces, m->nforces)
-    else TRY(strcmp(kind, "sector") == 0, m->sectors, m->nsectors)
-    else TRY(strcmp(kind, "actor") == 0, m->actors, m->nactors)
-    else TRY(strcmp(kind, "ladder") == 0, m->ladders, m->nladders)
-    else TRY(strcmp(kind, "parameter") == 0, m->params, m->nparams)
-    else if (strcmp(kind, "event") == 0) {
-        idx = sc_event(m, name);
-        if (idx >= 0)
-            return idx;
-        c = calloc(m->nevents + 1, sizeof *c);
-        for (size_t i = 0; c && i < m->nevents; i++)
-            c[nc++] = m->events[i];
-    } else if (strcmp(kind, "side") == 0) {
-        idx = sc_side(m, name);
-        if (idx >= 0)
-            return idx;
-        c = calloc(3, sizeof *c);
-        for (int s = 0; c && s < 2; s++)
-            if (m->sides[s])
-                c[nc++] = m->sides[s];
-    }
-#undef TRY
-    const char *s = c ? sc_suggest(name, c, nc) : NULL;
-    if (s)
-        snprintf(why, whylen, "no %s named '%s'; did you mean '%s'?", kind, name, s);
-    else if (strcmp(kind, "event") == 0)
-        snprintf(why, whylen, "no event named '%s'; expected an event that a policy, treaty or "
-                              "ladder records",
-                 name);
-    else
-        snprintf(why, whylen, "no %s named '%s'", kind, name);
-    free(c);
-    return -1;
-}
-
-/* Compiles a scalar as an expression; NULL (reported) on error. */
-static sal_expr *compile(sc_reader *r, const yd_node *n, const char *what)
-{
-    if (!n)
-        return NULL;
-    if (n->kind != YD_SCALAR || yd_is_null(n)) {
-        sc_err(r, n, "%s is %s; expected an expression such as \"day > 30\" or a number", what,
-               yd_describe(n));
-        return NULL;
-    }
-    sal_expr_host host = {HOST, sizeof HOST / sizeof HOST[0], resolve, r};
-    sal_diags *tmp = sal_diags_alloc();
-    if (!tmp) {
-        r->oom = 1;
-        return NULL;
-    }
-    int line = n->line, col = n->col;
-    const char *text = n->str;
-    if (n->raw) {
-        text = n->raw;
-        line = n->rline;
-        col = n->rcol;
-    } else if (n->style == 1 || n->style == 2) {
-        col++;
-    }
-    sal_expr *e = NULL;
-    int rc = sal_expr_compile(text, &host, r->file, line, col, tmp, &e);
-    if (rc == SAL_ENOMEM)
-        r->oom = 1;
-    size_t k = sal_diags_count(tmp);
-    for (size_t i = 0; i < k; i++) {
-        const sal_diag *d = sal_diags_get(tmp, i);
-        if (!d)
-            continue;
-        yd_node at = {.line = d->line, .col = d->col};
-        sc_err(r, &at, "in %s: %s", what, d->message);
-    }
-    if (rc != SAL_OK && k == 0 && rc != SAL_ENOMEM)
-        sc_err(r, n, "%s does not compile; expected a valid expression", what);
-    sal_diags_free(tmp);
-    return rc == SAL_OK ? e : NULL;
-}
 
 /* ---- actors ----------------------------------------------------------- */
 
@@ -273,7 +120,7 @@ static void read_actor(sc_reader *r, size_t i, const yd_node *v)
         s->initial = (sal_num){0, -1};
         s->flow = (sal_num){0, -1};
         s->cap = (sal_num){INFINITY, -1};
-        if (!name_ok(r, k, "stock"))
+        if (!sc_name_ok(r, k, "stock"))
             continue;
         s->name = sc_strdup_s(r, k->str);
         char sw[200], sb[200];
@@ -304,7 +151,7 @@ static void read_actor(sc_reader *r, size_t i, const yd_node *v)
 
 /* ---- forces ----------------------------------------------------------- */
 
-static int enum_value(sc_reader *r, const yd_node *n, const char *what,
+int sc_enum_value(sc_reader *r, const yd_node *n, const char *what,
                       const char *const *names, const int *values)
 {
     const char *s;
@@ -331,11 +178,11 @@ static int enum_value(sc_reader *r, const yd_node *n, const char *what,
     return -1;
 }
 
-static const char *const ROLE_NAMES[] = {"assault", "defence", "defense", "support", NULL};
-static const int ROLE_VALUES[] = {SAL_ROLE_ASSAULT, SAL_ROLE_DEFENCE, SAL_ROLE_DEFENCE,
+const char *const SC_ROLE_NAMES[] = {"assault", "defence", "defense", "support", NULL};
+const int SC_ROLE_VALUES[] = {SAL_ROLE_ASSAULT, SAL_ROLE_DEFENCE, SAL_ROLE_DEFENCE,
                                   SAL_ROLE_SUPPORT};
-static const char *const POSTURE_NAMES[] = {"attack", "hold", NULL};
-static const int POSTURE_VALUES[] = {SAL_POSTURE_ATTACK, SAL_POSTURE_HOLD};
+const char *const SC_POSTURE_NAMES[] = {"attack", "hold", NULL};
+const int SC_POSTURE_VALUES[] = {SAL_POSTURE_ATTACK, SAL_POSTURE_HOLD};
 
 /* Default casualty exposure by role (docs/scenario.md). */
 static double role_exposure(int role)
@@ -470,7 +317,7 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
     }
     if ((n = yd_get(v, "role"))) {
         snprintf(what, sizeof what, "the role of %s", where);
-        int ro = enum_value(r, n, what, ROLE_NAMES, ROLE_VALUES);
+        int ro = sc_enum_value(r, n, what, SC_ROLE_NAMES, SC_ROLE_VALUES);
         if (ro >= 0)
             f->role = (sal_role)ro;
     }
@@ -558,7 +405,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
                 if (sv[k]) {
                     char w[300];
                     snprintf(w, sizeof w, "the posture of side '%s' in %s", m->sides[k], where);
-                    int p = enum_value(r, sv[k], w, POSTURE_NAMES, POSTURE_VALUES);
+                    int p = sc_enum_value(r, sv[k], w, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
                     if (p >= 0)
                         s->posture[k] = (sal_posture)p;
                 }
@@ -584,7 +431,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
             static const int LV[] = {0, 1, 2};
             char w[300];
             snprintf(w, sizeof w, "the law of %s", what);
-            int law = enum_value(r, n, w, LAWS, LV);
+            int law = sc_enum_value(r, n, w, LAWS, LV);
             if (law == 1)
                 s->p = s->q = (sal_num){1, -1};
             else if (law == 2)
@@ -619,7 +466,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
             static const int NV[] = {0, 1, 2};
             char w[300];
             snprintf(w, sizeof w, "the noise of %s", what);
-            int z = enum_value(r, n, w, NZ, NV);
+            int z = sc_enum_value(r, n, w, NZ, NV);
             if (z >= 0)
                 s->noise = z;
         }
@@ -734,7 +581,7 @@ static void read_treaty_events(sc_reader *r, size_t i, const yd_node *v)
     const yd_node *e = yd_get(v, "event");
     const char *name = t->name;
     if (e) {
-        if (e->kind != YD_SCALAR || yd_is_null(e) || !name_ok(r, e, "event"))
+        if (e->kind != YD_SCALAR || yd_is_null(e) || !sc_name_ok(r, e, "event"))
             return;
         name = e->str;
     }
@@ -821,7 +668,7 @@ static void read_ladder_rungs(sc_reader *r, size_t i, const yd_node *v)
             sc_err(r, k, "rung %zu of %s is %s; expected a rung name", j + 1, where, yd_describe(k));
             continue;
         }
-        if (!name_ok(r, k, "rung"))
+        if (!sc_name_ok(r, k, "rung"))
             continue;
         for (size_t q = 0; q < l->nrungs; q++)
             if (l->rungs[q] && strcmp(l->rungs[q], k->str) == 0)
@@ -844,7 +691,7 @@ static int rung_index(const sal_ladder *l, const char *s)
     return -1;
 }
 
-static int rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const char *what)
+int sc_rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const char *what)
 {
     const char *s;
     if (sc_str(r, n, what, &s) != 0)
@@ -888,395 +735,12 @@ static void read_ladder(sc_reader *r, size_t i, const yd_node *v)
     l->initial = 0;
     if ((n = yd_get(v, "initial")) && l->nrungs > 0) {
         snprintf(what, sizeof what, "the initial rung of %s", where);
-        int k = rung_ref(r, l, n, what);
+        int k = sc_rung_ref(r, l, n, what);
         if (k >= 0)
             l->initial = k;
     }
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &l->source);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
-}
-
-/* ---- policies --------------------------------------------------------- */
-
-static const char *const ACTION_KEYS[] = {"deploy", "move", "set", "transfer", "escalate",
-                                          "event", NULL};
-
-/* Registers the events policies record: their own name and every `event:`
- * action (before expressions and tranches refer to them). */
-static void policy_events(sc_reader *r, size_t i, const yd_node *v)
-{
-    sal_policy *p = &r->m->policies[i];
-    if (p->name)
-        sc_add_event(r, p->name);
-    if (!v || v->kind != YD_MAP)
-        return;
-    const yd_node *acts = yd_get(v, "actions");
-    if (!acts || acts->kind != YD_SEQ)
-        return;
-    for (size_t j = 0; j < acts->n; j++) {
-        const yd_node *e = yd_get(acts->kids[j], "event");
-        if (e && e->kind == YD_SCALAR && !yd_is_null(e) && e->str[0] && name_ok(r, e, "event"))
-            sc_add_event(r, e->str);
-    }
-}
-
-static sal_expr *const_expr(sc_reader *r, int value, const yd_node *at, const char *what)
-{
-    char buf[16];
-    snprintf(buf, sizeof buf, "%d", value);
-    yd_node n = *at;
-    n.str = buf;
-    n.len = strlen(buf);
-    n.style = 0;
-    return compile(r, &n, what);
-}
-
-static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
-{
-    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
-                                    "value", NULL};
-    sc_keys(r, b, K, aw);
-    const char *targets[] = {"force", "sector", "pipeline", "param"};
-    const yd_node *tn = NULL;
-    int tk = -1;
-    for (int k = 0; k < 4; k++) {
-        const yd_node *x = yd_get(b, targets[k]);
-        if (!x)
-            continue;
-        if (tn) {
-            sc_err(r, x, "%s names both a %s and a %s; expected one target", aw, targets[tk],
-                   targets[k]);
-            return;
-        }
-        tn = x;
-        tk = k;
-    }
-    if (!tn) {
-        sc_err(r, b, "%s has no target; expected one of force, sector, pipeline or param", aw);
-        return;
-    }
-    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
-    char w[300];
-    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
-    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
-    if (fn && !field) {
-        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
-        return;
-    }
-    int is_enum = 0;
-    const char *const *enames = NULL;
-    const int *evals = NULL;
-    int need_side = 0;
-    switch (tk) {
-    case 0: {
-        sc_ref(r, tn, w, "force", &a->force);
-        static const char *const F[] = {"multiplier", "role", "exposure", "interoperability", NULL};
-        static const sal_field FV[] = {SAL_FIELD_FORCE_MULTIPLIER, SAL_FIELD_FORCE_ROLE,
-                                       SAL_FIELD_FORCE_EXPOSURE, SAL_FIELD_FORCE_INTEROPERABILITY};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
-                         "interoperability",
-                   aw);
-            return;
-        }
-        int k = enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
-        if (k < 0)
-            return;
-        a->field = FV[k];
-        if (k == 1) {
-            is_enum = 1;
-            enames = ROLE_NAMES;
-            evals = ROLE_VALUES;
-        }
-        break;
-    }
-    case 1: {
-        sc_ref(r, tn, w, "sector", &a->sector);
-        static const char *const F[] = {"intensity", "defence", "posture", "coefficient", NULL};
-        static const sal_field FV[] = {SAL_FIELD_SECTOR_INTENSITY, SAL_FIELD_SECTOR_DEFENCE,
-                                       SAL_FIELD_SECTOR_POSTURE, SAL_FIELD_SECTOR_COEFF};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
-                         "coefficient",
-                   aw);
-            return;
-        }
-        int k = enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
-        if (k < 0)
-            return;
-        a->field = FV[k];
-        need_side = k >= 2;
-        if (k == 2) {
-            is_enum = 1;
-            enames = POSTURE_NAMES;
-            evals = POSTURE_VALUES;
-        }
-        break;
-    }
-    case 2:
-        sc_ref(r, tn, w, "pipeline", &a->pipeline);
-        a->field = SAL_FIELD_PIPELINE_RATE;
-        if (fn && strcmp(field, "rate") != 0) {
-            sc_err(r, fn, "the field of a pipeline is '%s'; expected rate", field);
-            return;
-        }
-        break;
-    case 3:
-        sc_ref(r, tn, w, "parameter", &a->param);
-        a->field = SAL_FIELD_PARAM;
-        if (fn && strcmp(field, "value") != 0) {
-            sc_err(r, fn, "a parameter has no field '%s'; expected no 'field' (or field: value)",
-                   field);
-            return;
-        }
-        break;
-    }
-    if (need_side) {
-        if (!sn) {
-            sc_err(r, b, "%s sets a sector's %s without 'side'; expected the side it applies to",
-                   aw, field);
-        } else {
-            char sw[300];
-            snprintf(sw, sizeof sw, "the side of %s", aw);
-            sc_ref(r, sn, sw, "side", &a->side);
-        }
-    } else if (sn) {
-        sc_err(r, sn, "%s has a 'side' that field '%s' does not use; expected no side", aw,
-               field ? field : "value");
-    }
-    if (!vn) {
-        sc_err(r, b, "%s has no 'value'; expected the new value", aw);
-        return;
-    }
-    char vw[300];
-    snprintf(vw, sizeof vw, "the value of %s", aw);
-    if (is_enum) {
-        int ev = enum_value(r, vn, vw, enames, evals);
-        if (ev >= 0)
-            a->amount = const_expr(r, ev, vn, vw);
-    } else {
-        a->amount = compile(r, vn, vw);
-    }
-}
-
-static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x, const char *where)
-{
-    sal_model *m = r->m;
-    sal_action *a = &p->actions[p->nactions++];
-    memset(a, 0, sizeof *a);
-    a->force = a->force2 = a->actor = a->stock = a->actor2 = a->stock2 = -1;
-    a->sector = a->side = a->pipeline = a->param = a->ladder = a->rung = a->event = -1;
-    char aw[260];
-    snprintf(aw, sizeof aw, "action %zu of %s", j + 1, where);
-    if (!x || x->kind != YD_MAP || x->n != 1) {
-        if (x && x->kind == YD_MAP)
-            sc_err(r, x, "%s has %zu keys; expected one action per list item, e.g. "
-                         "- deploy: {force: F, amount: N}",
-                   aw, x->n);
-        else
-            sc_err(r, x, "%s is %s; expected a mapping such as - deploy: {force: F, amount: N}", aw,
-                   yd_describe(x));
-        a->kind = SAL_ACT_EVENT;
-        return;
-    }
-    const yd_node *k = yd_key(x, 0), *b = yd_val(x, 0);
-    static const sal_action_kind KV[] = {SAL_ACT_DEPLOY, SAL_ACT_MOVE, SAL_ACT_SET,
-                                         SAL_ACT_TRANSFER, SAL_ACT_ESCALATE, SAL_ACT_EVENT};
-    int kind = -1;
-    for (int q = 0; ACTION_KEYS[q]; q++)
-        if (strcmp(k->str, ACTION_KEYS[q]) == 0)
-            kind = q;
-    if (kind < 0) {
-        const char *sg = sc_suggest(k->str, ACTION_KEYS, 6);
-        if (sg)
-            sc_err(r, k, "unknown action '%s' in %s; did you mean '%s'?", k->str, where, sg);
-        else
-            sc_err(r, k, "unknown action '%s' in %s; expected one of: deploy, move, set, transfer, "
-                         "escalate, event",
-                   k->str, where);
-        a->kind = SAL_ACT_EVENT;
-        return;
-    }
-    a->kind = KV[kind];
-    snprintf(aw, sizeof aw, "action %zu (%s) of %s", j + 1, k->str, where);
-    char w[300];
-    if (a->kind == SAL_ACT_EVENT) {
-        if (b->kind == YD_SCALAR && !yd_is_null(b) && b->str[0] && sc_event(m, b->str) >= 0)
-            a->event = sc_event(m, b->str);
-        else if (b->kind != YD_SCALAR || yd_is_null(b))
-            sc_err(r, b, "%s is %s; expected an event name", aw, yd_describe(b));
-        return; /* a bad name was reported when events were collected */
-    }
-    if (!sc_is_map(r, b, aw))
-        return;
-    const yd_node *n;
-    switch (a->kind) {
-    case SAL_ACT_DEPLOY: {
-        static const char *const K[] = {"force", "amount", "from", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the force of %s", aw);
-        if (!(n = yd_get(b, "force")))
-            sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        if ((n = yd_get(b, "from"))) {
-            snprintf(w, sizeof w, "'from' of %s", aw);
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        }
-        break;
-    }
-    case SAL_ACT_MOVE: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force2);
-        if (a->force >= 0 && a->force == a->force2)
-            sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
-                   m->forces[a->force].name);
-        break;
-    }
-    case SAL_ACT_TRANSFER: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
-        break;
-    }
-    case SAL_ACT_ESCALATE: {
-        static const char *const K[] = {"ladder", "to", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the ladder of %s", aw);
-        if (!(n = yd_get(b, "ladder")))
-            sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
-        else
-            sc_ref(r, n, w, "ladder", &a->ladder);
-        if (!(n = yd_get(b, "to"))) {
-            sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
-        } else if (a->ladder >= 0) {
-            snprintf(w, sizeof w, "'to' of %s", aw);
-            a->rung = rung_ref(r, &m->ladders[a->ladder], n, w);
-            if (a->rung >= 0)
-                a->event = m->ladders[a->ladder].rung_events[a->rung];
-        }
-        return;
-    }
-    case SAL_ACT_SET:
-        read_set(r, a, b, aw);
-        return;
-    default:
-        return;
-    }
-    /* deploy, move, transfer: an amount */
-    if (!(n = yd_get(b, "amount"))) {
-        sc_err(r, b, "%s has no 'amount'; expected a number or an expression", aw);
-        return;
-    }
-    snprintf(w, sizeof w, "the amount of %s", aw);
-    a->amount = compile(r, n, w);
-}
-
-static void read_policy(sc_reader *r, size_t i, const yd_node *v)
-{
-    sal_model *m = r->m;
-    sal_policy *p = &m->policies[i];
-    char where[128], base[128], what[260];
-    snprintf(where, sizeof where, "policy '%s'", p->name);
-    snprintf(base, sizeof base, "policies.%s", p->name);
-    p->enabled = 1;
-    p->hazard = (sal_num){1, -1};
-    p->probability = (sal_num){1, -1};
-    p->delay = (sal_num){0, -1};
-    if (!sc_is_map(r, v, where))
-        return;
-    size_t eprov0 = r->m->nprovenance;
-    static const char *const K[] = {"when", "hazard", "probability", "delay", "repeat",
-                                    "enabled", "requires", "actions", "source", "description",
-                                    NULL};
-    sc_keys(r, v, K, where);
-    const yd_node *n;
-    if ((n = yd_get(v, "when"))) {
-        snprintf(what, sizeof what, "the condition ('when') of %s", where);
-        p->when = compile(r, n, what);
-    }
-    sc_field(r, v, "hazard", where, base, 1, SC_SHARE, &p->hazard);
-    sc_field(r, v, "probability", where, base, 1, SC_SHARE, &p->probability);
-    sc_field(r, v, "delay", where, base, 0, SC_NONNEG, &p->delay);
-    if ((n = yd_get(v, "repeat"))) {
-        snprintf(what, sizeof what, "'repeat' of %s", where);
-        sc_bool(r, n, what, &p->repeat);
-    }
-    if ((n = yd_get(v, "enabled"))) {
-        snprintf(what, sizeof what, "'enabled' of %s", where);
-        sc_bool(r, n, what, &p->enabled);
-    }
-    if ((n = yd_get(v, "requires"))) {
-        snprintf(what, sizeof what, "'requires' of %s", where);
-        if (n->kind == YD_SCALAR && !yd_is_null(n)) {
-            p->requires = calloc(1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
-                p->nrequires = 1;
-        } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
-            p->requires = calloc(n->n + 1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            for (size_t j = 0; j < n->n; j++)
-                if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
-                    p->nrequires++;
-        }
-    }
-    const yd_node *acts = yd_get(v, "actions");
-    size_t na = 0;
-    if (acts && !yd_is_null(acts)) {
-        snprintf(what, sizeof what, "the actions of %s", where);
-        if (sc_is_list(r, acts, what)) {
-            if (acts->n > SC_MAX_LIST)
-                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
-            else
-                na = acts->n;
-        }
-    }
-    /* every policy records its own name as an event when it acts (last) */
-    p->actions = calloc(na + 1, sizeof *p->actions);
-    if (!p->actions) {
-        r->oom = 1;
-        return;
-    }
-    for (size_t j = 0; j < na; j++)
-        read_action(r, p, j, acts->kids[j], where);
-    sal_action *self = &p->actions[p->nactions++];
-    memset(self, 0, sizeof *self);
-    self->kind = SAL_ACT_EVENT;
-    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
-    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
-    self->event = p->name ? sc_event(m, p->name) : -1;
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &p->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
     if ((n = yd_get(v, "description")))
         sc_str(r, n, "the description", &(const char *){0});
 }
@@ -1296,12 +760,12 @@ static void read_metric(sc_reader *r, size_t i, const yd_node *v)
         if (!n)
             sc_err(r, v, "%s has no 'expr'; expected the expression it records", where);
         else
-            mt->expr = compile(r, n, what);
+            mt->expr = sc_compile(r, n, what);
         if ((n = yd_get(v, "description")))
             sc_strdup(r, n, "the description", &mt->description);
         return;
     }
-    mt->expr = compile(r, v, what);
+    mt->expr = sc_compile(r, v, what);
 }
 
 /* ---- the sections in order -------------------------------------------- */
@@ -1344,7 +808,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
     for (size_t i = 0; i < m->nladders; i++)
         read_ladder_rungs(r, i, r->n_ladder[i]);
     for (size_t i = 0; i < m->npolicies; i++)
-        policy_events(r, i, r->n_policy[i]);
+        sc_policy_events(r, i, r->n_policy[i]);
     /* 4. the rest */
     for (size_t i = 0; i < m->nsectors; i++)
         read_sector(r, i, r->n_sector[i]);
@@ -1357,7 +821,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
     for (size_t i = 0; i < m->nladders; i++)
         read_ladder(r, i, r->n_ladder[i]);
     for (size_t i = 0; i < m->npolicies; i++)
-        read_policy(r, i, r->n_policy[i]);
+        sc_read_policy(r, i, r->n_policy[i]);
     for (size_t i = 0; i < m->nmetrics; i++)
         read_metric(r, i, r->n_metric[i]);
     /* 5. expressions of pipelines and treaties (every name is known) */
@@ -1367,7 +831,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
             char what[200];
             snprintf(what, sizeof what, "the condition ('when') of pipeline '%s'",
                      m->pipelines[i].name);
-            m->pipelines[i].when = compile(r, n, what);
+            m->pipelines[i].when = sc_compile(r, n, what);
         }
     }
     for (size_t i = 0; i < m->ntreaties; i++) {
@@ -1375,7 +839,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
         if (v && v->kind == YD_MAP && (n = yd_get(v, "trigger"))) {
             char what[200];
             snprintf(what, sizeof what, "the trigger of treaty '%s'", m->treaties[i].name);
-            m->treaties[i].trigger = compile(r, n, what);
+            m->treaties[i].trigger = sc_compile(r, n, what);
         }
     }
     /* 6. cross-checks */
