@@ -33,7 +33,8 @@ typedef struct sal_expr sal_expr;
 
 /* A number of the model: value, or uncertain input u (u >= 0). */
 typedef struct {
-    double value; /* used when u < 0 */
+    double value; /* used when u < 0; when u >= 0 the reader stores the
+                     distribution's mean here (for the mean-field path) */
     int u;        /* index into model->uncertain, or -1 */
 } sal_num;
 
@@ -103,7 +104,8 @@ typedef struct {
     sal_num experience_max;   /* ceiling, 0..1 */
     sal_num learning_rate;    /* per day in combat: x += r * (max - x) */
     sal_num interoperability; /* 0..1, the host-command / language barrier */
-    sal_num exposure;     /* share weight of casualties; default by role */
+    sal_num exposure;     /* share weight of casualties; default by role at read
+                             time: assault 2, defence 1, support 0.25 */
     sal_num multiplier;   /* authorisation / other multiplier, default 1 */
     /* casualties */
     sal_num killed_share;     /* fraction of casualties killed */
@@ -196,7 +198,8 @@ typedef struct {
     int repeat;               /* 0 fires once; 1 may fire again after acting */
     int *requires;            /* treaty indices that must be in force */
     size_t nrequires;
-    sal_action *actions;
+    sal_action *actions;      /* the reader appends one last SAL_ACT_EVENT that
+                                 records the event named after the policy */
     size_t nactions;
     char *source;
 } sal_policy;
