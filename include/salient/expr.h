@@ -76,9 +76,10 @@ int sal_expr_compile(const char *src, const sal_expr_host *host,
                      const char *file, int line, int col, sal_diags *diags,
                      sal_expr **out);
 
-/* Evaluates e.  get may be NULL for a constant expression (host calls then
- * give NaN).  The result may be NaN or infinite (log(-1), 1/0): see
- * sal_expr_eval_finite. */
+/* Evaluates e: no allocation, no string work, no recursion; re-entrant, so
+ * one compiled expression may be evaluated by many threads at once.  get may
+ * be NULL for a constant expression (host calls then give NaN).  The result
+ * may be NaN or infinite (log(-1), 1/0): see sal_expr_eval_finite. */
 double sal_expr_eval(const sal_expr *e, sal_expr_getter get, void *state);
 
 /* The same, but returns SAL_ERANGE when the value is NaN or infinite (the
