@@ -490,7 +490,7 @@ static const char *strip_variant(const char *msg)
 static void merge_diags(sal_diags *dst, const sal_diags *src)
 {
     size_t nd = sal_diags_count(dst), ns = sal_diags_count(src);
-    for (size_t i = 0; i < ns; i++) {
+    for (size_t i = 0; i < ns && sal_diags_count(dst) < 2 * SC_MAX_ERRORS; i++) {
         const sal_diag *e = sal_diags_get(src, i);
         if (!e)
             continue;
@@ -532,6 +532,16 @@ int sal_model_check_buffer(const char *buf, size_t len, const char *name, const 
     size_t nv = vars && vars->kind == YD_MAP ? vars->n : 0;
     if (variant && !find_variant(vars, variant))
         nv = 1; /* reports the unknown name */
+    /* each variant rebuilds the whole model: bound the total work */
+    if (!variant && nv > 1 && root->size > SC_MAX_CHECK_WORK / nv) {
+        sal_diags_add(diags, name, vars->line, vars->col,
+                      "checking %zu variants of a document of %zu nodes is too much work; expected "
+                      "at most %zu variants for a document this size (check them one at a time "
+                      "with --variant)",
+                      nv, root->size, (size_t)SC_MAX_CHECK_WORK / root->size);
+        yd_arena_free(a);
+        return SAL_EINPUT;
+    }
     for (size_t i = 0; i < nv; i++) {
         const char *vn = variant ? variant : yd_key(vars, i)->str;
         sal_diags *tmp = sal_diags_alloc();
@@ -551,7 +561,7 @@ int sal_model_check_buffer(const char *buf, size_t len, const char *name, const 
             rc = rv;
         if (nvariants)
             (*nvariants)++;
-        if (variant)
+        if (variant || sal_diags_count(diags) >= 2 * SC_MAX_ERRORS)
             break;
     }
     yd_arena_free(a);

@@ -20,7 +20,9 @@ enum {
     SC_MAX_ENTITIES = 10000,   /* per section */
     SC_MAX_HORIZON = 100000,   /* days */
     SC_MAX_NAME = 64,          /* characters in a name */
-    SC_MAX_LIST = 10000        /* items of a list (rungs, tranches, choices) */
+    SC_MAX_LIST = 10000,       /* items of a list (rungs, tranches, choices) */
+    SC_MAX_ERRORS = 500,       /* messages kept from one reading */
+    SC_MAX_CHECK_WORK = 10000000 /* document nodes x variants checked at once */
 };
 
 /* A numeric range a field must lie in, and how to say it. */

@@ -21,6 +21,15 @@ const sc_range SC_POS = {0x1p-1074, INFINITY, "a number > 0"};
 
 void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
 {
+    r->errors++;
+    if (r->errors > SC_MAX_ERRORS)
+        return;
+    if (r->errors == SC_MAX_ERRORS) {
+        sal_diags_add(r->diags, r->file, 0, 0,
+                      "too many errors; only the first %d are shown (fix these first)",
+                      SC_MAX_ERRORS - 1);
+        return;
+    }
     char msg[1000];
     va_list ap;
     va_start(ap, fmt);
@@ -31,7 +40,6 @@ void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
         sal_diags_add(r->diags, r->file, line, col, "in variant '%s': %s", r->variant, msg);
     else
         sal_diags_add(r->diags, r->file, line, col, "%s", msg);
-    r->errors++;
 }
 
 const char *sc_suggest(const char *word, const char *const *cands, size_t n)

@@ -213,6 +213,8 @@ static void check_duplicates(builder *b, const yd_node *map)
             while (first > 0 && strcmp(yd_key(map, r[first - 1].i)->str, k->str) == 0)
                 first--;
             const yd_node *k1 = yd_key(map, r[first].i);
+            if (b->errors >= 500)
+                continue; /* enough said */
             sal_diags_add(b->diags, b->file, k->line, k->col,
                           "duplicate key '%s' (first at line %d); expected each key once",
                           k->str, k1->line);

@@ -639,6 +639,44 @@ static void test_limits(void **st)
     sal_diags_free(d);
 }
 
+/* Absurd inputs stay cheap: at most 500 messages from one reading, and a
+ * bound on variants x document size for check. */
+static void test_error_and_work_caps(void **st)
+{
+    (void)st;
+    size_t cap = 1 << 20, o = 0;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    o += (size_t)snprintf(b + o, cap - o, "scenario: {name: c, start: 2024-01-01, horizon: 10, "
+                                          "sides: [a, b]}\nforces:\n");
+    for (int i = 0; i < 800; i++)
+        o += (size_t)snprintf(b + o, cap - o, "  f%d: {owner: a, strength: -1}\n", i);
+    sal_diags *d = read_bad(b, NULL);
+    assert_int_equal(sal_diags_count(d), 500);
+    assert_non_null(strstr(sal_diags_get(d, 499)->message, "too many errors"));
+    sal_diags_free(d);
+
+    o = (size_t)snprintf(b, cap, "scenario: {name: c, start: 2024-01-01, horizon: 10, "
+                                 "sides: [a, b]}\nparameters:\n");
+    for (int i = 0; i < 8000; i++)
+        o += (size_t)snprintf(b + o, cap - o, "  p%d: {pert: [1, 2, 3]}\n", i);
+    o += (size_t)snprintf(b + o, cap - o, "variants:\n");
+    for (int i = 0; i < 400; i++)
+        o += (size_t)snprintf(b + o, cap - o, "  v%d: {set: {scenario: {horizon: 5}}}\n", i);
+    d = sal_diags_alloc();
+    size_t nv;
+    assert_int_equal(sal_model_check_buffer(b, o, "w.yaml", NULL, d, &nv), SAL_EINPUT);
+    assert_int_equal(sal_diags_count(d), 1);
+    assert_true(has_diag(d, 8004, 3, "checking 400 variants of a document of"));
+    sal_diags_free(d);
+    /* one variant at a time is fine */
+    d = sal_diags_alloc();
+    assert_int_equal(sal_model_check_buffer(b, o, "w.yaml", "v399", d, &nv), SAL_OK);
+    assert_int_equal(nv, 1);
+    sal_diags_free(d);
+    free(b);
+}
+
 static void test_io_errors(void **st)
 {
     (void)st;
@@ -752,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_check_dedupes),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_error_and_work_caps),
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_mutations),
