@@ -1005,6 +1005,49 @@ static void test_summary_serialise_and_errors(void **st)
     gsl_rng_free(r);
 }
 
+/* Small cases where the quantile definition decides: with five far-apart
+ * values, k = floor(q (n - 1)) picks exactly one of them. */
+static void test_small_exact_definition(void **st)
+{
+    (void)st;
+    sal_summary_layout l = {1, 1, 1, 40, 0, 0};
+    sal_summary *s = sal_summary_alloc(&l);
+    const int32_t days[] = {3, 9, 1, SAL_EVENT_NEVER, 30, 7};
+    const double vals[] = {20, 90, 10, NAN, 300, 70};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(sal_summary_add_run(s, &vals[i], &days[i]), SAL_OK);
+    /* sorted days 1 3 7 9 30, values 10 20 70 90 300 */
+    const double q[] = {0, 0.2, 0.3, 0.5, 0.74, 0.75, 0.95, 1};
+    const int32_t dq[] = {1, 1, 3, 7, 7, 9, 9, 30};
+    const double vq[] = {10, 10, 20, 70, 70, 90, 90, 300};
+    double a = sal_sketch_accuracy(sal_summary_cell(s, 0, 0));
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(sal_summary_event_quantile(s, 0, q[i]), dq[i]);
+        assert_true(fabs(sal_summary_quantile(s, 0, 0, q[i]) - vq[i]) <= a * vq[i]);
+    }
+    assert_true(sal_summary_event_probability(s, 0) == 5.0 / 6.0);
+    assert_true(sal_summary_mean(s, 0, 0) == 98.0);
+    assert_int_equal(sal_sketch_nonfinite(sal_summary_cell(s, 0, 0)), 1);
+    sal_summary_free(s);
+}
+
+/* A summary whose cells disagree with its run count is refused. */
+static void test_summary_inconsistent_refused(void **st)
+{
+    (void)st;
+    sal_summary_layout l = {1, 1, 0, 0, 0, 0};
+    sal_summary *s = sal_summary_alloc(&l);
+    bytes b = summary_bytes(s);
+    sal_summary *t = NULL;
+    assert_int_equal(sal_summary_deserialise(&t, b.p, b.n, NULL), SAL_OK);
+    sal_summary_free(t);
+    b.p[32] = 1; /* runs = 1, but the cell holds no value */
+    assert_int_equal(sal_summary_deserialise(&t, b.p, b.n, NULL), SAL_EINPUT);
+    assert_null(t);
+    free(b.p);
+    sal_summary_free(s);
+}
+
 /* A summary's memory follows the stated model and stops growing. */
 static void test_summary_memory(void **st)
 {
@@ -1041,6 +1084,8 @@ int main(void)
         cmocka_unit_test(test_summary_blocks_bit_identical),
         cmocka_unit_test(test_summary_serialise_and_errors),
         cmocka_unit_test(test_summary_memory),
+        cmocka_unit_test(test_small_exact_definition),
+        cmocka_unit_test(test_summary_inconsistent_refused),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(runs_series);
