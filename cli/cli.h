@@ -29,5 +29,6 @@ void cli_usage(const cli_command *c, FILE *out);
 /* The subcommands, one file each: cli/cmd_NAME.c */
 extern const cli_command cmd_fit;
 extern const cli_command cmd_check;
+extern const cli_command cmd_run;
 
 #endif

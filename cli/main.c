@@ -12,6 +12,7 @@
 static const cli_command *const commands[] = {
     &cmd_fit,
     &cmd_check,
+    &cmd_run,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -221,6 +221,8 @@ typedef struct {
     int initial;
     int actors[2];            /* the actor or dyad that climbs it, -1 = none */
     char *source;
+    int descend;              /* (engine) 1: an escalate action may also lower the
+                                 rung; 0, the default: rungs only go up */
 } sal_ladder;
 
 typedef struct {

@@ -4,6 +4,7 @@
  *   base.h        status codes, diagnostics (file:line:col messages)
  *   rng.h         Philox4x32-10 counter-based streams as a gsl_rng_type
  *   model.h       the scenario model, read from YAML (sal_model_read, sal_model_check)
+ *   engine.h      the daily engine: one run of a scenario (sal_run_exec)
  *   expr.h        the expression language (conditions, actions, metrics)
  *   suggest.h     did-you-mean suggestions for misspelt names
  *   lanchester.h  the generalized Lanchester attrition law
@@ -19,6 +20,7 @@
 #include "salient/base.h"
 #include "salient/rng.h"
 #include "salient/model.h"
+#include "salient/engine.h"
 #include "salient/expr.h"
 #include "salient/suggest.h"
 

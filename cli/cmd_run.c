@@ -1,0 +1,453 @@
+/* salient run — one run of a scenario: DIR/series.csv, DIR/events.csv and a
+ * one-screen summary.  Files are written under temporary names and renamed
+ * into place, so that each is whole or absent. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "salient/date.h"
+#include "salient/engine.h"
+#include "salient/model.h"
+
+static const char usage[] =
+    "usage: salient run FILE [--variant NAME] [--seed S] [--run K] [--out DIR]\n"
+    "                        [--deterministic]\n"
+    "\n"
+    "Runs a scenario once, day by day from its start to its horizon, and writes\n"
+    "  DIR/series.csv   day, date, then one column per metric of the scenario\n"
+    "  DIR/events.csv   event, day, date: the events that happened, in order,\n"
+    "                   then those that did not (day and date empty)\n"
+    "and prints a summary: the metrics on the last day, what became of each\n"
+    "force, the ground of each sector and the events with their dates.\n"
+    "\n"
+    "A run draws every uncertain input once and the daily noise (casualties,\n"
+    "policy hazards) from random streams named by the seed and the run index,\n"
+    "so the same seed and run give the same bytes.\n"
+    "\n"
+    "Options:\n"
+    "  -v, --variant NAME    run the counterfactual NAME of the scenario\n"
+    "  -s, --seed S          the random seed (default: the scenario's seed)\n"
+    "  -r, --run K           the run index, to redo run K of an ensemble (default 0)\n"
+    "  -o, --out DIR         where to write (default salient-out/run; created)\n"
+    "  -d, --deterministic   the mean-field path: inputs at their means, expected\n"
+    "                        casualties, hazards at their median outcome\n"
+    "  -q, --quiet           no summary\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success; 1 the run failed (a value became NaN or infinite:\n"
+    "the message names the expression or mechanism and the day) or the files\n"
+    "could not be written; 2 bad usage or a bad scenario (file:line:col\n"
+    "messages, nothing written).  The model is described in docs/model.md.\n";
+
+/* ---- output helpers --------------------------------------------------- */
+
+/* The shortest of %.15g / %.17g that reads back as the same double. */
+static void fmt_num(char *buf, size_t n, double x)
+{
+    snprintf(buf, n, "%.15g", x);
+    if (strtod(buf, NULL) != x)
+        snprintf(buf, n, "%.17g", x);
+}
+
+/* For the summary: whole numbers without decimals, else 6 digits. */
+static void fmt_short(char *buf, size_t n, double x)
+{
+    if (fabs(x) < 1e15 && x == floor(x))
+        snprintf(buf, n, "%.0f", x);
+    else
+        snprintf(buf, n, "%.6g", x);
+}
+
+/* CSV field: quoted when it holds a comma, quote or newline. */
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        buf[i] = c;
+    }
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+typedef struct {
+    char tmp[4200];
+    char final[4200];
+    FILE *f;
+} out_file;
+
+static int out_open(out_file *o, const char *dir, const char *name)
+{
+    snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
+    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir, name);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0)
+        return -1;
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Closes; 0 if everything reached the file. */
+static int out_close(out_file *o)
+{
+    if (!o->f)
+        return -1;
+    int bad = ferror(o->f) != 0;
+    bad |= fflush(o->f) != 0;
+    bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
+    bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    return bad ? -1 : 0;
+}
+
+static void write_series(FILE *f, const sal_run *r, long start)
+{
+    const sal_model *m = sal_run_model(r);
+    size_t nd = sal_run_ndays(r), nm = sal_run_nmetrics(r);
+    const double *s = sal_run_series(r);
+    fputs("day,date", f);
+    for (size_t k = 0; k < nm; k++) {
+        fputc(',', f);
+        put_field(f, m->metrics[k].name);
+    }
+    fputc('\n', f);
+    char date[16], num[40];
+    for (size_t d = 0; d < nd; d++) {
+        sal_date_format(start + (long)d, date);
+        fprintf(f, "%zu,%s", d, date);
+        for (size_t k = 0; k < nm; k++) {
+            fmt_num(num, sizeof num, s[d * nm + k]);
+            fprintf(f, ",%s", num);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* Events that happened, by day (then model order), then those that did not. */
+static size_t *event_order(const sal_model *m, const int32_t *days)
+{
+    size_t n = m->nevents, k = 0;
+    size_t *o = malloc((n + 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    for (size_t e = 0; e < n; e++)
+        if (days[e] >= 0)
+            o[k++] = e;
+    /* insertion sort by day: stable, and n is small */
+    for (size_t i = 1; i < k; i++) {
+        size_t x = o[i], j = i;
+        while (j > 0 && days[o[j - 1]] > days[x]) {
+            o[j] = o[j - 1];
+            j--;
+        }
+        o[j] = x;
+    }
+    for (size_t e = 0; e < n; e++)
+        if (days[e] < 0)
+            o[k++] = e;
+    return o;
+}
+
+static void write_events(FILE *f, const sal_model *m, const int32_t *days, const size_t *order,
+                         long start)
+{
+    fputs("event,day,date\n", f);
+    char date[16];
+    for (size_t i = 0; i < m->nevents; i++) {
+        size_t e = order[i];
+        put_field(f, m->events[e]);
+        if (days[e] >= 0) {
+            sal_date_format(start + days[e], date);
+            fprintf(f, ",%d,%s\n", (int)days[e], date);
+        } else {
+            fputs(",,\n", f);
+        }
+    }
+}
+
+static void summary(const sal_run *r, const sal_model *m, const size_t *order, long start,
+                    uint64_t seed, int det, const char *dir)
+{
+    size_t nd = sal_run_ndays(r), nm = sal_run_nmetrics(r);
+    const double *s = sal_run_series(r);
+    const int32_t *days = sal_run_event_days(r);
+    char d0[16], d1[16], a[32], b[32], c[32], e[32], g[32];
+    sal_date_format(start, d0);
+    sal_date_format(start + (long)nd - 1, d1);
+    printf("%s%s%s: %zu days, %s to %s; seed %llu, %s\n", m->name ? m->name : "scenario",
+           m->variant ? ", variant " : "", m->variant ? m->variant : "", nd, d0, d1,
+           (unsigned long long)seed, det ? "deterministic (mean-field)" : "stochastic");
+    enum { MAXROWS = 12 };
+    if (nm) {
+        printf("\nmetrics on %s (day %zu):\n", d1, nd - 1);
+        for (size_t k = 0; k < nm && k < MAXROWS; k++) {
+            fmt_short(a, sizeof a, s[(nd - 1) * nm + k]);
+            printf("  %-28s %14s\n", m->metrics[k].name, a);
+        }
+        if (nm > MAXROWS)
+            printf("  ... and %zu more in %s/series.csv\n", nm - MAXROWS, dir);
+    }
+    if (m->nforces) {
+        printf("\n  %-22s %10s %10s %10s %10s %10s\n", "force", "arrived", "present", "killed",
+               "wounded", "withdrawn");
+        for (size_t f = 0; f < m->nforces && f < MAXROWS; f++) {
+            sal_force_account x;
+            sal_run_force(r, f, &x);
+            fmt_short(a, sizeof a, x.arrived);
+            fmt_short(b, sizeof b, x.present);
+            fmt_short(c, sizeof c, x.killed);
+            fmt_short(e, sizeof e, x.wounded);
+            fmt_short(g, sizeof g, x.withdrawn);
+            printf("  %-22s %10s %10s %10s %10s %10s", m->forces[f].name, a, b, c, e, g);
+            if (x.withdrawn_day >= 0) {
+                char wd[16];
+                sal_date_format(start + x.withdrawn_day, wd);
+                printf("  broke %s", wd);
+            }
+            putchar('\n');
+        }
+        if (m->nforces > MAXROWS)
+            printf("  ... and %zu more forces\n", m->nforces - MAXROWS);
+    }
+    int any = 0;
+    for (size_t i = 0; i < m->nsectors; i++) {
+        const sal_sector *se = &m->sectors[i];
+        if (!(se->ground_max.value > 0) && se->ground_max.u < 0)
+            continue;
+        if (!any++)
+            putchar('\n');
+        fmt_short(a, sizeof a, sal_run_ground(r, i));
+        printf("  ground %-15s %s km2 held by %s\n", se->name, a,
+               m->sides[se->holder == 0 ? 0 : 1] ? m->sides[se->holder == 0 ? 0 : 1] : "?");
+    }
+    size_t happened = 0;
+    for (size_t i = 0; i < m->nevents; i++)
+        happened += days[i] >= 0;
+    if (m->nevents) {
+        printf("\nevents (%zu of %zu happened):\n", happened, m->nevents);
+        for (size_t i = 0; i < happened && i < MAXROWS; i++) {
+            size_t ev = order[i];
+            sal_date_format(start + days[ev], d0);
+            printf("  %s  day %-5d %s\n", d0, (int)days[ev], m->events[ev]);
+        }
+        if (happened > MAXROWS)
+            printf("  ... and %zu more in %s/events.csv\n", happened - MAXROWS, dir);
+    }
+    printf("\nwrote %s/series.csv and %s/events.csv\n", dir, dir);
+}
+
+/* Prints diagnostics sorted by line and column. */
+static int cmp_diag(const void *pa, const void *pb)
+{
+    const sal_diag *x = *(const sal_diag *const *)pa, *y = *(const sal_diag *const *)pb;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void print_sorted(const sal_diags *d)
+{
+    size_t n = sal_diags_count(d), k = 0;
+    const sal_diag **v = calloc(n + 1, sizeof *v);
+    if (!v) {
+        cli_print_diags(d);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((v[k] = sal_diags_get(d, i)))
+            k++;
+    qsort(v, k, sizeof *v, cmp_diag);
+    char buf[2048];
+    for (size_t i = 0; i < k; i++) {
+        sal_diag_format(v[i], buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    free(v);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int run_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"variant", required_argument, NULL, 'v'},
+        {"seed", required_argument, NULL, 's'},
+        {"run", required_argument, NULL, 'r'},
+        {"out", required_argument, NULL, 'o'},
+        {"deterministic", no_argument, NULL, 'd'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *variant = NULL, *dir = "salient-out/run", *seed_s = NULL, *run_s = NULL;
+    int det = 0, quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":v:s:r:o:dqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'v': variant = optarg; break;
+        case 's': seed_s = optarg; break;
+        case 'r': run_s = optarg; break;
+        case 'o': dir = optarg; break;
+        case 'd': det = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case ':':
+            cli_error("run", "option '%s' needs a value; see 'salient help run'", argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            cli_error("run", "unknown option '%s'; see 'salient help run'", argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("run", "%s; see 'salient help run'",
+                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+        return EXIT_USAGE;
+    }
+    uint64_t seed = 0, runix = 0;
+    if (seed_s && parse_u64(seed_s, &seed) != 0) {
+        cli_error("run", "the seed '%s' is not a whole number from 0 to 18446744073709551615",
+                  seed_s);
+        return EXIT_USAGE;
+    }
+    if (run_s && parse_u64(run_s, &runix) != 0) {
+        cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
+        return EXIT_USAGE;
+    }
+    if (!*dir) {
+        cli_error("run", "the output directory is empty; expected --out DIR");
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    sal_diags *d = sal_diags_alloc();
+    if (!d) {
+        cli_error("run", "out of memory");
+        return EXIT_JOB;
+    }
+    sal_model *m = NULL;
+    int rc = sal_model_read(path, variant, d, &m);
+    if (rc != SAL_OK) {
+        print_sorted(d);
+        if (rc == SAL_ENOMEM)
+            cli_error("run", "out of memory while reading %s", path);
+        else if (sal_diags_count(d))
+            fprintf(stderr, "%s: %zu error%s; nothing was run\n", path, sal_diags_count(d),
+                    sal_diags_count(d) == 1 ? "" : "s");
+        sal_diags_free(d);
+        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+    }
+    if (!seed_s)
+        seed = m->seed;
+    sal_run *r = sal_run_alloc(m);
+    if (!r) {
+        cli_error("run", "out of memory for a run of %s", path);
+        sal_model_free(m);
+        sal_diags_free(d);
+        return EXIT_JOB;
+    }
+    sal_run_opts o = {seed, runix, det, NULL};
+    rc = sal_run_exec(r, &o, d);
+    if (rc != SAL_OK) {
+        print_sorted(d);
+        cli_error("run", "the run failed (%s); nothing was written", sal_strstatus(rc));
+        sal_run_free(r);
+        sal_model_free(m);
+        sal_diags_free(d);
+        return rc == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
+    }
+    long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    size_t *order = event_order(m, sal_run_event_days(r));
+    int status = 0;
+    out_file fs = {.f = NULL}, fe = {.f = NULL};
+    if (!order) {
+        cli_error("run", "out of memory");
+        status = EXIT_JOB;
+    } else if (mkdirs(dir) != 0) {
+        cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
+        status = EXIT_JOB;
+    } else if (out_open(&fs, dir, "series.csv") != 0 || out_open(&fe, dir, "events.csv") != 0) {
+        cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
+        status = EXIT_JOB;
+    } else {
+        write_series(fs.f, r, start);
+        write_events(fe.f, m, sal_run_event_days(r), order, start);
+        int bad = out_close(&fs);
+        bad |= out_close(&fe);
+        if (bad || rename(fs.tmp, fs.final) != 0 || rename(fe.tmp, fe.final) != 0) {
+            cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));
+            unlink(fs.final); /* one without the other would mislead */
+            status = EXIT_JOB;
+        }
+    }
+    if (fs.f)
+        fclose(fs.f);
+    if (fe.f)
+        fclose(fe.f);
+    if (fs.tmp[0])
+        unlink(fs.tmp);
+    if (fe.tmp[0])
+        unlink(fe.tmp);
+    if (status == 0 && !quiet)
+        summary(r, m, order, start, seed, det, dir);
+    free(order);
+    sal_run_free(r);
+    sal_model_free(m);
+    sal_diags_free(d);
+    return status;
+}
+
+const cli_command cmd_run = {
+    "run", run_run, "run a scenario once: daily series, events and a summary", usage,
+};
