@@ -9,16 +9,16 @@
  * which is why sums go through sal_xsum.
  *
  * Memory model (per sketch, K buckets per octave, M = max_buckets):
- *   struct sal_sketch                       sizeof(sal_sketch) (~ 640 bytes,
- *                                           mostly the 68-digit exact sum)
+ *   struct sal_sketch                       680 bytes, 552 of them the
+ *                                           68-digit exact sum
  *   two ring buffers of 32-bit counts       4 * cap each, cap = the power of
- *                                           two >= the index span in use,
- *                                           never above pow2ceil(M)
- * so at most sizeof(sal_sketch) + 8 * pow2ceil(M) bytes (16.6 KiB for the
- * default M = 2048), whatever the number of values.  Values in [L, H] of
- * one sign use about K log2(H/L) buckets: 70 per factor of two for the
- * default accuracy, 1396 for 1 .. 1e6.  The mapping tables (bucket
- * boundaries, a lookup table, representatives: ~1.4 KiB for K = 70) are
+ *                                           two >= max(16, the index span in
+ *                                           use), never above pow2ceil(M)
+ * so at most 680 + 8 * pow2ceil(M) bytes (17,064 for the default M = 2048),
+ * whatever the number of values.  Values in [L, H] of one sign use about
+ * K log2(H/L) + 1 buckets: 70 per factor of two at the default accuracy,
+ * 1396 for 1 .. 1e6.  The mapping tables (bucket boundaries, a lookup
+ * table, representatives: 1,432 bytes for K = 70) are
  * shared by all the sketches of a summary. */
 #include "salient/summary.h"
 
@@ -77,32 +77,28 @@ static void xsum_normalise(sal_xsum *a)
     a->pending = 0;
 }
 
+/* The sign is applied without a branch ((v ^ mask) - mask negates when mask
+ * is all ones): the signs of a metric's values are not predictable. */
+static inline void xsum_add_finite(sal_xsum *a, uint64_t b)
+{
+    uint32_t be = (uint32_t)(b >> 52) & 0x7ff;
+    uint64_t m = (b & FRAC_MASK) | ((uint64_t)(be != 0) << 52);
+    uint32_t p = be ? be - 1 : 0, k = p >> 5, s = p & 31;
+    uint64_t low = m << s; /* bits 0..63 of m * 2^s */
+    int64_t mask = -(int64_t)(b >> 63);
+    a->digit[k] += ((int64_t)(low & 0xffffffffu) ^ mask) - mask;
+    a->digit[k + 1] += ((int64_t)(low >> 32) ^ mask) - mask;
+    a->digit[k + 2] += ((int64_t)((m >> 1) >> (63 - s)) ^ mask) - mask;
+    if (++a->pending >= XSUM_LIMIT)
+        xsum_normalise(a);
+}
+
 int sal_xsum_add(sal_xsum *a, double x)
 {
     uint64_t b = dbits(x);
-    uint32_t be = (uint32_t)(b >> 52) & 0x7ff;
-    if (be == 0x7ff)
+    if ((b & ~SIGN_BIT) >= EXP_ALL)
         return SAL_ERANGE;
-    uint64_t m = b & FRAC_MASK;
-    if (be)
-        m |= UINT64_C(1) << 52;
-    if (!m)
-        return SAL_OK;
-    uint32_t p = be ? be - 1 : 0, k = p >> 5, s = p & 31;
-    uint64_t low = m << s; /* bits 0..63 of m * 2^s, the rest below */
-    int64_t d0 = (int64_t)(low & 0xffffffffu), d1 = (int64_t)(low >> 32);
-    int64_t d2 = s ? (int64_t)(m >> (64 - s)) : 0;
-    if (b & SIGN_BIT) {
-        a->digit[k] -= d0;
-        a->digit[k + 1] -= d1;
-        a->digit[k + 2] -= d2;
-    } else {
-        a->digit[k] += d0;
-        a->digit[k + 1] += d1;
-        a->digit[k + 2] += d2;
-    }
-    if (++a->pending >= XSUM_LIMIT)
-        xsum_normalise(a);
+    xsum_add_finite(a, b);
     return SAL_OK;
 }
 
@@ -395,13 +391,15 @@ static void store_clear(sk_store *st)
 
 /* ---- sketches ------------------------------------------------------------ */
 
+/* The fields every add touches come first, to share cache lines. */
 struct sal_sketch {
-    const sk_map *map;
-    sk_map *own;   /* the map, when this sketch owns it; NULL in a summary */
-    uint32_t maxb; /* M */
-    uint64_t count, zero, nonfinite;
+    uint64_t count, zero;
     double min, max; /* +inf, -inf while empty */
     sk_store pos, neg;
+    const sk_map *map;
+    uint32_t maxb; /* M */
+    uint64_t nonfinite;
+    sk_map *own; /* the map, when this sketch owns it; NULL in a summary */
     sal_xsum sum;
 };
 
@@ -464,7 +462,7 @@ void sal_sketch_clear(sal_sketch *s)
     sal_xsum_init(&s->sum);
 }
 
-int sal_sketch_add(sal_sketch *s, double x)
+static inline int sketch_add(sal_sketch *s, double x)
 {
     uint64_t b = dbits(x), mag = b & ~SIGN_BIT;
     if (mag >= EXP_ALL) {
@@ -473,24 +471,36 @@ int sal_sketch_add(sal_sketch *s, double x)
     }
     if (s->count >= UINT32_MAX)
         return SAL_ERANGE;
-    if (mag == 0) {
-        x = 0.0; /* -0 and +0 must not make min/max order-dependent */
+    if (mag < (UINT64_C(1) << 52)) {
+        /* zero, or subnormal (below the mapping's range); -0 becomes +0 so
+         * that min and max do not depend on which zero came first */
+        if (mag == 0)
+            x = 0.0, b = 0;
         s->zero++;
-    } else if (mag < (UINT64_C(1) << 52)) {
-        s->zero++; /* subnormal: below the mapping's range */
     } else {
-        int st = store_add(b & SIGN_BIT ? &s->neg : &s->pos,
-                           map_index(s->map, mag), 1, s->maxb);
-        if (st)
-            return st;
+        sk_store *st = b & SIGN_BIT ? &s->neg : &s->pos;
+        int32_t i = map_index(s->map, mag);
+        if (st->n && i >= st->lo && i <= st->hi) {
+            st->c[(uint32_t)i & (st->cap - 1)]++;
+            st->n++;
+        } else {
+            int rc = store_add(st, i, 1, s->maxb);
+            if (rc)
+                return rc;
+        }
     }
     s->count++;
     if (x < s->min)
         s->min = x;
     if (x > s->max)
         s->max = x;
-    sal_xsum_add(&s->sum, x);
+    xsum_add_finite(&s->sum, b);
     return SAL_OK;
+}
+
+int sal_sketch_add(sal_sketch *s, double x)
+{
+    return sketch_add(s, x);
 }
 
 static int store_merge(sk_store *dst, const sk_store *src, uint32_t M)
@@ -915,39 +925,45 @@ const sal_summary_layout *sal_summary_layout_of(const sal_summary *s)
     return &s->layout;
 }
 
-int sal_summary_add_run_strided(sal_summary *s, const double *series,
-                                size_t metric_stride, size_t day_stride,
-                                const int32_t *event_days)
+int sal_summary_add_runs(sal_summary *s, size_t nruns, const double *series,
+                         const sal_summary_strides *strides,
+                         const int32_t *event_days)
 {
     const sal_summary_layout *l = &s->layout;
-    if (s->runs >= UINT32_MAX)
+    sal_summary_strides def = {(size_t)l->nmetrics * l->ndays, l->ndays, 1};
+    const sal_summary_strides *st = strides ? strides : &def;
+    if (s->runs + nruns > UINT32_MAX || nruns > UINT32_MAX)
         return SAL_ERANGE;
-    for (uint32_t e = 0; e < l->nevents; e++)
-        if (event_days[e] < SAL_EVENT_NEVER || event_days[e] > l->horizon)
+    for (size_t i = 0; i < nruns * l->nevents; i++)
+        if (event_days[i] < SAL_EVENT_NEVER || event_days[i] > l->horizon)
             return SAL_ERANGE;
+    /* cell by cell, all runs in a row: the cell stays in cache */
     for (uint32_t m = 0; m < l->nmetrics; m++) {
         sal_sketch *row = &s->cell[(size_t)m * l->ndays];
-        const double *x = series + m * metric_stride;
         for (uint32_t d = 0; d < l->ndays; d++) {
-            int st = sal_sketch_add(&row[d], x[d * day_stride]);
-            if (st == SAL_ENOMEM)
-                return st;
+            const double *x = series + m * st->metric + d * st->day;
+            for (size_t r = 0; r < nruns; r++)
+                if (sketch_add(&row[d], x[r * st->run]) == SAL_ENOMEM)
+                    return SAL_ENOMEM;
         }
     }
-    for (uint32_t e = 0; e < l->nevents; e++)
-        if (event_days[e] != SAL_EVENT_NEVER) {
-            s->ev[(size_t)e * ((size_t)l->horizon + 1) + (size_t)event_days[e]]++;
-            s->evn[e]++;
+    size_t width = (size_t)l->horizon + 1;
+    for (size_t r = 0; r < nruns; r++)
+        for (uint32_t e = 0; e < l->nevents; e++) {
+            int32_t day = event_days[r * l->nevents + e];
+            if (day != SAL_EVENT_NEVER) {
+                s->ev[(size_t)e * width + (size_t)day]++;
+                s->evn[e]++;
+            }
         }
-    s->runs++;
+    s->runs += nruns;
     return SAL_OK;
 }
 
 int sal_summary_add_run(sal_summary *s, const double *series,
                         const int32_t *event_days)
 {
-    return sal_summary_add_run_strided(s, series, s->layout.ndays, 1,
-                                       event_days);
+    return sal_summary_add_runs(s, 1, series, NULL, event_days);
 }
 
 static int layout_same(const sal_summary *a, const sal_summary *b)

@@ -978,7 +978,8 @@ static void test_summary_serialise_and_errors(void **st)
             for (int dd = 0; dd < ND; dd++)
                 tr[dd * NM + m] = series[m * ND + dd];
         sal_summary_add_run(a1, series, evs);
-        sal_summary_add_run_strided(a2, tr, 1, NM, evs);
+        sal_summary_strides dm = {0, 1, NM};
+        sal_summary_add_runs(a2, 1, tr, &dm, evs);
     }
     d = summary_bytes(a1);
     e = summary_bytes(a2);

@@ -31,11 +31,11 @@
  * default a = 0.005, a' = 0.0049508).  Two exceptions, both stated so they
  * can be checked: values with |x| < 2^-1022 (DBL_MIN, subnormals) are
  * counted as zero; and when one sign's values span more than max_buckets
- * buckets (a dynamic range of gamma^max_buckets, 6.4e8 for the defaults),
- * the smallest-magnitude buckets are collapsed into one, so a quantile that
- * falls there has absolute error at most gamma^-(max_buckets-1) times the
- * largest magnitude of that sign.  Event-day quantiles and probabilities
- * are exact.
+ * buckets (a dynamic range of gamma^max_buckets, 6.4e8 for the defaults;
+ * gamma = 2^(1/K), K = 70 buckets per octave), the smallest-magnitude
+ * buckets are collapsed into one, so a quantile that falls there has
+ * absolute error below gamma^(2 - max_buckets) times the largest magnitude
+ * of that sign.  Event-day quantiles and probabilities are exact.
  *
  * SIZE LIMITS.  A sketch holds at most 2^32 - 1 finite values (its bucket
  * counts are 32-bit to halve the memory); adds and merges past that fail
@@ -61,8 +61,8 @@ extern "C" {
  * room for carries; digit k weighs 2^(32 k - 1074).  Treat as opaque. */
 #define SAL_XSUM_DIGITS 68
 typedef struct {
-    int64_t digit[SAL_XSUM_DIGITS];
     uint32_t pending; /* additions since the last carry propagation */
+    int64_t digit[SAL_XSUM_DIGITS];
 } sal_xsum;
 
 void sal_xsum_init(sal_xsum *a);
@@ -84,9 +84,10 @@ typedef struct sal_sketch sal_sketch;
 /* A sketch of relative accuracy `accuracy` in [1e-5, 0.5] (0 means
  * SAL_SKETCH_ACCURACY) holding at most max_buckets in [16, 2^20] buckets per
  * sign (0 means SAL_SKETCH_MAX_BUCKETS).  NULL on bad parameters or out of
- * memory.  Heap bytes held are at most
- *     sizeof(sal_sketch) + 8 * pow2ceil(max_buckets) + the mapping table
- * (see sal_sketch_bytes); 8.8 KiB per sign... see docs/ensemble.md. */
+ * memory.  Memory never exceeds
+ *     sizeof(sal_sketch) (680) + 2 signs * 4 * pow2ceil(max_buckets)
+ * plus its bucket tables (1.4 KiB at the default accuracy): 17 KiB + 1.4 KiB
+ * for the defaults, whatever the number of values (docs/ensemble.md). */
 sal_sketch *sal_sketch_alloc(double accuracy, uint32_t max_buckets);
 void sal_sketch_free(sal_sketch *s);
 /* Empties the sketch, keeping its parameters and memory. */
@@ -165,10 +166,22 @@ const sal_summary_layout *sal_summary_layout_of(const sal_summary *s);
  * invalid (free it). */
 int sal_summary_add_run(sal_summary *s, const double *series,
                         const int32_t *event_days);
-/* The same with series[m * metric_stride + d * day_stride]. */
-int sal_summary_add_run_strided(sal_summary *s, const double *series,
-                                size_t metric_stride, size_t day_stride,
-                                const int32_t *event_days);
+
+/* Where metric m of run r on day d sits: series[r * run + m * metric +
+ * d * day].  The default (a NULL strides argument) is runs one after the
+ * other, each metric-major: {nmetrics * ndays, ndays, 1}. */
+typedef struct {
+    size_t run, metric, day;
+} sal_summary_strides;
+
+/* Adds nruns runs at once; event_days[r * nevents + e] as above.  The
+ * result is exactly that of adding them one by one, but faster: each
+ * cell's buckets are visited for all the runs in a row while they are in
+ * cache, so summarise runs in blocks of 16 to 64 when you can.  All event
+ * days are checked before anything is added. */
+int sal_summary_add_runs(sal_summary *s, size_t nruns, const double *series,
+                         const sal_summary_strides *strides,
+                         const int32_t *event_days);
 /* dst += src.  SAL_EINPUT if the layouts differ, SAL_ERANGE past the
  * 2^32 - 1 run limit (dst unchanged); SAL_ENOMEM leaves dst invalid. */
 int sal_summary_merge(sal_summary *dst, const sal_summary *src);
