@@ -7,6 +7,8 @@
  *   engine.h      the daily engine: one run of a scenario (sal_run_exec)
  *   expr.h        the expression language (conditions, actions, metrics)
  *   suggest.h     did-you-mean suggestions for misspelt names
+ *   summary.h     mergeable, deterministic ensemble summaries (exact sums,
+ *                 DDSketch quantiles, event-day histograms)
  *   lanchester.h  the generalized Lanchester attrition law
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
@@ -23,6 +25,7 @@
 #include "salient/engine.h"
 #include "salient/expr.h"
 #include "salient/suggest.h"
+#include "salient/summary.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
