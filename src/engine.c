@@ -652,6 +652,8 @@ static void step_arrivals(sal_run *r)
         if (x > 0) {
             *slot = 0;
             r->f_wait[f] -= x;
+            if (r->f_wait[f] < 0) /* rounding, in continuous troops only */
+                r->f_wait[f] = 0;
             r->f_ret[f] += x;
             if (r->f_out[f]) {
                 r->f_wdr[f] += x;
