@@ -374,9 +374,13 @@ void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
     va_end(ap);
     sal_date_format(r->start_days + r->day, date);
     const char *file = e && sal_expr_file(e) ? sal_expr_file(e) : r->m->file;
-    sal_diags_add(r->diags, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0,
-                  "%s on day %d (%s) of run %llu%s", msg, r->day, date,
-                  (unsigned long long)r->run, r->det ? " (deterministic)" : "");
+    if (r->det)
+        sal_diags_add(r->diags, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0,
+                      "day %d (%s) of the deterministic run: %s", r->day, date, msg);
+    else
+        sal_diags_add(r->diags, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0,
+                      "day %d (%s) of run %llu (seed %llu): %s", r->day, date,
+                      (unsigned long long)r->run, (unsigned long long)r->seed, msg);
 }
 
 int sal_run_eval(sal_run *r, const sal_expr *e, const char *what, double *out)

@@ -789,7 +789,7 @@ static void test_nan_stops(void **state)
         "  bad: 'if(day >= 3, strength(A) / strength(A), 0)'\n";
     assert_int_equal(run_status(y1, "metric 'bad'", &line), SAL_ERANGE);
     assert_int_equal(line, 9);
-    assert_int_equal(run_status(y1, "on day 3 (2024-11-04)", &line), SAL_ERANGE);
+    assert_int_equal(run_status(y1, "day 3 (2024-11-04) of run 0", &line), SAL_ERANGE);
     /* an action amount */
     const char *y2 = HEAD(10)
         "forces:\n  A: {owner: blue, strength: 10}\n"
