@@ -28,7 +28,7 @@
  *
  * ERROR BOUND.  A sketch built for relative accuracy a returns v with
  * |v - x_k| <= a' |x_k|, where a' = sal_sketch_accuracy() <= a (for the
- * default a = 0.005, a' = 0.0049508).  Two exceptions, both stated so they
+ * default a = 0.005, a' = 0.0049510).  Two exceptions, both stated so they
  * can be checked: values with |x| < 2^-1022 (DBL_MIN, subnormals) are
  * counted as zero; and when one sign's values span more than max_buckets
  * buckets (a dynamic range of gamma^max_buckets, 6.4e8 for the defaults;
@@ -41,8 +41,9 @@
  * counts are 32-bit to halve the memory); adds and merges past that fail
  * with SAL_ERANGE and change nothing.  A summary holds at most 2^32 - 1 runs.
  *
- * Objects are not shared between threads: each thread fills its own and the
- * results are merged.  Distinct objects may be used concurrently. */
+ * Threads: each thread fills its own object and the results are merged.
+ * Reading (quantiles, means, serialising) never modifies an object, so any
+ * number of threads may read one at once while none writes to it. */
 #ifndef SALIENT_SUMMARY_H
 #define SALIENT_SUMMARY_H
 
