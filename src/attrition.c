@@ -17,7 +17,6 @@
  * equations used to fit battle data (Engel 1954). */
 #include "engine_int.h"
 
-#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -27,11 +26,6 @@
  * ground at this many times the reference rate, and never faster. */
 #define ADVANCE_CAP 4.0
 #define LN2 0.69314718055994530942
-
-/* Counts above this are drawn from the normal limit of their distribution
- * (relative error of the mean below 1e-4), since GSL's integer draws stop at
- * UINT_MAX. */
-#define BIG_COUNT 1e9
 
 /* g(R): the share of the reference advance rate gained at effective force
  * ratio R = E_attacker / E_defender.  Zero up to the threshold R0, then
@@ -57,12 +51,11 @@ static double draw_losses(sal_run *r, size_t s, int side, double mu, double n)
     gsl_rng *g = r->rng_sector[s];
     switch (r->det ? 0 : r->s_noise[s]) {
     case 1: /* Poisson: independent losses at a constant daily rate */
-        c = mu > BIG_COUNT ? floor(mu + 0.5) : (double)gsl_ran_poisson(g, mu);
+        c = sal_draw_poisson(g, mu);
         break;
     case 2: { /* negative binomial (gamma-Poisson mixture), var = mu + mu^2/k */
         double k = r->s_k[s];
-        double lambda = gsl_ran_gamma(g, k, mu / k);
-        c = lambda > BIG_COUNT ? floor(lambda + 0.5) : (double)gsl_ran_poisson(g, lambda);
+        c = sal_draw_poisson(g, gsl_ran_gamma(g, k, mu / k));
         break;
     }
     default:
@@ -90,6 +83,10 @@ void sal_share(double c, size_t n, const double *w, const double *cap, int integ
      * shares are handed out and the remainder goes one by one to the
      * largest fractional parts (Hamilton's method), lowest index first on
      * ties.  q marks active forces (q[i] >= 0) and holds quotas. */
+    if (n == 1) { /* one force on the side: the common case */
+        out[0] = c < cap[0] ? c : cap[0];
+        return;
+    }
     double rem = c;
     for (size_t i = 0; i < n; i++) {
         out[i] = 0;
@@ -158,9 +155,7 @@ static double binom(sal_run *r, size_t s, double p, double n)
         return n;
     if (r->det)
         return n * p;
-    if (n > BIG_COUNT)
-        return floor(n * p + 0.5);
-    return (double)gsl_ran_binomial(r->rng_sector[s], p, (unsigned)n);
+    return sal_draw_binomial(r->rng_sector[s], n, p);
 }
 
 /* (d) and (e) for one force that lost c troops today. */

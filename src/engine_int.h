@@ -6,6 +6,7 @@
  * src/attrition.c (c)-(h) the sector step: effective strength, the attrition
  *                 law and its noise, casualty sharing, killed/wounded split,
  *                 learning, break points, ground, munitions
+ * src/draw.c      exact Poisson and binomial samplers for the daily noise
  *
  * State lives in flat arrays, one per quantity (structure of arrays), carved
  * from one allocation made by sal_run_alloc; a run only overwrites them. */
@@ -124,6 +125,10 @@ int sal_run_days(double d, int lo);
 /* policy.c: (b), and the run-start state of policies and ladders */
 void sal_policy_start(sal_run *r);
 void sal_policy_step(sal_run *r);
+
+/* draw.c: exact Poisson and binomial draws (fast for large counts) */
+double sal_draw_poisson(gsl_rng *g, double mu);
+double sal_draw_binomial(gsl_rng *g, double n, double p);
 
 /* attrition.c: (c)-(h) */
 void sal_sector_step(sal_run *r);
