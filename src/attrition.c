@@ -285,11 +285,18 @@ void sal_sector_step(sal_run *r)
     for (size_t s = 0; s < r->ns; s++) {
         int att0 = r->s_post[2 * s], att1 = r->s_post[2 * s + 1];
         double I = r->s_int[s] * (att0 || att1 ? 1 : r->s_hold[s]);
-        double N[2] = {0, 0};
+        /* two accumulators, not N[side]: no store-to-load chain per force */
+        double N[2] = {0, 0}, n0 = 0, n1 = 0;
         for (size_t i = r->sec_off[s]; i < r->sec_off[s + 1]; i++) {
             int f = r->sec_forces[i];
-            N[r->f_side[f]] += r->f_str[f];
+            double x = r->f_str[f];
+            if (r->f_side[f])
+                n1 += x;
+            else
+                n0 += x;
         }
+        N[0] = n0;
+        N[1] = n1;
         r->s_I[s] = I;
         r->s_N[2 * s] = N[0];
         r->s_N[2 * s + 1] = N[1];
@@ -316,17 +323,24 @@ void sal_sector_step(sal_run *r)
         /* effective strengths: troops x experience x interoperability x
          * fire support x multiplier, times the defence multiplier of a
          * holding side under attack */
-        double E[2] = {0, 0};
+        double E[2] = {0, 0}, e0 = 0, e1 = 0;
         double floor_ = r->s_floor[s];
+        int fighting = r->s_fight[s];
         for (size_t i = r->sec_off[s]; i < r->sec_off[s + 1]; i++) {
             int f = r->sec_forces[i];
             double fire = 1;
             if (r->f_stock[f] >= 0 && r->f_spd[f] > 0)
                 fire = floor_ + (1 - floor_) * r->supply[r->f_stock[f]];
-            if (r->s_fight[s])
+            if (fighting)
                 r->f_fire[f] = fire;
-            E[r->f_side[f]] += r->f_str[f] * r->f_x[f] * r->f_inter[f] * fire * r->f_mult[f];
+            double e = r->f_str[f] * r->f_x[f] * r->f_inter[f] * fire * r->f_mult[f];
+            if (r->f_side[f])
+                e1 += e;
+            else
+                e0 += e;
         }
+        E[0] = e0;
+        E[1] = e1;
         for (int side = 0; side < 2; side++)
             if (!r->s_post[2 * s + (size_t)side] && r->s_post[2 * s + (size_t)(1 - side)])
                 E[side] *= r->s_def[s];
