@@ -69,9 +69,10 @@ typedef struct {
     uint64_t seed;        /* the scenario's seed, or the user's --seed */
     uint64_t run;         /* run index within the ensemble, 0 for one run */
     int deterministic;    /* 1: the mean-field path (no draws at all) */
-    /* NULL: draw the uncertain inputs.  Otherwise model->nuncertain values to
-     * use instead (a quasi-random design point for a sensitivity analysis);
-     * each must lie in its distribution's support. */
+    /* NULL: draw the uncertain inputs (their means when deterministic).
+     * Otherwise model->nuncertain values to use instead, in either mode (a
+     * quasi-random design point of a sensitivity analysis, e.g. from
+     * sal_dist_quantile); each must lie in its distribution's support. */
     const double *inputs;
 } sal_run_opts;
 
@@ -114,7 +115,10 @@ void sal_run_free(sal_run *r);
  * diags may be NULL. */
 int sal_run_exec(sal_run *r, const sal_run_opts *opts, sal_diags *diags);
 
-/* Results of the last run (valid until the next sal_run_exec). */
+/* Results of the last run (valid until the next sal_run_exec).  The series
+ * is day-major; to add a run to an ensemble summary (salient/summary.h) pass
+ * it with metric_stride 1 and day_stride nmetrics to
+ * sal_summary_add_run_strided, with sal_run_event_days as the event days. */
 const sal_model *sal_run_model(const sal_run *r);
 size_t sal_run_ndays(const sal_run *r);      /* horizon + 1 */
 size_t sal_run_nmetrics(const sal_run *r);
