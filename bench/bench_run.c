@@ -41,7 +41,7 @@ static double bench(const char *label, const sal_model *m, int det, double secs)
     sal_run *r = sal_run_alloc(m);
     if (!r)
         exit(1);
-    sal_run_opts o = {1, 0, det, NULL};
+    sal_run_opts o = {1, 0, det, NULL, NULL, NULL};
     double t0 = now(), t;
     uint64_t runs = 0;
     do {

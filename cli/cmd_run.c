@@ -397,7 +397,7 @@ static int run_run(int argc, char **argv)
         sal_diags_free(d);
         return EXIT_JOB;
     }
-    sal_run_opts o = {seed, runix, det, NULL};
+    sal_run_opts o = {seed, runix, det, NULL, NULL, NULL};
     rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         print_sorted(d);

@@ -217,7 +217,7 @@ static void layout(sal_run *r, arena *a)
     TAKE(a, r->p_ring_off, np);
     TAKE(a, r->ring, r->nring);
     TAKE(a, r->par, r->npar);
-    TAKE(a, r->ev_day, r->nev);
+    TAKE(a, r->own_ev_day, r->nev);
     TAKE(a, r->ev_count, r->nev);
     TAKE(a, r->t_day, r->ntr);
     TAKE(a, r->l_rung, r->nl);
@@ -228,7 +228,7 @@ static void layout(sal_run *r, arena *a)
         TAKE(a, *qi[i], r->npol);
     TAKE(a, r->pol_haz, r->npol);
     TAKE(a, r->pol_surv, r->npol);
-    TAKE(a, r->series, (size_t)(r->horizon + 1) * r->nmet);
+    TAKE(a, r->own_series, (size_t)(r->horizon + 1) * r->nmet);
 }
 
 sal_run *sal_run_alloc(const sal_model *m)
@@ -275,6 +275,8 @@ sal_run *sal_run_alloc(const sal_model *m)
     r->bytes = sizeof *r + a.off + 16;
     a = (arena){r->block, 0, 0};
     layout(r, &a);
+    r->series = r->own_series;
+    r->ev_day = r->own_ev_day;
 
     /* streams */
     stream_ids(SAL_STREAM_PARAMS, r->nunc, input_name, m, r->sid_input);
@@ -504,6 +506,8 @@ static int start(sal_run *r, const sal_run_opts *o)
     const sal_model *m = r->m;
     r->seed = o->seed;
     r->run = o->run;
+    r->series = o->series ? o->series : r->own_series;
+    r->ev_day = o->event_days ? o->event_days : r->own_ev_day;
     r->det = o->deterministic != 0;
     r->day = 0;
     r->status = SAL_OK;

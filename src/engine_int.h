@@ -95,8 +95,10 @@ struct sal_run {
     int *pol_delay, *pol_fired, *pol_acted;
     double *pol_haz, *pol_surv;
 
-    /* metrics: series[day * nmet + k] */
-    double *series;
+    /* metrics: series[day * nmet + k]; the workspace's own buffers, or the
+     * caller's (sal_run_opts.series, .event_days) during a run */
+    double *series, *own_series;
+    int32_t *own_ev_day;
 
     size_t bytes;
     void *block;           /* the one allocation everything above lives in */

@@ -764,7 +764,7 @@ static int run_status(const char *yaml, const char *expect_in_message, int *line
     sal_model *m = load(yaml);
     sal_run *r = sal_run_alloc(m);
     sal_diags *d = sal_diags_alloc();
-    sal_run_opts o = {1, 0, 0, NULL};
+    sal_run_opts o = {1, 0, 0, NULL, NULL, NULL};
     int rc = sal_run_exec(r, &o, d);
     assert_true(sal_diags_count(d) >= 1);
     const sal_diag *e = sal_diags_get(d, 0);
@@ -832,6 +832,53 @@ static void test_same_bytes(void **state)
     sal_model_free(m);
 }
 
+/* Runs feed an ensemble summary as they finish (the ensemble driver's
+ * loop): a block of runs written side by side into the caller's buffers,
+ * summarised at once; the summary's mean equals the mean of the runs, and
+ * the caller's buffers hold exactly what the workspace's would. */
+static void test_feeds_summary(void **state)
+{
+    (void)state;
+    sal_diags *d = sal_diags_alloc();
+    sal_model *m = NULL;
+    assert_int_equal(sal_model_read("examples/every-section.yaml", NULL, d, &m), SAL_OK);
+    sal_diags_free(d);
+    sal_run *r = sal_run_alloc(m), *r2 = sal_run_alloc(m);
+    size_t nd = (size_t)m->horizon + 1, nm = m->nmetrics, ne = m->nevents;
+    sal_summary_layout lay = {(uint32_t)nm, (uint32_t)nd, (uint32_t)ne, m->horizon, 0, 0};
+    sal_summary *s = sal_summary_alloc(&lay);
+    assert_non_null(s);
+    enum { RUNS = 32 };
+    double *block = calloc(RUNS * nd * nm, sizeof *block);
+    int32_t *days = calloc(RUNS * ne, sizeof *days);
+    assert_non_null(block);
+    assert_non_null(days);
+    int k = metric_index(m, "dprk_casualties");
+    double sum = 0;
+    for (uint64_t i = 0; i < RUNS; i++) {
+        sal_run_opts o = {1, i, 0, NULL, block + i * nd * nm, days + i * ne};
+        assert_int_equal(sal_run_exec(r, &o, NULL), SAL_OK);
+        assert_ptr_equal(sal_run_series(r), block + i * nd * nm);
+        exec_ok(r2, 0, 1, i); /* the same run into the workspace's own buffers */
+        assert_memory_equal(sal_run_series(r2), block + i * nd * nm, nd * nm * sizeof(double));
+        assert_memory_equal(sal_run_event_days(r2), days + i * ne, ne * sizeof(int32_t));
+        sum += block[i * nd * nm + 100 * nm + (size_t)k];
+    }
+    sal_summary_strides st = {nd * nm, 1, nm};
+    assert_int_equal(sal_summary_add_runs(s, RUNS, block, &st, days), SAL_OK);
+    assert_int_equal(sal_summary_runs(s), RUNS);
+    assert_rel(sal_summary_mean(s, (uint32_t)k, 100), sum / RUNS, 1e-12);
+    assert_true(sum > 0);
+    /* the treaty is in force from day 0 in every run */
+    assert_int_equal(sal_summary_event_count(s, (uint32_t)event_index(m, "treaty-in-force")), RUNS);
+    free(block);
+    free(days);
+    sal_summary_free(s);
+    sal_run_free(r);
+    sal_run_free(r2);
+    sal_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -845,7 +892,7 @@ int main(void)
         cmocka_unit_test(test_set_fields),    cmocka_unit_test(test_hazard),
         cmocka_unit_test(test_probability),   cmocka_unit_test(test_treaty),
         cmocka_unit_test(test_ladder),        cmocka_unit_test(test_nan_stops),
-        cmocka_unit_test(test_same_bytes),
+        cmocka_unit_test(test_same_bytes),    cmocka_unit_test(test_feeds_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

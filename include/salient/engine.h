@@ -74,6 +74,13 @@ typedef struct {
      * quasi-random design point of a sensitivity analysis, e.g. from
      * sal_dist_quantile); each must lie in its distribution's support. */
     const double *inputs;
+    /* NULL: the run writes its series and event days into the workspace.
+     * Otherwise into these caller-owned buffers, (horizon + 1) x nmetrics
+     * doubles (day-major, as sal_run_series) and nevents int32_t, so that an
+     * ensemble driver can lay a block of runs side by side and summarise the
+     * block at once without copying. */
+    double *series;
+    int32_t *event_days;
 } sal_run_opts;
 
 /* Everything that became of the troops of one force, in troops.  The
@@ -116,9 +123,9 @@ void sal_run_free(sal_run *r);
 int sal_run_exec(sal_run *r, const sal_run_opts *opts, sal_diags *diags);
 
 /* Results of the last run (valid until the next sal_run_exec).  The series
- * is day-major; to add a run to an ensemble summary (salient/summary.h) pass
- * it with metric_stride 1 and day_stride nmetrics to
- * sal_summary_add_run_strided, with sal_run_event_days as the event days. */
+ * is day-major: for an ensemble summary (salient/summary.h) its strides are
+ * {run: (horizon + 1) * nmetrics when runs lie side by side, metric: 1,
+ * day: nmetrics}, with sal_run_event_days as the event days. */
 const sal_model *sal_run_model(const sal_run *r);
 size_t sal_run_ndays(const sal_run *r);      /* horizon + 1 */
 size_t sal_run_nmetrics(const sal_run *r);
