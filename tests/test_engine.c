@@ -2,6 +2,8 @@
  * in the test (the daily difference equations, closed forms, counts). */
 #include "runutil.h"
 
+#include <omp.h>
+
 #include "engine_int.h" /* sal_share */
 
 #define HEAD(h)                                                                     \
@@ -879,6 +881,47 @@ static void test_feeds_summary(void **state)
     sal_model_free(m);
 }
 
+/* Workspaces on two threads sharing one model give the bytes of a serial
+ * loop: nothing in a run depends on another workspace or on the thread. */
+static void test_threads(void **state)
+{
+    (void)state;
+    sal_diags *d = sal_diags_alloc();
+    sal_model *m = NULL;
+    assert_int_equal(sal_model_read("examples/every-section.yaml", NULL, d, &m), SAL_OK);
+    sal_diags_free(d);
+    enum { RUNS = 48 };
+    size_t cells = (size_t)(m->horizon + 1) * m->nmetrics;
+    double *serial = calloc(RUNS * cells, sizeof *serial), *par = calloc(RUNS * cells, sizeof *par);
+    assert_non_null(serial);
+    assert_non_null(par);
+    sal_run *r = sal_run_alloc(m);
+    for (int i = 0; i < RUNS; i++) {
+        sal_run_opts o = {3, (uint64_t)i, 0, NULL, serial + (size_t)i * cells, NULL};
+        assert_int_equal(sal_run_exec(r, &o, NULL), SAL_OK);
+    }
+    sal_run_free(r);
+    int bad = 0;
+#pragma omp parallel num_threads(2) reduction(+ : bad)
+    {
+        sal_run *w = sal_run_alloc(m);
+        if (!w)
+            bad++;
+#pragma omp for schedule(dynamic, 1)
+        for (int i = RUNS - 1; i >= 0; i--) { /* another order, too */
+            sal_run_opts o = {3, (uint64_t)i, 0, NULL, par + (size_t)i * cells, NULL};
+            if (!w || sal_run_exec(w, &o, NULL) != SAL_OK)
+                bad++;
+        }
+        sal_run_free(w);
+    }
+    assert_int_equal(bad, 0);
+    assert_memory_equal(serial, par, RUNS * cells * sizeof(double));
+    free(serial);
+    free(par);
+    sal_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -893,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_probability),   cmocka_unit_test(test_treaty),
         cmocka_unit_test(test_ladder),        cmocka_unit_test(test_nan_stops),
         cmocka_unit_test(test_same_bytes),    cmocka_unit_test(test_feeds_summary),
+        cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
