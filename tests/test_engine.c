@@ -922,6 +922,56 @@ static void test_threads(void **state)
     sal_model_free(m);
 }
 
+/* Common random numbers: a variant that changes some entities leaves the
+ * draws of every input it shares with the base unchanged (streams are
+ * keyed by name, not by position), and a variant that changes nothing the
+ * engine sees gives the same bytes. */
+static void test_common_random_numbers(void **state)
+{
+    (void)state;
+    const char *base_yaml = HEAD(30)
+        "parameters:\n"
+        "  a: {uniform: [0, 1]}\n"
+        "  b: {pert: [1, 2, 5]}\n"
+        "forces:\n"
+        "  A: {owner: blue, sector: s, strength: {pert: [900, 1000, 1500]}}\n"
+        "  B: {owner: red, sector: s, strength: 1000, arrivals: [{day: 3, size: {uniform: [10, 20]}}]}\n"
+        "sectors:\n  s: {attrition: {coefficients: {blue: 0.01, red: 0.01}}}\n"
+        "policies:\n  p: {hazard: 0.1}\n  q: {hazard: 0.2}\n"
+        "metrics: {a: strength(A)}\n"
+        "variants:\n"
+        "  fewer: {set: {forces: {B: {arrivals: []}}, policies: {p: {enabled: false}}}}\n"
+        "  same: {description: nothing, set: {policies: {q: {hazard: 0.2}}}}\n";
+    sal_model *m0 = load(base_yaml), *m1 = load_variant(base_yaml, "fewer"),
+              *m2 = load_variant(base_yaml, "same");
+    assert_true(m1->nuncertain < m0->nuncertain); /* the tranche's input is gone */
+    sal_run *r0 = sal_run_alloc(m0), *r1 = sal_run_alloc(m1), *r2 = sal_run_alloc(m2);
+    int compared = 0;
+    for (uint64_t run = 0; run < 20; run++) {
+        exec_ok(r0, 0, 5, run);
+        exec_ok(r1, 0, 5, run);
+        exec_ok(r2, 0, 5, run);
+        for (size_t u = 0; u < m1->nuncertain; u++)
+            for (size_t v = 0; v < m0->nuncertain; v++)
+                if (strcmp(m1->uncertain[u].name, m0->uncertain[v].name) == 0) {
+                    assert_true(sal_run_inputs(r1)[u] == sal_run_inputs(r0)[v]);
+                    compared++;
+                }
+        /* policy q draws from its own stream: the same firing day */
+        assert_int_equal(event_day(r1, "q"), event_day(r0, "q"));
+        assert_memory_equal(sal_run_series(r0), sal_run_series(r2), 31 * sizeof(double));
+    }
+    assert_int_equal(compared, 20 * 3);
+    assert_true(sal_run_stream_id(SAL_STREAM_POLICY, "p") != sal_run_stream_id(SAL_STREAM_POLICY, "q"));
+    assert_true((sal_run_stream_id(SAL_STREAM_SECTOR, "p") & 0xF0000000u) == SAL_STREAM_SECTOR);
+    sal_run_free(r0);
+    sal_run_free(r1);
+    sal_run_free(r2);
+    sal_model_free(m0);
+    sal_model_free(m1);
+    sal_model_free(m2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -936,7 +986,7 @@ int main(void)
         cmocka_unit_test(test_probability),   cmocka_unit_test(test_treaty),
         cmocka_unit_test(test_ladder),        cmocka_unit_test(test_nan_stops),
         cmocka_unit_test(test_same_bytes),    cmocka_unit_test(test_feeds_summary),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_threads),       cmocka_unit_test(test_common_random_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
