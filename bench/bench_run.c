@@ -71,6 +71,17 @@ static const char *DUEL =
     "  s: {posture: {blue: attack, red: attack}, attrition: {coefficients: {blue: 0.0005, red: "
     "0.0006}, noise: poisson}}\n";
 
+/* killed_share 1: no killed/wounded split, the two Poisson draws alone */
+static const char *DUEL_PURE =
+    "scenario: {name: duel, start: 2024-11-01, horizon: 365, sides: [blue, red]}\n"
+    "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
+    "forces:\n"
+    "  A: {owner: blue, sector: s, strength: 1000000, experience: 1, killed_share: 1}\n"
+    "  B: {owner: red, sector: s, strength: 800000, experience: 1, killed_share: 1}\n"
+    "sectors:\n"
+    "  s: {posture: {blue: attack, red: attack}, attrition: {coefficients: {blue: 0.0005, red: "
+    "0.0006}, noise: poisson}}\n";
+
 static sal_model *wide(int nsectors, int forces_per_side)
 {
     static char buf[1 << 16];
@@ -102,8 +113,10 @@ int main(int argc, char **argv)
     snprintf(with_metrics, sizeof with_metrics, "%smetrics: {a: strength(A), b: strength(B)}\n",
              DUEL);
     sal_model *duel = read_text(DUEL), *duelm = read_text(with_metrics);
-    double base = bench("duel, Poisson both sides, no metrics", duel, 0, secs);
-    bench("duel, Poisson both sides, 2 metrics", duelm, 0, secs);
+    sal_model *duelp = read_text(DUEL_PURE);
+    bench("duel, 2 Poisson draws a day, nothing else", duelp, 0, secs);
+    double base = bench("duel, Poisson + binomial killed split", duel, 0, secs);
+    bench("the same with 2 metrics", duelm, 0, secs);
     bench("duel, deterministic", duel, 1, secs);
     const char *ex[] = {"examples/every-section.yaml", "examples/minimal.yaml", "examples/duel.yaml"};
     for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
@@ -127,5 +140,6 @@ int main(int argc, char **argv)
     }
     sal_model_free(duel);
     sal_model_free(duelm);
+    sal_model_free(duelp);
     return 0;
 }
