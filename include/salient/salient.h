@@ -26,6 +26,7 @@
 #include "salient/expr.h"
 #include "salient/suggest.h"
 #include "salient/summary.h"
+#include "salient/lanchester.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
