@@ -27,6 +27,7 @@
 #include "salient/suggest.h"
 #include "salient/summary.h"
 #include "salient/lanchester.h"
+#include "salient/battle.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
