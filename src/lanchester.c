@@ -45,6 +45,7 @@
 #define DIM_FULL (2 + 2 * NSENS)
 #define MAX_STEPS 200000     /* per call of advance: a runaway guard */
 #define CROSS_TOL 1e-13      /* days: bisection width of a zero crossing */
+#define SENS_FLOOR 1e-6      /* troops: see rhs_sens */
 
 typedef struct {
     double a, b, p, q;
@@ -129,13 +130,21 @@ void sal_lanchester_rates(const sal_lanchester *m, double A, double B,
     *lossB = m->b * pow0(A, m->p) * pow0(B, m->q);
 }
 
-/* The sensitivity right-hand sides, given the loss rates at (A, B). */
+/* The sensitivity right-hand sides, given the loss rates at (A, B).  The
+ * coefficients q L_A / A etc. grow without bound as a side with an exponent
+ * in (0, 1) nears 0 (the law is not Lipschitz there); the strength in their
+ * denominators is floored at SENS_FLOOR troops, which keeps them finite.
+ * A side crosses [0, SENS_FLOOR] in a single step at any realistic loss
+ * rate, and its own sensitivity is reset to 0 when it is pinned, so the
+ * floor changes the sensitivities by far less than the integration
+ * tolerance (tested against finite differences through annihilations). */
 static void rhs_sens(const rhs_par *P, double A, double B, double LA,
                      double LB, const int hold[2], const double y[], double f[])
 {
     double lA = A > 0 ? log(A) : 0, lB = B > 0 ? log(B) : 0;
-    double dAA = A > 0 ? P->q * LA / A : 0, dAB = B > 0 ? P->p * LA / B : 0;
-    double dBA = A > 0 ? P->p * LB / A : 0, dBB = B > 0 ? P->q * LB / B : 0;
+    double iA = A > 0 ? 1 / fmax(A, SENS_FLOOR) : 0, iB = B > 0 ? 1 / fmax(B, SENS_FLOOR) : 0;
+    double dAA = P->q * LA * iA, dAB = P->p * LA * iB;
+    double dBA = P->p * LB * iA, dBB = P->q * LB * iB;
     const double thA[NSENS] = {LA, 0, LA * lB, LA * lA};
     const double thB[NSENS] = {0, LB, LB * lA, LB * lB};
     for (int j = 0; j < NSENS; j++) {

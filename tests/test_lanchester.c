@@ -287,6 +287,11 @@ static void test_sensitivities(void **st)
     double ri[11] = {0, 54000, 0, 6000};
     check_sens(&(sal_lanchester){0.0544, 0.0106, 1, 0}, 0, 21500, 10, ri, NULL);
     check_sens(&(sal_lanchester){0.0544, 0.0106, 0.9, 0.1}, 0, 21500, 10, ri, NULL);
+    /* through an annihilation (B first 0 on days 27, 3 and 2), with
+     * exponents in (0, 1) where the law is not Lipschitz at 0 */
+    check_sens(&(sal_lanchester){0.0197, 0.0302, 1, 0.01}, 12000, 9000, 30, NULL, NULL);
+    check_sens(&(sal_lanchester){0.0197, 0.0302, 1, 0.3}, 12000, 9000, 30, NULL, NULL);
+    check_sens(&(sal_lanchester){0.05, 0.08, 0.8, 0.5}, 12000, 9000, 30, NULL, NULL);
 }
 
 /* Stochastic mean vs deterministic path.  For the square law the one-day

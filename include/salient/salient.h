@@ -28,6 +28,7 @@
 #include "salient/summary.h"
 #include "salient/lanchester.h"
 #include "salient/battle.h"
+#include "salient/fit.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
