@@ -1,17 +1,511 @@
-/* salient fit — placeholder until the fit lands (see issue 3). */
+/* salient fit — fits the Lanchester attrition law to a daily battle series
+ * (docs/fitting.md): the requested law with standard errors, and a
+ * comparison of the four laws on the same data.  --out is written under a
+ * temporary name and renamed into place, so it is whole or absent. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "iwojima.h"
+#include "salient/battle.h"
+#include "salient/fit.h"
+#include "salient/lanchester.h"
+
+static const char usage[] =
+    "usage: salient fit DATA.csv [--law LAW] [--json] [--out FILE] [--bootstrap N]\n"
+    "       salient fit --builtin iwojima [OPTIONS]\n"
+    "\n"
+    "Fits the Lanchester attrition law\n"
+    "    dA/dt = -a * B^p * A^q + rA(t),   dB/dt = -b * A^p * B^q + rB(t)\n"
+    "to a daily battle series by nonlinear least squares: the law is integrated\n"
+    "from the day-0 strengths with the listed reinforcements, and a, b (and p, q\n"
+    "for the free law) minimise the sum of squared differences from the observed\n"
+    "strengths of both sides on days 1..n.  Prints the coefficients with their\n"
+    "standard errors, the SSE and R^2, and the same fit for every law, so the\n"
+    "laws can be compared on the data.\n"
+    "\n"
+    "DATA.csv has the header day,A,B,reinf_A,reinf_B and one row per day from\n"
+    "day 0: the strengths at the end of the day (day 0: at the start) and the\n"
+    "troops arriving during it (docs/fitting.md).\n"
+    "\n"
+    "Options:\n"
+    "  -l, --law LAW        square (p=1, q=0; default), linear (p=q=1),\n"
+    "                       log (p=0, q=1) or free (p and q fitted too)\n"
+    "  -j, --json           one JSON object on stdout instead of the report: a, b,\n"
+    "                       p, q, se_a, se_b, se_p, se_q, sse, r2, law, n,\n"
+    "                       converged, ... and \"laws\", the other laws' fits\n"
+    "  -o, --out FILE       write day,A_obs,B_obs,A_fit,B_fit (the fitted law)\n"
+    "  -B, --bootstrap N    also parametric-bootstrap standard errors from N\n"
+    "                       simulated battles (Poisson casualties) refitted\n"
+    "  -s, --seed S         the bootstrap's random seed (default 1)\n"
+    "  -b, --builtin NAME   fit a built-in series instead of a file: iwojima\n"
+    "                       (Engel 1954, Iwo Jima 1945; the default job of salient)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Standard errors are s^2 (J^T J)^-1 at the optimum, s^2 = SSE/(n-k); they\n"
+    "assume independent residuals, and the residuals of a whole-trajectory fit\n"
+    "are serially correlated, so on noisy data they understate the uncertainty\n"
+    "(about tenfold for Poisson casualties): use --bootstrap for those.\n"
+    "\n"
+    "Exit status: 0 success; 1 the fit did not converge or FILE could not be\n"
+    "written; 2 bad usage or bad data (file:line:col messages, no FILE written).\n";
+
+typedef struct {
+    sal_law law;
+    int json;
+    const char *out;
+    const char *builtin;
+    const char *file;
+    int nboot;
+    uint64_t seed;
+} fit_args;
+
+/* One fit of the comparison. */
+typedef struct {
+    sal_fit_result r;
+    int status;
+} law_fit;
+
+enum { NLAWS = 4 };
+
+/* ---- arguments --------------------------------------------------------- */
+
+static int parse_count(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int option(int c, fit_args *a, const char *arg)
+{
+    long v;
+    switch (c) {
+    case 'l':
+        if (sal_law_parse(arg, &a->law) != SAL_OK) {
+            cli_error("fit", "--law '%s' is not a law; expected square, linear, log or free",
+                      arg);
+            return EXIT_USAGE;
+        }
+        return -1;
+    case 'j': a->json = 1; return -1;
+    case 'o': a->out = arg; return -1;
+    case 'b': a->builtin = arg; return -1;
+    case 'B':
+        if (parse_count(arg, 2, 100000, &v) != 0) {
+            cli_error("fit", "--bootstrap '%s'; expected a whole number of replicates "
+                      "from 2 to 100000", arg);
+            return EXIT_USAGE;
+        }
+        a->nboot = (int)v;
+        return -1;
+    case 's':
+        if (parse_seed(arg, &a->seed) != 0) {
+            cli_error("fit", "--seed '%s'; expected a whole number >= 0", arg);
+            return EXIT_USAGE;
+        }
+        return -1;
+    case 'h':
+        fputs(usage, stdout);
+        return 0;
+    default:
+        return EXIT_USAGE;
+    }
+}
+
+static int parse_args(int argc, char **argv, fit_args *a)
+{
+    static const struct option opts[] = {
+        {"law", required_argument, NULL, 'l'},   {"json", no_argument, NULL, 'j'},
+        {"out", required_argument, NULL, 'o'},   {"builtin", required_argument, NULL, 'b'},
+        {"bootstrap", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    memset(a, 0, sizeof *a);
+    a->law = SAL_LAW_SQUARE;
+    a->seed = 1;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":l:jo:b:B:s:h", opts, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *what = argv[optind - 1];
+            cli_error("fit", c == ':' ? "option '%s' needs a value; see 'salient fit --help'"
+                                      : "unknown option '%s'; see 'salient fit --help'", what);
+            return EXIT_USAGE;
+        }
+        int st = option(c, a, optarg);
+        if (st >= 0)
+            return st;
+    }
+    if (optind < argc)
+        a->file = argv[optind++];
+    if (optind < argc) {
+        cli_error("fit", "unexpected argument '%s'; expected one DATA.csv", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!a->file == !a->builtin) {
+        cli_error("fit", a->file ? "give either DATA.csv or --builtin, not both"
+                                 : "no data; expected DATA.csv or --builtin iwojima "
+                                   "(see 'salient fit --help')");
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* ---- data -------------------------------------------------------------- */
+
+static int load(const fit_args *a, sal_battle **b, const cli_builtin_info **info)
+{
+    *info = NULL;
+    if (a->builtin) {
+        *b = cli_builtin_battle(a->builtin, info);
+        if (!*b) {
+            cli_error("fit", "no built-in series '%s'; expected one of: %s", a->builtin,
+                      cli_builtin_names());
+            return EXIT_USAGE;
+        }
+        return -1;
+    }
+    sal_diags *d = sal_diags_alloc();
+    int st = d ? sal_battle_read(a->file, b, d) : SAL_ENOMEM;
+    if (d)
+        cli_print_diags(d);
+    sal_diags_free(d);
+    if (st == SAL_OK)
+        return -1;
+    if (st == SAL_ENOMEM)
+        cli_error("fit", "out of memory");
+    return st == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+}
+
+/* Fits every law; the requested one reports its problems on stderr. */
+static void fit_laws(const sal_battle *b, const char *name, sal_law law, law_fit fits[NLAWS])
+{
+    for (int l = 0; l < NLAWS; l++) {
+        sal_fit_opts o;
+        sal_fit_opts_init(&o);
+        o.law = (sal_law)l;
+        o.name = name;
+        sal_diags *d = sal_diags_alloc();
+        fits[l].status = sal_fit_battle(b, &o, &fits[l].r, d);
+        if (l == (int)law && d)
+            cli_print_diags(d);
+        sal_diags_free(d);
+    }
+}
+
+/* ---- the report -------------------------------------------------------- */
+
+static const char *equations(sal_law law)
+{
+    switch (law) {
+    case SAL_LAW_SQUARE: return "dA/dt = -a*B + rA,  dB/dt = -b*A + rB";
+    case SAL_LAW_LINEAR: return "dA/dt = -a*A*B + rA,  dB/dt = -b*A*B + rB";
+    case SAL_LAW_LOG: return "dA/dt = -a*A + rA,  dB/dt = -b*B + rB";
+    case SAL_LAW_FREE: return "dA/dt = -a*B^p*A^q + rA,  dB/dt = -b*A^p*B^q + rB";
+    }
+    return "";
+}
+
+/* A coefficient (relative error shown) or an exponent (fixed notation). */
+static void coef_row(const char *name, double x, double se, double boot, int nboot)
+{
+    char rel[32] = "", val[32];
+    int exponent = name[0] == 'p' || name[0] == 'q';
+    if (!exponent && x != 0 && isfinite(se))
+        snprintf(rel, sizeof rel, "(%.2g%%)", 100 * se / fabs(x));
+    snprintf(val, sizeof val, exponent ? "%.6f" : "%.6g", x);
+    if (nboot)
+        printf("  %-4s %14s   %-10.3g %-10s  %.3g\n", name, val, se, rel, boot);
+    else
+        printf("  %-4s %14s   %-10.3g %s\n", name, val, se, rel);
+}
+
+static void print_coefs(const sal_fit_result *r, const double *boot, int nboot)
+{
+    printf("  coef       estimate   std. error%s\n",
+           nboot ? "            bootstrap s.e." : "");
+    coef_row("a", r->a, r->se_a, boot ? boot[0] : 0, nboot);
+    coef_row("b", r->b, r->se_b, boot ? boot[1] : 0, nboot);
+    if (r->law == SAL_LAW_FREE) {
+        coef_row("p", r->p, r->se_p, boot ? boot[2] : 0, nboot);
+        coef_row("q", r->q, r->se_q, boot ? boot[3] : 0, nboot);
+    }
+}
+
+static void print_comparison(const law_fit fits[NLAWS], sal_law law)
+{
+    int best = -1;
+    for (int l = 0; l < 3; l++)
+        if (fits[l].status == SAL_OK && (best < 0 || fits[l].r.sse < fits[best].r.sse))
+            best = l;
+    printf("\nThe four laws on the same data (least squares over A and B):\n");
+    printf("  law      %12s %12s %6s %6s %12s %10s   (* reported above)\n", "a", "b", "p",
+           "q", "SSE", "R^2");
+    for (int l = 0; l < NLAWS; l++) {
+        const sal_fit_result *r = &fits[l].r;
+        printf("%s %-7s", l == (int)law ? "*" : " ", sal_law_name((sal_law)l));
+        if (fits[l].status != SAL_OK && fits[l].status != SAL_EFAIL) {
+            printf("  (not fitted: %s)\n", sal_strstatus(fits[l].status));
+            continue;
+        }
+        printf(" %12.6g %12.6g %6.3f %6.3f %12.6g %10.6f", r->a, r->b, r->p, r->q, r->sse,
+               r->r2);
+        if (fits[l].status == SAL_EFAIL)
+            printf("  did not converge");
+        else if (l == best)
+            printf("  lowest SSE of the classic laws");
+        else if (l == SAL_LAW_FREE)
+            printf("  (p, q fitted: 2 more parameters)");
+        putchar('\n');
+    }
+}
+
+static void print_report(const sal_battle *b, const char *name, const cli_builtin_info *info,
+                         const law_fit fits[NLAWS], sal_law law, const double *boot,
+                         int nboot)
+{
+    const sal_fit_result *r = &fits[law].r;
+    if (info)
+        printf("%s\n  %s; source: %s\n\n", info->title, info->sides, info->citation);
+    else
+        printf("%s: %zu days (day 0 to day %zu)\n\n", name, b->n, b->n - 1);
+    printf("%s law  %s", sal_law_name(law), equations(law));
+    if (law != SAL_LAW_FREE)
+        printf("  (p = %g, q = %g)", r->p, r->q);
+    printf("\n\n");
+    print_coefs(r, boot, nboot);
+    printf("\n  SSE %.6g over %zu observations (A and B on days 1-%zu), R^2 = %.8f\n",
+           r->sse, r->n, b->n - 1, r->r2);
+    printf("  %s after %d iterations (%d starting point%s)\n",
+           r->converged ? "converged" : "DID NOT CONVERGE", r->iterations, r->starts,
+           r->starts == 1 ? "" : "s");
+    if (info && law == SAL_LAW_SQUARE)
+        printf("  Engel (1954) published a = %g, b = %g: the fit differs by %+.3f%% and "
+               "%+.4f%%.\n", info->a, info->b, 100 * (r->a / info->a - 1),
+               100 * (r->b / info->b - 1));
+    print_comparison(fits, law);
+    printf("\nStandard errors: s^2 (J^T J)^-1 at the optimum, for independent residuals;\n"
+           "on noisy data they understate the uncertainty (serially correlated\n"
+           "residuals): use --bootstrap N.  See docs/fitting.md.\n");
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void json_num(const char *key, double x, int comma)
+{
+    if (isfinite(x))
+        printf("\"%s\": %.17g%s", key, x, comma ? ", " : "");
+    else
+        printf("\"%s\": null%s", key, comma ? ", " : "");
+}
+
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
+}
+
+static void json_result(const sal_fit_result *r)
+{
+    printf("\"law\": \"%s\", ", sal_law_name(r->law));
+    json_num("a", r->a, 1);
+    json_num("b", r->b, 1);
+    json_num("p", r->p, 1);
+    json_num("q", r->q, 1);
+    json_num("se_a", r->se_a, 1);
+    json_num("se_b", r->se_b, 1);
+    json_num("se_p", r->se_p, 1);
+    json_num("se_q", r->se_q, 1);
+    json_num("sse", r->sse, 1);
+    json_num("sse_A", r->sse_A, 1);
+    json_num("sse_B", r->sse_B, 1);
+    json_num("r2", r->r2, 1);
+    json_num("s2", r->s2, 1);
+    printf("\"n\": %zu, \"k\": %zu, \"iterations\": %d, \"starts\": %d, \"converged\": %s",
+           r->n, r->k, r->iterations, r->starts, r->converged ? "true" : "false");
+}
+
+static void print_json(const sal_battle *b, const char *name, const law_fit fits[NLAWS],
+                       sal_law law, const double *boot, int nboot, uint64_t seed, int bfail)
+{
+    const sal_fit_result *r = &fits[law].r;
+    printf("{\"data\": ");
+    json_string(name);
+    printf(", \"rows\": %zu, ", b->n);
+    json_result(r);
+    printf(", \"cov\": [");
+    for (int i = 0; i < 4; i++) {
+        printf("%s[", i ? ", " : "");
+        for (int j = 0; j < 4; j++) {
+            printf("%s", j ? ", " : "");
+            if (isfinite(r->cov[i][j]))
+                printf("%.17g", r->cov[i][j]);
+            else
+                printf("null");
+        }
+        printf("]");
+    }
+    printf("]");
+    if (nboot) {
+        printf(", \"bootstrap\": {\"replicates\": %d, \"seed\": %llu, \"failed\": %d, ", nboot,
+               (unsigned long long)seed, bfail);
+        json_num("se_a", boot[0], 1);
+        json_num("se_b", boot[1], 1);
+        json_num("se_p", boot[2], 1);
+        json_num("se_q", boot[3], 0);
+        printf("}");
+    }
+    printf(", \"laws\": [");
+    for (int l = 0; l < NLAWS; l++) {
+        printf("%s{", l ? ", " : "");
+        if (fits[l].status == SAL_OK || fits[l].status == SAL_EFAIL)
+            json_result(&fits[l].r);
+        else
+            printf("\"law\": \"%s\", \"converged\": false", sal_law_name((sal_law)l));
+        printf("}");
+    }
+    printf("]}\n");
+}
+
+/* ---- --out ------------------------------------------------------------- */
+
+static int write_rows(FILE *f, const sal_battle *b, const double *A, const double *B)
+{
+    fprintf(f, "day,A_obs,B_obs,A_fit,B_fit\n");
+    for (size_t d = 0; d < b->n; d++)
+        fprintf(f, "%zu,%.10g,%.10g,%.10g,%.10g\n", d, b->A[d], b->B[d], A[d], B[d]);
+    return ferror(f) ? -1 : 0;
+}
+
+/* Writes FILE whole or not at all: a temporary file in the same directory,
+ * renamed into place. */
+static int write_series(const char *path, const sal_battle *b, const sal_fit_result *r)
+{
+    double *A = malloc(b->n * sizeof(double)), *B = malloc(b->n * sizeof(double));
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    int ok = A && B && tmp && sal_fit_series(b, r, A, B) == SAL_OK;
+    FILE *f = NULL;
+    if (ok) {
+        const char *slash = strrchr(path, '/');
+        size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+        snprintf(tmp, len + 16, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
+        int fd = mkstemp(tmp);
+        f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (fd >= 0 && !f)
+            close(fd);
+        ok = f != NULL;
+        if (!ok)
+            tmp[0] = 0;
+    }
+    int err = 0;
+    if (ok) {
+        ok = write_rows(f, b, A, B) == 0;
+        err = errno;
+        ok = (fclose(f) == 0) && ok;
+        ok = ok && rename(tmp, path) == 0;
+        if (!err)
+            err = errno;
+    } else {
+        err = errno;
+    }
+    if (!ok) {
+        if (tmp && tmp[0])
+            unlink(tmp);
+        cli_error("fit", "cannot write '%s': %s", path, err ? strerror(err) : "out of memory");
+    }
+    free(A);
+    free(B);
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+static int bootstrap(const sal_battle *b, const char *name, const sal_fit_result *r,
+                     const fit_args *a, double se[4], int *nfail)
+{
+    sal_fit_opts o;
+    sal_fit_opts_init(&o);
+    o.law = a->law;
+    o.name = name;
+    sal_diags *d = sal_diags_alloc();
+    int st = sal_fit_bootstrap(b, &o, r, a->nboot, a->seed, se, nfail, d);
+    if (d)
+        cli_print_diags(d);
+    sal_diags_free(d);
+    return st;
+}
 
 static int run_fit(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("fit", "not yet implemented");
-    return EXIT_JOB;
+    fit_args a;
+    int st = parse_args(argc, argv, &a);
+    if (st >= 0)
+        return st;
+    sal_battle *b = NULL;
+    const cli_builtin_info *info;
+    if ((st = load(&a, &b, &info)) >= 0)
+        return st;
+    char bname[64];
+    snprintf(bname, sizeof bname, "builtin:%s", a.builtin ? a.builtin : "");
+    const char *name = a.file ? a.file : bname;
+    law_fit fits[NLAWS];
+    fit_laws(b, name, a.law, fits);
+    int fst = fits[a.law].status;
+    if (fst != SAL_OK && fst != SAL_EFAIL) {
+        sal_battle_free(b);
+        return fst == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
+    }
+    double boot[4] = {0, 0, 0, 0};
+    int nfail = 0, status = fst == SAL_OK ? 0 : EXIT_JOB;
+    if (a.nboot && fst == SAL_OK && bootstrap(b, name, &fits[a.law].r, &a, boot, &nfail) != SAL_OK)
+        status = EXIT_JOB;
+    if (a.json)
+        print_json(b, name, fits, a.law, a.nboot ? boot : NULL, a.nboot, a.seed, nfail);
+    else
+        print_report(b, name, info, fits, a.law, a.nboot ? boot : NULL, a.nboot);
+    if (a.out && status == 0 && write_series(a.out, b, &fits[a.law].r) != 0)
+        status = EXIT_JOB;
+    else if (a.out && status != 0)
+        cli_error("fit", "'%s' not written: the fit failed", a.out);
+    sal_battle_free(b);
+    return status;
 }
 
 const cli_command cmd_fit = {
-    "fit", run_fit, "fit the Lanchester law to daily battle data",
-    "usage: salient fit DATA.csv\n",
+    "fit", run_fit, "fit the Lanchester law to daily battle data", usage,
 };
