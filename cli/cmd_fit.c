@@ -304,7 +304,7 @@ static void print_report(const sal_battle *b, const char *name, const cli_builti
            r->converged ? "converged" : "DID NOT CONVERGE", r->iterations, r->starts,
            r->starts == 1 ? "" : "s");
     if (info && law == SAL_LAW_SQUARE)
-        printf("  Engel (1954) published a = %g, b = %g: the fit differs by %+.3f%% and "
+        printf("  Engel (1954) published a = %g, b = %g: the fit differs by %+.4f%% and "
                "%+.4f%%.\n", info->a, info->b, 100 * (r->a / info->a - 1),
                100 * (r->b / info->b - 1));
     print_comparison(fits, law);
