@@ -299,39 +299,50 @@ static int fit_free(fit_ctx *c, const sal_fit_opts *o, start_out *best, int *sta
 
 /* ---- covariance -------------------------------------------------------- */
 
-/* cov(a, b, p, q) = G (s^2 (J^T J)^-1) G^T with J the Jacobian in x and
- * G = d(a, b, p, q)/dx; NaN when J is rank deficient (RANK_TOL). */
-static int covariance(fit_ctx *c, const start_out *s, sal_fit_result *res)
+/* C = s^2 (J^T J)^-1 in the natural coordinates (log a', log b', p, q)
+ * from the SVD J = U S V^T: (J^T J)^-1 = V S^-2 V^T.  Returns 0 when J is
+ * rank deficient (smallest / largest singular value below RANK_TOL). */
+static int jac_cov(fit_ctx *c, const start_out *s, double s2, double C[4][4], int *oom)
 {
     size_t N = 2 * (c->d->n - 1), k = c->k;
     gsl_matrix *J = gsl_matrix_alloc(N, k), *V = gsl_matrix_alloc(k, k);
     gsl_vector *S = gsl_vector_alloc(k), *work = gsl_vector_alloc(k);
     gsl_vector_view xv = gsl_vector_view_array((double *)s->x, k);
-    int st = J && V && S && work ? SAL_OK : SAL_ENOMEM;
-    if (st == SAL_OK) {
+    int full = 0;
+    *oom = !(J && V && S && work);
+    if (!*oom) {
         c->natural = 1;
-        c->have = 0; /* the path at x (xlast holds x for jac_row) */
+        c->have = 0;
         resid_df(&xv.vector, c, J);
         c->natural = 0;
         gsl_linalg_SV_decomp(J, V, S, work);
+        full = gsl_vector_get(S, k - 1) > RANK_TOL * gsl_vector_get(S, 0);
     }
-    double C[4][4] = {{0}};
-    int rank_ok = st == SAL_OK && gsl_vector_get(S, k - 1) >
-                                      RANK_TOL * gsl_vector_get(S, 0);
-    for (size_t i = 0; rank_ok && i < k; i++)
+    for (size_t i = 0; full && i < k; i++)
         for (size_t j = 0; j < k; j++) {
             double v = 0;
             for (size_t l = 0; l < k; l++) {
                 double sl = gsl_vector_get(S, l);
                 v += gsl_matrix_get(V, i, l) * gsl_matrix_get(V, j, l) / (sl * sl);
             }
-            C[i][j] = res->s2 * v;
+            C[i][j] = s2 * v;
         }
-    /* G: rows a, b, p, q; columns x */
-    double G[4][4] = {{0}};
+    gsl_matrix_free(J);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(work);
+    return full;
+}
+
+/* cov(a, b, p, q) = G C G^T, G = d(a, b, p, q)/d(log a', log b', p, q)
+ * (the delta method); NaN when J is rank deficient. */
+static int covariance(fit_ctx *c, const start_out *s, sal_fit_result *res)
+{
+    double C[4][4] = {{0}}, G[4][4] = {{0}};
+    int oom, full = jac_cov(c, s, res->s2, C, &oom);
     G[0][0] = res->a;
     G[1][1] = res->b;
-    if (k == 4) {
+    if (c->k == 4) {
         G[0][2] = -res->a * c->lnB;
         G[0][3] = -res->a * c->lnA;
         G[1][2] = -res->b * c->lnA;
@@ -341,16 +352,12 @@ static int covariance(fit_ctx *c, const start_out *s, sal_fit_result *res)
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++) {
             double v = 0;
-            for (size_t l = 0; l < k; l++)
-                for (size_t m = 0; m < k; m++)
+            for (size_t l = 0; l < c->k; l++)
+                for (size_t m = 0; m < c->k; m++)
                     v += G[i][l] * C[l][m] * G[j][m];
-            res->cov[i][j] = rank_ok ? v : NAN;
+            res->cov[i][j] = full ? v : NAN;
         }
-    gsl_matrix_free(J);
-    gsl_matrix_free(V);
-    gsl_vector_free(S);
-    gsl_vector_free(work);
-    return st;
+    return oom ? SAL_ENOMEM : SAL_OK;
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -563,28 +570,11 @@ static int boot_one(const sal_battle *data, const sal_fit_opts *o, const sal_lan
     return st;
 }
 
-int sal_fit_bootstrap(const sal_battle *data, const sal_fit_opts *opts,
-                      const sal_fit_result *res, int nboot, uint64_t seed,
-                      double se[4], int *nfailed, sal_diags *diags)
+/* Runs the nboot replicates, in parallel; est[4i..4i+3] and ok[i] per
+ * replicate.  Returns non-zero on out of memory. */
+static int boot_run(const sal_battle *data, const sal_fit_opts *o, const sal_lanchester *m,
+                    int nboot, uint64_t seed, double *est, int *ok)
 {
-    sal_fit_opts o;
-    fill_opts(opts, &o);
-    o.law = res->law;
-    if (nboot < 2 || !data || data->n < SAL_BATTLE_MIN_ROWS) {
-        sal_diags_add(diags, o.name, 0, 0, "a bootstrap of %d replicates; expected at "
-                      "least 2 replicates of a series of at least %d rows", nboot,
-                      SAL_BATTLE_MIN_ROWS);
-        return SAL_EINPUT;
-    }
-    double *est = malloc(4 * (size_t)nboot * sizeof(double));
-    int *ok = malloc((size_t)nboot * sizeof(int));
-    if (!est || !ok) {
-        free(est);
-        free(ok);
-        return SAL_ENOMEM;
-    }
-    const sal_lanchester m = {res->a, res->b, res->p, res->q};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
     int oom = 0;
 #pragma omp parallel reduction(| : oom)
     {
@@ -603,14 +593,20 @@ int sal_fit_bootstrap(const sal_battle *data, const sal_fit_opts *opts,
             if (!ws || !rng || !rep)
                 continue;
             sal_rng_reset(rng, seed, (uint64_t)i, 0);
-            ok[i] = boot_one(data, &o, &m, ws, rng, rep, est + 4 * (size_t)i) == SAL_OK;
+            ok[i] = boot_one(data, o, m, ws, rng, rep, est + 4 * (size_t)i) == SAL_OK;
         }
         sal_lanchester_ws_free(ws);
         gsl_rng_free(rng);
         sal_battle_free(rep);
     }
-    gsl_set_error_handler(old);
-    /* standard deviations, summed in replicate order (thread-count free) */
+    return oom;
+}
+
+/* Standard deviations of the converged replicates, summed in replicate
+ * order so that the result does not depend on the thread count.  Returns
+ * the number used. */
+static int boot_spread(const double *est, const int *ok, int nboot, double se[4])
+{
     int used = 0;
     double mean[4] = {0}, ss[4] = {0};
     for (int i = 0; i < nboot; i++)
@@ -626,17 +622,44 @@ int sal_fit_bootstrap(const sal_battle *data, const sal_fit_opts *opts,
             ss[j] += (est[4 * i + j] - mean[j]) * (est[4 * i + j] - mean[j]);
     for (int j = 0; j < 4; j++)
         se[j] = used > 1 ? sqrt(ss[j] / (used - 1)) : NAN;
+    return used;
+}
+
+int sal_fit_bootstrap(const sal_battle *data, const sal_fit_opts *opts,
+                      const sal_fit_result *res, int nboot, uint64_t seed,
+                      double se[4], int *nfailed, sal_diags *diags)
+{
+    sal_fit_opts o;
+    fill_opts(opts, &o);
+    o.law = res->law;
+    if (nboot < 2 || !data || data->n < SAL_BATTLE_MIN_ROWS) {
+        sal_diags_add(diags, o.name, 0, 0, "a bootstrap of %d replicates; expected at "
+                      "least 2 replicates of a series of at least %d rows", nboot,
+                      SAL_BATTLE_MIN_ROWS);
+        return SAL_EINPUT;
+    }
+    for (int j = 0; j < 4; j++)
+        se[j] = NAN;
+    double *est = malloc(4 * (size_t)nboot * sizeof(double));
+    int *ok = malloc((size_t)nboot * sizeof(int));
+    int st = est && ok ? SAL_OK : SAL_ENOMEM;
+    const sal_lanchester m = {res->a, res->b, res->p, res->q};
+    if (st == SAL_OK) {
+        gsl_error_handler_t *old = gsl_set_error_handler_off();
+        if (boot_run(data, &o, &m, nboot, seed, est, ok))
+            st = SAL_ENOMEM;
+        gsl_set_error_handler(old);
+    }
+    int used = st == SAL_OK ? boot_spread(est, ok, nboot, se) : 0;
     if (res->law != SAL_LAW_FREE)
         se[2] = se[3] = 0;
     *nfailed = nboot - used;
     free(est);
     free(ok);
-    if (oom)
-        return SAL_ENOMEM;
-    if (used < 2) {
+    if (st == SAL_OK && used < 2) {
         sal_diags_add(diags, o.name, 0, 0, "%d of %d bootstrap fits failed; expected most "
                       "to converge", nboot - used, nboot);
-        return SAL_EFAIL;
+        st = SAL_EFAIL;
     }
-    return SAL_OK;
+    return st;
 }

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
 #include <omp.h>
 
 #include "salient/battle.h"
@@ -481,6 +482,37 @@ static void test_unfittable(void **st)
     sal_diags_free(d);
 }
 
+/* A fit that runs out of iterations says so (SAL_EFAIL, converged 0, a
+ * message) and still reports the best point it found; the caller's GSL
+ * error handler is restored afterwards. */
+static void my_handler(const char *reason, const char *file, int line, int err)
+{
+    (void)reason; (void)file; (void)line; (void)err;
+}
+
+static void test_no_convergence(void **st)
+{
+    (void)st;
+    sal_battle *b = read_shared("duel-square-poisson.csv");
+    sal_fit_opts o;
+    sal_fit_opts_init(&o);
+    o.maxiter = 1;
+    o.name = "duel";
+    sal_fit_result r;
+    sal_diags *d = sal_diags_alloc();
+    gsl_error_handler_t *prev = gsl_set_error_handler(my_handler);
+    assert_int_equal(sal_fit_battle(b, &o, &r, d), SAL_EFAIL);
+    assert_ptr_equal(gsl_set_error_handler(prev), my_handler);
+    assert_false(r.converged);
+    assert_int_equal(r.starts, 3);
+    assert_true(isfinite(r.a) && r.a > 0 && isfinite(r.sse));
+    assert_int_equal(sal_diags_count(d), 1);
+    assert_string_equal(sal_diags_get(d, 0)->file, "duel");
+    assert_non_null(strstr(sal_diags_get(d, 0)->message, "did not converge"));
+    sal_diags_free(d);
+    sal_battle_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -494,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_se_meaning),
         cmocka_unit_test(test_series_sse_r2),
         cmocka_unit_test(test_unfittable),
+        cmocka_unit_test(test_no_convergence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
