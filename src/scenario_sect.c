@@ -278,7 +278,7 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
         size_t off;
     } NUMS[] = {
         {"strength", 0, &SC_NONNEG, offsetof(sal_force, strength)},
-        {"experience", 0.5, &SC_SHARE, offsetof(sal_force, experience)},
+        {"experience", 1.0, &SC_SHARE, offsetof(sal_force, experience)},
         {"experience_max", 1, &SC_SHARE, offsetof(sal_force, experience_max)},
         {"learning_rate", 0, &SC_SHARE, offsetof(sal_force, learning_rate)},
         {"interoperability", 1, &SC_SHARE, offsetof(sal_force, interoperability)},
@@ -719,7 +719,8 @@ static void read_ladder(sc_reader *r, size_t i, const yd_node *v)
     snprintf(where, sizeof where, "ladder '%s'", l->name);
     if (!v || v->kind != YD_MAP)
         return; /* reported with the rungs */
-    static const char *const K[] = {"actors", "rungs", "initial", "source", "description", NULL};
+    static const char *const K[] = {"actors", "rungs", "initial", "descend", "source",
+                                    "description", NULL};
     sc_keys(r, v, K, where);
     const yd_node *n;
     if ((n = yd_get(v, "actors"))) {
@@ -738,6 +739,10 @@ static void read_ladder(sc_reader *r, size_t i, const yd_node *v)
         int k = sc_rung_ref(r, l, n, what);
         if (k >= 0)
             l->initial = k;
+    }
+    if ((n = yd_get(v, "descend"))) {
+        snprintf(what, sizeof what, "'descend' of %s", where);
+        sc_bool(r, n, what, &l->descend);
     }
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &l->source);

@@ -250,6 +250,7 @@ static void test_every_section(void **st)
     assert_int_equal(l->nrungs, 4);
     assert_string_equal(l->rungs[3], "lethal");
     assert_int_equal(l->initial, 0);
+    assert_int_equal(l->descend, 1);
     assert_int_equal(l->actors[0], actor_idx(m, "rok"));
     assert_int_equal(l->actors[1], -1);
     assert_int_equal(l->rung_events[3], event_idx(m, "rok-aid.lethal"));
@@ -358,7 +359,7 @@ static void test_defaults(void **st)
     const sal_force *f = &m->forces[0];
     assert_int_equal(f->role, SAL_ROLE_DEFENCE);
     assert_int_equal(f->narrivals, 0);
-    assert_close(f->experience.value, 0.5, 0);
+    assert_close(f->experience.value, 1, 0);
     assert_close(f->experience_max.value, 1, 0);
     assert_close(f->learning_rate.value, 0, 0);
     assert_close(f->interoperability.value, 1, 0);
