@@ -418,6 +418,64 @@ static void test_se_meaning(void **st)
     sal_battle_free(b);
 }
 
+/* Calibration over random battles, not hand-picked ones: 30 battles drawn
+ * from a seeded generator (a classic law at random, 10^3 to 10^5 troops a
+ * side, A0 = 0 one time in six, daily losses 0.5-3.5% at the start, 10 to
+ * 60 days, up to 3 random reinforcements, Poisson casualties).  If the
+ * bootstrap standard errors are right, z = (estimate - truth) / se is about
+ * N(0, 1): the rms of the 60 z values (a and b) must lie in [0.6, 1.5]
+ * (about 4 standard deviations of its sampling error, with 60 bootstrap
+ * replicates each) and no |z| may exceed 5.  [Measured: 1.02 over 150.] */
+static void test_bootstrap_calibration(void **st)
+{
+    (void)st;
+    sal_lanchester_ws *ws = sal_lanchester_ws_alloc();
+    gsl_rng *u = sal_rng_alloc(31, 0, 0), *g = sal_rng_alloc(32, 0, 0);
+    double zs = 0, zmax = 0;
+    enum { K = 30 };
+    for (int it = 0; it < K; it++) {
+        sal_law law = (sal_law)(it % 3);
+        int n = 10 + (int)(50 * gsl_rng_uniform(u));
+        double A0 = it % 6 == 5 ? 0 : pow(10, 3 + 2 * gsl_rng_uniform(u));
+        double B0 = pow(10, 3 + 2 * gsl_rng_uniform(u)), Ar = A0 > 0 ? A0 : B0, p = 1, q = 0;
+        sal_law_exponents(law, &p, &q);
+        double la = 0.005 + 0.03 * gsl_rng_uniform(u), lb = 0.005 + 0.03 * gsl_rng_uniform(u);
+        sal_lanchester m = {la * Ar / (pow(B0, p) * pow(Ar, q)),
+                            lb * B0 / (pow(Ar, p) * pow(B0, q)), p, q};
+        sal_battle *b = sal_battle_alloc((size_t)n + 1);
+        if (A0 == 0)
+            b->reinf_A[1] = Ar;
+        for (int k = (int)(4 * gsl_rng_uniform(u)); k > 0; k--) {
+            int d = 1 + (int)(n * gsl_rng_uniform(u));
+            if (gsl_rng_uniform(u) < 0.5)
+                b->reinf_A[d] += 0.2 * Ar * gsl_rng_uniform(u);
+            else
+                b->reinf_B[d] += 0.2 * B0 * gsl_rng_uniform(u);
+        }
+        assert_int_equal(sal_lanchester_sample(ws, &m, SAL_NOISE_POISSON, 0, g, A0, B0,
+                                               (size_t)n, b->reinf_A, b->reinf_B, b->A, b->B),
+                         SAL_OK);
+        sal_fit_result r;
+        fit_law(b, law, &r);
+        double se[4];
+        int failed;
+        assert_int_equal(sal_fit_bootstrap(b, NULL, &r, 60, 3, se, &failed, NULL), SAL_OK);
+        const double z[2] = {(r.a - m.a) / se[0], (r.b - m.b) / se[1]};
+        for (int j = 0; j < 2; j++) {
+            zs += z[j] * z[j];
+            zmax = fmax(zmax, fabs(z[j]));
+        }
+        sal_battle_free(b);
+    }
+    double rms = sqrt(zs / (2 * K));
+    print_message("  rms z %.2f, max |z| %.2f over %d battles\n", rms, zmax, K);
+    assert_true(rms > 0.6 && rms < 1.5);
+    assert_true(zmax < 5);
+    gsl_rng_free(u);
+    gsl_rng_free(g);
+    sal_lanchester_ws_free(ws);
+}
+
 /* ---- the rest ---------------------------------------------------------- */
 
 /* The fitted series is the law's path; SSE and R^2 recomputed from it:
@@ -524,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_noisy_free),
         cmocka_unit_test(test_se_finite_differences),
         cmocka_unit_test(test_se_meaning),
+        cmocka_unit_test(test_bootstrap_calibration),
         cmocka_unit_test(test_series_sse_r2),
         cmocka_unit_test(test_unfittable),
         cmocka_unit_test(test_no_convergence),
