@@ -30,5 +30,28 @@ void cli_usage(const cli_command *c, FILE *out);
 extern const cli_command cmd_fit;
 extern const cli_command cmd_check;
 extern const cli_command cmd_run;
+extern const cli_command cmd_ensemble;
+extern const cli_command cmd_compare;
+
+/* Shared by ensemble and compare (cli/cmd_ensemble.c). */
+typedef struct {
+    int tty;               /* stderr is a terminal: show the progress line */
+    int shown;
+    double t0, last;
+    uint64_t stop_after;   /* --stop-after (tests): stop once this many are done */
+} cli_progress;
+void cli_progress_init(cli_progress *p, uint64_t stop_after);
+/* A sal_ensemble_opts.progress callback (ctx: a cli_progress); asks to stop
+ * after SIGINT/SIGTERM (see cli_signals_catch) or --stop-after. */
+int cli_progress_update(void *ctx, uint64_t done, uint64_t total);
+void cli_progress_end(cli_progress *p);
+void cli_signals_catch(void);
+void cli_signals_restore(void);
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Reads a scenario, printing its diagnostics; 0 or the exit status. */
+int cli_read_model(const char *cmd, const char *path, const char *variant, sal_model **m);
+/* DIR/PARTIAL written (whole) when partial, removed otherwise. */
+void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
+
 
 #endif

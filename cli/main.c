@@ -13,6 +13,8 @@ static const cli_command *const commands[] = {
     &cmd_fit,
     &cmd_check,
     &cmd_run,
+    &cmd_ensemble,
+    &cmd_compare,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -9,6 +9,8 @@
  *   suggest.h     did-you-mean suggestions for misspelt names
  *   summary.h     mergeable, deterministic ensemble summaries (exact sums,
  *                 DDSketch quantiles, event-day histograms)
+ *   ensemble.h    ensembles of runs on threads, counterfactual comparisons
+ *                 with common random numbers, results files (CSV, SQLite)
  *   lanchester.h  the generalized Lanchester attrition law
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
@@ -26,6 +28,7 @@
 #include "salient/expr.h"
 #include "salient/suggest.h"
 #include "salient/summary.h"
+#include "salient/ensemble.h"
 #include "salient/lanchester.h"
 #include "salient/battle.h"
 #include "salient/fit.h"

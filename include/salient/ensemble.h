@@ -1,0 +1,159 @@
+/* salient — ensembles of runs and counterfactual comparisons.
+ *
+ * An ensemble runs a model N times (run indices first .. first + N - 1 under
+ * one seed) and folds every run into a mergeable summary (salient/summary.h):
+ * memory does not grow with N.  Runs go in fixed blocks; the blocks of a
+ * "wave" are shared among OpenMP threads (dynamic scheduling), each thread
+ * owning one sal_run workspace, one block buffer and one partial summary.
+ * Since summaries merge exactly, the result — and its serialised bytes — are
+ * the same for any number of threads.
+ *
+ * Between waves the calling thread (and only it) calls the caller's
+ * callbacks: on_run once per finished run IN RUN ORDER (for a runs.csv that
+ * does not depend on the threads), then progress, whose non-zero return
+ * stops the ensemble after that wave: the summary then holds exactly runs
+ * first .. first + done - 1 and the call returns SAL_EINTR.  A CLI stops on
+ * SIGINT by having its signal handler set a flag that progress returns.
+ *
+ * The library never prints: failures are reported in diags (the lowest run
+ * index that failed, re-run serially for its message). */
+#ifndef SALIENT_ENSEMBLE_H
+#define SALIENT_ENSEMBLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "salient/base.h"
+#include "salient/model.h"
+#include "salient/summary.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SAL_ENSEMBLE_BLOCK 32u
+
+typedef struct {
+    uint64_t seed;
+    uint64_t first;       /* first run index (an MPI rank's share starts here) */
+    uint64_t runs;        /* number of runs, >= 1 */
+    int threads;          /* 0: OpenMP's default (OMP_NUM_THREADS) */
+    unsigned block;       /* runs per block, 0: SAL_ENSEMBLE_BLOCK */
+    double accuracy;      /* of the sketches, 0: SAL_SKETCH_ACCURACY */
+    /* Called on the calling thread in run order.  inputs: the run's drawn
+     * uncertain inputs (model->nuncertain); last: its metrics on the last
+     * day (model->nmetrics).  Non-zero stops the ensemble with SAL_EIO.
+     * May be NULL. */
+    int (*on_run)(void *ctx, uint64_t run, const double *inputs, const double *last);
+    /* Called on the calling thread after each wave with the runs finished so
+     * far; non-zero asks to stop (SAL_EINTR).  May be NULL. */
+    int (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+} sal_ensemble_opts;
+
+/* Runs the ensemble of model m.  On SAL_OK, *out is the summary of all the
+ * runs; on SAL_EINTR (progress asked to stop), *out is the summary of the
+ * runs finished, *done of them (always the first *done indices).  Otherwise
+ * *out is NULL: SAL_ERANGE a run failed (diags say which, where and when),
+ * SAL_EIO on_run refused, SAL_ENOMEM, SAL_EINPUT bad options.  done may be
+ * NULL; diags may be NULL. */
+int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
+                     uint64_t *done, sal_diags *diags);
+
+/* The layout of the summary of model m (metrics x days 0..horizon, events). */
+sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy);
+
+/* ---- counterfactuals with common random numbers ------------------------ */
+
+/* Two variants of one scenario run on the same (seed, run) for each run
+ * index, so every entity they share draws the same numbers (engine.h).
+ * Metrics and events are matched by name; those of only one variant are
+ * left out of the differences. */
+typedef struct {
+    uint64_t runs;           /* runs summarised (all, or those before a stop) */
+    size_t nmetrics;         /* metrics common to both */
+    size_t *metric_a, *metric_b; /* their indices in model a and model b */
+    size_t nevents;          /* events common to both */
+    size_t *event_a, *event_b;
+    sal_summary *a, *b;      /* each variant alone (its own layout) */
+    sal_summary *diff;       /* B - A per common metric and day; no events */
+    /* At the horizon, per common metric: the variance of B - A with common
+     * random numbers, and var(A) + var(B), the variance of the difference
+     * had the variants drawn independent streams.  Computed from exact sums
+     * of x and x^2 (sample variances, divisor runs - 1; NaN below 2 runs). */
+    double *var_diff, *var_indep;
+    /* Per common event: the same for the indicator "happened by the
+     * horizon" (discordant runs counted exactly). */
+    double *event_var_diff, *event_var_indep;
+} sal_compare;
+
+/* Runs both variants (a and b read from one file with their variants
+ * applied, so they share seed and horizon).  Options as sal_ensemble_run;
+ * on_run is not called.  Results as sal_ensemble_run, in *out. */
+int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_opts *o,
+                    sal_compare **out, uint64_t *done, sal_diags *diags);
+void sal_compare_free(sal_compare *c);
+
+/* ---- results files ------------------------------------------------------ */
+
+/* A file written whole or not at all: opened under a temporary name in its
+ * directory, renamed into place by sal_outfile_commit, removed by
+ * sal_outfile_abort (safe to call after a commit, or twice). */
+typedef struct {
+    char tmp[4096];
+    char final[4096];
+    FILE *f;        /* NULL for a file written by another library (SQLite) */
+    int state;      /* 0 closed, 1 open, 2 closed and pending, 3 committed */
+} sal_outfile;
+
+/* Creates directory dir and its parents (like mkdir -p). */
+int sal_mkdirs(const char *dir);
+/* Opens dir/name.tmp-XXXXXX for writing (as a stdio stream when stream is
+ * non-zero; otherwise the file is created empty and closed, for a library
+ * that opens paths itself).  SAL_EIO on failure. */
+int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream);
+/* Flushes and closes the stream (if any), keeping the temporary file;
+ * SAL_EIO if anything failed to reach the disk. */
+int sal_outfile_close(sal_outfile *o);
+/* Renames the closed temporary into place. */
+int sal_outfile_commit(sal_outfile *o);
+void sal_outfile_abort(sal_outfile *o);
+
+/* Numbers as the shortest of %.15g / %.17g that reads back the same double;
+ * NaN as an empty field. */
+void sal_fmt_num(char *buf, size_t n, double x);
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+void sal_csv_field(FILE *f, const char *s);
+
+/* DIR/quantiles.csv: metric,day,date,mean,p05,p25,p50,p75,p95. */
+int sal_ensemble_write_quantiles(FILE *f, const sal_model *m, const sal_summary *s);
+/* DIR/events.csv: event,probability,p05,p50,p95 (day quantiles among the
+ * runs where it happened; empty when it never did). */
+int sal_ensemble_write_events(FILE *f, const sal_model *m, const sal_summary *s);
+/* The header of runs.csv (run, the uncertain inputs, the metrics) and one
+ * row. */
+int sal_ensemble_write_runs_header(FILE *f, const sal_model *m);
+int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const double *inputs,
+                           const double *last);
+/* DIR/compare.csv (docs/ensemble.md). */
+int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c);
+
+/* The SQLite results file, written in one transaction (docs/ensemble.md
+ * gives the schema).  Open, add runs in order (or none), finish, close.
+ * Everything stored depends only on the model, the options and the runs, so
+ * the file's bytes do not depend on the threads. */
+typedef struct sal_results_db sal_results_db;
+int sal_results_db_open(sal_results_db **out, const char *path, const sal_model *m);
+int sal_results_db_add_run(sal_results_db *db, uint64_t run, const double *inputs,
+                           const double *last);
+/* Writes the metadata, quantiles and events tables and commits.  partial:
+ * the ensemble stopped before runs_requested. */
+int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t seed,
+                          uint64_t runs_requested, int partial);
+void sal_results_db_close(sal_results_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,454 @@
+/* salient — the ensemble driver: blocks of runs on OpenMP threads, one
+ * workspace and one partial summary per thread, partial summaries merged
+ * exactly (so the bytes do not depend on the threads), per-run records handed
+ * to the caller in run order between waves.  The same loop runs one model
+ * (an ensemble) or two on the same streams (a comparison). */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "salient/engine.h"
+#include "salient/ensemble.h"
+
+/* A wave is this many blocks per thread: enough that dynamic scheduling
+ * evens out slow blocks, few enough that a stop request is honoured soon. */
+enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
+
+/* Moments kept per common metric at the horizon, as exact sums. */
+enum { MOM_A, MOM_A2, MOM_B, MOM_B2, MOM_D, MOM_D2, NMOM };
+
+typedef struct {
+    sal_run *ws[2];
+    double *series[2];   /* block x ndays x nmetrics, day-major per run */
+    int32_t *events[2];  /* block x nevents */
+    sal_summary *sum[2];
+    sal_summary *diff;   /* compare only */
+    double *dbuf;        /* block x ndays x ncommon */
+    sal_xsum *mom;       /* ncommon x NMOM */
+    uint64_t *disc;      /* per common event: runs where exactly one variant had it */
+    int fail_rc;
+    int fail_model;
+    uint64_t fail_run;
+} tls;
+
+typedef struct {
+    const sal_model *m[2];
+    int nmodels;
+    const sal_ensemble_opts *o;
+    size_t ndays;
+    size_t block;
+    size_t nc, *ca, *cb;     /* common metrics */
+    size_t ne, *ea, *eb;     /* common events */
+    size_t reclen;           /* doubles per run record (ensemble with on_run) */
+} job;
+
+sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy)
+{
+    sal_summary_layout l = {
+        .nmetrics = (uint32_t)m->nmetrics,
+        .ndays = (uint32_t)(m->horizon + 1),
+        .nevents = (uint32_t)m->nevents,
+        .horizon = m->horizon,
+        .accuracy = accuracy,
+        .max_buckets = 0,
+    };
+    return l;
+}
+
+static void tls_free(tls *t)
+{
+    for (int k = 0; k < 2; k++) {
+        sal_run_free(t->ws[k]);
+        free(t->series[k]);
+        free(t->events[k]);
+        sal_summary_free(t->sum[k]);
+    }
+    sal_summary_free(t->diff);
+    free(t->dbuf);
+    free(t->mom);
+    free(t->disc);
+}
+
+static int tls_alloc(tls *t, const job *j)
+{
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < j->nmodels; k++) {
+        const sal_model *m = j->m[k];
+        sal_summary_layout l = sal_ensemble_layout(m, j->o->accuracy);
+        t->ws[k] = sal_run_alloc(m);
+        t->series[k] = malloc(j->block * j->ndays * (m->nmetrics ? m->nmetrics : 1) * sizeof(double));
+        t->events[k] = malloc(j->block * (m->nevents ? m->nevents : 1) * sizeof(int32_t));
+        t->sum[k] = sal_summary_alloc(&l);
+        if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k])
+            return SAL_ENOMEM;
+    }
+    if (j->nmodels == 2) {
+        sal_summary_layout l = {.nmetrics = (uint32_t)j->nc, .ndays = (uint32_t)j->ndays,
+                                .nevents = 0, .horizon = (int32_t)j->ndays - 1,
+                                .accuracy = j->o->accuracy};
+        t->diff = sal_summary_alloc(&l);
+        t->dbuf = malloc(j->block * j->ndays * (j->nc ? j->nc : 1) * sizeof(double));
+        t->mom = malloc((j->nc ? j->nc : 1) * NMOM * sizeof(sal_xsum));
+        t->disc = calloc(j->ne ? j->ne : 1, sizeof(uint64_t));
+        if (!t->diff || !t->dbuf || !t->mom || !t->disc)
+            return SAL_ENOMEM;
+        for (size_t i = 0; i < j->nc * NMOM; i++)
+            sal_xsum_init(&t->mom[i]);
+    }
+    return SAL_OK;
+}
+
+/* Runs one block and folds it into the thread's summaries; per-run records go
+ * to rec (NULL when not wanted).  A failure is recorded in t, not reported:
+ * the calling thread reports the lowest failing run after the wave. */
+static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
+{
+    size_t nd = j->ndays;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t run = r0 + i;
+        for (int k = 0; k < j->nmodels; k++) {
+            const sal_model *m = j->m[k];
+            sal_run_opts ro = {j->o->seed, run, 0, NULL, t->series[k] + i * nd * m->nmetrics,
+                               t->events[k] + i * m->nevents};
+            int rc = sal_run_exec(t->ws[k], &ro, NULL);
+            if (rc != SAL_OK) {
+                if (!t->fail_rc || run < t->fail_run) {
+                    t->fail_rc = rc;
+                    t->fail_run = run;
+                    t->fail_model = k;
+                }
+                return;
+            }
+        }
+        if (rec) {
+            const sal_model *m = j->m[0];
+            double *p = rec + i * j->reclen;
+            if (m->nuncertain)
+                memcpy(p, sal_run_inputs(t->ws[0]), m->nuncertain * sizeof(double));
+            if (m->nmetrics)
+                memcpy(p + m->nuncertain, t->series[0] + i * nd * m->nmetrics + (nd - 1) * m->nmetrics,
+                       m->nmetrics * sizeof(double));
+        }
+        if (j->nmodels == 2) {
+            size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
+            const double *sa = t->series[0] + i * nd * na, *sb = t->series[1] + i * nd * nb;
+            double *d = t->dbuf + i * nd * j->nc;
+            for (size_t day = 0; day < nd; day++)
+                for (size_t c = 0; c < j->nc; c++)
+                    d[day * j->nc + c] = sb[day * nb + j->cb[c]] - sa[day * na + j->ca[c]];
+            for (size_t c = 0; c < j->nc; c++) {
+                double a = sa[(nd - 1) * na + j->ca[c]], b = sb[(nd - 1) * nb + j->cb[c]];
+                double dd = b - a;
+                sal_xsum *x = t->mom + c * NMOM;
+                /* NaN/inf are refused by the sums and so left out */
+                sal_xsum_add(&x[MOM_A], a);
+                sal_xsum_add(&x[MOM_A2], a * a);
+                sal_xsum_add(&x[MOM_B], b);
+                sal_xsum_add(&x[MOM_B2], b * b);
+                sal_xsum_add(&x[MOM_D], dd);
+                sal_xsum_add(&x[MOM_D2], dd * dd);
+            }
+            const int32_t *ea = t->events[0] + i * j->m[0]->nevents;
+            const int32_t *eb = t->events[1] + i * j->m[1]->nevents;
+            for (size_t e = 0; e < j->ne; e++)
+                t->disc[e] += (ea[j->ea[e]] >= 0) != (eb[j->eb[e]] >= 0);
+        }
+    }
+    for (int k = 0; k < j->nmodels; k++) {
+        const sal_model *m = j->m[k];
+        sal_summary_strides st = {nd * m->nmetrics, 1, m->nmetrics};
+        int rc = sal_summary_add_runs(t->sum[k], n, t->series[k], &st, t->events[k]);
+        if (rc != SAL_OK && !t->fail_rc) {
+            t->fail_rc = rc;
+            t->fail_run = r0;
+            t->fail_model = -1;
+        }
+    }
+    if (j->nmodels == 2) {
+        sal_summary_strides st = {nd * j->nc, 1, j->nc};
+        int rc = sal_summary_add_runs(t->diff, n, t->dbuf, &st, NULL);
+        if (rc != SAL_OK && !t->fail_rc) {
+            t->fail_rc = rc;
+            t->fail_run = r0;
+            t->fail_model = -1;
+        }
+    }
+}
+
+/* Re-runs the failing run alone, for its diagnostic. */
+static void report_failure(const job *j, const tls *t, sal_diags *diags)
+{
+    if (!diags || t->fail_model < 0)
+        return;
+    sal_run *r = sal_run_alloc(j->m[t->fail_model]);
+    if (!r)
+        return;
+    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
+    sal_run_exec(r, &ro, diags);
+    sal_run_free(r);
+}
+
+/* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
+ * merged summaries are left in tl[0]. */
+static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
+{
+    const sal_ensemble_opts *o = j->o;
+    int T = o->threads > 0 ? o->threads : omp_get_max_threads();
+    if (T < 1)
+        T = 1;
+    uint64_t total = o->runs;
+    uint64_t maxblocks = (total + j->block - 1) / j->block;
+    if ((uint64_t)T > maxblocks)
+        T = (int)maxblocks;
+    tls *tl = calloc((size_t)T, sizeof *tl);
+    if (!tl)
+        return SAL_ENOMEM;
+    *tlp = tl;
+    *ntlp = T;
+    for (int i = 0; i < T; i++)
+        if (tls_alloc(&tl[i], j) != SAL_OK)
+            return SAL_ENOMEM;
+    size_t wave_blocks = (size_t)T * WAVE_BLOCKS_PER_THREAD;
+    if (wave_blocks < WAVE_MIN_BLOCKS)
+        wave_blocks = WAVE_MIN_BLOCKS;
+    double *rec = NULL;
+    if (o->on_run && j->nmodels == 1) {
+        rec = malloc(wave_blocks * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+        if (!rec)
+            return SAL_ENOMEM;
+    }
+
+    uint64_t done = 0;
+    int status = SAL_OK, quit = 0;
+    long nb = 0;
+    uint64_t wave_first = 0, wave_n = 0;
+    /* the first wave */
+    wave_n = total < wave_blocks * j->block ? total : wave_blocks * j->block;
+    nb = (long)((wave_n + j->block - 1) / j->block);
+
+#pragma omp parallel num_threads(T)
+    {
+        tls *t = &tl[omp_get_thread_num()];
+        while (!quit) {
+#pragma omp for schedule(dynamic, 1)
+            for (long b = 0; b < nb; b++) {
+                uint64_t r0 = wave_first + (uint64_t)b * j->block;
+                uint64_t n = wave_n - (uint64_t)b * j->block;
+                if (n > j->block)
+                    n = j->block;
+                do_block(j, t, o->first + r0, (size_t)n,
+                         rec ? rec + (size_t)b * j->block * j->reclen : NULL);
+            }
+#pragma omp single
+            {
+                int failed = -1;
+                for (int i = 0; i < T; i++)
+                    if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
+                        failed = i;
+                if (failed >= 0) {
+                    status = tl[failed].fail_rc;
+                    report_failure(j, &tl[failed], diags);
+                    quit = 1;
+                } else {
+                    for (uint64_t i = 0; rec && i < wave_n && status == SAL_OK; i++)
+                        if (o->on_run(o->ctx, o->first + wave_first + i, rec + i * j->reclen,
+                                      rec + i * j->reclen + j->m[0]->nuncertain) != 0)
+                            status = SAL_EIO;
+                    done += wave_n;
+                    if (status != SAL_OK)
+                        quit = 1;
+                    else if (done >= total)
+                        quit = 1;
+                    else if (o->progress && o->progress(o->ctx, done, total) != 0) {
+                        status = SAL_EINTR;
+                        quit = 1;
+                    }
+                    wave_first = done;
+                    wave_n = total - done < wave_blocks * j->block ? total - done
+                                                                   : wave_blocks * j->block;
+                    nb = (long)((wave_n + j->block - 1) / j->block);
+                }
+            }
+        }
+    }
+    free(rec);
+    if (status == SAL_OK && o->progress)
+        o->progress(o->ctx, done, total);
+    *done_out = done;
+    if (status != SAL_OK && status != SAL_EINTR)
+        return status;
+    /* merge: the order does not matter (summary.h), thread order is used */
+    for (int i = 1; i < T; i++) {
+        for (int k = 0; k < j->nmodels; k++)
+            if (sal_summary_merge(tl[0].sum[k], tl[i].sum[k]) != SAL_OK)
+                return SAL_ENOMEM;
+        if (j->nmodels == 2) {
+            if (sal_summary_merge(tl[0].diff, tl[i].diff) != SAL_OK)
+                return SAL_ENOMEM;
+            for (size_t c = 0; c < j->nc * NMOM; c++)
+                sal_xsum_merge(&tl[0].mom[c], &tl[i].mom[c]);
+            for (size_t e = 0; e < j->ne; e++)
+                tl[0].disc[e] += tl[i].disc[e];
+        }
+    }
+    return status;
+}
+
+static int check_opts(const sal_model *m, const sal_ensemble_opts *o)
+{
+    if (!m || !o || o->runs == 0 || m->horizon < 0 || o->threads < 0 ||
+        o->runs > UINT32_MAX || o->first > UINT64_MAX - o->runs)
+        return SAL_EINPUT;
+    return SAL_OK;
+}
+
+static void free_tls(tls *tl, int n)
+{
+    for (int i = 0; tl && i < n; i++)
+        tls_free(&tl[i]);
+    free(tl);
+}
+
+int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
+                     uint64_t *done, sal_diags *diags)
+{
+    uint64_t dummy;
+    if (!done)
+        done = &dummy;
+    *done = 0;
+    if (out)
+        *out = NULL;
+    if (!out || check_opts(m, o) != SAL_OK)
+        return SAL_EINPUT;
+    job j = {.m = {m, NULL}, .nmodels = 1, .o = o, .ndays = (size_t)m->horizon + 1,
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
+             .reclen = m->nuncertain + m->nmetrics};
+    tls *tl = NULL;
+    int n = 0;
+    int rc = drive(&j, &tl, &n, done, diags);
+    if (rc == SAL_OK || rc == SAL_EINTR) {
+        *out = tl[0].sum[0];
+        tl[0].sum[0] = NULL;
+    }
+    free_tls(tl, n);
+    return rc;
+}
+
+/* ---- comparisons ----------------------------------------------------- */
+
+void sal_compare_free(sal_compare *c)
+{
+    if (!c)
+        return;
+    free(c->metric_a);
+    free(c->metric_b);
+    free(c->event_a);
+    free(c->event_b);
+    sal_summary_free(c->a);
+    sal_summary_free(c->b);
+    sal_summary_free(c->diff);
+    free(c->var_diff);
+    free(c->var_indep);
+    free(c->event_var_diff);
+    free(c->event_var_indep);
+    free(c);
+}
+
+static double sample_var(const sal_xsum *s, const sal_xsum *s2, double n)
+{
+    if (n < 2)
+        return NAN;
+    double x = sal_xsum_value(s), x2 = sal_xsum_value(s2);
+    double v = (x2 - x * x / n) / (n - 1);
+    return v < 0 ? 0 : v;
+}
+
+int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_opts *o,
+                    sal_compare **out, uint64_t *done, sal_diags *diags)
+{
+    uint64_t dummy;
+    if (!done)
+        done = &dummy;
+    *done = 0;
+    if (out)
+        *out = NULL;
+    if (!out || check_opts(a, o) != SAL_OK || check_opts(b, o) != SAL_OK ||
+        a->horizon != b->horizon)
+        return SAL_EINPUT;
+    sal_compare *c = calloc(1, sizeof *c);
+    if (!c)
+        return SAL_ENOMEM;
+    size_t nm = a->nmetrics ? a->nmetrics : 1, ne = a->nevents ? a->nevents : 1;
+    c->metric_a = malloc(nm * sizeof(size_t));
+    c->metric_b = malloc(nm * sizeof(size_t));
+    c->event_a = malloc(ne * sizeof(size_t));
+    c->event_b = malloc(ne * sizeof(size_t));
+    if (!c->metric_a || !c->metric_b || !c->event_a || !c->event_b) {
+        sal_compare_free(c);
+        return SAL_ENOMEM;
+    }
+    for (size_t i = 0; i < a->nmetrics; i++)
+        for (size_t k = 0; k < b->nmetrics; k++)
+            if (strcmp(a->metrics[i].name, b->metrics[k].name) == 0) {
+                c->metric_a[c->nmetrics] = i;
+                c->metric_b[c->nmetrics++] = k;
+                break;
+            }
+    for (size_t i = 0; i < a->nevents; i++)
+        for (size_t k = 0; k < b->nevents; k++)
+            if (strcmp(a->events[i], b->events[k]) == 0) {
+                c->event_a[c->nevents] = i;
+                c->event_b[c->nevents++] = k;
+                break;
+            }
+    job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
+             .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
+             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b};
+    tls *tl = NULL;
+    int n = 0;
+    int rc = drive(&j, &tl, &n, done, diags);
+    if (rc == SAL_OK || rc == SAL_EINTR) {
+        c->runs = *done;
+        c->a = tl[0].sum[0];
+        c->b = tl[0].sum[1];
+        c->diff = tl[0].diff;
+        tl[0].sum[0] = tl[0].sum[1] = NULL;
+        tl[0].diff = NULL;
+        c->var_diff = malloc(nm * sizeof(double));
+        c->var_indep = malloc(nm * sizeof(double));
+        c->event_var_diff = malloc(ne * sizeof(double));
+        c->event_var_indep = malloc(ne * sizeof(double));
+        if (!c->var_diff || !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
+            rc = SAL_ENOMEM;
+        } else {
+            double rn = (double)c->runs;
+            for (size_t i = 0; i < c->nmetrics; i++) {
+                const sal_xsum *x = tl[0].mom + i * NMOM;
+                c->var_diff[i] = sample_var(&x[MOM_D], &x[MOM_D2], rn);
+                c->var_indep[i] = sample_var(&x[MOM_A], &x[MOM_A2], rn) +
+                                  sample_var(&x[MOM_B], &x[MOM_B2], rn);
+            }
+            for (size_t e = 0; e < c->nevents; e++) {
+                double ca = (double)sal_summary_event_count(c->a, (uint32_t)c->event_a[e]);
+                double cb = (double)sal_summary_event_count(c->b, (uint32_t)c->event_b[e]);
+                double dc = (double)tl[0].disc[e];
+                if (rn < 2) {
+                    c->event_var_diff[e] = c->event_var_indep[e] = NAN;
+                    continue;
+                }
+                /* the indicators' sample variances, from exact counts */
+                c->event_var_diff[e] = (dc - (cb - ca) * (cb - ca) / rn) / (rn - 1);
+                c->event_var_indep[e] = (ca * (rn - ca) + cb * (rn - cb)) / (rn * (rn - 1));
+            }
+        }
+    }
+    free_tls(tl, n);
+    if (rc != SAL_OK && rc != SAL_EINTR) {
+        sal_compare_free(c);
+        return rc;
+    }
+    *out = c;
+    return rc;
+}

@@ -1,0 +1,465 @@
+/* salient — the results of an ensemble or a comparison as files: CSV tables
+ * and one SQLite database, each written under a temporary name and renamed
+ * into place, so a reader never sees half a file.  Nothing written depends
+ * on the number of threads, so the bytes are the same for any. */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "salient/date.h"
+#include "salient/ensemble.h"
+
+/* ---- whole-or-nothing files ------------------------------------------- */
+
+int sal_mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = path ? strlen(path) : 0;
+    if (n == 0 || n >= sizeof buf)
+        return SAL_EIO;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return SAL_EIO;
+        buf[i] = c;
+    }
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? SAL_OK : SAL_EIO;
+}
+
+int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream)
+{
+    memset(o, 0, sizeof *o);
+    int a = snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
+    int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir, name);
+    if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final) {
+        o->tmp[0] = '\0';
+        return SAL_EIO;
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        o->tmp[0] = '\0';
+        return SAL_EIO;
+    }
+    /* mkstemp makes 0600; results are ordinary files (0666 less the umask) */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    if (!stream) {
+        o->state = 2;
+        return close(fd) == 0 ? SAL_OK : SAL_EIO;
+    }
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        close(fd);
+        unlink(o->tmp);
+        o->tmp[0] = '\0';
+        return SAL_EIO;
+    }
+    o->state = 1;
+    return SAL_OK;
+}
+
+int sal_outfile_close(sal_outfile *o)
+{
+    if (o->state != 1)
+        return o->state == 2 ? SAL_OK : SAL_EIO;
+    int bad = ferror(o->f) != 0;
+    bad |= fflush(o->f) != 0;
+    bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
+    bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    o->state = 2;
+    return bad ? SAL_EIO : SAL_OK;
+}
+
+int sal_outfile_commit(sal_outfile *o)
+{
+    if (o->state != 2 || rename(o->tmp, o->final) != 0)
+        return SAL_EIO;
+    o->state = 3;
+    return SAL_OK;
+}
+
+void sal_outfile_abort(sal_outfile *o)
+{
+    if (o->state == 1 && o->f)
+        fclose(o->f);
+    o->f = NULL;
+    if ((o->state == 1 || o->state == 2) && o->tmp[0])
+        unlink(o->tmp);
+    o->state = 0;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+void sal_fmt_num(char *buf, size_t n, double x)
+{
+    if (isnan(x)) {
+        if (n)
+            buf[0] = '\0';
+        return;
+    }
+    snprintf(buf, n, "%.15g", x);
+    if (strtod(buf, NULL) != x)
+        snprintf(buf, n, "%.17g", x);
+}
+
+void sal_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static const double qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+static long start_day(const sal_model *m)
+{
+    return sal_date_to_days(m->start_year, m->start_month, m->start_day);
+}
+
+static void put_num(FILE *f, double x)
+{
+    char b[40];
+    sal_fmt_num(b, sizeof b, x);
+    fputc(',', f);
+    fputs(b, f);
+}
+
+int sal_ensemble_write_quantiles(FILE *f, const sal_model *m, const sal_summary *s)
+{
+    fputs("metric,day,date,mean,p05,p25,p50,p75,p95\n", f);
+    long start = start_day(m);
+    char date[16];
+    for (size_t k = 0; k < m->nmetrics; k++)
+        for (int d = 0; d <= m->horizon; d++) {
+            sal_csv_field(f, m->metrics[k].name);
+            sal_date_format(start + d, date);
+            fprintf(f, ",%d,%s", d, date);
+            put_num(f, sal_summary_mean(s, (uint32_t)k, (uint32_t)d));
+            for (int q = 0; q < 5; q++)
+                put_num(f, sal_summary_quantile(s, (uint32_t)k, (uint32_t)d, qs[q]));
+            fputc('\n', f);
+        }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+static void put_day(FILE *f, int32_t d)
+{
+    if (d >= 0)
+        fprintf(f, ",%d", (int)d);
+    else
+        fputc(',', f);
+}
+
+int sal_ensemble_write_events(FILE *f, const sal_model *m, const sal_summary *s)
+{
+    fputs("event,probability,p05,p50,p95\n", f);
+    for (size_t e = 0; e < m->nevents; e++) {
+        sal_csv_field(f, m->events[e]);
+        put_num(f, sal_summary_event_probability(s, (uint32_t)e));
+        put_day(f, sal_summary_event_quantile(s, (uint32_t)e, 0.05));
+        put_day(f, sal_summary_event_quantile(s, (uint32_t)e, 0.5));
+        put_day(f, sal_summary_event_quantile(s, (uint32_t)e, 0.95));
+        fputc('\n', f);
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_runs_header(FILE *f, const sal_model *m)
+{
+    fputs("run", f);
+    for (size_t u = 0; u < m->nuncertain; u++) {
+        fputc(',', f);
+        sal_csv_field(f, m->uncertain[u].name);
+    }
+    for (size_t k = 0; k < m->nmetrics; k++) {
+        fputc(',', f);
+        sal_csv_field(f, m->metrics[k].name);
+    }
+    fputc('\n', f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const double *inputs,
+                           const double *last)
+{
+    fprintf(f, "%llu", (unsigned long long)run);
+    for (size_t u = 0; u < m->nuncertain; u++)
+        put_num(f, inputs[u]);
+    for (size_t k = 0; k < m->nmetrics; k++)
+        put_num(f, last[k]);
+    fputc('\n', f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+static double ratio(double indep, double crn)
+{
+    if (isnan(indep) || isnan(crn))
+        return NAN;
+    if (crn == 0)
+        return indep == 0 ? NAN : INFINITY;
+    return indep / crn;
+}
+
+int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c)
+{
+    (void)b;
+    fputs("kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,var_independent,"
+          "variance_reduction\n",
+          f);
+    long start = start_day(a);
+    char date[16];
+    int h = a->horizon;
+    for (size_t i = 0; i < c->nmetrics; i++)
+        for (int d = 0; d <= h; d++) {
+            fputs("metric,", f);
+            sal_csv_field(f, a->metrics[c->metric_a[i]].name);
+            sal_date_format(start + d, date);
+            fprintf(f, ",%d,%s", d, date);
+            put_num(f, sal_summary_mean(c->a, (uint32_t)c->metric_a[i], (uint32_t)d));
+            put_num(f, sal_summary_mean(c->b, (uint32_t)c->metric_b[i], (uint32_t)d));
+            put_num(f, sal_summary_mean(c->diff, (uint32_t)i, (uint32_t)d));
+            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.05));
+            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.5));
+            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.95));
+            if (d == h) {
+                put_num(f, c->var_diff[i]);
+                put_num(f, c->var_indep[i]);
+                put_num(f, ratio(c->var_indep[i], c->var_diff[i]));
+            } else {
+                fputs(",,,", f);
+            }
+            fputc('\n', f);
+        }
+    sal_date_format(start + h, date);
+    for (size_t e = 0; e < c->nevents; e++) {
+        double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
+        double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
+        fputs("event,", f);
+        sal_csv_field(f, a->events[c->event_a[e]]);
+        fprintf(f, ",%d,%s", h, date);
+        put_num(f, pa);
+        put_num(f, pb);
+        put_num(f, pb - pa);
+        fputs(",,,", f);
+        put_num(f, c->event_var_diff[e]);
+        put_num(f, c->event_var_indep[e]);
+        put_num(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+        fputc('\n', f);
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+/* ---- SQLite ------------------------------------------------------------- */
+
+struct sal_results_db {
+    sqlite3 *db;
+    sqlite3_stmt *ins_run;
+    const sal_model *m;
+};
+
+/* A quoted SQL identifier (the metric and input names may hold dots). */
+static char *quote_ident(const char *s)
+{
+    return sqlite3_mprintf("\"%w\"", s);
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
+}
+
+void sal_results_db_close(sal_results_db *d)
+{
+    if (!d)
+        return;
+    sqlite3_finalize(d->ins_run);
+    sqlite3_close(d->db);
+    free(d);
+}
+
+int sal_results_db_open(sal_results_db **out, const char *path, const sal_model *m)
+{
+    *out = NULL;
+    sal_results_db *d = calloc(1, sizeof *d);
+    if (!d)
+        return SAL_ENOMEM;
+    d->m = m;
+    if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        sal_results_db_close(d);
+        return SAL_EIO;
+    }
+    /* The file is a temporary renamed into place only when complete, so no
+     * rollback journal is needed: one transaction, no journal file beside. */
+    int rc = exec(d->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;");
+    rc |= exec(d->db,
+               "CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT);"
+               "CREATE TABLE quantiles (metric TEXT, day INTEGER, date TEXT, mean REAL,"
+               " p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY (metric, day));"
+               "CREATE TABLE events (event TEXT PRIMARY KEY, probability REAL,"
+               " p05 INTEGER, p50 INTEGER, p95 INTEGER);");
+    /* runs: run, then one column per input, then per metric */
+    char *sql = sqlite3_mprintf("CREATE TABLE runs (run INTEGER PRIMARY KEY");
+    char *ins = sqlite3_mprintf("INSERT INTO runs VALUES (?");
+    for (size_t i = 0; sql && ins && i < m->nuncertain + m->nmetrics; i++) {
+        const char *name = i < m->nuncertain ? m->uncertain[i].name
+                                             : m->metrics[i - m->nuncertain].name;
+        char *q = quote_ident(name);
+        char *s2 = q ? sqlite3_mprintf("%s, %s REAL", sql, q) : NULL;
+        char *i2 = sqlite3_mprintf("%s, ?", ins);
+        sqlite3_free(q);
+        sqlite3_free(sql);
+        sqlite3_free(ins);
+        sql = s2;
+        ins = i2;
+    }
+    char *s2 = sql ? sqlite3_mprintf("%s);", sql) : NULL;
+    char *i2 = ins ? sqlite3_mprintf("%s);", ins) : NULL;
+    sqlite3_free(sql);
+    sqlite3_free(ins);
+    if (!s2 || !i2) {
+        sqlite3_free(s2);
+        sqlite3_free(i2);
+        sal_results_db_close(d);
+        return SAL_ENOMEM;
+    }
+    rc |= exec(d->db, s2);
+    if (rc == SAL_OK && sqlite3_prepare_v2(d->db, i2, -1, &d->ins_run, NULL) != SQLITE_OK)
+        rc = SAL_EIO;
+    sqlite3_free(s2);
+    sqlite3_free(i2);
+    if (rc != SAL_OK) {
+        sal_results_db_close(d);
+        return SAL_EIO;
+    }
+    *out = d;
+    return SAL_OK;
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double x)
+{
+    if (isfinite(x))
+        sqlite3_bind_double(st, i, x);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs,
+                           const double *last)
+{
+    const sal_model *m = d->m;
+    sqlite3_stmt *st = d->ins_run;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+    for (size_t u = 0; u < m->nuncertain; u++)
+        bind_num(st, (int)u + 2, inputs[u]);
+    for (size_t k = 0; k < m->nmetrics; k++)
+        bind_num(st, (int)(m->nuncertain + k) + 2, last[k]);
+    return sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+}
+
+static int meta(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO metadata VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+        return SAL_EIO;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (value)
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void bind_day(sqlite3_stmt *st, int i, int32_t d)
+{
+    if (d >= 0)
+        sqlite3_bind_int(st, i, d);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed,
+                          uint64_t runs_requested, int partial)
+{
+    const sal_model *m = d->m;
+    char buf[64], date[16];
+    int rc = SAL_OK;
+    long start = start_day(m);
+    rc |= meta(d->db, "format", "salient-ensemble 1");
+    rc |= meta(d->db, "scenario", m->name);
+    rc |= meta(d->db, "variant", m->variant);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
+    rc |= meta(d->db, "seed", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)runs_requested);
+    rc |= meta(d->db, "runs_requested", buf);
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)sal_summary_runs(s));
+    rc |= meta(d->db, "runs", buf);
+    rc |= meta(d->db, "partial", partial ? "1" : "0");
+    snprintf(buf, sizeof buf, "%d", m->horizon);
+    rc |= meta(d->db, "horizon", buf);
+    sal_date_format(start, date);
+    rc |= meta(d->db, "start", date);
+    sal_fmt_num(buf, sizeof buf, sal_summary_layout_of(s)->accuracy);
+    rc |= meta(d->db, "accuracy", buf);
+
+    sqlite3_stmt *st = NULL;
+    if (rc == SAL_OK &&
+        sqlite3_prepare_v2(d->db, "INSERT INTO quantiles VALUES (?,?,?,?,?,?,?,?,?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        rc = SAL_EIO;
+    for (size_t k = 0; rc == SAL_OK && k < m->nmetrics; k++)
+        for (int day = 0; rc == SAL_OK && day <= m->horizon; day++) {
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 1, m->metrics[k].name, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 2, day);
+            sal_date_format(start + day, date);
+            sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
+            bind_num(st, 4, sal_summary_mean(s, (uint32_t)k, (uint32_t)day));
+            for (int q = 0; q < 5; q++)
+                bind_num(st, 5 + q, sal_summary_quantile(s, (uint32_t)k, (uint32_t)day, qs[q]));
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = SAL_EIO;
+        }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SAL_OK &&
+        sqlite3_prepare_v2(d->db, "INSERT INTO events VALUES (?,?,?,?,?)", -1, &st, NULL) !=
+            SQLITE_OK)
+        rc = SAL_EIO;
+    for (size_t e = 0; rc == SAL_OK && e < m->nevents; e++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, m->events[e], -1, SQLITE_STATIC);
+        bind_num(st, 2, sal_summary_event_probability(s, (uint32_t)e));
+        bind_day(st, 3, sal_summary_event_quantile(s, (uint32_t)e, 0.05));
+        bind_day(st, 4, sal_summary_event_quantile(s, (uint32_t)e, 0.5));
+        bind_day(st, 5, sal_summary_event_quantile(s, (uint32_t)e, 0.95));
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = SAL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (rc == SAL_OK)
+        rc = exec(d->db, "COMMIT;");
+    return rc == SAL_OK ? SAL_OK : SAL_EIO;
+}
