@@ -30,6 +30,7 @@ void cli_usage(const cli_command *c, FILE *out);
 extern const cli_command cmd_fit;
 extern const cli_command cmd_check;
 extern const cli_command cmd_run;
+extern const cli_command cmd_sensitivity;
 extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
 

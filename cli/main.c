@@ -13,6 +13,7 @@ static const cli_command *const commands[] = {
     &cmd_fit,
     &cmd_check,
     &cmd_run,
+    &cmd_sensitivity,
     &cmd_ensemble,
     &cmd_compare,
 };

@@ -14,6 +14,7 @@
  *   lanchester.h  the generalized Lanchester attrition law
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
+ *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -32,6 +33,7 @@
 #include "salient/lanchester.h"
 #include "salient/battle.h"
 #include "salient/fit.h"
+#include "salient/sobol.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);

@@ -1,0 +1,437 @@
+/* salient sensitivity — first-order and total Sobol' indices of one metric
+ * for every uncertain input of a scenario (salient/sobol.h): DIR/sobol.csv
+ * and a table.  The file is written under a temporary name and renamed into
+ * place, so that it is whole or absent. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "salient/date.h"
+#include "salient/model.h"
+#include "salient/sobol.h"
+#include "salient/suggest.h"
+
+static const char usage[] =
+    "usage: salient sensitivity FILE --metric NAME --base N [--day D] [--variant NAME]\n"
+    "                           [--seed S] [--threads T] [--bootstrap B] [--out DIR]\n"
+    "                           [--deterministic]\n"
+    "\n"
+    "Global sensitivity of one metric, on one day, to every uncertain input of\n"
+    "the scenario: first-order (S1) and total (ST) Sobol' indices from a\n"
+    "Saltelli design of N rows on GSL's Sobol' sequence, N (k + 2) runs for k\n"
+    "inputs (at most 20), with percentile bootstrap 95% intervals.  Writes\n"
+    "  DIR/sobol.csv   input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi (one row per input,\n"
+    "                  in the scenario's order of uncertain inputs)\n"
+    "and prints the same as a table.\n"
+    "\n"
+    "S1 is the share of the metric's variance an input explains alone; ST the\n"
+    "share it has a hand in, with its interactions.  An input with ST near 0\n"
+    "can be fixed at any value in its range without changing the result.\n"
+    "\n"
+    "Noise.  By default every run is the engine's stochastic run, and the k + 2\n"
+    "runs of design row j share run index j, hence the same daily noise, so\n"
+    "that the differences the estimators take come from the inputs, not from\n"
+    "chance.  --deterministic uses the mean-field path instead (no noise).\n"
+    "The results are the same bytes whatever the number of threads.\n"
+    "\n"
+    "Options:\n"
+    "  -m, --metric NAME     the metric (required)\n"
+    "  -n, --base N          base sample, 2 to 2^30 rows; a power of 2 keeps the\n"
+    "                        Sobol' sequence balanced (required; 1024 to 16384 is usual)\n"
+    "  -D, --day D           the day of the metric (default: the horizon)\n"
+    "  -v, --variant NAME    the counterfactual NAME of the scenario\n"
+    "  -s, --seed S          seed of the runs' noise and of the bootstrap\n"
+    "                        (default: the scenario's seed)\n"
+    "  -t, --threads T       threads (default: OMP_NUM_THREADS or all cores)\n"
+    "  -b, --bootstrap B     bootstrap resamples of the rows, 0 for none (default 200)\n"
+    "  -o, --out DIR         where to write (default salient-out/sensitivity; created)\n"
+    "  -d, --deterministic   run the mean-field path (no daily noise)\n"
+    "  -q, --quiet           no table\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success; 1 a run failed (the message names the design row\n"
+    "and the engine's error), the metric does not vary, or the file could not\n"
+    "be written; 2 bad usage or a bad scenario (nothing written).\n"
+    "The method and its validation on the Ishigami function: docs/sensitivity.md.\n";
+
+/* The shortest of %.15g / %.17g that reads back as the same double. */
+static void fmt_num(char *buf, size_t n, double x)
+{
+    if (isnan(x)) {
+        buf[0] = '\0'; /* no interval without a bootstrap */
+        return;
+    }
+    snprintf(buf, n, "%.15g", x);
+    if (strtod(buf, NULL) != x)
+        snprintf(buf, n, "%.17g", x);
+}
+
+static void put_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char c = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        buf[i] = c;
+    }
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+/* Writes DIR/sobol.csv whole (temporary file, then rename); 0 or -1. */
+static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indices *ix)
+{
+    char tmp[4200], final[4200];
+    snprintf(final, sizeof final, "%s/sobol.csv", dir);
+    snprintf(tmp, sizeof tmp, "%s/.sobol.csv.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return -1;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
+    fputs("input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
+    for (size_t i = 0; i < ix->k; i++) {
+        const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
+                             ix->st[i], ix->st_lo[i], ix->st_hi[i]};
+        char num[40];
+        put_field(f, m->uncertain[i].name);
+        for (int c = 0; c < 6; c++) {
+            fmt_num(num, sizeof num, v[c]);
+            fprintf(f, ",%s", num);
+        }
+        fputc('\n', f);
+    }
+    int bad = ferror(f) != 0;
+    bad |= fflush(f) != 0;
+    bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, final) != 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static void interval(char *buf, size_t n, double lo, double hi)
+{
+    if (isnan(lo) || isnan(hi))
+        snprintf(buf, n, "%s", "");
+    else
+        snprintf(buf, n, "[%.4f, %.4f]", lo, hi);
+}
+
+static void table(const sal_model *m, const sal_sobol_indices *ix, const char *metric,
+                  size_t day, uint64_t seed, int det, const char *dir)
+{
+    long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    char date[16], a[48], b[48];
+    sal_date_format(start + (long)day, date);
+    printf("%s%s%s: Sobol' indices of '%s' on day %zu (%s)\n", m->name ? m->name : "scenario",
+           m->variant ? ", variant " : "", m->variant ? m->variant : "", metric, day, date);
+    printf("%zu inputs, base N = %zu, %zu runs; %s, seed %llu\n", ix->k, ix->n,
+           ix->n * (ix->k + 2),
+           det ? "deterministic (mean-field)" : "stochastic, common noise within a design row",
+           (unsigned long long)seed);
+    printf("metric mean %.6g, variance %.6g", ix->mean, ix->variance);
+    if (ix->nboot)
+        printf("; 95%% percentile intervals from %zu bootstrap resamples\n", ix->nboot);
+    else
+        printf("; no intervals (--bootstrap 0)\n");
+    size_t w = 5;
+    for (size_t i = 0; i < ix->k; i++)
+        if (strlen(m->uncertain[i].name) > w)
+            w = strlen(m->uncertain[i].name);
+    if (ix->nboot)
+        printf("\n  %-*s %8s  %-18s %8s  %s\n", (int)w, "input", "S1", "95% interval", "ST",
+               "95% interval");
+    else
+        printf("\n  %-*s %8s  %-18s %8s\n", (int)w, "input", "S1", "", "ST");
+    double s1 = 0, st = 0;
+    for (size_t i = 0; i < ix->k; i++) {
+        interval(a, sizeof a, ix->s1_lo[i], ix->s1_hi[i]);
+        interval(b, sizeof b, ix->st_lo[i], ix->st_hi[i]);
+        if (ix->nboot)
+            printf("  %-*s %8.4f  %-18s %8.4f  %s\n", (int)w, m->uncertain[i].name, ix->s1[i],
+                   a, ix->st[i], b);
+        else
+            printf("  %-*s %8.4f  %-18s %8.4f\n", (int)w, m->uncertain[i].name, ix->s1[i], "",
+                   ix->st[i]);
+        s1 += ix->s1[i];
+        st += ix->st[i];
+    }
+    printf("  %-*s %8.4f  %-18s %8.4f\n", (int)w, "sum", s1, "", st);
+    printf("\nS1 sums to 1 when the inputs act additively; ST - S1 is an input's share\n"
+           "in interactions.  Wrote %s/sobol.csv\n", dir);
+}
+
+static int cmp_diag(const void *pa, const void *pb)
+{
+    const sal_diag *x = *(const sal_diag *const *)pa, *y = *(const sal_diag *const *)pb;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void print_sorted(const sal_diags *d)
+{
+    size_t n = sal_diags_count(d), k = 0;
+    const sal_diag **v = calloc(n + 1, sizeof *v);
+    if (!v) {
+        cli_print_diags(d);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((v[k] = sal_diags_get(d, i)))
+            k++;
+    qsort(v, k, sizeof *v, cmp_diag);
+    char buf[2048];
+    for (size_t i = 0; i < k; i++) {
+        sal_diag_format(v[i], buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    free(v);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* Looks the metric up by name; prints a did-you-mean when it is not there. */
+static int find_metric(const sal_model *m, const char *path, const char *name, size_t *out)
+{
+    for (size_t i = 0; i < m->nmetrics; i++)
+        if (strcmp(m->metrics[i].name, name) == 0) {
+            *out = i;
+            return 0;
+        }
+    if (m->nmetrics == 0) {
+        fprintf(stderr, "%s: error: no metric '%s'; the scenario has no metrics section\n",
+                path, name);
+        return -1;
+    }
+    const char **names = malloc(m->nmetrics * sizeof *names);
+    const char *best = NULL;
+    if (names) {
+        for (size_t i = 0; i < m->nmetrics; i++)
+            names[i] = m->metrics[i].name;
+        best = sal_suggest(name, names, m->nmetrics);
+        free(names);
+    }
+    if (best) {
+        fprintf(stderr, "%s: error: no metric '%s'; did you mean '%s'?\n", path, name, best);
+    } else {
+        fprintf(stderr, "%s: error: no metric '%s'; expected one of:", path, name);
+        for (size_t i = 0; i < m->nmetrics; i++)
+            fprintf(stderr, "%s %s", i ? "," : "", m->metrics[i].name);
+        fputc('\n', stderr);
+    }
+    return -1;
+}
+
+static int run_sensitivity(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"metric", required_argument, NULL, 'm'},
+        {"base", required_argument, NULL, 'n'},
+        {"day", required_argument, NULL, 'D'},
+        {"variant", required_argument, NULL, 'v'},
+        {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"bootstrap", required_argument, NULL, 'b'},
+        {"out", required_argument, NULL, 'o'},
+        {"deterministic", no_argument, NULL, 'd'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *metric = NULL, *base_s = NULL, *day_s = NULL, *variant = NULL, *seed_s = NULL,
+               *threads_s = NULL, *boot_s = NULL, *dir = "salient-out/sensitivity";
+    int det = 0, quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': metric = optarg; break;
+        case 'n': base_s = optarg; break;
+        case 'D': day_s = optarg; break;
+        case 'v': variant = optarg; break;
+        case 's': seed_s = optarg; break;
+        case 't': threads_s = optarg; break;
+        case 'b': boot_s = optarg; break;
+        case 'o': dir = optarg; break;
+        case 'd': det = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case ':':
+            cli_error("sensitivity", "option '%s' needs a value; see 'salient help sensitivity'",
+                      argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            cli_error("sensitivity", "unknown option '%s'; see 'salient help sensitivity'",
+                      argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error("sensitivity", "%s; see 'salient help sensitivity'",
+                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+        return EXIT_USAGE;
+    }
+    if (!metric || !*metric) {
+        cli_error("sensitivity", "no --metric NAME given; see 'salient help sensitivity'");
+        return EXIT_USAGE;
+    }
+    uint64_t base = 0, seed = 0, threads = 0, boot = 200, day = 0;
+    if (!base_s) {
+        cli_error("sensitivity", "no --base N given (the rows of the design; try 4096)");
+        return EXIT_USAGE;
+    }
+    if (parse_u64(base_s, &base) != 0 || base < 2 || base > SAL_SOBOL_MAX_BASE) {
+        cli_error("sensitivity", "the base sample '%s' is not a whole number from 2 to %zu",
+                  base_s, SAL_SOBOL_MAX_BASE);
+        return EXIT_USAGE;
+    }
+    if (seed_s && parse_u64(seed_s, &seed) != 0) {
+        cli_error("sensitivity",
+                  "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
+        return EXIT_USAGE;
+    }
+    if (threads_s && (parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
+        cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
+                  threads_s);
+        return EXIT_USAGE;
+    }
+    if (boot_s && (parse_u64(boot_s, &boot) != 0 || boot > 100000)) {
+        cli_error("sensitivity", "the bootstrap count '%s' is not a whole number from 0 to 100000",
+                  boot_s);
+        return EXIT_USAGE;
+    }
+    if (day_s && (parse_u64(day_s, &day) != 0 || day > 100000)) {
+        cli_error("sensitivity", "the day '%s' is not a whole number >= 0", day_s);
+        return EXIT_USAGE;
+    }
+    if (!*dir) {
+        cli_error("sensitivity", "the output directory is empty; expected --out DIR");
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    sal_diags *d = sal_diags_alloc();
+    if (!d) {
+        cli_error("sensitivity", "out of memory");
+        return EXIT_JOB;
+    }
+    sal_model *m = NULL;
+    int rc = sal_model_read(path, variant, d, &m);
+    if (rc != SAL_OK) {
+        print_sorted(d);
+        if (rc == SAL_ENOMEM)
+            cli_error("sensitivity", "out of memory while reading %s", path);
+        else if (sal_diags_count(d))
+            fprintf(stderr, "%s: %zu error%s; nothing was run\n", path, sal_diags_count(d),
+                    sal_diags_count(d) == 1 ? "" : "s");
+        sal_diags_free(d);
+        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+    }
+    int status = 0;
+    sal_sobol_indices ix = {0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, seed_s ? seed : m->seed, det,
+                        (int)threads};
+    if (find_metric(m, path, metric, &o.metric) != 0) {
+        status = EXIT_USAGE;
+        goto out;
+    }
+    if (day_s) {
+        if (day > (uint64_t)m->horizon) {
+            fprintf(stderr, "%s: error: day %llu is past the horizon; expected 0 to %d\n", path,
+                    (unsigned long long)day, m->horizon);
+            status = EXIT_USAGE;
+            goto out;
+        }
+        o.day = (int)day;
+    }
+    if (base & (base - 1))
+        fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
+                        "sequence is balanced at powers of 2\n", (unsigned long long)base);
+    rc = sal_sobol_run(m, &o, &ix, d);
+    if (rc != SAL_OK) {
+        print_sorted(d);
+        if (rc == SAL_EINPUT) {
+            status = EXIT_USAGE;
+        } else {
+            cli_error("sensitivity", "%s; nothing was written", sal_strstatus(rc));
+            status = EXIT_JOB;
+        }
+        goto out;
+    }
+    if (mkdirs(dir) != 0) {
+        cli_error("sensitivity", "cannot create the directory '%s': %s", dir, strerror(errno));
+        status = EXIT_JOB;
+        goto out;
+    }
+    if (write_csv(dir, m, &ix) != 0) {
+        cli_error("sensitivity", "cannot write %s/sobol.csv: %s", dir, strerror(errno));
+        status = EXIT_JOB;
+        goto out;
+    }
+    if (!quiet)
+        table(m, &ix, metric, o.day < 0 ? (size_t)m->horizon : (size_t)o.day, o.seed, det, dir);
+out:
+    sal_sobol_indices_clear(&ix);
+    sal_model_free(m);
+    sal_diags_free(d);
+    return status;
+}
+
+const cli_command cmd_sensitivity = {
+    "sensitivity", run_sensitivity,
+    "Sobol' indices of a metric for every uncertain input (Saltelli design)", usage,
+};
