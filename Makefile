@@ -31,6 +31,23 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -fopenmp -fPIC \
               -Iinclude -Isrc $(PKG_CFLAGS) -DSAL_VERSION=\"$(VERSION)\" $(CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm -fopenmp $(LDFLAGS)
 
+# Open MPI for 'mpirun -np K build/salient ensemble ...': used when pkg-config
+# finds it (Debian: libopenmpi-dev), MPI=0 to build without, MPI=1 to insist.
+# Only the CLI's ensemble command is compiled and linked with it.
+MPI ?= auto
+ifneq ($(MPI),0)
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+ifeq ($(MPI_LIBS),)
+ifeq ($(MPI),1)
+$(error MPI=1 but pkg-config finds no ompi-c: install libopenmpi-dev)
+endif
+else
+$(BUILD)/obj/cli/cmd_ensemble.o: ALL_CFLAGS += -DSAL_MPI $(MPI_CFLAGS)
+$(BUILD)/salient: LDLIBS += $(MPI_LIBS)
+endif
+endif
+
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "cli.h"
 #include "salient/date.h"
@@ -176,6 +177,181 @@ static int on_progress(void *ctx, uint64_t done, uint64_t total)
     return cli_progress_update(&((ens_ctx *)ctx)->prog, done, total);
 }
 
+/* A rank other than 0 keeps its records as raw doubles for rank 0. */
+static int on_run_binary(void *ctx, uint64_t run, const double *inputs, const double *last)
+{
+    ens_ctx *c = ctx;
+    (void)run;
+    size_t nu = c->m->nuncertain, nm = c->m->nmetrics;
+    return fwrite(inputs, sizeof *inputs, nu, c->runs) != nu ||
+           fwrite(last, sizeof *last, nm, c->runs) != nm;
+}
+
+/* ---- Open MPI (built with SAL_MPI, used when started by mpirun) ---------
+ *
+ * Rank r runs the contiguous share [N r / K, N (r + 1) / K) of the runs with
+ * all its threads.  Rank 0 writes every file: the partial summaries are
+ * serialised, gathered and merged (exactly, so the bytes are those of one
+ * process), and the other ranks' per-run records, kept in binary temporary
+ * files in DIR, are appended to runs.csv and the runs table in rank order,
+ * which is run order.  Without mpirun no MPI function is called. */
+typedef struct {
+    int rank, size, on;
+} mpi_world;
+
+#ifdef SAL_MPI
+#include <mpi.h>
+
+static void mpi_start(mpi_world *w)
+{
+    w->rank = 0;
+    w->size = 1;
+    w->on = getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMI_SIZE") != NULL;
+    if (!w->on)
+        return;
+    MPI_Init(NULL, NULL);
+    MPI_Comm_rank(MPI_COMM_WORLD, &w->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &w->size);
+}
+
+static void mpi_end(mpi_world *w)
+{
+    if (w->on)
+        MPI_Finalize();
+    w->on = 0;
+}
+
+/* Logical AND of ok over the ranks. */
+static int mpi_all(mpi_world *w, int ok)
+{
+    if (!w->on || w->size < 2)
+        return ok;
+    int in = ok != 0, out = 0;
+    MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+    return out;
+}
+
+/* Every rank's summary merged into rank 0's; *done summed.  0 on success
+ * (on every rank: a failure anywhere is reported by mpi_all after). */
+static int mpi_gather_summaries(mpi_world *w, sal_summary **s, uint64_t *done)
+{
+    unsigned long long mine = *done, sum = 0;
+    MPI_Reduce(&mine, &sum, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+    if (w->rank == 0)
+        *done = sum;
+    size_t n = sal_summary_serialised_size(*s);
+    unsigned char *buf = malloc(n ? n : 1);
+    int len = buf && n < (size_t)1 << 30 && sal_summary_serialise(*s, buf, n) == SAL_OK ? (int)n : -1;
+    int *lens = NULL, *offs = NULL;
+    unsigned char *all = NULL;
+    int bad = len < 0;
+    if (w->rank == 0) {
+        lens = calloc((size_t)w->size, sizeof *lens);
+        offs = calloc((size_t)w->size, sizeof *offs);
+    }
+    MPI_Gather(&len, 1, MPI_INT, lens, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    long total = 0;
+    if (w->rank == 0 && lens && offs) {
+        for (int r = 0; r < w->size; r++) {
+            if (lens[r] < 0 || total + lens[r] > (1L << 30))
+                bad = 1;
+            offs[r] = (int)total;
+            total += lens[r] > 0 ? lens[r] : 0;
+        }
+        all = malloc(total ? (size_t)total : 1);
+        if (!all)
+            bad = 1;
+    }
+    bad = !mpi_all(w, !bad);
+    if (!bad) {
+        MPI_Gatherv(buf, len, MPI_UNSIGNED_CHAR, all, lens, offs, MPI_UNSIGNED_CHAR, 0,
+                    MPI_COMM_WORLD);
+        for (int r = 1; w->rank == 0 && r < w->size && !bad; r++) {
+            sal_summary *p = NULL;
+            if (sal_summary_deserialise(&p, all + offs[r], (size_t)lens[r], NULL) != SAL_OK ||
+                sal_summary_merge(*s, p) != SAL_OK)
+                bad = 1;
+            sal_summary_free(p);
+        }
+    }
+    free(buf);
+    free(lens);
+    free(offs);
+    free(all);
+    return bad;
+}
+
+/* On rank 0: the other ranks' records (temporary files named by rank) into
+ * runs.csv and the runs table, in rank order; the temporaries removed. */
+static int mpi_collect_runs(mpi_world *w, ens_ctx *c, const char *dir, uint64_t runs)
+{
+    const sal_model *m = c->m;
+    size_t nu = m->nuncertain, nm = m->nmetrics, rl = nu + nm;
+    double *rec = malloc((rl ? rl : 1) * sizeof *rec);
+    int bad = !rec;
+    for (int r = 1; r < w->size && !bad; r++) {
+        char pat[64];
+        snprintf(pat, sizeof pat, ".runs.rank%d.", r);
+        /* the temporary's random suffix is not known here: look it up */
+        DIR *dp = opendir(dir);
+        struct dirent *de;
+        char path[4400] = "";
+        while (dp && (de = readdir(dp)))
+            if (strncmp(de->d_name, pat, strlen(pat)) == 0)
+                snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (dp)
+            closedir(dp);
+        FILE *f = path[0] ? fopen(path, "rb") : NULL;
+        if (!f) {
+            bad = 1;
+            break;
+        }
+        uint64_t run = runs * (uint64_t)r / (uint64_t)w->size;
+        while (!bad && fread(rec, sizeof *rec, rl, f) == rl) {
+            bad |= sal_ensemble_write_run(c->runs, m, run, rec, rec + nu) != SAL_OK;
+            bad |= sal_results_db_add_run(c->db, run, rec, rec + nu) != SAL_OK;
+            run++;
+        }
+        bad |= ferror(f) != 0;
+        fclose(f);
+        unlink(path);
+    }
+    free(rec);
+    return bad;
+}
+#else
+static void mpi_start(mpi_world *w)
+{
+    w->rank = 0;
+    w->size = 1;
+    w->on = 0;
+}
+static void mpi_end(mpi_world *w)
+{
+    (void)w;
+}
+static int mpi_all(mpi_world *w, int ok)
+{
+    (void)w;
+    return ok;
+}
+static int mpi_gather_summaries(mpi_world *w, sal_summary **s, uint64_t *done)
+{
+    (void)w;
+    (void)s;
+    (void)done;
+    return 0;
+}
+static int mpi_collect_runs(mpi_world *w, ens_ctx *c, const char *dir, uint64_t runs)
+{
+    (void)w;
+    (void)c;
+    (void)dir;
+    (void)runs;
+    return 0;
+}
+#endif
+
 static void print_summary(const sal_model *m, const sal_summary *s, uint64_t seed,
                           const char *dir, int runs_csv)
 {
@@ -310,12 +486,26 @@ static int run_ensemble(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    mpi_world w;
+    mpi_start(&w);
     sal_model *m = NULL;
-    int st = cli_read_model("ensemble", path, variant, &m);
-    if (st)
+    int st;
+    if (w.rank == 0) {
+        st = cli_read_model("ensemble", path, variant, &m);
+    } else { /* rank 0 prints the problems, once */
+        sal_diags *dd = sal_diags_alloc();
+        st = dd && sal_model_read(path, variant, dd, &m) == SAL_OK ? 0 : EXIT_USAGE;
+        sal_diags_free(dd);
+    }
+    if (st) {
+        mpi_end(&w);
         return st;
+    }
     if (!seed_s)
         seed = m->seed;
+    /* this rank's share of the runs: contiguous, so rank order is run order */
+    uint64_t lo = runs * (uint64_t)w.rank / (uint64_t)w.size;
+    uint64_t hi = runs * (uint64_t)(w.rank + 1) / (uint64_t)w.size;
 
     int status = 0;
     sal_outfile fq, fe, fr, fdb;
@@ -327,32 +517,52 @@ static int run_ensemble(int argc, char **argv)
     if (!d) {
         cli_error("ensemble", "out of memory");
         sal_model_free(m);
+        mpi_end(&w);
         return EXIT_JOB;
     }
-    if (sal_mkdirs(dir) != SAL_OK) {
-        cli_error("ensemble", "cannot create the directory '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-        goto done;
+    int ok = 1;
+    if (w.rank == 0) {
+        if (sal_mkdirs(dir) != SAL_OK) {
+            cli_error("ensemble", "cannot create the directory '%s': %s", dir, strerror(errno));
+            ok = 0;
+        } else if ((runs_csv && sal_outfile_open(&fr, dir, "runs.csv", 1) != SAL_OK) ||
+                   sal_outfile_open(&fdb, dir, "results.sqlite", 0) != SAL_OK ||
+                   sal_results_db_open(&ctx.db, fdb.tmp, m) != SAL_OK) {
+            cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
+            ok = 0;
+        }
     }
-    if ((runs_csv && sal_outfile_open(&fr, dir, "runs.csv", 1) != SAL_OK) ||
-        sal_outfile_open(&fdb, dir, "results.sqlite", 0) != SAL_OK ||
-        sal_results_db_open(&ctx.db, fdb.tmp, m) != SAL_OK) {
-        cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
+    ok = mpi_all(&w, ok);
+    if (ok && w.rank > 0 && runs_csv) {
+        char name[64];
+        snprintf(name, sizeof name, "runs.rank%d", w.rank);
+        ok = sal_outfile_open(&fr, dir, name, 1) == SAL_OK;
+    }
+    if (!mpi_all(&w, ok)) {
         status = EXIT_JOB;
         goto done;
     }
     if (runs_csv) {
         ctx.runs = fr.f;
-        sal_ensemble_write_runs_header(fr.f, m);
+        if (w.rank == 0)
+            sal_ensemble_write_runs_header(fr.f, m);
     }
     cli_progress_init(&ctx.prog, stop_after);
+    if (w.rank > 0)
+        ctx.prog.tty = 0;
     sal_ensemble_opts eo = {
-        .seed = seed, .first = 0, .runs = runs, .threads = (int)threads,
-        .on_run = runs_csv ? on_run : NULL, .progress = on_progress, .ctx = &ctx,
+        .seed = seed, .first = lo, .runs = hi - lo, .threads = (int)threads,
+        .on_run = !runs_csv ? NULL : w.rank == 0 ? on_run : on_run_binary,
+        .progress = on_progress, .ctx = &ctx,
     };
     uint64_t done = 0;
     cli_signals_catch();
-    int rc = sal_ensemble_run(m, &eo, &s, &done, d);
+    int rc = hi > lo ? sal_ensemble_run(m, &eo, &s, &done, d) : SAL_OK;
+    if (hi == lo) { /* more ranks than runs: an empty share */
+        sal_summary_layout l = sal_ensemble_layout(m, 0);
+        s = sal_summary_alloc(&l);
+        rc = s ? SAL_OK : SAL_ENOMEM;
+    }
     cli_signals_restore();
     cli_progress_end(&ctx.prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
@@ -362,12 +572,34 @@ static int run_ensemble(int argc, char **argv)
         else
             cli_error("ensemble", "the ensemble failed (%s); nothing was written",
                       sal_strstatus(rc));
+    }
+    if (!mpi_all(&w, rc == SAL_OK || rc == SAL_EINTR)) {
         status = EXIT_JOB;
         goto done;
     }
-    int partial = rc == SAL_EINTR;
-    int bad = sal_outfile_open(&fq, dir, "quantiles.csv", 1) != SAL_OK ||
-              sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK;
+    int partial = !mpi_all(&w, rc != SAL_EINTR);
+    uint64_t total_done = done;
+    int bad = 0;
+    if (w.size > 1) {
+        if (w.rank > 0 && runs_csv)
+            bad |= sal_outfile_close(&fr) != SAL_OK;
+        bad |= mpi_gather_summaries(&w, &s, &total_done) != 0;
+        bad |= !mpi_all(&w, !bad);
+        if (!bad && w.rank == 0 && runs_csv)
+            bad |= mpi_collect_runs(&w, &ctx, dir, runs) != 0;
+        bad |= !mpi_all(&w, !bad);
+        if (w.rank > 0) { /* rank 0 has read (and removed) the records */
+            status = bad ? EXIT_JOB : partial ? EXIT_JOB : 0;
+            goto done;
+        }
+        if (bad) {
+            cli_error("ensemble", "cannot gather the results of the ranks in '%s'", dir);
+            status = EXIT_JOB;
+            goto done;
+        }
+    }
+    bad = sal_outfile_open(&fq, dir, "quantiles.csv", 1) != SAL_OK ||
+          sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK;
     if (!bad) {
         bad |= sal_ensemble_write_quantiles(fq.f, m, s) != SAL_OK;
         bad |= sal_ensemble_write_events(fe.f, m, s) != SAL_OK;
@@ -382,7 +614,7 @@ static int run_ensemble(int argc, char **argv)
     }
     /* the marker first, so that partial results never appear unmarked */
     if (!bad)
-        cli_mark_partial(dir, partial, done, runs);
+        cli_mark_partial(dir, partial, total_done, runs);
     if (bad || sal_outfile_commit(&fq) != SAL_OK || sal_outfile_commit(&fe) != SAL_OK ||
         sal_outfile_commit(&fdb) != SAL_OK || (runs_csv && sal_outfile_commit(&fr) != SAL_OK)) {
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
@@ -395,7 +627,7 @@ static int run_ensemble(int argc, char **argv)
         fprintf(stderr,
                 "salient ensemble: interrupted: partial results of %llu of %llu runs written "
                 "(%s/PARTIAL)\n",
-                (unsigned long long)done, (unsigned long long)runs, dir);
+                (unsigned long long)total_done, (unsigned long long)runs, dir);
         status = EXIT_JOB;
     }
 done:
@@ -407,6 +639,7 @@ done:
     sal_summary_free(s);
     sal_diags_free(d);
     sal_model_free(m);
+    mpi_end(&w);
     return status;
 }
 

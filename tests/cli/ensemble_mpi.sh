@@ -1,0 +1,37 @@
+#!/bin/sh
+# 'mpirun -np 2 salient ensemble': the same bytes in every file as one process
+# with 1 and 2 threads, --no-runs-csv too, and more ranks than runs.  Skipped
+# (and passing) when salient was built without Open MPI or mpirun is missing.
+set -u
+: "${SALIENT:?set SALIENT to the salient binary}"
+cd "$(dirname "$0")/../.." || exit 1
+if ! command -v mpirun > /dev/null || ! ldd "$SALIENT" 2> /dev/null | grep -q libmpi; then
+    echo "ensemble_mpi: skipped (no Open MPI)"
+    exit 0
+fi
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+no() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# root in containers and CI; Open MPI's own allocations are not ours to check
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+mpi() { mpirun --oversubscribe -np "$@" < /dev/null; }
+
+f=examples/every-section.yaml
+"$SALIENT" ensemble "$f" --runs 777 --threads 1 -q --out "$tmp/one" || no "one process"
+mpi 2 "$SALIENT" ensemble "$f" --runs 777 --threads 1 -q --out "$tmp/mpi1" || no "mpirun -np 2, 1 thread"
+mpi 2 "$SALIENT" ensemble "$f" --runs 777 --threads 2 -q --out "$tmp/mpi2" || no "mpirun -np 2, 2 threads"
+for d in mpi1 mpi2; do
+    for x in quantiles.csv events.csv runs.csv results.sqlite; do
+        cmp -s "$tmp/one/$x" "$tmp/$d/$x" || no "$d: $x differs from one process"
+    done
+    [ "$(ls -A "$tmp/$d" | tr '\n' ' ')" = "events.csv quantiles.csv results.sqlite runs.csv " ] \
+        || no "$d: files: $(ls -A "$tmp/$d")"
+done
+mpi 2 "$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny" || no "more ranks than runs"
+"$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny1" || no "one run"
+cmp -s "$tmp/tiny/quantiles.csv" "$tmp/tiny1/quantiles.csv" || no "one run on 2 ranks differs"
+
+echo "ensemble_mpi: $fail failed"
+[ "$fail" -eq 0 ]
