@@ -214,9 +214,10 @@ static int run_compare(int argc, char **argv)
     sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)threads,
                             .progress = cli_progress_update, .ctx = &prog};
     uint64_t ndone = 0;
+    /* caught until the files are written or removed: a second Ctrl-C
+     * must not leave temporaries behind */
     cli_signals_catch();
     int rc = sal_compare_run(m[0], m[1], &eo, &cmp, &ndone, d);
-    cli_signals_restore();
     cli_progress_end(&prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);
@@ -253,6 +254,7 @@ done:
     sal_diags_free(d);
     sal_model_free(m[0]);
     sal_model_free(m[1]);
+    cli_signals_restore();
     return status;
 }
 

@@ -556,6 +556,8 @@ static int run_ensemble(int argc, char **argv)
         .progress = on_progress, .ctx = &ctx,
     };
     uint64_t done = 0;
+    /* caught until the files are written or removed: a second Ctrl-C
+     * must not leave temporaries behind */
     cli_signals_catch();
     int rc = hi > lo ? sal_ensemble_run(m, &eo, &s, &done, d) : SAL_OK;
     if (hi == lo) { /* more ranks than runs: an empty share */
@@ -563,7 +565,6 @@ static int run_ensemble(int argc, char **argv)
         s = sal_summary_alloc(&l);
         rc = s ? SAL_OK : SAL_ENOMEM;
     }
-    cli_signals_restore();
     cli_progress_end(&ctx.prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);
@@ -640,6 +641,7 @@ done:
     sal_diags_free(d);
     sal_model_free(m);
     mpi_end(&w);
+    cli_signals_restore();
     return status;
 }
 
