@@ -195,8 +195,13 @@ static void table(const sal_model *m, const sal_sobol_indices *ix, const char *m
         st += ix->st[i];
     }
     printf("  %-*s %8.4f  %-18s %8.4f\n", (int)w, "sum", s1, "", st);
+    if (!det) {
+        interval(a, sizeof a, ix->noise_lo, ix->noise_hi);
+        printf("  %-*s %8.4f  %s\n", (int)w, "noise", ix->noise, a);
+    }
     printf("\nS1 sums to 1 when the inputs act additively; ST - S1 is an input's share\n"
-           "in interactions.  Wrote %s/sobol.csv\n", dir);
+           "in interactions.%s  Wrote %s/sobol.csv\n",
+           det ? "" : "  noise: the share of the daily noise alone (in no S1).", dir);
 }
 
 static int cmp_diag(const void *pa, const void *pb)
@@ -382,7 +387,7 @@ static int run_sensitivity(int argc, char **argv)
         return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
     }
     int status = 0;
-    sal_sobol_indices ix = {0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    sal_sobol_indices ix = {0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, seed_s ? seed : m->seed, det,
                         (int)threads};
     if (find_metric(m, path, metric, &o.metric) != 0) {

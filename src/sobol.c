@@ -70,10 +70,10 @@ void sal_sobol_indices_clear(sal_sobol_indices *ix)
  * variance (Saltelli et al. 2010, section 3).  s1 and st get k values;
  * returns V (0 when the output does not vary). */
 static double estimate_rows(size_t k, size_t n, const double *y, double c, gsl_rng *rng,
-                            double *s1, double *st, double *mean)
+                            double *s1, double *st, double *mean, double *noise)
 {
     size_t w = k + 2;
-    double sa = 0, sb = 0, saa = 0, sbb = 0;
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
     for (size_t i = 0; i < k; i++)
         s1[i] = st[i] = 0;
     for (size_t t = 0; t < n; t++) {
@@ -84,6 +84,7 @@ static double estimate_rows(size_t k, size_t n, const double *y, double c, gsl_r
         sb += fb;
         saa += fa * fa;
         sbb += fb * fb;
+        sab += fa * fb;
         for (size_t i = 0; i < k; i++) {
             double fab = r[2 + i] - c;
             s1[i] += fb * (fab - fa);
@@ -97,8 +98,10 @@ static double estimate_rows(size_t k, size_t n, const double *y, double c, gsl_r
     if (!(v > 0) || n < 2) {
         for (size_t i = 0; i < k; i++)
             s1[i] = st[i] = NAN;
+        *noise = NAN;
         return 0;
     }
+    *noise = (sab / nn - (sa / nn) * (sb / nn)) / v;
     for (size_t i = 0; i < k; i++) {
         s1[i] = s1[i] / nn / v;
         st[i] = st[i] / nn / 2 / v;
@@ -139,7 +142,7 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
         c += y[j * w] + y[j * w + 1];
     c /= 2.0 * (double)n;
 
-    sal_sobol_indices r = {k, n, nboot, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    sal_sobol_indices r = {k, n, nboot, 0, 0, NAN, NAN, NAN, NULL, NULL, NULL, NULL, NULL, NULL};
     r.s1 = malloc(k * sizeof *r.s1);
     r.s1_lo = malloc(k * sizeof *r.s1_lo);
     r.s1_hi = malloc(k * sizeof *r.s1_hi);
@@ -149,13 +152,15 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
     double *bs1 = nboot ? malloc(nboot * k * sizeof *bs1) : NULL;
     double *bst = nboot ? malloc(nboot * k * sizeof *bst) : NULL;
     double *col = nboot ? malloc(nboot * sizeof *col) : NULL;
+    double *bnoise = nboot ? malloc(nboot * sizeof *bnoise) : NULL;
     int rc = SAL_OK;
     if (!r.s1 || !r.s1_lo || !r.s1_hi || !r.st || !r.st_lo || !r.st_hi ||
-        (nboot && (!bs1 || !bst || !col))) {
+        (nboot && (!bs1 || !bst || !col || !bnoise))) {
         rc = SAL_ENOMEM;
         goto done;
     }
-    r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean);
+    r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean, &r.noise);
+    r.noise_lo = r.noise_hi = NAN;
     if (!(r.variance > 0)) {
         rc = SAL_EFAIL;
         goto done;
@@ -177,7 +182,7 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
                 if (!g)
                     continue;
                 sal_rng_reset(g, seed, b, SAL_STREAM_SOBOL);
-                estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL);
+                estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL, &bnoise[b]);
             }
             if (g)
                 gsl_rng_free(g);
@@ -186,6 +191,7 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
             rc = SAL_ENOMEM;
             goto done;
         }
+        percentile(bnoise, nboot, &r.noise_lo, &r.noise_hi);
         for (size_t i = 0; i < k; i++) {
             for (size_t b = 0; b < nboot; b++)
                 col[b] = bs1[b * k + i];
@@ -199,6 +205,7 @@ done:
     free(bs1);
     free(bst);
     free(col);
+    free(bnoise);
     if (rc != SAL_OK)
         sal_sobol_indices_clear(&r);
     else

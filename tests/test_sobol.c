@@ -6,7 +6,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "salient/dist.h"
+#include "salient/rng.h"
 #include "salient/engine.h"
 #include "salient/model.h"
 #include "salient/sobol.h"
@@ -90,6 +93,8 @@ static void test_ishigami(void **state)
     double var = ish_a * ish_a / 8 + ish_b * pow(PI, 4) / 5 + ish_b * ish_b * pow(PI, 8) / 18 + 0.5;
     assert_close(ix.variance, var, 0.02 * var);
     assert_close(ix.mean, ish_a / 2, 0.05);
+    assert_close(ix.noise, 0, 0.01); /* no noise: A and B share nothing */
+    assert_true(ix.noise_lo < 0 && ix.noise_hi > 0);
     sal_sobol_indices_clear(&ix);
     free(y);
 }
@@ -128,6 +133,53 @@ static void test_linear_additive(void **state)
     }
     assert_close(ix.variance, tot, 0.01 * tot);
     sal_sobol_indices_clear(&ix);
+    free(y);
+}
+
+/* The daily noise as the engine's stochastic mode sees it: one draw e_j per
+ * design row, the same in A, B and every A_B^(i) of the row.  With
+ * y = x1 + x2 e + e, x uniform on [-1, 1] (variance 1/3), e ~ N(0, 1):
+ * V1 = 1/3, V2 = 0, V_e = 1, V_2e = 1/3, V = 5/3, and docs/sensitivity.md's
+ * reading of the estimators gives S1_1 = ST_1 = 0.2, S1_2 = (V2 + V_2e)/V =
+ * 0.2 (its interaction with the noise included), ST_2 = 0.2, and the noise
+ * share V_e / V = 0.6. */
+static void test_common_noise(void **state)
+{
+    (void)state;
+    size_t k = 2, n = 16384, w = k + 2;
+    sal_dist u = {SAL_DIST_UNIFORM, {-1, 1, 0}, NULL, NULL, 0};
+    double *a = malloc(n * k * sizeof *a), *b = malloc(n * k * sizeof *b);
+    double *y = malloc(n * w * sizeof *y);
+    gsl_rng *g = sal_rng_alloc(5, 0, 0);
+    assert_true(a && b && y && g);
+    assert_int_equal(sal_sobol_design(k, n, a, b), SAL_OK);
+    for (size_t j = 0; j < n; j++) {
+        sal_rng_reset(g, 5, j, 0);
+        double e = gsl_ran_gaussian(g, 1.0), xa[2], xb[2];
+        for (size_t i = 0; i < k; i++) {
+            xa[i] = sal_dist_quantile(&u, a[j * k + i]);
+            xb[i] = sal_dist_quantile(&u, b[j * k + i]);
+        }
+        y[j * w + 0] = xa[0] + xa[1] * e + e;
+        y[j * w + 1] = xb[0] + xb[1] * e + e;
+        y[j * w + 2] = xb[0] + xa[1] * e + e;
+        y[j * w + 3] = xa[0] + xb[1] * e + e;
+    }
+    sal_sobol_indices ix;
+    assert_int_equal(sal_sobol_estimate(k, n, y, 100, 3, &ix), SAL_OK);
+    print_message("S1 %.4f %.4f  ST %.4f %.4f  noise %.4f [%.4f, %.4f]\n", ix.s1[0], ix.s1[1],
+                  ix.st[0], ix.st[1], ix.noise, ix.noise_lo, ix.noise_hi);
+    assert_close(ix.variance, 5.0 / 3, 0.1);
+    assert_close(ix.s1[0], 0.2, 0.03);
+    assert_close(ix.s1[1], 0.2, 0.03);
+    assert_close(ix.st[0], 0.2, 0.03);
+    assert_close(ix.st[1], 0.2, 0.03);
+    assert_close(ix.noise, 0.6, 0.03);
+    assert_true(ix.noise_lo < ix.noise && ix.noise < ix.noise_hi);
+    sal_sobol_indices_clear(&ix);
+    gsl_rng_free(g);
+    free(a);
+    free(b);
     free(y);
 }
 
@@ -181,6 +233,9 @@ static void assert_same(const sal_sobol_indices *x, const sal_sobol_indices *y)
     assert_memory_equal(x->st_lo, y->st_lo, k * sizeof *x->s1);
     assert_memory_equal(x->st_hi, y->st_hi, k * sizeof *x->s1);
     assert_memory_equal(&x->variance, &y->variance, sizeof x->variance);
+    assert_memory_equal(&x->noise, &y->noise, sizeof x->noise);
+    assert_memory_equal(&x->noise_lo, &y->noise_lo, sizeof x->noise);
+    assert_memory_equal(&x->noise_hi, &y->noise_hi, sizeof x->noise);
 }
 
 static void test_run_ishigami_threads(void **state)
@@ -273,6 +328,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ishigami),
         cmocka_unit_test(test_linear_additive),
+        cmocka_unit_test(test_common_noise),
         cmocka_unit_test(test_estimate_errors),
         cmocka_unit_test(test_run_ishigami_threads),
         cmocka_unit_test(test_run_stochastic_threads),

@@ -22,6 +22,7 @@
  * Estimators, with V the variance of the 2n values f(A), f(B):
  *   S_i  = mean_j f(B_j) (f(A_B^(i)_j) - f(A_j)) / V     (Saltelli et al. 2010)
  *   ST_i = mean_j (f(A_j) - f(A_B^(i)_j))^2 / 2 / V      (Jansen 1999)
+ *   noise = (mean_j f(A_j) f(B_j) - mean f(A) mean f(B)) / V
  * Confidence intervals: percentile bootstrap over design rows, each
  * replicate drawing its rows from its own Philox stream (seed, replicate,
  * SAL_STREAM_SOBOL), so the intervals do not depend on the thread count. */
@@ -53,6 +54,11 @@ typedef struct {
     size_t nboot;     /* bootstrap replicates, 0 = no intervals */
     double mean;      /* of the 2n values f(A), f(B) */
     double variance;  /* V, the same (divisor 2n - 1) */
+    /* Cov(f(A), f(B)) / V.  A_j and B_j share nothing but their row's daily
+     * noise, so this is the share of the variance the noise explains alone,
+     * Var(E[Y | noise]) / V, which no input's S1 includes; about 0 (sampling
+     * error) for a deterministic output.  Bounds as below. */
+    double noise, noise_lo, noise_hi;
     /* k values each, owned; the interval bounds are NaN when nboot = 0 */
     double *s1, *s1_lo, *s1_hi;
     double *st, *st_lo, *st_hi;

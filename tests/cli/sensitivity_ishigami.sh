@@ -19,6 +19,7 @@ no() { echo "FAIL: $*"; fail=$((fail + 1)); }
 cat "$tmp/out"
 grep -q "81920 runs" "$tmp/out" || no "table: run count"
 grep -q "^  parameters.x3 " "$tmp/out" || no "table: input rows"
+grep -q "^  noise  *-*0\.0" "$tmp/out" || no "table: noise share about 0 (no noise in the function)"
 [ "$(head -n 1 "$tmp/t1/sobol.csv")" = "input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi" ] || no "csv header"
 [ "$(wc -l < "$tmp/t1/sobol.csv")" -eq 4 ] || no "csv: 3 rows"
 
@@ -42,6 +43,8 @@ done
 "$SALIENT" sensitivity examples/ishigami.yaml -m ishigami -n 16384 --deterministic -o "$tmp/det" -q \
     || no "deterministic: exit status"
 cmp "$tmp/t1/sobol.csv" "$tmp/det/sobol.csv" || no "deterministic: different bytes"
+"$SALIENT" sensitivity examples/ishigami.yaml -m ishigami -n 64 --deterministic -o "$tmp/d64" \
+    | grep -q "^  noise" && no "deterministic: a noise line"
 # another seed changes only the bootstrap: the same point estimates
 "$SALIENT" sensitivity examples/ishigami.yaml -m ishigami -n 16384 --seed 9 --day 0 -o "$tmp/s9" -q \
     || no "seed 9: exit status"
