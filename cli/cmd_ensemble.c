@@ -98,10 +98,11 @@ void cli_progress_init(cli_progress *p, uint64_t stop_after)
 int cli_progress_update(void *ctx, uint64_t done, uint64_t total)
 {
     cli_progress *p = ctx;
+    int stop = stop_flag || (p->stop_after && done >= p->stop_after);
     if (p->tty) {
         double t = now();
         /* at most five lines a second, and always the last one */
-        if (done >= total || t - p->last >= 0.2) {
+        if (done >= total || stop || t - p->last >= 0.2) {
             p->last = t;
             double el = t - p->t0, rate = el > 0 ? (double)done / el : 0;
             double left = rate > 0 ? (double)(total - done) / rate : 0;
@@ -112,7 +113,7 @@ int cli_progress_update(void *ctx, uint64_t done, uint64_t total)
             p->shown = 1;
         }
     }
-    return stop_flag || (p->stop_after && done >= p->stop_after);
+    return stop;
 }
 
 void cli_progress_end(cli_progress *p)
