@@ -53,11 +53,18 @@ static const char usage[] =
     "  -o, --out DIR         where to write (default salient-out/sensitivity; created)\n"
     "  -d, --deterministic   run the mean-field path (no daily noise)\n"
     "  -q, --quiet           no table\n"
+    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
+    "On a terminal a progress line shows the runs done, runs/s and time left.\n"
+    "Ctrl-C stops after the current wave of rows and writes the indices of the\n"
+    "rows done (the first rows of a Sobol' sequence are a design too), marked\n"
+    "by DIR/PARTIAL.\n"
+    "\n"
     "Exit status: 0 success; 1 a run failed (the message names the design row\n"
-    "and the engine's error), the metric does not vary, or the file could not\n"
-    "be written; 2 bad usage or a bad scenario (nothing written).\n"
+    "and the engine's error), the metric does not vary, the file could not be\n"
+    "written, or interrupted (partial results); 2 bad usage or a bad scenario\n"
+    "(nothing written).\n"
     "The method and its validation on the Ishigami function: docs/sensitivity.md.\n";
 
 /* The shortest of %.15g / %.17g that reads back as the same double. */
@@ -156,14 +163,17 @@ static void interval(char *buf, size_t n, double lo, double hi)
 }
 
 static void table(const sal_model *m, const sal_sobol_indices *ix, const char *metric,
-                  size_t day, uint64_t seed, int det, const char *dir)
+                  size_t day, uint64_t seed, int det, const char *dir, size_t base)
 {
     long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
     char date[16], a[48], b[48];
     sal_date_format(start + (long)day, date);
     printf("%s%s%s: Sobol' indices of '%s' on day %zu (%s)\n", m->name ? m->name : "scenario",
            m->variant ? ", variant " : "", m->variant ? m->variant : "", metric, day, date);
-    printf("%zu inputs, base N = %zu, %zu runs; %s, seed %llu\n", ix->k, ix->n,
+    char stopped[64] = "";
+    if (ix->n < base)
+        snprintf(stopped, sizeof stopped, " (interrupted: of %zu)", base);
+    printf("%zu inputs, base N = %zu%s, %zu runs; %s, seed %llu\n", ix->k, ix->n, stopped,
            ix->n * (ix->k + 2),
            det ? "deterministic (mean-field)" : "stochastic, common noise within a design row",
            (unsigned long long)seed);
@@ -296,11 +306,13 @@ static int run_sensitivity(int argc, char **argv)
         {"deterministic", no_argument, NULL, 'd'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
+        {"stop-after", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     const char *metric = NULL, *base_s = NULL, *day_s = NULL, *variant = NULL, *seed_s = NULL,
                *threads_s = NULL, *boot_s = NULL, *dir = "salient-out/sensitivity";
     int det = 0, quiet = 0, c;
+    uint64_t stop_after = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts, NULL)) != -1) {
@@ -316,6 +328,12 @@ static int run_sensitivity(int argc, char **argv)
         case 'd': det = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
+        case 'S':
+            if (parse_u64(optarg, &stop_after) != 0) {
+                cli_error("sensitivity", "--stop-after '%s' is not a whole number", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case ':':
             cli_error("sensitivity", "option '%s' needs a value; see 'salient help sensitivity'",
                       argv[optind - 1]);
@@ -388,8 +406,10 @@ static int run_sensitivity(int argc, char **argv)
     }
     int status = 0;
     sal_sobol_indices ix = {0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
+    cli_progress prog;
+    cli_progress_init(&prog, stop_after);
     sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, seed_s ? seed : m->seed, det,
-                        (int)threads};
+                        (int)threads, cli_progress_update, &prog};
     if (find_metric(m, path, metric, &o.metric) != 0) {
         status = EXIT_USAGE;
         goto out;
@@ -406,8 +426,11 @@ static int run_sensitivity(int argc, char **argv)
     if (base & (base - 1))
         fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
                         "sequence is balanced at powers of 2\n", (unsigned long long)base);
+    cli_signals_catch();
     rc = sal_sobol_run(m, &o, &ix, d);
-    if (rc != SAL_OK) {
+    cli_progress_end(&prog);
+    int partial = rc == SAL_EINTR && ix.s1;
+    if (rc != SAL_OK && !partial) {
         print_sorted(d);
         if (rc == SAL_EINPUT) {
             status = EXIT_USAGE;
@@ -422,14 +445,29 @@ static int run_sensitivity(int argc, char **argv)
         status = EXIT_JOB;
         goto out;
     }
+    uint64_t total = (uint64_t)base * (ix.k + 2), done = (uint64_t)ix.n * (ix.k + 2);
+    /* the marker first, so that partial results never appear unmarked */
+    if (partial)
+        cli_mark_partial(dir, 1, done, total);
     if (write_csv(dir, m, &ix) != 0) {
         cli_error("sensitivity", "cannot write %s/sobol.csv: %s", dir, strerror(errno));
         status = EXIT_JOB;
         goto out;
     }
+    if (!partial)
+        cli_mark_partial(dir, 0, done, total); /* a complete result replaces a partial one */
     if (!quiet)
-        table(m, &ix, metric, o.day < 0 ? (size_t)m->horizon : (size_t)o.day, o.seed, det, dir);
+        table(m, &ix, metric, o.day < 0 ? (size_t)m->horizon : (size_t)o.day, o.seed, det, dir,
+              (size_t)base);
+    if (partial) {
+        fprintf(stderr,
+                "salient sensitivity: interrupted: indices from the first %zu of %llu design "
+                "rows written (%s/PARTIAL)\n",
+                ix.n, (unsigned long long)base, dir);
+        status = EXIT_JOB;
+    }
 out:
+    cli_signals_restore();
     sal_sobol_indices_clear(&ix);
     sal_model_free(m);
     sal_diags_free(d);

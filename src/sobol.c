@@ -292,7 +292,9 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
     size_t w = k + 2, day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day;
     double *a = malloc(n * k * sizeof *a), *b = malloc(n * k * sizeof *b);
     double *y = malloc(n * w * sizeof *y);
-    int rc = SAL_OK;
+    sal_run **ws = NULL;
+    double *xs = NULL;
+    int rc = SAL_OK, nt_alloc = 0;
     if (!a || !b || !y) {
         rc = SAL_ENOMEM;
         goto done;
@@ -308,26 +310,38 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
         }
 
     size_t nm = m->nmetrics, failed = SIZE_MAX; /* lowest failing slot j w + e */
-    int nomem = 0;
     int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
-#pragma omp parallel num_threads(nt)
-    {
-        sal_run *r = sal_run_alloc(m);
-        double *x = malloc(k * sizeof *x);
-        if (!r || !x) {
-#pragma omp atomic write
-            nomem = 1;
+    ws = calloc((size_t)nt, sizeof *ws);
+    nt_alloc = ws ? nt : 0;
+    xs = malloc((size_t)nt * k * sizeof *xs);
+    if (!ws || !xs) {
+        rc = SAL_ENOMEM;
+        goto done;
+    }
+    for (int t = 0; t < nt; t++)
+        if (!(ws[t] = sal_run_alloc(m))) {
+            rc = SAL_ENOMEM;
+            goto done;
         }
-#pragma omp for schedule(dynamic, 16)
-        for (size_t j = 0; j < n; j++) {
+    /* Rows go in waves, in order, so that a stop leaves a prefix of the
+     * design done, and progress is reported from this thread only. */
+    const size_t wave = 256;
+    size_t done_rows = 0;
+    int stopped = 0;
+    for (size_t lo = 0; lo < n; lo += wave) {
+        size_t hi = n - lo < wave ? n : lo + wave;
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 4)
+        for (size_t j = lo; j < hi; j++) {
             size_t f;
 #pragma omp atomic read
             f = failed;
-            if (!r || !x || f < j * w)
+            if (f < j * w)
                 continue; /* a lower row failed: its error is the one reported */
+            int t = omp_get_thread_num();
+            double *x = xs + (size_t)t * k;
             for (size_t e = 0; e < w; e++) {
                 row_inputs(k, a + j * k, b + j * k, e, x);
-                if (eval(r, o, day, nm, j, x, &y[j * w + e], NULL) != SAL_OK) {
+                if (eval(ws[t], o, day, nm, j, x, &y[j * w + e], NULL) != SAL_OK) {
 #pragma omp critical(sal_sobol_fail)
                     if (j * w + e < failed) {
                         /* atomic, as other threads read it outside the critical section */
@@ -338,12 +352,14 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
                 }
             }
         }
-        free(x);
-        sal_run_free(r);
-    }
-    if (nomem) {
-        rc = SAL_ENOMEM;
-        goto done;
+        done_rows = hi;
+        if (failed != SIZE_MAX)
+            break;
+        if (o->progress && o->progress(o->progress_ctx, (uint64_t)(hi * w), (uint64_t)(n * w)) &&
+            hi < n) {
+            stopped = 1;
+            break;
+        }
     }
     if (failed != SIZE_MAX) {
         /* Again on one thread, for the engine's diagnostic. */
@@ -351,13 +367,7 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
         double x[SAL_SOBOL_MAX_INPUTS], v = 0;
         char mat[32];
         row_inputs(k, a + j * k, b + j * k, e, x);
-        sal_run *r = sal_run_alloc(m);
-        if (!r) {
-            rc = SAL_ENOMEM;
-            goto done;
-        }
-        rc = eval(r, o, day, nm, j, x, &v, diags);
-        sal_run_free(r);
+        rc = eval(ws[0], o, day, nm, j, x, &v, diags);
         if (rc == SAL_OK) /* cannot differ from the parallel pass; be safe */
             rc = SAL_EFAIL;
         sal_diags_add(diags, file, 0, 0,
@@ -368,7 +378,11 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
                           m->metrics[o->metric].name, v, day);
         goto done;
     }
-    rc = estimate(k, n, y, o->nboot, o->seed, o->threads, out);
+    if (stopped && done_rows < 2) {
+        rc = SAL_EINTR;
+        goto done;
+    }
+    rc = estimate(k, done_rows, y, o->nboot, o->seed, o->threads, out);
     if (rc == SAL_EFAIL)
         sal_diags_add(diags, file, 0, 0,
                       "metric '%s' on day %zu does not vary over the design (variance 0); "
@@ -376,7 +390,14 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
                       m->metrics[o->metric].name, day);
     else if (rc == SAL_ENOMEM)
         sal_diags_add(diags, file, 0, 0, "out of memory for the bootstrap");
+    if (rc == SAL_OK && stopped)
+        rc = SAL_EINTR;
 done:
+    if (ws)
+        for (int t = 0; t < nt_alloc; t++)
+            sal_run_free(ws[t]);
+    free(ws);
+    free(xs);
     free(a);
     free(b);
     free(y);

@@ -243,7 +243,7 @@ static void test_run_ishigami_threads(void **state)
     (void)state;
     sal_model *m = read_model("examples/ishigami.yaml");
     assert_int_equal(m->nuncertain, 3);
-    sal_sobol_opts o = {0, -1, 2048, 40, 3, 0, 1};
+    sal_sobol_opts o = {0, -1, 2048, 40, 3, 0, 1, NULL, NULL};
     sal_sobol_indices one, two, three;
     assert_int_equal(sal_sobol_run(m, &o, &one, NULL), SAL_OK);
     o.threads = 2;
@@ -277,7 +277,7 @@ static void test_run_stochastic_threads(void **state)
     (void)state;
     sal_model *m = read_model("examples/every-section.yaml");
     assert_true(m->nuncertain >= 2 && m->nmetrics >= 2);
-    sal_sobol_opts o = {1, 60, 64, 20, 11, 0, 1};
+    sal_sobol_opts o = {1, 60, 64, 20, 11, 0, 1, NULL, NULL};
     sal_sobol_indices one, two, det;
     assert_int_equal(sal_sobol_run(m, &o, &one, NULL), SAL_OK);
     o.threads = 2;
@@ -296,13 +296,61 @@ static void test_run_stochastic_threads(void **state)
     sal_model_free(m);
 }
 
+typedef struct {
+    int calls, stop_at;
+    uint64_t last, total;
+} prog_ctx;
+
+static int on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    prog_ctx *p = ctx;
+    assert_true(done > p->last && done <= total);
+    p->calls++;
+    p->last = done;
+    p->total = total;
+    return p->calls == p->stop_at;
+}
+
+/* Progress after every wave of rows; a stop leaves the first rows done, and
+ * the first rows of the design are the design of a smaller N: the partial
+ * result is bit for bit the result of that N. */
+static void test_run_progress_stop(void **state)
+{
+    (void)state;
+    sal_model *m = read_model("examples/ishigami.yaml");
+    prog_ctx p = {0, 0, 0, 0};
+    sal_sobol_opts o = {0, -1, 2048, 30, 3, 0, 2, on_progress, &p};
+    sal_sobol_indices all, part, small;
+    assert_int_equal(sal_sobol_run(m, &o, &all, NULL), SAL_OK);
+    assert_int_equal(p.calls, 8); /* waves of 256 rows */
+    assert_int_equal(p.last, 2048 * 5);
+    assert_int_equal(p.total, 2048 * 5);
+    p = (prog_ctx){0, 2, 0, 0};
+    assert_int_equal(sal_sobol_run(m, &o, &part, NULL), SAL_EINTR);
+    assert_int_equal(part.n, 512);
+    o.nbase = 512;
+    o.progress = NULL;
+    assert_int_equal(sal_sobol_run(m, &o, &small, NULL), SAL_OK);
+    assert_same(&part, &small);
+    /* a stop asked on the last wave is no stop */
+    o.nbase = 256;
+    o.progress = on_progress;
+    p = (prog_ctx){0, 1, 0, 0};
+    sal_sobol_indices_clear(&small);
+    assert_int_equal(sal_sobol_run(m, &o, &small, NULL), SAL_OK);
+    sal_sobol_indices_clear(&all);
+    sal_sobol_indices_clear(&part);
+    sal_sobol_indices_clear(&small);
+    sal_model_free(m);
+}
+
 static void test_run_errors(void **state)
 {
     (void)state;
     sal_model *m = read_model("examples/ishigami.yaml");
     sal_diags *d = sal_diags_alloc();
     sal_sobol_indices ix;
-    sal_sobol_opts o = {1, -1, 64, 0, 1, 0, 1};
+    sal_sobol_opts o = {1, -1, 64, 0, 1, 0, 1, NULL, NULL};
     assert_int_equal(sal_sobol_run(m, &o, &ix, d), SAL_EINPUT); /* metric 1 of 1 */
     assert_null(ix.s1);
     o.metric = 0;
@@ -332,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_estimate_errors),
         cmocka_unit_test(test_run_ishigami_threads),
         cmocka_unit_test(test_run_stochastic_threads),
+        cmocka_unit_test(test_run_progress_stop),
         cmocka_unit_test(test_run_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

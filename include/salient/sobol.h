@@ -93,6 +93,11 @@ typedef struct {
      * a row); 1: the deterministic (mean-field) mode. */
     int deterministic;
     int threads;        /* OpenMP threads, 0 = OpenMP's default */
+    /* Called on the calling thread after each wave of design rows (rows are
+     * run in waves, in order) with the runs done and the runs in all,
+     * n (k + 2); non-zero asks to stop.  May be NULL. */
+    int (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
 } sal_sobol_opts;
 
 /* Sensitivity of metric o->metric on day o->day of model m to each of its
@@ -101,7 +106,10 @@ typedef struct {
  * for bad options (no uncertain inputs, too many, a day or metric out of
  * range), with a diagnostic; a run's error (SAL_ERANGE, ...) with the
  * engine's diagnostic and the design row, for the lowest failing row;
- * SAL_EFAIL when the metric does not vary; SAL_ENOMEM.  diags may be NULL. */
+ * SAL_EFAIL when the metric does not vary; SAL_ENOMEM; SAL_EINTR when
+ * progress asked to stop before the last row: *out then holds the indices
+ * of the rows done (out->n of them: the first rows of a Sobol' sequence are
+ * a design too), or is empty when fewer than 2 were.  diags may be NULL. */
 int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices *out,
                   sal_diags *diags);
 
