@@ -212,17 +212,25 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     size_t wave_blocks = (size_t)T * WAVE_BLOCKS_PER_THREAD;
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
-    double *rec = NULL;
+    /* Two record buffers: while the threads run wave k into one, the master
+     * thread hands wave k - 1's records to on_run from the other (writing
+     * runs.csv is serial work that would otherwise idle the other threads). */
+    double *rec[2] = {NULL, NULL};
     if (o->on_run && j->nmodels == 1) {
-        rec = malloc(wave_blocks * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
-        if (!rec)
-            return SAL_ENOMEM;
+        for (int k = 0; k < 2; k++) {
+            rec[k] = malloc(wave_blocks * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+            if (!rec[k]) {
+                free(rec[0]);
+                return SAL_ENOMEM;
+            }
+        }
     }
 
     uint64_t done = 0;
-    int status = SAL_OK, quit = 0;
+    int status = SAL_OK, quit = 0, cur = 0, flush_failed = 0;
     long nb = 0;
     uint64_t wave_first = 0, wave_n = 0;
+    uint64_t pend_first = 0, pend_n = 0; /* records of the last wave, in rec[1 - cur] */
     /* the first wave */
     wave_n = total < wave_blocks * j->block ? total : wave_blocks * j->block;
     nb = (long)((wave_n + j->block - 1) / j->block);
@@ -231,6 +239,15 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     {
         tls *t = &tl[omp_get_thread_num()];
         while (!quit) {
+#pragma omp master
+            {
+                const double *pr = rec[1 - cur];
+                for (uint64_t i = 0; pr && i < pend_n && !flush_failed; i++)
+                    if (o->on_run(o->ctx, o->first + pend_first + i, pr + i * j->reclen,
+                                  pr + i * j->reclen + j->m[0]->nuncertain) != 0)
+                        flush_failed = 1;
+                pend_n = 0;
+            }
 #pragma omp for schedule(dynamic, 1)
             for (long b = 0; b < nb; b++) {
                 uint64_t r0 = wave_first + (uint64_t)b * j->block;
@@ -238,7 +255,7 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
                 if (n > j->block)
                     n = j->block;
                 do_block(j, t, o->first + r0, (size_t)n,
-                         rec ? rec + (size_t)b * j->block * j->reclen : NULL);
+                         rec[cur] ? rec[cur] + (size_t)b * j->block * j->reclen : NULL);
             }
 #pragma omp single
             {
@@ -250,15 +267,15 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
                     status = tl[failed].fail_rc;
                     report_failure(j, &tl[failed], diags);
                     quit = 1;
+                } else if (flush_failed) {
+                    status = SAL_EIO;
+                    quit = 1;
                 } else {
-                    for (uint64_t i = 0; rec && i < wave_n && status == SAL_OK; i++)
-                        if (o->on_run(o->ctx, o->first + wave_first + i, rec + i * j->reclen,
-                                      rec + i * j->reclen + j->m[0]->nuncertain) != 0)
-                            status = SAL_EIO;
+                    pend_first = wave_first;
+                    pend_n = wave_n;
+                    cur = 1 - cur;
                     done += wave_n;
-                    if (status != SAL_OK)
-                        quit = 1;
-                    else if (done >= total)
+                    if (done >= total)
                         quit = 1;
                     else if (o->progress && o->progress(o->ctx, done, total) != 0) {
                         status = SAL_EINTR;
@@ -272,7 +289,16 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
             }
         }
     }
-    free(rec);
+    /* the last wave's records */
+    if ((status == SAL_OK || status == SAL_EINTR) && rec[0]) {
+        const double *pr = rec[1 - cur];
+        for (uint64_t i = 0; i < pend_n && status != SAL_EIO; i++)
+            if (o->on_run(o->ctx, o->first + pend_first + i, pr + i * j->reclen,
+                          pr + i * j->reclen + j->m[0]->nuncertain) != 0)
+                status = SAL_EIO;
+    }
+    free(rec[0]);
+    free(rec[1]);
     if (status == SAL_OK && o->progress)
         o->progress(o->ctx, done, total);
     *done_out = done;

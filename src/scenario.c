@@ -450,11 +450,16 @@ int sal_model_read_buffer(const char *buf, size_t len, const char *name, const c
     *out = NULL;
     if (!name)
         name = "<scenario>";
+    /* A file is refused whole: running the base of a file whose variants are
+     * broken would hide the errors that `salient check` reports. */
+    int rc = sal_model_check_buffer(buf, len, name, NULL, diags, NULL);
+    if (rc != SAL_OK)
+        return rc;
     yd_arena *a = yd_arena_alloc();
     if (!a)
         return SAL_ENOMEM;
     yd_node *root;
-    int rc = yd_parse(a, buf, len, name, diags, &root);
+    rc = yd_parse(a, buf, len, name, diags, &root);
     if (rc == SAL_OK)
         rc = model_from_doc(a, root, name, variant, diags, out);
     yd_arena_free(a);

@@ -298,6 +298,27 @@ static void offset_pos(const char *buf, size_t len, size_t off, int *line, int *
     *col = c;
 }
 
+/* libyaml marks an error found at the end of input on the line after the
+ * last newline; a file cut short is better shown at the end of its last line
+ * of text, where the reader will look. */
+static void clamp_to_text(const char *buf, size_t len, int *line, int *col)
+{
+    size_t end = len;
+    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r'))
+        end--;
+    int lines = 1;
+    size_t start = 0; /* of the last line of text */
+    for (size_t i = 0; i < end; i++)
+        if (buf[i] == '\n') {
+            lines++;
+            start = i + 1;
+        }
+    if (*line > lines) {
+        *line = lines;
+        *col = (int)(end - start) + 1;
+    }
+}
+
 static void syntax_error(builder *b, yaml_parser_t *p)
 {
     int line, col;
@@ -312,6 +333,7 @@ static void syntax_error(builder *b, yaml_parser_t *p)
     } else {
         line = (int)p->problem_mark.line + 1;
         col = (int)p->problem_mark.column + 1;
+        clamp_to_text(b->buf, b->len, &line, &col);
         const char *what = p->problem ? p->problem : "malformed YAML";
         if (p->context)
             sal_diags_add(b->diags, b->file, line, col,

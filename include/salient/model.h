@@ -275,8 +275,10 @@ enum {
     SAL_FN_COUNT
 };
 
-/* Reads and validates a scenario.  variant may be NULL.  On any error returns
- * SAL_EINPUT with every problem found in diags and *out = NULL. */
+/* Reads and validates a scenario.  variant may be NULL.  The whole file is
+ * checked, every variant included, so that a file `salient check` refuses is
+ * never run.  On any error returns SAL_EINPUT with every problem found in
+ * diags and *out = NULL. */
 int sal_model_read(const char *path, const char *variant, sal_diags *diags,
                    sal_model **out);
 /* The same from a buffer; name is used in messages. */
