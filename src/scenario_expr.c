@@ -107,7 +107,16 @@ static int resolve(void *ctx, int id, int pos, const char *name, const int *prev
     }
 #undef TRY
     const char *s = c ? sc_suggest(name, c, nc) : NULL;
-    if (s)
+    const sal_treaty *t = NULL;
+    for (size_t i = 0; strcmp(kind, "event") == 0 && i < m->ntreaties; i++)
+        if (strcmp(m->treaties[i].name, name) == 0 && m->treaties[i].event >= 0 &&
+            (size_t)m->treaties[i].event < m->nevents)
+            t = &m->treaties[i];
+    if (t) /* a treaty is required by name but waited for by its event */
+        snprintf(why, whylen, "no event named '%s'; treaty '%s' records the event '%s' when it "
+                              "comes into force: expected that name",
+                 name, name, m->events[t->event]);
+    else if (s)
         snprintf(why, whylen, "no %s named '%s'; did you mean '%s'?", kind, name, s);
     else if (strcmp(kind, "event") == 0)
         snprintf(why, whylen, "no event named '%s'; expected an event that a policy, treaty or "
