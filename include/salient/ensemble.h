@@ -8,12 +8,14 @@
  * Since summaries merge exactly, the result — and its serialised bytes — are
  * the same for any number of threads.
  *
- * Between waves the calling thread (and only it) calls the caller's
- * callbacks: on_run once per finished run IN RUN ORDER (for a runs.csv that
- * does not depend on the threads), then progress, whose non-zero return
- * stops the ensemble after that wave: the summary then holds exactly runs
- * first .. first + done - 1 and the call returns SAL_EINTR.  A CLI stops on
- * SIGINT by having its signal handler set a flag that progress returns.
+ * The calling thread (and only it) calls the caller's callbacks: on_run once
+ * per finished run IN RUN ORDER (for a runs.csv that does not depend on the
+ * threads) — a wave's runs while the next wave is under way, the last ones
+ * before returning — and progress between waves, whose non-zero return stops
+ * the ensemble after that wave: the summary then holds exactly runs
+ * first .. first + done - 1, on_run has seen them all, and the call returns
+ * SAL_EINTR.  A CLI stops on SIGINT by having its signal handler set a flag
+ * that progress returns.
  *
  * The library never prints: failures are reported in diags (the lowest run
  * index that failed, re-run serially for its message). */
