@@ -54,5 +54,4 @@ int cli_read_model(const char *cmd, const char *path, const char *variant, sal_m
 /* DIR/PARTIAL written (whole) when partial, removed otherwise. */
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
 
-
 #endif
