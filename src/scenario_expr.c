@@ -109,7 +109,8 @@ static int resolve(void *ctx, int id, int pos, const char *name, const int *prev
     const char *s = c ? sc_suggest(name, c, nc) : NULL;
     const sal_treaty *t = NULL;
     for (size_t i = 0; strcmp(kind, "event") == 0 && i < m->ntreaties; i++)
-        if (strcmp(m->treaties[i].name, name) == 0 && m->treaties[i].event >= 0 &&
+        if (m->treaties[i].name && strcmp(m->treaties[i].name, name) == 0 &&
+            m->treaties[i].event >= 0 &&
             (size_t)m->treaties[i].event < m->nevents)
             t = &m->treaties[i];
     if (t) /* a treaty is required by name but waited for by its event */
