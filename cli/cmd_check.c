@@ -26,38 +26,6 @@ static const char usage[] =
     "Exit status: 0 clean (one summary line on stdout), 2 on any error or bad usage.\n"
     "The keys are described in docs/scenario.md.\n";
 
-/* Prints the diagnostics sorted by line and column (stable), so that the
- * messages of the base and of each variant read in file order. */
-static int cmp_diag(const void *pa, const void *pb)
-{
-    const sal_diag *a = *(const sal_diag *const *)pa, *b = *(const sal_diag *const *)pb;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    if (a->col != b->col)
-        return a->col < b->col ? -1 : 1;
-    return a < b ? -1 : a > b;
-}
-
-static void print_sorted(const sal_diags *d)
-{
-    size_t n = sal_diags_count(d), k = 0;
-    const sal_diag **v = calloc(n + 1, sizeof *v);
-    if (!v) {
-        cli_print_diags(d);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((v[k] = sal_diags_get(d, i)))
-            k++;
-    qsort(v, k, sizeof *v, cmp_diag);
-    char buf[2048];
-    for (size_t i = 0; i < k; i++) {
-        sal_diag_format(v[i], buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-    free(v);
-}
-
 static int run_check(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -98,7 +66,7 @@ static int run_check(int argc, char **argv)
     size_t nv = 0;
     int rc = sal_model_check(path, variant, d, &nv);
     if (rc != SAL_OK) {
-        print_sorted(d);
+        cli_print_diags(d);
         size_t n = sal_diags_count(d);
         if (rc == SAL_ENOMEM)
             cli_error("check", "out of memory while checking %s", path);

@@ -122,22 +122,6 @@ void cli_progress_end(cli_progress *p)
         fputc('\n', stderr);
 }
 
-int cli_parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    for (const char *q = s; *q; q++)
-        if (*q < '0' || *q > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total)
 {
     char path[4200];

@@ -271,53 +271,6 @@ static void summary(const sal_run *r, const sal_model *m, const size_t *order, l
     printf("\nwrote %s/series.csv and %s/events.csv\n", dir, dir);
 }
 
-/* Prints diagnostics sorted by line and column. */
-static int cmp_diag(const void *pa, const void *pb)
-{
-    const sal_diag *x = *(const sal_diag *const *)pa, *y = *(const sal_diag *const *)pb;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->col != y->col)
-        return x->col < y->col ? -1 : 1;
-    return x < y ? -1 : x > y;
-}
-
-static void print_sorted(const sal_diags *d)
-{
-    size_t n = sal_diags_count(d), k = 0;
-    const sal_diag **v = calloc(n + 1, sizeof *v);
-    if (!v) {
-        cli_print_diags(d);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((v[k] = sal_diags_get(d, i)))
-            k++;
-    qsort(v, k, sizeof *v, cmp_diag);
-    char buf[2048];
-    for (size_t i = 0; i < k; i++) {
-        sal_diag_format(v[i], buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-    free(v);
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 static int run_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -357,12 +310,12 @@ static int run_run(int argc, char **argv)
         return EXIT_USAGE;
     }
     uint64_t seed = 0, runix = 0;
-    if (seed_s && parse_u64(seed_s, &seed) != 0) {
+    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
         cli_error("run", "the seed '%s' is not a whole number from 0 to 18446744073709551615",
                   seed_s);
         return EXIT_USAGE;
     }
-    if (run_s && parse_u64(run_s, &runix) != 0) {
+    if (run_s && cli_parse_u64(run_s, &runix) != 0) {
         cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
         return EXIT_USAGE;
     }
@@ -379,7 +332,7 @@ static int run_run(int argc, char **argv)
     sal_model *m = NULL;
     int rc = sal_model_read(path, variant, d, &m);
     if (rc != SAL_OK) {
-        print_sorted(d);
+        cli_print_diags(d);
         if (rc == SAL_ENOMEM)
             cli_error("run", "out of memory while reading %s", path);
         else if (sal_diags_count(d))
@@ -400,7 +353,7 @@ static int run_run(int argc, char **argv)
     sal_run_opts o = {seed, runix, det, NULL, NULL, NULL};
     rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
-        print_sorted(d);
+        cli_print_diags(d);
         cli_error("run", "the run failed (%s); nothing was written", sal_strstatus(rc));
         sal_run_free(r);
         sal_model_free(m);

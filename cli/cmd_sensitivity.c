@@ -215,52 +215,6 @@ static void table(const sal_model *m, const sal_sobol_indices *ix, const char *m
            det ? "" : "  noise: the share of the daily noise alone (in no S1).", dir);
 }
 
-static int cmp_diag(const void *pa, const void *pb)
-{
-    const sal_diag *x = *(const sal_diag *const *)pa, *y = *(const sal_diag *const *)pb;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->col != y->col)
-        return x->col < y->col ? -1 : 1;
-    return x < y ? -1 : x > y;
-}
-
-static void print_sorted(const sal_diags *d)
-{
-    size_t n = sal_diags_count(d), k = 0;
-    const sal_diag **v = calloc(n + 1, sizeof *v);
-    if (!v) {
-        cli_print_diags(d);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((v[k] = sal_diags_get(d, i)))
-            k++;
-    qsort(v, k, sizeof *v, cmp_diag);
-    char buf[2048];
-    for (size_t i = 0; i < k; i++) {
-        sal_diag_format(v[i], buf, sizeof buf);
-        fprintf(stderr, "%s\n", buf);
-    }
-    free(v);
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
 /* Looks the metric up by name; prints a did-you-mean when it is not there. */
 static int find_metric(const sal_model *m, const char *path, const char *name, size_t *out)
 {
@@ -330,7 +284,7 @@ static int run_sensitivity(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'S':
-            if (parse_u64(optarg, &stop_after) != 0) {
+            if (cli_parse_u64(optarg, &stop_after) != 0) {
                 cli_error("sensitivity", "--stop-after '%s' is not a whole number", optarg);
                 return EXIT_USAGE;
             }
@@ -359,27 +313,27 @@ static int run_sensitivity(int argc, char **argv)
         cli_error("sensitivity", "no --base N given (the rows of the design; try 4096)");
         return EXIT_USAGE;
     }
-    if (parse_u64(base_s, &base) != 0 || base < 2 || base > SAL_SOBOL_MAX_BASE) {
+    if (cli_parse_u64(base_s, &base) != 0 || base < 2 || base > SAL_SOBOL_MAX_BASE) {
         cli_error("sensitivity", "the base sample '%s' is not a whole number from 2 to %zu",
                   base_s, SAL_SOBOL_MAX_BASE);
         return EXIT_USAGE;
     }
-    if (seed_s && parse_u64(seed_s, &seed) != 0) {
+    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
         cli_error("sensitivity",
                   "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
         return EXIT_USAGE;
     }
-    if (threads_s && (parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
+    if (threads_s && (cli_parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
         cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
                   threads_s);
         return EXIT_USAGE;
     }
-    if (boot_s && (parse_u64(boot_s, &boot) != 0 || boot > 100000)) {
+    if (boot_s && (cli_parse_u64(boot_s, &boot) != 0 || boot > 100000)) {
         cli_error("sensitivity", "the bootstrap count '%s' is not a whole number from 0 to 100000",
                   boot_s);
         return EXIT_USAGE;
     }
-    if (day_s && (parse_u64(day_s, &day) != 0 || day > 100000)) {
+    if (day_s && (cli_parse_u64(day_s, &day) != 0 || day > 100000)) {
         cli_error("sensitivity", "the day '%s' is not a whole number >= 0", day_s);
         return EXIT_USAGE;
     }
@@ -396,7 +350,7 @@ static int run_sensitivity(int argc, char **argv)
     sal_model *m = NULL;
     int rc = sal_model_read(path, variant, d, &m);
     if (rc != SAL_OK) {
-        print_sorted(d);
+        cli_print_diags(d);
         if (rc == SAL_ENOMEM)
             cli_error("sensitivity", "out of memory while reading %s", path);
         else if (sal_diags_count(d))
@@ -432,7 +386,7 @@ static int run_sensitivity(int argc, char **argv)
     cli_progress_end(&prog);
     int partial = rc == SAL_EINTR && ix.s1;
     if (rc != SAL_OK && !partial) {
-        print_sorted(d);
+        cli_print_diags(d);
         if (rc == SAL_EINPUT) {
             status = EXIT_USAGE;
         } else {

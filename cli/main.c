@@ -3,7 +3,10 @@
  *   salient [COMMAND] [OPTIONS] [ARGS]
  *
  * With no command it runs the main job (see default_job below). */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,17 +22,55 @@ static const cli_command *const commands[] = {
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
+/* Diagnostics are printed in file order (line, then column; stable), so that
+ * the messages of a scenario's base and of each variant read top to bottom. */
+static int cmp_diag(const void *pa, const void *pb)
+{
+    const sal_diag *x = *(const sal_diag *const *)pa, *y = *(const sal_diag *const *)pb;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 void cli_print_diags(const sal_diags *d)
 {
     char buf[2048];
-    size_t n = sal_diags_count(d);
+    size_t n = sal_diags_count(d), k = 0;
+    const sal_diag **v = calloc(n + 1, sizeof *v);
     for (size_t i = 0; i < n; i++) {
         const sal_diag *e = sal_diags_get(d, i);
-        if (!e)
-            continue;
-        sal_diag_format(e, buf, sizeof buf);
+        if (e && !v) { /* out of memory: unsorted is better than nothing */
+            sal_diag_format(e, buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+        } else if (e)
+            v[k++] = e;
+    }
+    if (!v)
+        return;
+    qsort(v, k, sizeof *v, cmp_diag);
+    for (size_t i = 0; i < k; i++) {
+        sal_diag_format(v[i], buf, sizeof buf);
         fprintf(stderr, "%s\n", buf);
     }
+    free(v);
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    for (const char *q = s; *q; q++)
+        if (*q < '0' || *q > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
 }
 
 void cli_error(const char *cmd, const char *fmt, ...)
