@@ -80,26 +80,6 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        buf[i] = c;
-    }
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 typedef struct {
     char tmp[4200];
     char final[4200];
@@ -367,7 +347,7 @@ static int run_run(int argc, char **argv)
     if (!order) {
         cli_error("run", "out of memory");
         status = EXIT_JOB;
-    } else if (mkdirs(dir) != 0) {
+    } else if (sal_mkdirs(dir) != 0) {
         cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
     } else if (out_open(&fs, dir, "series.csv") != 0 || out_open(&fe, dir, "events.csv") != 0) {

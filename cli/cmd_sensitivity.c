@@ -95,26 +95,6 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int mkdirs(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        buf[i] = c;
-    }
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 /* Writes DIR/sobol.csv whole (temporary file, then rename); 0 or -1. */
 static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indices *ix)
 {
@@ -395,7 +375,7 @@ static int run_sensitivity(int argc, char **argv)
         }
         goto out;
     }
-    if (mkdirs(dir) != 0) {
+    if (sal_mkdirs(dir) != 0) {
         cli_error("sensitivity", "cannot create the directory '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
         goto out;
