@@ -53,6 +53,14 @@ CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+
+# Files carried inside the binaries (tools/embed.c turns each into a C array):
+# the charting library bundled into every report.html, in the library.
+# Add a line per file: the symbol, then the file.
+EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js
+embed_sym  = $(word 1,$(subst =, ,$(1)))
+embed_file = $(word 2,$(subst =, ,$(1)))
+LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
@@ -65,6 +73,20 @@ all: $(LIB) $(CLI) $(BUILD)/salient.pc
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -O2 -o $@ $<
+
+define embed_rule
+$(BUILD)/gen/$(call embed_sym,$(1)).c: $(call embed_file,$(1)) $(BUILD)/tools/embed
+	@mkdir -p $$(dir $$@)
+	$(BUILD)/tools/embed $(call embed_sym,$(1)) $$< $$@
+endef
+$(foreach e,$(EMBED_LIB),$(eval $(call embed_rule,$(e))))
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

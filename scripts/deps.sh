@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages salient needs, when they are missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
-PKGS="gcc make pkg-config libgsl-dev librandom123-dev libyaml-dev libsqlite3-dev libcmocka-dev libopenmpi-dev openmpi-bin"
+PKGS="gcc make pkg-config libgsl-dev librandom123-dev libyaml-dev libsqlite3-dev libcmocka-dev libopenmpi-dev openmpi-bin libjs-chart.js chromium clang cppcheck clang-tidy"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
