@@ -27,8 +27,10 @@ int sal_sobol_design(size_t k, size_t n, double *a, double *b)
 {
     if (k == 0 || k > SAL_SOBOL_MAX_INPUTS || n == 0 || n > SAL_SOBOL_MAX_BASE || !a || !b)
         return SAL_EINPUT;
-    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
-    if (!q)
+    int qmc = k <= SAL_SOBOL_SOBOL_INPUTS;
+    gsl_qrng *q = qmc ? gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k)) : NULL;
+    gsl_rng *r = qmc ? NULL : sal_rng_alloc(0, 0, SAL_STREAM_SOBOL - 1);
+    if (!q && !r)
         return SAL_ENOMEM;
     double v[2 * SAL_SOBOL_MAX_INPUTS];
     /* GSL's sequence starts at its first point after the origin (all 0.5),
@@ -37,7 +39,11 @@ int sal_sobol_design(size_t k, size_t n, double *a, double *b)
      * happens. */
     const double tiny = 0x1p-31;
     for (size_t j = 0; j < n; j++) {
-        gsl_qrng_get(q, v);
+        if (q)
+            gsl_qrng_get(q, v);
+        else
+            for (size_t i = 0; i < 2 * k; i++)
+                v[i] = gsl_rng_uniform_pos(r);
         for (size_t i = 0; i < 2 * k; i++)
             if (!(v[i] > 0.0))
                 v[i] = tiny;
@@ -46,7 +52,10 @@ int sal_sobol_design(size_t k, size_t n, double *a, double *b)
         memcpy(a + j * k, v, k * sizeof *v);
         memcpy(b + j * k, v + k, k * sizeof *v);
     }
-    gsl_qrng_free(q);
+    if (q)
+        gsl_qrng_free(q);
+    else
+        gsl_rng_free(r);
     return SAL_OK;
 }
 
@@ -270,8 +279,8 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
     if (k > SAL_SOBOL_MAX_INPUTS) {
         sal_diags_add(diags, file, m->uncertain[SAL_SOBOL_MAX_INPUTS].line,
                       m->uncertain[SAL_SOBOL_MAX_INPUTS].col,
-                      "%zu uncertain inputs; the Saltelli design needs 2k dimensions of GSL's "
-                      "Sobol' sequence, which has 40, so at most %d inputs (fix the others)",
+                      "%zu uncertain inputs; the Saltelli design handles at most %d (fix the "
+                      "others)",
                       k, SAL_SOBOL_MAX_INPUTS);
         return SAL_EINPUT;
     }
