@@ -87,12 +87,20 @@ static int run_check(int argc, char **argv)
         cli_error("check", "could not re-read %s", path);
         return EXIT_JOB;
     }
-    printf("%s: ok: scenario '%s', %d days; %zu actors, %zu forces, %zu sectors, %zu pipelines, "
-           "%zu policies, %zu treaties, %zu ladders, %zu parameters, %zu metrics, %zu events, "
-           "%zu uncertain inputs; %zu variant%s checked\n",
-           path, m->name ? m->name : "", m->horizon, m->nactors, m->nforces, m->nsectors,
-           m->npipelines, m->npolicies, m->ntreaties, m->nladders, m->nparams, m->nmetrics,
-           m->nevents, m->nuncertain, nv, nv == 1 ? "" : "s");
+    /* "1 day", "2 days": counts read as an analyst would write them */
+    struct { size_t n; const char *one, *many; } cnt[] = {
+        {(size_t)m->horizon, "day", "days"},       {m->nactors, "actor", "actors"},
+        {m->nforces, "force", "forces"},           {m->nsectors, "sector", "sectors"},
+        {m->npipelines, "pipeline", "pipelines"},  {m->npolicies, "policy", "policies"},
+        {m->ntreaties, "treaty", "treaties"},      {m->nladders, "ladder", "ladders"},
+        {m->nparams, "parameter", "parameters"},   {m->nmetrics, "metric", "metrics"},
+        {m->nevents, "event", "events"},           {m->nuncertain, "uncertain input", "uncertain inputs"},
+    };
+    printf("%s: ok: scenario '%s', %zu %s;", path, m->name ? m->name : "", cnt[0].n,
+           cnt[0].n == 1 ? cnt[0].one : cnt[0].many);
+    for (size_t i = 1; i < sizeof cnt / sizeof cnt[0]; i++)
+        printf("%s %zu %s", i == 1 ? "" : ",", cnt[i].n, cnt[i].n == 1 ? cnt[i].one : cnt[i].many);
+    printf("; %zu variant%s checked\n", nv, nv == 1 ? "" : "s");
     sal_model_free(m);
     sal_diags_free(d);
     return 0;
