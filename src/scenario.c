@@ -147,13 +147,14 @@ static const yd_node *find_variant(const yd_node *vars, const char *name)
 }
 
 /* The document with variant `name` applied (extends chains first). */
+/* chain gets the variants applied (at most 32), the named one first. */
 static const yd_node *apply_variant(sc_reader *r, yd_arena *a, const yd_node *root,
-                                    const char *name)
+                                    const char *name, const yd_node *chain[32], int *pnchain)
 {
     const yd_node *vars = yd_get(root, "variants");
-    const yd_node *chain[32];
     const char *names[32];
     int nchain = 0;
+    *pnchain = 0;
     const char *cur = name;
     while (cur) {
         const yd_node *v = find_variant(vars, cur);
@@ -188,6 +189,7 @@ static const yd_node *apply_variant(sc_reader *r, yd_arena *a, const yd_node *ro
             return NULL; /* reported by read_variants */
         chain[nchain] = v;
         names[nchain++] = cur;
+        *pnchain = nchain;
         const yd_node *e = yd_get(v, "extends");
         cur = NULL;
         if (e) {
@@ -217,6 +219,48 @@ static const yd_node *apply_variant(sc_reader *r, yd_arena *a, const yd_node *ro
         }
     }
     return doc;
+}
+
+/* A variant may add entities, so a misspelt name in its 'set' reads as a new,
+ * incomplete entity ("force 'dprk-kursq' has no 'owner'"), an error that
+ * does not say what went wrong.  When reading the variant failed, each name
+ * its chain adds that is close to a name of the base in the same section gets
+ * one more error at that name, with the base's name.  A complete new entity
+ * with a close name (dprk-kursk-2) is left alone: the variant read clean. */
+static void hint_added_names(sc_reader *r, const yd_node *root, const yd_node *const *chain,
+                             int nchain)
+{
+    static const char *const sections[] = {"actors", "forces", "sectors", "pipelines", "treaties",
+                                           "ladders", "policies", "parameters", "metrics"};
+    for (int i = 0; i < nchain; i++) {
+        const yd_node *set = yd_get(chain[i], "set");
+        for (size_t s = 0; set && set->kind == YD_MAP && s < sizeof sections / sizeof *sections;
+             s++) {
+            const yd_node *over = yd_get(set, sections[s]);
+            const yd_node *base = yd_get(root, sections[s]);
+            if (!over || over->kind != YD_MAP || !base || base->kind != YD_MAP || base->n == 0)
+                continue;
+            const char **names = calloc(base->n, sizeof *names);
+            if (!names) {
+                r->oom = 1;
+                return;
+            }
+            for (size_t j = 0; j < base->n; j++)
+                names[j] = yd_key(base, j)->str;
+            for (size_t j = 0; j < over->n; j++) {
+                const yd_node *k = yd_key(over, j);
+                if (yd_get(base, k->str) || yd_is_null(yd_val(over, j)))
+                    continue;
+                const char *near = sc_suggest(k->str, names, base->n);
+                if (near)
+                    sc_err(r, k,
+                           "'%s' is not in the base's %s, so the variant adds it as a new entry; "
+                           "did you mean '%s'?",
+                           k->str, sections[s], near);
+            }
+            free(names);
+        }
+    }
 }
 
 /* Checks the variants: section of the base document and lists the names. */
@@ -356,6 +400,8 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
     if (root && root->kind == YD_MAP)
         read_variants(&r, root);
     const yd_node *doc = root;
+    const yd_node *chain[32];
+    int nchain = 0;
     if (variant) {
         const yd_node *vars = root && root->kind == YD_MAP ? yd_get(root, "variants") : NULL;
         if (!find_variant(vars, variant)) {
@@ -371,7 +417,7 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
             doc = NULL;
         } else if (r.errors == 0) {
             r.variant = variant;
-            doc = apply_variant(&r, a, root, variant);
+            doc = apply_variant(&r, a, root, variant, chain, &nchain);
             m->variant = sc_strdup_s(&r, variant);
         } else {
             doc = NULL;
@@ -379,6 +425,8 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
     }
     if (doc || !variant)
         build(&r, doc);
+    if (variant && doc && r.errors)
+        hint_added_names(&r, root, chain, nchain);
     reader_free(&r);
     if (r.oom) {
         sal_model_free(m);
