@@ -131,11 +131,19 @@ clean:
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 # Benchmarks (bench/bench_*.c): built and run by hand, never part of the tests.
+# bench_speed also runs bench/duel_numpy.py (python3-numpy, checked by
+# `scripts/deps.sh bench`).  SPEED_ARGS="SECS REPS" sets its seconds per
+# repetition and repetitions (default 0.25 5).
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCHES   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-.PHONY: bench
-bench: $(BENCHES)
-	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+SPEED_ARGS ?=
+.PHONY: bench bench-deps
+bench-deps:
+	@sh scripts/deps.sh bench
+
+bench: bench-deps $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; \
+	  case $$b in *bench_speed) $$b $(SPEED_ARGS);; *) $$b;; esac || exit 1; done
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -18,18 +18,17 @@
  * the exact classical methods (multiplication for Poisson, inversion by
  * sequential search for the binomial).  tests/test_draw.c checks every
  * regime against the exact probability mass function. */
-/* GSL's inline gsl_rng_uniform: one call less per uniform (gsl_inline.h). */
-#define HAVE_INLINE 1
-
 #include "engine_int.h"
+#include "rng_int.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include <gsl/gsl_rng.h>
 
-/* log(k!) : exact table below 16, Stirling's series above (error < 1e-14
+/* log(k!) : exact values below 16, Stirling's series above (error < 1e-14
  * relative for k >= 16). */
-static double log_factorial(double k)
+static double log_factorial_series(double k)
 {
     static const double table[16] = {
         0.0,
@@ -57,6 +56,31 @@ static double log_factorial(double k)
     return (x - 0.5) * log(x) - x + 0.91893853320467274178 + series;
 }
 
+/* The slow paths of both samplers need log(k!) for k near the mean (up to
+ * four per binomial draw).  Below LF_TABLE it is a table lookup instead of a
+ * log: the table holds log_factorial_series(k) itself, so every value, and
+ * hence every accept/reject decision and every output, is the same as
+ * without the table.  16 KiB, filled once per process (pthread_once: safe
+ * when the first draws happen on several threads at once). */
+#define LF_TABLE 2048
+static double lf_table[LF_TABLE];
+static pthread_once_t lf_once = PTHREAD_ONCE_INIT;
+
+static void lf_fill(void)
+{
+    for (int k = 0; k < LF_TABLE; k++)
+        lf_table[k] = log_factorial_series(k);
+}
+
+static double log_factorial(double k)
+{
+    if (k < LF_TABLE) {
+        pthread_once(&lf_once, lf_fill);
+        return lf_table[(int)k];
+    }
+    return log_factorial_series(k);
+}
+
 double sal_draw_poisson(gsl_rng *g, double mu)
 {
     if (!(mu > 0))
@@ -64,7 +88,7 @@ double sal_draw_poisson(gsl_rng *g, double mu)
     if (mu < 10) {
         /* inversion: walk the cumulative pmf from 0 with one uniform; about
          * mu + 1 steps */
-        double u = gsl_rng_uniform(g), f = exp(-mu), F = f, k = 0;
+        double u = sal_rng_uniform(g), f = exp(-mu), F = f, k = 0;
         while (u >= F) {
             k += 1;
             f *= mu / k;
@@ -78,8 +102,8 @@ double sal_draw_poisson(gsl_rng *g, double mu)
     double a = -0.059 + 0.02483 * b;
     double vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
-        double U = gsl_rng_uniform(g) - 0.5;
-        double V = gsl_rng_uniform(g);
+        double U = sal_rng_uniform(g) - 0.5;
+        double V = sal_rng_uniform(g);
         double us = 0.5 - fabs(U);
         double k = floor((2 * a / us + b) * U + mu + 0.43);
         if (us >= 0.07 && V <= vr)
@@ -99,7 +123,7 @@ static double binomial_low(gsl_rng *g, double n, double p)
     double q = 1 - p;
     if (n * p < 10) {
         /* inversion: walk the pmf from 0; about n p + 1 steps */
-        double s = p / q, f = exp(n * log1p(-p)), u = gsl_rng_uniform(g), k = 0;
+        double s = p / q, f = exp(n * log1p(-p)), u = sal_rng_uniform(g), k = 0;
         for (;;) {
             if (u < f)
                 return k;
@@ -117,8 +141,8 @@ static double binomial_low(gsl_rng *g, double n, double p)
     double vr = 0.92 - 4.2 / b;
     double m = 0, h = NAN, lpq = 0, alpha = 0;
     for (;;) {
-        double U = gsl_rng_uniform(g) - 0.5;
-        double V = gsl_rng_uniform(g);
+        double U = sal_rng_uniform(g) - 0.5;
+        double V = sal_rng_uniform(g);
         double us = 0.5 - fabs(U);
         double k = floor((2 * a / us + b) * U + c);
         if (k < 0 || k > n)

@@ -1,20 +1,13 @@
 /* Philox4x32-10 from Random123 as a gsl_rng_type (see include/salient/rng.h).
- *
- * Counter layout: ctr = { block, stream, run_lo, run_hi }, key = { seed_lo,
- * seed_hi }.  Each Philox call turns one counter into four 32-bit outputs,
- * handed out in order; the block word then advances. */
+ * The state and the step are in src/rng_int.h, shared with the inlined fast
+ * path of the engine's samplers (src/draw.c). */
 #include "salient/rng.h"
 
-#include <Random123/philox.h>
+#include "rng_int.h"
+
 #include <string.h>
 
-typedef struct {
-    philox4x32_ctr_t ctr;
-    philox4x32_key_t key;
-    philox4x32_ctr_t out; /* the current block of four outputs */
-    unsigned next;        /* index of the next unused output, 4 = none */
-    int wrapped;          /* the block counter has wrapped */
-} philox_state;
+typedef sal_philox_state philox_state;
 
 static void philox_position(philox_state *s, uint64_t seed, uint64_t run,
                             uint32_t stream)
@@ -33,26 +26,15 @@ static void philox_set(void *vstate, unsigned long seed)
     philox_position(vstate, (uint64_t)seed, 0, 0);
 }
 
-static inline uint32_t philox_next(philox_state *s)
-{
-    if (s->next == 4) {
-        s->out = philox4x32(s->ctr, s->key);
-        if (++s->ctr.v[0] == 0)
-            s->wrapped = 1;
-        s->next = 0;
-    }
-    return s->out.v[s->next++];
-}
-
 static unsigned long philox_get(void *vstate)
 {
-    return philox_next(vstate);
+    return sal_philox_next(vstate);
 }
 
 /* [0, 1) with 32 random bits, as GSL's 32-bit generators give. */
 static double philox_get_double(void *vstate)
 {
-    return philox_next(vstate) * 0x1p-32;
+    return sal_philox_next(vstate) * 0x1p-32;
 }
 
 static const gsl_rng_type philox_type = {

@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+#include "rng_int.h"
 #include "salient/rng.h"
 
 /* Random123's published known-answer vectors for Philox4x32-10 (Random123
@@ -158,6 +159,34 @@ static void test_gsl_set(void **st)
     gsl_rng_free(b);
 }
 
+/* The inlined path of the engine's samplers (src/rng_int.h) hands out the
+ * very numbers gsl_rng_uniform gives on the same stream, across many
+ * blocks, interleaved with gsl_rng_get on the same generator; and a
+ * generator of another type falls back to GSL. */
+static void test_inline_uniform_same_stream(void **st)
+{
+    (void)st;
+    gsl_rng *a = sal_rng_alloc(7, 123456789, 0x10000001);
+    gsl_rng *b = sal_rng_alloc(7, 123456789, 0x10000001);
+    for (int i = 0; i < 100003; i++) {
+        if (i % 5 == 3) { /* mixed use of one generator keeps the order */
+            assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
+            continue;
+        }
+        double x = sal_rng_uniform(a), y = gsl_rng_uniform(b);
+        assert_true(x == y);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937), *n = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int i = 0; i < 1000; i++) {
+        double x = sal_rng_uniform(m), y = gsl_rng_uniform(n);
+        assert_true(x == y);
+    }
+    gsl_rng_free(m);
+    gsl_rng_free(n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_uniform_chi_square),
         cmocka_unit_test(test_replay_equals_batch),
         cmocka_unit_test(test_gsl_set),
+        cmocka_unit_test(test_inline_uniform_same_stream),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
