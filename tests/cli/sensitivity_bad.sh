@@ -50,15 +50,16 @@ sed 's/horizon: 1/horizn: 1/' $ish > "$tmp/typo.yaml"
 expect 2 "^$tmp/typo.yaml:[0-9]*:[0-9]*: error: unknown key 'horizn'" "$tmp/typo.yaml" \
     --metric ishigami --base 64
 
-# 21 uncertain inputs: more than GSL's 40 Sobol' dimensions allow; the 21st is named
+# 257 uncertain inputs: more than the design handles (SAL_SOBOL_MAX_INPUTS,
+# 256); the 257th is named
 {
     echo "scenario: {name: many, start: 2024-01-01, horizon: 1, sides: [a, b]}"
     echo "parameters:"
-    for i in $(seq 1 21); do echo "  p$i: {uniform: [0, 1]}"; done
+    for i in $(seq 1 257); do echo "  p$i: {uniform: [0, 1]}"; done
     echo "metrics:"
-    echo "  total: param(p1) + param(p21)"
+    echo "  total: param(p1) + param(p257)"
 } > "$tmp/many.yaml"
-expect 2 "^$tmp/many.yaml:23:[0-9]*: error: 21 uncertain inputs;.*at most 20" "$tmp/many.yaml" \
+expect 2 "^$tmp/many.yaml:259:[0-9]*: error: 257 uncertain inputs;.*at most 256" "$tmp/many.yaml" \
     --metric total --base 64
 
 # a metric that does not vary: exit 1
