@@ -11,7 +11,8 @@ is two Poisson draws over all runs at once (NumPy's Generator.poisson, which
 uses Hormann's PTRS for means >= 10, the same algorithm as src/draw.c).
 
 Usage: duel_numpy.py RUNS REPS [A0 B0 a b horizon]
-Prints one line per repetition, "rate RUN_DAYS_PER_S", then the moments of
+Prints one line per repetition, "rate RUN_DAYS_PER_S CPU_SHARE" (CPU time
+over wall time), then the moments of
 the final strengths of the last repetition,
 "moments N MEAN_A SD_A MEAN_B SD_B", for the statistical check in C."""
 import os
@@ -44,10 +45,10 @@ def main():
         horizon = int(sys.argv[7])
     rng = np.random.default_rng(20241101)
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         A, B = duel(rng, runs, A0, B0, a, b, horizon)
-        dt = time.perf_counter() - t0
-        print("rate %.6g" % (runs * (horizon + 1) / dt), flush=True)
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
+        print("rate %.6g %.6g" % (runs * (horizon + 1) / dt, dc / dt), flush=True)
     print("moments %d %.17g %.17g %.17g %.17g"
           % (runs, A.mean(), A.std(ddof=1), B.mean(), B.std(ddof=1)))
 
