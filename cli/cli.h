@@ -51,6 +51,12 @@ void cli_signals_restore(void);
 int cli_parse_u64(const char *s, uint64_t *out);
 /* Reads a scenario, printing its diagnostics; 0 or the exit status. */
 int cli_read_model(const char *cmd, const char *path, const char *variant, sal_model **m);
+/* The memory a job may plan for, in bytes (0 unknown): SALIENT_MEMORY_LIMIT
+ * if set, else the least of MemAvailable, the cgroup's room and RLIMIT_AS. */
+uint64_t cli_memory_available(void);
+/* 0 if need fits, else prints "CMD: WHAT would need up to X GiB ... (HINT)"
+ * and returns EXIT_USAGE. */
+int cli_memory_check(const char *cmd, uint64_t need, const char *what, const char *hint);
 /* DIR/PARTIAL written (whole) when partial, removed otherwise. */
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
 

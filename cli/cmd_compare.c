@@ -194,6 +194,18 @@ static int run_compare(int argc, char **argv)
     }
     if (!seed_s)
         seed = m[0]->seed;
+    {
+        /* refused before anything is written if the summaries cannot fit */
+        sal_ensemble_opts mo = {.runs = runs, .threads = (int)threads};
+        uint64_t need = sal_ensemble_memory_bound(m[0], &mo, 1);
+        uint64_t nb = sal_ensemble_memory_bound(m[1], &mo, 1);
+        if (cli_memory_check("compare", need > nb ? need : nb, "the comparison",
+                             "fewer --threads, metrics or days need less") != 0) {
+            sal_model_free(m[0]);
+            sal_model_free(m[1]);
+            return EXIT_USAGE;
+        }
+    }
     int status = 0;
     sal_outfile fc;
     memset(&fc, 0, sizeof fc);
@@ -210,6 +222,8 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
         goto done;
     }
+    sal_outfile_sweep(dir, "compare.csv");
+    sal_outfile_sweep(dir, "PARTIAL");
     cli_progress_init(&prog, stop_after);
     sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)threads,
                             .progress = cli_progress_update, .ctx = &prog};

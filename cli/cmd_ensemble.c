@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/resource.h>
 
 #include "cli.h"
 #include "salient/date.h"
@@ -138,6 +139,87 @@ void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t tota
             (unsigned long long)total);
     if (sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK)
         sal_outfile_abort(&o);
+}
+
+/* ---- memory: refuse up front what would not fit ------------------------ */
+
+/* Reads the first unsigned number of a one-line file; 0 when absent or "max". */
+static uint64_t read_u64_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    unsigned long long v = 0;
+    if (f) {
+        if (fscanf(f, "%llu", &v) != 1)
+            v = 0;
+        fclose(f);
+    }
+    return (uint64_t)v;
+}
+
+uint64_t cli_memory_available(void)
+{
+    /* SALIENT_MEMORY_LIMIT (bytes) overrides: a user's own cap, and what
+     * the tests use to make the refusal deterministic */
+    const char *env = getenv("SALIENT_MEMORY_LIMIT");
+    uint64_t lim;
+    if (env && cli_parse_u64(env, &lim) == 0 && lim > 0)
+        return lim;
+    uint64_t avail = 0;
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f) {
+        char line[256];
+        unsigned long long kb;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+                avail = (uint64_t)kb * 1024;
+                break;
+            }
+        fclose(f);
+    }
+#ifdef _SC_PHYS_PAGES
+    if (!avail) {
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        if (pages > 0 && psz > 0)
+            avail = (uint64_t)pages * (uint64_t)psz;
+    }
+#endif
+    /* a cgroup v2 limit (containers, systemd slices) below that */
+    uint64_t cmax = read_u64_file("/sys/fs/cgroup/memory.max");
+    if (cmax) {
+        uint64_t used = read_u64_file("/sys/fs/cgroup/memory.current");
+        uint64_t room = cmax > used ? cmax - used : 0;
+        if (!avail || room < avail)
+            avail = room;
+    }
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (!avail || (uint64_t)rl.rlim_cur < avail))
+        avail = (uint64_t)rl.rlim_cur;
+    return avail;
+}
+
+static void fmt_bytes(char *buf, size_t n, uint64_t b)
+{
+    static const char *unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double x = (double)b;
+    int u = 0;
+    while (x >= 1024 && u < 6)
+        x /= 1024, u++;
+    snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", x, unit[u]);
+}
+
+int cli_memory_check(const char *cmd, uint64_t need, const char *what, const char *hint)
+{
+    uint64_t avail = cli_memory_available();
+    if (!avail || need <= avail)
+        return 0;
+    char a[32], b[32];
+    fmt_bytes(a, sizeof a, need);
+    fmt_bytes(b, sizeof b, avail);
+    cli_error(cmd, "%s would need up to %s of memory, more than the %s available%s; nothing "
+                   "was run (%s)",
+              what, a, b, getenv("SALIENT_MEMORY_LIMIT") ? " (SALIENT_MEMORY_LIMIT)" : "", hint);
+    return EXIT_USAGE;
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -398,6 +480,16 @@ int cli_read_model(const char *cmd, const char *path, const char *variant, sal_m
     return 0;
 }
 
+/* The temporaries of writers killed in DIR (SIGKILL, power loss) removed:
+ * every name this command writes. */
+static void sweep_dir(const char *dir)
+{
+    static const char *names[] = {"quantiles.csv", "events.csv", "runs.csv", "results.sqlite",
+                                  "PARTIAL"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        sal_outfile_sweep(dir, names[i]);
+}
+
 static int run_ensemble(int argc, char **argv)
 {
     enum { OPT_NORUNS = 1000, OPT_STOP };
@@ -491,6 +583,18 @@ static int run_ensemble(int argc, char **argv)
     /* this rank's share of the runs: contiguous, so rank order is run order */
     uint64_t lo = runs * (uint64_t)w.rank / (uint64_t)w.size;
     uint64_t hi = runs * (uint64_t)(w.rank + 1) / (uint64_t)w.size;
+    {
+        /* refused before anything is written if the summaries cannot fit */
+        sal_ensemble_opts mo = {.runs = hi > lo ? hi - lo : 1, .threads = (int)threads,
+                                .on_run = runs_csv ? on_run : NULL};
+        st = cli_memory_check("ensemble", sal_ensemble_memory_bound(m, &mo, 0), "the ensemble",
+                              "fewer --threads, metrics or days need less");
+        if (!mpi_all(&w, st == 0)) {
+            sal_model_free(m);
+            mpi_end(&w);
+            return EXIT_USAGE;
+        }
+    }
 
     int status = 0;
     sal_outfile fq, fe, fr, fdb;
@@ -510,7 +614,8 @@ static int run_ensemble(int argc, char **argv)
         if (sal_mkdirs(dir) != SAL_OK) {
             cli_error("ensemble", "cannot create the directory '%s': %s", dir, strerror(errno));
             ok = 0;
-        } else if ((runs_csv && sal_outfile_open(&fr, dir, "runs.csv", 1) != SAL_OK) ||
+        } else if ((sweep_dir(dir), 0) ||
+                   (runs_csv && sal_outfile_open(&fr, dir, "runs.csv", 1) != SAL_OK) ||
                    sal_outfile_open(&fdb, dir, "results.sqlite", 0) != SAL_OK ||
                    sal_results_db_open(&ctx.db, fdb.tmp, m) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "iwojima.h"
 #include "salient/battle.h"
+#include "salient/ensemble.h"
 #include "salient/fit.h"
 #include "salient/lanchester.h"
 
@@ -410,46 +411,32 @@ static int write_rows(FILE *f, const sal_battle *b, const double *A, const doubl
     return ferror(f) ? -1 : 0;
 }
 
-/* Writes FILE whole or not at all: a temporary file in the same directory,
- * renamed into place. */
+/* Writes FILE whole or not at all (sal_outfile: a temporary file in the same
+ * directory, renamed into place). */
 static int write_series(const char *path, const sal_battle *b, const sal_fit_result *r)
 {
     double *A = malloc(b->n * sizeof(double)), *B = malloc(b->n * sizeof(double));
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    int ok = A && B && tmp && sal_fit_series(b, r, A, B) == SAL_OK;
-    FILE *f = NULL;
-    if (ok) {
-        const char *slash = strrchr(path, '/');
-        size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
-        snprintf(tmp, len + 16, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
-        int fd = mkstemp(tmp);
-        f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (fd >= 0 && !f)
-            close(fd);
-        ok = f != NULL;
-        if (!ok)
-            tmp[0] = 0;
+    sal_outfile o;
+    memset(&o, 0, sizeof o);
+    int ok = A && B && sal_fit_series(b, r, A, B) == SAL_OK;
+    int err = ok ? 0 : ENOMEM;
+    if (ok && sal_outfile_open_path(&o, path, 1) != SAL_OK) {
+        ok = 0;
+        err = errno;
     }
-    int err = 0;
     if (ok) {
-        ok = write_rows(f, b, A, B) == 0;
-        err = errno;
-        ok = (fclose(f) == 0) && ok;
-        ok = ok && rename(tmp, path) == 0;
-        if (!err)
+        ok = write_rows(o.f, b, A, B) == 0;
+        ok = sal_outfile_close(&o) == SAL_OK && ok;
+        ok = ok && sal_outfile_commit(&o) == SAL_OK;
+        if (!ok)
             err = errno;
-    } else {
-        err = errno;
     }
     if (!ok) {
-        if (tmp && tmp[0])
-            unlink(tmp);
+        sal_outfile_abort(&o);
         cli_error("fit", "cannot write '%s': %s", path, err ? strerror(err) : "out of memory");
     }
     free(A);
     free(B);
-    free(tmp);
     return ok ? 0 : -1;
 }
 

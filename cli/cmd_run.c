@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "salient/date.h"
 #include "salient/engine.h"
+#include "salient/ensemble.h"
 #include "salient/model.h"
 
 static const char usage[] =
@@ -78,41 +79,6 @@ static void put_field(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
-}
-
-typedef struct {
-    char tmp[4200];
-    char final[4200];
-    FILE *f;
-} out_file;
-
-static int out_open(out_file *o, const char *dir, const char *name)
-{
-    snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
-    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir, name);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0)
-        return -1;
-    o->f = fdopen(fd, "w");
-    if (!o->f) {
-        close(fd);
-        unlink(o->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Closes; 0 if everything reached the file. */
-static int out_close(out_file *o)
-{
-    if (!o->f)
-        return -1;
-    int bad = ferror(o->f) != 0;
-    bad |= fflush(o->f) != 0;
-    bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
-    bad |= fclose(o->f) != 0;
-    o->f = NULL;
-    return bad ? -1 : 0;
 }
 
 static void write_series(FILE *f, const sal_run *r, long start)
@@ -343,35 +309,34 @@ static int run_run(int argc, char **argv)
     long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
     size_t *order = event_order(m, sal_run_event_days(r));
     int status = 0;
-    out_file fs = {.f = NULL}, fe = {.f = NULL};
+    sal_outfile fs, fe;
+    memset(&fs, 0, sizeof fs);
+    fe = fs;
     if (!order) {
         cli_error("run", "out of memory");
         status = EXIT_JOB;
     } else if (sal_mkdirs(dir) != 0) {
         cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
-    } else if (out_open(&fs, dir, "series.csv") != 0 || out_open(&fe, dir, "events.csv") != 0) {
+    } else if ((sal_outfile_sweep(dir, "series.csv"), sal_outfile_sweep(dir, "events.csv"),
+                sal_outfile_open(&fs, dir, "series.csv", 1) != SAL_OK ||
+                    sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK)) {
         cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
     } else {
         write_series(fs.f, r, start);
         write_events(fe.f, m, sal_run_event_days(r), order, start);
-        int bad = out_close(&fs);
-        bad |= out_close(&fe);
-        if (bad || rename(fs.tmp, fs.final) != 0 || rename(fe.tmp, fe.final) != 0) {
+        int bad = sal_outfile_close(&fs) != SAL_OK;
+        bad |= sal_outfile_close(&fe) != SAL_OK;
+        if (bad || sal_outfile_commit(&fs) != SAL_OK || sal_outfile_commit(&fe) != SAL_OK) {
             cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));
-            unlink(fs.final); /* one without the other would mislead */
+            if (fs.state == 3)
+                unlink(fs.final); /* one without the other would mislead */
             status = EXIT_JOB;
         }
     }
-    if (fs.f)
-        fclose(fs.f);
-    if (fe.f)
-        fclose(fe.f);
-    if (fs.tmp[0])
-        unlink(fs.tmp);
-    if (fe.tmp[0])
-        unlink(fe.tmp);
+    sal_outfile_abort(&fs);
+    sal_outfile_abort(&fe);
     if (status == 0 && !quiet)
         summary(r, m, order, start, seed, det, dir);
     free(order);

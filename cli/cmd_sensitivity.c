@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "salient/date.h"
+#include "salient/ensemble.h"
 #include "salient/model.h"
 #include "salient/sobol.h"
 #include "salient/suggest.h"
@@ -95,21 +96,16 @@ static void put_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Writes DIR/sobol.csv whole (temporary file, then rename); 0 or -1. */
+/* Writes DIR/sobol.csv whole (sal_outfile: temporary file, then rename);
+ * 0 or -1 with errno set. */
 static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indices *ix)
 {
-    char tmp[4200], final[4200];
-    snprintf(final, sizeof final, "%s/sobol.csv", dir);
-    snprintf(tmp, sizeof tmp, "%s/.sobol.csv.XXXXXX", dir);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
+    sal_outfile o;
+    sal_outfile_sweep(dir, "sobol.csv");
+    sal_outfile_sweep(dir, "PARTIAL");
+    if (sal_outfile_open(&o, dir, "sobol.csv", 1) != SAL_OK)
         return -1;
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
+    FILE *f = o.f;
     fputs("input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
     for (size_t i = 0; i < ix->k; i++) {
         const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
@@ -122,13 +118,9 @@ static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indice
         }
         fputc('\n', f);
     }
-    int bad = ferror(f) != 0;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0 && errno != EINVAL;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, final) != 0) {
+    if (sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK) {
         int e = errno;
-        unlink(tmp);
+        sal_outfile_abort(&o);
         errno = e;
         return -1;
     }
@@ -357,6 +349,19 @@ static int run_sensitivity(int argc, char **argv)
             goto out;
         }
         o.day = (int)day;
+    }
+    {
+        /* the design (A, B: N x k each), the outputs (N x (k + 2)) and the
+         * bootstrap replicates (2 x boot x k) are held whole: refuse up front
+         * what cannot fit */
+        double k = (double)m->nuncertain;
+        double need = (double)base * (3 * k + 2) * 8 + (double)boot * (2 * k + 2) * 8 +
+                      (double)(1 << 24);
+        status = cli_memory_check("sensitivity", need > 1.8e19 ? UINT64_MAX : (uint64_t)need,
+                                  "the Saltelli design",
+                                  "a smaller --base needs less");
+        if (status)
+            goto out;
     }
     if (base & (base - 1))
         fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "

@@ -189,6 +189,26 @@ static void report_failure(const job *j, const tls *t, sal_diags *diags)
     sal_run_free(r);
 }
 
+/* A checkpoint between waves, on the calling thread while the others wait:
+ * the finished wave's records go to on_run now (so on_run has seen exactly
+ * the runs summarised), the partial summaries are merged into thread 0's
+ * and emptied (merges are exact: the final result does not change), and the
+ * caller gets the summary of every run so far. */
+static int checkpoint(const job *j, tls *tl, int T, const double *rec, uint64_t first, uint64_t n)
+{
+    const sal_ensemble_opts *o = j->o;
+    for (uint64_t i = 0; rec && i < n; i++)
+        if (o->on_run(o->ctx, o->first + first + i, rec + i * j->reclen,
+                      rec + i * j->reclen + j->m[0]->nuncertain) != 0)
+            return SAL_EIO;
+    for (int i = 1; i < T; i++) {
+        if (sal_summary_merge(tl[0].sum[0], tl[i].sum[0]) != SAL_OK)
+            return SAL_ENOMEM;
+        sal_summary_clear(tl[i].sum[0]);
+    }
+    return o->checkpoint(o->ctx, tl[0].sum[0]) != 0 ? SAL_EIO : SAL_OK;
+}
+
 /* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
  * merged summaries are left in tl[0]. */
 static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
@@ -209,6 +229,12 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     for (int i = 0; i < T; i++)
         if (tls_alloc(&tl[i], j) != SAL_OK)
             return SAL_ENOMEM;
+    /* a resumed ensemble starts from the summary of the runs already done;
+     * merges are exact, so the result is the one an uninterrupted run gives */
+    if (o->resume_from && j->nmodels == 1 &&
+        sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK)
+        return SAL_EINPUT;
+    double last_ckpt = omp_get_wtime();
     size_t wave_blocks = (size_t)T * WAVE_BLOCKS_PER_THREAD;
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
@@ -280,6 +306,15 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
                     else if (o->progress && o->progress(o->ctx, done, total) != 0) {
                         status = SAL_EINTR;
                         quit = 1;
+                    } else if (o->checkpoint && j->nmodels == 1 &&
+                               (o->checkpoint_seconds <= 0 ||
+                                omp_get_wtime() - last_ckpt >= o->checkpoint_seconds)) {
+                        if (checkpoint(j, tl, T, rec[1 - cur], pend_first, pend_n) != SAL_OK) {
+                            status = SAL_EIO;
+                            quit = 1;
+                        }
+                        pend_n = 0;
+                        last_ckpt = omp_get_wtime();
                     }
                     wave_first = done;
                     wave_n = total - done < wave_blocks * j->block ? total - done
@@ -319,6 +354,46 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
         }
     }
     return status;
+}
+
+uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *o, int compare)
+{
+    if (!m || !o || m->horizon < 0)
+        return 0;
+    uint64_t block = o->block ? o->block : SAL_ENSEMBLE_BLOCK;
+    uint64_t T = o->threads > 0 ? (uint64_t)o->threads : (uint64_t)omp_get_max_threads();
+    uint64_t nblocks = o->runs ? (o->runs + block - 1) / block : 1;
+    if (T < 1)
+        T = 1;
+    if (T > nblocks)
+        T = nblocks;
+    uint64_t days = (uint64_t)m->horizon + 1, nm = m->nmetrics, ne = m->nevents;
+    /* a sketch at its cap: 680 bytes of struct and exact sum, two stores of
+     * pow2ceil(max_buckets) 32-bit counts (docs/ensemble.md, memory model),
+     * whatever the accuracy: the cap is in buckets */
+    uint64_t cell = 680 + 2 * 4 * (uint64_t)SAL_SKETCH_MAX_BUCKETS;
+    double sum = 1536.0 + (double)nm * (double)days * (double)cell +
+                 (double)ne * (double)(days + 1) * 8.0;
+    double ws = 0;
+    sal_run *r = sal_run_alloc(m);
+    if (r) {
+        ws = (double)sal_run_bytes(r) + 4096;
+        sal_run_free(r);
+    }
+    double buf = (double)block * (double)days * (double)(nm ? nm : 1) * 8.0 +
+                 (double)block * (double)(ne ? ne : 1) * 4.0;
+    int k = compare ? 2 : 1;
+    /* compare: two summaries, a difference summary, two of everything */
+    double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
+    double rec = 0;
+    if (!compare && o->on_run) {
+        uint64_t wave = T * WAVE_BLOCKS_PER_THREAD;
+        if (wave < WAVE_MIN_BLOCKS)
+            wave = WAVE_MIN_BLOCKS;
+        rec = 2.0 * (double)wave * (double)block * (double)(m->nuncertain + nm) * 8.0;
+    }
+    double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
+    return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 }
 
 static int check_opts(const sal_model *m, const sal_ensemble_opts *o)

@@ -7,7 +7,10 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "salient/date.h"
@@ -39,7 +42,9 @@ int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stre
 {
     memset(o, 0, sizeof *o);
     int a = snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
-    int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.XXXXXX", dir, name);
+    /* the writer's pid in the name lets a later writer tell a temporary
+     * left by a killed process (sal_outfile_sweep) from one in use */
+    int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.%ld.XXXXXX", dir, name, (long)getpid());
     if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final) {
         o->tmp[0] = '\0';
         return SAL_EIO;
@@ -66,6 +71,60 @@ int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stre
     }
     o->state = 1;
     return SAL_OK;
+}
+
+int sal_outfile_open_path(sal_outfile *o, const char *path, int stream)
+{
+    char dir[4096];
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!path || !*path || (slash && !slash[1])) {
+        memset(o, 0, sizeof *o);
+        return SAL_EIO;
+    }
+    if (!slash)
+        return sal_outfile_open(o, ".", path, stream);
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof dir) {
+        memset(o, 0, sizeof *o);
+        return SAL_EIO;
+    }
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return sal_outfile_open(o, n ? dir : "/", slash + 1, stream);
+}
+
+int sal_outfile_sweep(const char *dir, const char *name)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    char pre[512];
+    int np = snprintf(pre, sizeof pre, ".%s.", name);
+    if (np < 0 || (size_t)np >= sizeof pre) {
+        closedir(dp);
+        return 0;
+    }
+    int removed = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (strncmp(de->d_name, pre, (size_t)np) != 0)
+            continue;
+        /* .NAME.PID.XXXXXX: six random characters after the pid */
+        const char *p = de->d_name + np;
+        char *end;
+        errno = 0;
+        long pid = strtol(p, &end, 10);
+        if (end == p || errno || pid <= 0 || *end != '.' || strlen(end + 1) != 6)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive (or not ours to judge): in use */
+        char path[4400];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (n > 0 && (size_t)n < sizeof path && unlink(path) == 0)
+            removed++;
+    }
+    closedir(dp);
+    return removed;
 }
 
 int sal_outfile_close(sal_outfile *o)

@@ -52,6 +52,20 @@ typedef struct {
      * far; non-zero asks to stop (SAL_EINTR).  May be NULL. */
     int (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* ---- added for interruption and resume (docs/ensemble.md); zero
+     * (the default of a designated initialiser) switches them off ---- */
+    /* A summary of runs already done (runs 0 .. first - 1, from a
+     * checkpoint), merged into the result first; its layout must be the
+     * model's.  Not changed.  NULL: none. */
+    const sal_summary *resume_from;
+    /* Called on the calling thread between waves, at most every
+     * checkpoint_seconds (0: after every wave), with the summary of every
+     * run so far (resume_from included): on_run has then seen exactly the
+     * runs it holds, so the caller can save both as a checkpoint.  Not
+     * called after the last wave or a stop (the caller has the result).
+     * Non-zero stops the ensemble with SAL_EIO.  May be NULL. */
+    int (*checkpoint)(void *ctx, const sal_summary *s);
+    double checkpoint_seconds;
 } sal_ensemble_opts;
 
 /* Runs the ensemble of model m.  On SAL_OK, *out is the summary of all the
@@ -62,6 +76,15 @@ typedef struct {
  * NULL; diags may be NULL. */
 int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
                      uint64_t *done, sal_diags *diags);
+
+/* An upper bound, in bytes, of the memory sal_ensemble_run (compare = 0)
+ * or sal_compare_run (compare = 1, model m standing for both) needs with
+ * these options: per thread a run workspace, a block buffer and a partial
+ * summary at its largest (every sketch at its bucket cap, 17 KiB at the
+ * default accuracy), plus the record buffers and a resumed summary.  For a
+ * caller to refuse up front a job that would not fit (typical ensembles
+ * use a fifth to a half of it). */
+uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *o, int compare);
 
 /* The layout of the summary of model m (metrics x days 0..horizon, events). */
 sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy);
@@ -111,10 +134,16 @@ typedef struct {
 
 /* Creates directory dir and its parents (like mkdir -p). */
 int sal_mkdirs(const char *dir);
-/* Opens dir/name.tmp-XXXXXX for writing (as a stdio stream when stream is
+/* Opens dir/.name.PID.XXXXXX for writing (as a stdio stream when stream is
  * non-zero; otherwise the file is created empty and closed, for a library
  * that opens paths itself).  SAL_EIO on failure. */
 int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream);
+/* The same for a full path: the temporary goes in path's directory. */
+int sal_outfile_open_path(sal_outfile *o, const char *path, int stream);
+/* Removes the temporaries of dir/name (".name.PID.XXXXXX") left by writers
+ * that no longer exist (killed by SIGKILL, power loss): a process that is
+ * alive keeps its own.  Returns how many were removed. */
+int sal_outfile_sweep(const char *dir, const char *name);
 /* Flushes and closes the stream (if any), keeping the temporary file;
  * SAL_EIO if anything failed to reach the disk. */
 int sal_outfile_close(sal_outfile *o);
