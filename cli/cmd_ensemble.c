@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "salient/date.h"
@@ -20,7 +21,8 @@
 
 static const char usage[] =
     "usage: salient ensemble FILE --runs N [--variant NAME] [--threads T] [--seed S]\n"
-    "                        [--out DIR] [--no-runs-csv] [--quiet]\n"
+    "                        [--out DIR] [--no-runs-csv] [--quiet] [--checkpoint-every S]\n"
+    "       salient ensemble FILE --runs N [the same options] --resume DIR\n"
     "\n"
     "Runs a scenario N times (runs 0 .. N-1 of the seed), each drawing its uncertain\n"
     "inputs and its daily noise from its own random streams, and writes\n"
@@ -37,7 +39,12 @@ static const char usage[] =
     "On a terminal a progress line shows runs done, runs/s and time left.\n"
     "Ctrl-C (SIGINT) or SIGTERM stops after the runs under way: the files then\n"
     "summarise the runs finished, DIR/PARTIAL says so, metadata has partial = 1,\n"
-    "and the exit status is 1.\n"
+    "and the exit status is 1.  DIR/checkpoint/ keeps what a resume needs; it is\n"
+    "also saved every S seconds (--checkpoint-every, default 10), so that after a\n"
+    "kill -9 or a crash the same command with --resume DIR goes on from there and\n"
+    "writes the same bytes as an uninterrupted run (any --threads).  A resume\n"
+    "checks that the scenario file, variant, seed, --runs and --no-runs-csv are\n"
+    "those of the checkpoint.  A complete ensemble removes DIR/checkpoint/.\n"
     "\n"
     "Options:\n"
     "  -n, --runs N          number of runs (default 1000)\n"
@@ -47,7 +54,11 @@ static const char usage[] =
     "  -o, --out DIR         where to write (default salient-out/ensemble; created)\n"
     "      --no-runs-csv     do not write the per-run rows\n"
     "  -q, --quiet           no summary on stdout\n"
+    "      --resume DIR      go on from DIR/checkpoint (and write in DIR)\n"
+    "      --checkpoint-every S  save a checkpoint every S seconds (0: after every\n"
+    "                        wave of runs; default 10)\n"
     "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
+    "      --crash-after K   (for tests) kill itself (SIGKILL) once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 1 a run failed (the message names it), the files could\n"
@@ -229,6 +240,12 @@ typedef struct {
     FILE *runs;            /* NULL with --no-runs-csv */
     sal_results_db *db;
     cli_progress prog;
+    /* checkpoints (one process only) */
+    FILE *log;             /* DIR/checkpoint/runs.bin, appended; NULL: none */
+    const char *dir;
+    sal_checkpoint_id id;
+    uint64_t offset;       /* runs done before a resume */
+    uint64_t crash_after;  /* --crash-after (tests): SIGKILL itself there */
 } ens_ctx;
 
 static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
@@ -236,12 +253,51 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
     ens_ctx *c = ctx;
     if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
         return 1;
+    if (c->log) {
+        size_t nu = c->m->nuncertain, nm = c->m->nmetrics;
+        if (fwrite(inputs, sizeof *inputs, nu, c->log) != nu ||
+            fwrite(last, sizeof *last, nm, c->log) != nm)
+            return 1;
+    }
+    return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
+}
+
+/* A record from the log into runs.csv and the runs table (not the log). */
+static int on_run_replay(ens_ctx *c, uint64_t run, const double *inputs, const double *last)
+{
+    if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
+        return 1;
     return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    return cli_progress_update(&((ens_ctx *)ctx)->prog, done, total);
+    ens_ctx *c = ctx;
+    /* a deterministic SIGKILL for the tests: at a wave's end, before the
+     * checkpoint of that wave, with the last wave's records in the log */
+    if (c->crash_after && c->offset + done >= c->crash_after) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
+    return cli_progress_update(&c->prog, c->offset + done, c->offset + total);
+}
+
+/* The run records reach the log (and the disk) before the state that
+ * counts them: a kill between the two leaves records past the state's
+ * count, which a resume cuts off. */
+static int flush_log(FILE *log)
+{
+    if (!log)
+        return 0;
+    return fflush(log) != 0 || (fsync(fileno(log)) != 0 && errno != EINVAL);
+}
+
+static int on_checkpoint(void *ctx, const sal_summary *s)
+{
+    ens_ctx *c = ctx;
+    if (flush_log(c->log))
+        return 1;
+    return sal_checkpoint_write(c->dir, &c->id, s) != SAL_OK;
 }
 
 /* A rank other than 0 keeps its records as raw doubles for rank 0. */
@@ -480,6 +536,73 @@ int cli_read_model(const char *cmd, const char *path, const char *variant, sal_m
     return 0;
 }
 
+/* Opens DIR/checkpoint/runs.bin for appending.  Fresh: the state of zero
+ * runs is written first, then the log emptied (a kill between the two
+ * leaves a state of 0 runs whose log a resume cuts to nothing).  Resumed:
+ * the log is cut to the state's runs (records written after the last state
+ * are dropped; they are run again) and replayed into runs.csv and the runs
+ * table, so those are the bytes of an uninterrupted run.  0 or -1 (printed). */
+static int open_log(ens_ctx *c, int resume, int *fresh)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/checkpoint/runs.bin", c->dir);
+    size_t rl = c->id.records;
+    int keep = (c->id.flags & SAL_CKPT_RUNS_CSV) != 0;
+    if (!resume) {
+        sal_summary_layout l = sal_ensemble_layout(c->m, 0);
+        sal_summary *empty = sal_summary_alloc(&l);
+        int bad = !empty || sal_checkpoint_write(c->dir, &c->id, empty) != SAL_OK;
+        sal_summary_free(empty);
+        if (!bad) {
+            *fresh = 1;
+            if (keep) {
+                c->log = fopen(path, "wb");
+                bad = !c->log;
+            } else if (remove(path) != 0 && errno != ENOENT) {
+                bad = 1;
+            }
+        }
+        if (bad)
+            cli_error("ensemble", "cannot write the checkpoint in '%s/checkpoint': %s", c->dir,
+                      strerror(errno));
+        return bad ? -1 : 0;
+    }
+    if (!keep)
+        return 0;
+    uint64_t need = c->offset * rl * sizeof(double);
+    c->log = fopen(path, "r+b");
+    struct stat st;
+    if (!c->log || fstat(fileno(c->log), &st) != 0) {
+        cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    if ((uint64_t)st.st_size < need) {
+        cli_error("ensemble", "%s holds %llu bytes, fewer than the %llu runs of the checkpoint "
+                  "need (%llu); the checkpoint is damaged: start afresh with --out", path,
+                  (unsigned long long)st.st_size, (unsigned long long)c->offset,
+                  (unsigned long long)need);
+        return -1;
+    }
+    if (ftruncate(fileno(c->log), (off_t)need) != 0) {
+        cli_error("ensemble", "cannot cut '%s' to its checkpoint: %s", path, strerror(errno));
+        return -1;
+    }
+    double *rec = malloc((rl ? rl : 1) * sizeof *rec);
+    int bad = !rec;
+    for (uint64_t run = 0; !bad && run < c->offset; run++) {
+        bad = fread(rec, sizeof *rec, rl, c->log) != rl;
+        if (!bad)
+            bad = on_run_replay(c, run, rec, rec + c->m->nuncertain);
+    }
+    free(rec);
+    if (bad || fseek(c->log, 0, SEEK_END) != 0) {
+        cli_error("ensemble", "cannot replay the runs of '%s' into runs.csv and results.sqlite",
+                  path);
+        return -1;
+    }
+    return 0;
+}
+
 /* The temporaries of writers killed in DIR (SIGKILL, power loss) removed:
  * every name this command writes. */
 static void sweep_dir(const char *dir)
@@ -488,11 +611,14 @@ static void sweep_dir(const char *dir)
                                   "PARTIAL"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         sal_outfile_sweep(dir, names[i]);
+    char cd[4200];
+    snprintf(cd, sizeof cd, "%s/checkpoint", dir);
+    sal_outfile_sweep(cd, "state");
 }
 
 static int run_ensemble(int argc, char **argv)
 {
-    enum { OPT_NORUNS = 1000, OPT_STOP };
+    enum { OPT_NORUNS = 1000, OPT_STOP, OPT_RESUME, OPT_EVERY, OPT_CRASH };
     static const struct option opts[] = {
         {"runs", required_argument, NULL, 'n'},
         {"variant", required_argument, NULL, 'v'},
@@ -501,12 +627,16 @@ static int run_ensemble(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},
         {"no-runs-csv", no_argument, NULL, OPT_NORUNS},
         {"stop-after", required_argument, NULL, OPT_STOP},
+        {"resume", required_argument, NULL, OPT_RESUME},
+        {"checkpoint-every", required_argument, NULL, OPT_EVERY},
+        {"crash-after", required_argument, NULL, OPT_CRASH},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *variant = NULL, *dir = "salient-out/ensemble", *seed_s = NULL;
-    uint64_t runs = 1000, threads = 0, seed = 0, stop_after = 0;
+    const char *variant = NULL, *dir = "salient-out/ensemble", *seed_s = NULL, *out_s = NULL,
+               *resume_s = NULL;
+    uint64_t runs = 1000, threads = 0, seed = 0, stop_after = 0, every = 10, crash_after = 0;
     int quiet = 0, runs_csv = 1, c;
     optind = 1;
     opterr = 0;
@@ -528,7 +658,21 @@ static int run_ensemble(int argc, char **argv)
             }
             break;
         case 's': seed_s = optarg; break;
-        case 'o': dir = optarg; break;
+        case 'o': out_s = optarg; break;
+        case OPT_RESUME: resume_s = optarg; break;
+        case OPT_EVERY:
+            if (cli_parse_u64(optarg, &every) != 0 || every > 86400) {
+                cli_error("ensemble", "--checkpoint-every '%s' is not a whole number of seconds "
+                          "from 0 to 86400", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_CRASH:
+            if (cli_parse_u64(optarg, &crash_after) != 0) {
+                cli_error("ensemble", "--crash-after '%s' is not a whole number", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'q': quiet = 1; break;
         case OPT_NORUNS: runs_csv = 0; break;
         case OPT_STOP:
@@ -558,8 +702,18 @@ static int run_ensemble(int argc, char **argv)
                   "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
         return EXIT_USAGE;
     }
+    if (resume_s && out_s && strcmp(resume_s, out_s) != 0) {
+        cli_error("ensemble", "--resume '%s' and --out '%s' differ; a resumed ensemble writes "
+                  "in the directory it resumes (give --resume DIR alone)", resume_s, out_s);
+        return EXIT_USAGE;
+    }
+    if (resume_s)
+        dir = resume_s;
+    else if (out_s)
+        dir = out_s;
     if (!*dir) {
-        cli_error("ensemble", "the output directory is empty; expected --out DIR");
+        cli_error("ensemble", "the output directory is empty; expected --%s DIR",
+                  resume_s ? "resume" : "out");
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
@@ -600,14 +754,61 @@ static int run_ensemble(int argc, char **argv)
     sal_outfile fq, fe, fr, fdb;
     memset(&fq, 0, sizeof fq);
     fe = fr = fdb = fq;
-    ens_ctx ctx = {.m = m};
-    sal_summary *s = NULL;
+    ens_ctx ctx = {.m = m, .dir = dir, .crash_after = crash_after};
+    sal_summary *s = NULL, *prev = NULL;
+    int ckpt = w.size == 1, fresh_ckpt = 0;
     sal_diags *d = sal_diags_alloc();
     if (!d) {
         cli_error("ensemble", "out of memory");
         sal_model_free(m);
         mpi_end(&w);
         return EXIT_JOB;
+    }
+    /* ---- what a checkpoint belongs to, and the one resumed ---- */
+    if (resume_s && w.size > 1) {
+        if (w.rank == 0)
+            cli_error("ensemble", "--resume is not available under mpirun yet; resume with one "
+                      "process (any --threads)");
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (ckpt) {
+        if (sal_checkpoint_id_file(&ctx.id, path) != SAL_OK) {
+            cli_error("ensemble", "cannot read '%s' again to identify it: %s", path,
+                      strerror(errno));
+            status = EXIT_JOB;
+            goto done;
+        }
+        snprintf(ctx.id.variant, sizeof ctx.id.variant, "%s", variant ? variant : "");
+        ctx.id.seed = seed;
+        ctx.id.runs = runs;
+        ctx.id.records = (uint32_t)(m->nuncertain + m->nmetrics);
+        ctx.id.flags = runs_csv ? SAL_CKPT_RUNS_CSV : 0;
+    }
+    if (resume_s) {
+        sal_checkpoint_id have;
+        int rr = sal_checkpoint_read(dir, &have, &prev, d);
+        if (rr == SAL_EIO) {
+            cli_error("ensemble", "nothing to resume in '%s': no readable %s/checkpoint/state "
+                      "(%s); an ensemble that finished removes its checkpoint", dir, dir,
+                      strerror(errno));
+            status = EXIT_USAGE;
+            goto done;
+        }
+        if (rr != SAL_OK || sal_checkpoint_match(&ctx.id, &have, dir, d) != SAL_OK) {
+            cli_print_diags(d);
+            status = rr == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+            goto done;
+        }
+        const sal_summary_layout *pl = sal_summary_layout_of(prev);
+        if (pl->nmetrics != m->nmetrics || pl->ndays != (uint32_t)m->horizon + 1 ||
+            pl->nevents != m->nevents) {
+            cli_error("ensemble", "%s/checkpoint/state: its summary does not fit the scenario's "
+                      "metrics, days and events; start afresh with --out", dir);
+            status = EXIT_USAGE;
+            goto done;
+        }
+        ctx.offset = have.done;
     }
     int ok = 1;
     if (w.rank == 0) {
@@ -637,24 +838,37 @@ static int run_ensemble(int argc, char **argv)
         if (w.rank == 0)
             sal_ensemble_write_runs_header(fr.f, m);
     }
+    if (ckpt && open_log(&ctx, resume_s != NULL, &fresh_ckpt) != 0) {
+        status = resume_s ? EXIT_USAGE : EXIT_JOB;
+        goto done;
+    }
     cli_progress_init(&ctx.prog, stop_after);
     if (w.rank > 0)
         ctx.prog.tty = 0;
     sal_ensemble_opts eo = {
-        .seed = seed, .first = lo, .runs = hi - lo, .threads = (int)threads,
+        .seed = seed, .first = lo + ctx.offset, .runs = hi - lo - ctx.offset,
+        .threads = (int)threads,
         .on_run = !runs_csv ? NULL : w.rank == 0 ? on_run : on_run_binary,
         .progress = on_progress, .ctx = &ctx,
+        .resume_from = prev, .checkpoint = ckpt ? on_checkpoint : NULL,
+        .checkpoint_seconds = (double)every,
     };
     uint64_t done = 0;
     /* caught until the files are written or removed: a second Ctrl-C
      * must not leave temporaries behind */
     cli_signals_catch();
-    int rc = hi > lo ? sal_ensemble_run(m, &eo, &s, &done, d) : SAL_OK;
-    if (hi == lo) { /* more ranks than runs: an empty share */
+    int rc = eo.runs > 0 ? sal_ensemble_run(m, &eo, &s, &done, d) : SAL_OK;
+    if (eo.runs == 0) { /* more ranks than runs, or resumed with nothing left */
         sal_summary_layout l = sal_ensemble_layout(m, 0);
         s = sal_summary_alloc(&l);
-        rc = s ? SAL_OK : SAL_ENOMEM;
+        rc = s && (!prev || sal_summary_merge(s, prev) == SAL_OK) ? SAL_OK : SAL_ENOMEM;
     }
+    done += ctx.offset;
+    /* interrupted: the checkpoint of every run finished, beside the partial
+     * files, for --resume */
+    if (rc == SAL_EINTR && ckpt && (flush_log(ctx.log) || sal_checkpoint_write(dir, &ctx.id, s) != SAL_OK))
+        cli_error("ensemble", "cannot write the checkpoint in '%s/checkpoint': %s", dir,
+                  strerror(errno));
     cli_progress_end(&ctx.prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);
@@ -667,6 +881,10 @@ static int run_ensemble(int argc, char **argv)
     if (!mpi_all(&w, rc == SAL_OK || rc == SAL_EINTR)) {
         status = EXIT_JOB;
         goto done;
+    }
+    if (ctx.log) {
+        fclose(ctx.log);
+        ctx.log = NULL;
     }
     int partial = !mpi_all(&w, rc != SAL_EINTR);
     uint64_t total_done = done;
@@ -712,16 +930,29 @@ static int run_ensemble(int argc, char **argv)
         status = EXIT_JOB;
         goto done;
     }
+    /* complete: the checkpoint has served (a kill before this line leaves
+     * it, and a resume then rewrites the same files) */
+    if (!partial && ckpt)
+        sal_checkpoint_remove(dir);
+    fresh_ckpt = 0;
     if (!quiet)
         print_summary(m, s, seed, dir, runs_csv);
     if (partial) {
         fprintf(stderr,
                 "salient ensemble: interrupted: partial results of %llu of %llu runs written "
-                "(%s/PARTIAL)\n",
-                (unsigned long long)total_done, (unsigned long long)runs, dir);
+                "(%s/PARTIAL)%s%s%s\n",
+                (unsigned long long)total_done, (unsigned long long)runs, dir,
+                ckpt ? "; the same command with --resume " : "", ckpt ? dir : "",
+                ckpt ? " finishes it" : "");
         status = EXIT_JOB;
     }
 done:
+    if (ctx.log)
+        fclose(ctx.log);
+    /* a fresh ensemble that failed leaves no checkpoint (nothing written) */
+    if (fresh_ckpt && status != 0)
+        sal_checkpoint_remove(dir);
+    sal_summary_free(prev);
     sal_results_db_close(ctx.db);
     sal_outfile_abort(&fq);
     sal_outfile_abort(&fe);

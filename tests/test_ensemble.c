@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "runutil.h"
 #include "salient/ensemble.h"
@@ -319,6 +320,151 @@ static void test_compare(void **state)
     sal_model_free(b);
 }
 
+/* Checkpoints: at each one on_run has seen exactly the runs the summary
+ * holds; a summary taken at a checkpoint, passed back as resume_from with
+ * the remaining runs, gives the bytes of the uninterrupted ensemble, for
+ * any threads on either side.  The state file round-trips, and refuses
+ * another ensemble and every truncation. */
+typedef struct {
+    uint64_t seen;        /* runs on_run has seen */
+    int bad;              /* a checkpoint whose summary disagreed with seen */
+    int n;                /* checkpoints taken */
+    sal_summary *at;      /* the summary of checkpoint `want` (a copy) */
+    int want;
+} ckpt_ctx;
+
+static int ck_run(void *ctx, uint64_t run, const double *inputs, const double *last)
+{
+    ckpt_ctx *c = ctx;
+    (void)inputs;
+    (void)last;
+    if (run != c->seen)
+        c->bad = 1;
+    c->seen = run + 1;
+    return 0;
+}
+
+static int ck_save(void *ctx, const sal_summary *s)
+{
+    ckpt_ctx *c = ctx;
+    if (sal_summary_runs(s) != c->seen)
+        c->bad = 1;
+    if (c->n++ == c->want) {
+        c->at = sal_summary_alloc(sal_summary_layout_of(s));
+        assert_non_null(c->at);
+        assert_int_equal(sal_summary_merge(c->at, s), SAL_OK);
+    }
+    return 0;
+}
+
+static void test_checkpoint_resume(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    sal_model *m = load(duel);
+    sal_summary *full = ensemble(m, N, 1, 0);
+    size_t nf;
+    unsigned char *bf = serialise(full, &nf);
+    for (int t = 1; t <= 2; t++) {
+        for (int want = 0; want < 4; want++) {
+            ckpt_ctx c = {.want = want};
+            sal_ensemble_opts o = {.seed = 3, .runs = N, .threads = t, .on_run = ck_run,
+                                   .ctx = &c, .checkpoint = ck_save, .checkpoint_seconds = 0};
+            sal_summary *s = NULL;
+            assert_int_equal(sal_ensemble_run(m, &o, &s, NULL, NULL), SAL_OK);
+            assert_false(c.bad);
+            assert_true(c.n >= 4);
+            /* checkpoints change nothing in the result */
+            size_t n;
+            unsigned char *b = serialise(s, &n);
+            assert_int_equal(n, nf);
+            assert_memory_equal(b, bf, n);
+            free(b);
+            sal_summary_free(s);
+            /* resumed from checkpoint `want` with the other thread count */
+            uint64_t k = sal_summary_runs(c.at);
+            assert_true(k > 0 && k < N);
+            ckpt_ctx c2 = {.seen = k, .want = -1};
+            sal_ensemble_opts o2 = {.seed = 3, .first = k, .runs = N - k, .threads = 3 - t,
+                                    .on_run = ck_run, .ctx = &c2, .resume_from = c.at};
+            uint64_t done = 0;
+            assert_int_equal(sal_ensemble_run(m, &o2, &s, &done, NULL), SAL_OK);
+            assert_int_equal(done, N - k);
+            assert_int_equal(c2.seen, N);
+            assert_false(c2.bad);
+            b = serialise(s, &n);
+            assert_int_equal(n, nf);
+            assert_memory_equal(b, bf, n);
+            free(b);
+            sal_summary_free(s);
+            sal_summary_free(c.at);
+        }
+    }
+
+    /* the state file: round trip, identity checks, every truncation */
+    char dir[] = "/tmp/salient-ckpt-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sal_checkpoint_id id = {.scenario_hash = 42, .scenario_size = 7, .variant = "v",
+                            .seed = 3, .runs = N, .records = 4, .flags = SAL_CKPT_RUNS_CSV};
+    assert_int_equal(sal_checkpoint_write(dir, &id, full), SAL_OK);
+    sal_checkpoint_id got;
+    sal_summary *back = NULL;
+    sal_diags *d = sal_diags_alloc();
+    assert_int_equal(sal_checkpoint_read(dir, &got, &back, d), SAL_OK);
+    assert_int_equal(got.done, N);
+    assert_int_equal(sal_checkpoint_match(&id, &got, dir, d), SAL_OK);
+    assert_int_equal(sal_diags_count(d), 0);
+    size_t n;
+    unsigned char *b = serialise(back, &n);
+    assert_int_equal(n, nf);
+    assert_memory_equal(b, bf, n);
+    free(b);
+    sal_summary_free(back);
+    sal_checkpoint_id other = id;
+    other.seed = 4;
+    snprintf(other.variant, sizeof other.variant, "w");
+    assert_int_equal(sal_checkpoint_match(&other, &got, dir, d), SAL_EINPUT);
+    char msg[2048];
+    sal_diag_format(sal_diags_get(d, 0), msg, sizeof msg);
+    assert_non_null(strstr(msg, "the seed is 4, not 3"));
+    assert_non_null(strstr(msg, "the variant is 'w', not 'v'"));
+
+    char path[256];
+    snprintf(path, sizeof path, "%s/checkpoint/state", dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char *all = malloc(1 << 22);
+    size_t len = fread(all, 1, 1 << 22, f);
+    fclose(f);
+    /* truncations (every one up to 600 bytes, then a stride) and flips */
+    for (size_t cut = 0; cut < len; cut += cut < 600 ? 1 : 997) {
+        f = fopen(path, "wb");
+        fwrite(all, 1, cut, f);
+        fclose(f);
+        back = NULL;
+        assert_int_equal(sal_checkpoint_read(dir, &got, &back, d), SAL_EINPUT);
+        assert_null(back);
+    }
+    for (size_t at = 0; at < len; at += 131) {
+        all[at] ^= 0x10;
+        f = fopen(path, "wb");
+        fwrite(all, 1, len, f);
+        fclose(f);
+        all[at] ^= 0x10;
+        back = NULL;
+        assert_int_equal(sal_checkpoint_read(dir, &got, &back, d), SAL_EINPUT);
+        assert_null(back);
+    }
+    free(all);
+    assert_int_equal(sal_checkpoint_remove(dir), SAL_OK);
+    assert_int_equal(sal_checkpoint_read(dir, &got, &back, d), SAL_EIO);
+    assert_int_equal(rmdir(dir), 0);
+    sal_diags_free(d);
+    free(bf);
+    sal_summary_free(full);
+    sal_model_free(m);
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -343,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_failure_named),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_checkpoint_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

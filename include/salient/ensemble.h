@@ -184,6 +184,45 @@ int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t see
                           uint64_t runs_requested, int partial);
 void sal_results_db_close(sal_results_db *db);
 
+/* ---- checkpoints (src/checkpoint.c; docs/ensemble.md) -------------------
+ *
+ * DIR/checkpoint/state: what an ensemble belongs to and the summary of its
+ * first `done` runs, written whole; DIR/checkpoint/runs.bin: the caller's
+ * append-only log of per-run records (record doubles each, in run order),
+ * valid up to done records. */
+typedef struct {
+    uint64_t scenario_hash;   /* sal_hash_bytes of the scenario file */
+    uint64_t scenario_size;
+    char variant[256];        /* "" for the base */
+    uint64_t seed;
+    uint64_t runs;            /* runs requested */
+    uint32_t records;         /* doubles per record (uncertain inputs + metrics) */
+    uint32_t flags;           /* options that change the output: SAL_CKPT_* */
+    double accuracy;          /* of the sketches (0: the default) */
+    uint64_t done;            /* read back: the runs the state summarises */
+} sal_checkpoint_id;
+
+/* runs.csv and the runs table are written: records are kept in runs.bin */
+#define SAL_CKPT_RUNS_CSV 1u
+
+/* FNV-1a (64-bit) of n bytes, continuing from h (0 to start). */
+uint64_t sal_hash_bytes(const void *p, size_t n, uint64_t h);
+/* Fills id's scenario_hash and scenario_size from the file (the rest
+ * zeroed); SAL_EIO if it cannot be read. */
+int sal_checkpoint_id_file(sal_checkpoint_id *id, const char *path);
+/* Writes DIR/checkpoint/state for summary s (done = its runs), whole. */
+int sal_checkpoint_write(const char *dir, const sal_checkpoint_id *id, const sal_summary *s);
+/* Reads it back: SAL_OK, SAL_EIO when there is none (errno ENOENT) or it
+ * cannot be read, SAL_EINPUT when it is malformed (diags say why). */
+int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **s,
+                        sal_diags *diags);
+/* SAL_OK if `have` (read) belongs to the ensemble `want` describes; else
+ * SAL_EINPUT and a diagnostic naming every difference. */
+int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id *have,
+                         const char *dir, sal_diags *diags);
+/* Removes DIR/checkpoint (state, runs.bin, the directory). */
+int sal_checkpoint_remove(const char *dir);
+
 #ifdef __cplusplus
 }
 #endif
