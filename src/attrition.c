@@ -346,6 +346,20 @@ void sal_sector_step(sal_run *r)
                 E[side] *= r->s_def[s];
         r->s_E[2 * s] = E[0];
         r->s_E[2 * s + 1] = E[1];
+        /* one check covers every factor of every force here: an infinite
+         * strength, experience or multiplier makes its side's sum inf (or
+         * NaN, times a zero) */
+        if (!isfinite(E[0]) || !isfinite(E[1])) {
+            sal_run_fail(r, NULL, "sector '%s': the effective strength of side '%s' is %s "
+                                  "(troops x experience x interoperability x fire x multiplier "
+                                  "x defence); expected a finite number: look for a huge "
+                                  "multiplier or defence set by a policy",
+                         r->m->sectors[s].name,
+                         r->m->sides[isfinite(E[0]) ? 1 : 0] ? r->m->sides[isfinite(E[0]) ? 1 : 0]
+                                                             : "?",
+                         isnan(isfinite(E[0]) ? E[1] : E[0]) ? "NaN" : "infinite");
+            return;
+        }
         if (r->s_fight[s]) {
             if (fight(r, s) != 0)
                 return;

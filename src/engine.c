@@ -451,7 +451,7 @@ void sal_run_join(sal_run *r, int f, double n, double x)
         r->f_wdr[f] += n;
         return;
     }
-    double s = r->f_str[f];
+    double s = r->f_str[f], before = s;
     /* newcomers dilute (or raise) the force's experience: the strength-
      * weighted mean of the two */
     r->f_x[f] = (s * r->f_x[f] + n * x) / (s + n);
@@ -459,6 +459,12 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     r->f_str[f] = s;
     if (s > r->f_peak[f])
         r->f_peak[f] = s;
+    /* the two values written: an overflow here would carry inf (or, in the
+     * mean, inf/inf = NaN) into every later day */
+    if (!isfinite(s) || !isfinite(r->f_x[f]))
+        sal_run_fail(r, NULL, "force '%s': %g troops joining %g present give a strength or "
+                              "experience that is not finite; expected finite numbers",
+                     r->m->forces[f].name, n, before);
 }
 
 /* ---- the start of a run ----------------------------------------------- */
@@ -625,6 +631,10 @@ static void deliver(sal_run *r, size_t p, double x)
             x = room;
         }
         r->stock[k] += x;
+        if (!isfinite(r->stock[k])) /* an unbounded store overflowed */
+            sal_run_fail(r, NULL, "pipeline '%s': delivering %g made a stock that is not "
+                                  "finite; expected a finite stock (give it a capacity)",
+                         r->m->pipelines[p].name, x);
     }
 }
 

@@ -100,77 +100,20 @@ static double nan_max(double a, double b)
     }
 #define UN(fn_) (sp[-1] = fn_(sp[-1]))
 
-static double run(const ins *ip, sal_expr_getter get, void *state)
-{
-    double st[SAL_EXPR_MAX_STACK];
-    double *sp = st;
-    for (;;) {
-        switch (ip->op) {
-        case OP_RET: return sp[-1];
-        case OP_CONST: *sp++ = ip->u.k; break;
-        case OP_HOST:
-            *sp++ = get ? get(state, ip->a, ip->u.arg.b, ip->u.arg.c) : NAN;
-            break;
-        case OP_NEG: sp[-1] = -sp[-1]; break;
-        case OP_NOT: sp[-1] = sp[-1] == 0; break;
-        case OP_TRUTH: sp[-1] = sp[-1] != 0; break;
-        BINARY(OP_ADD, x_ + y_)
-        BINARY(OP_SUB, x_ - y_)
-        BINARY(OP_MUL, x_ * y_)
-        BINARY(OP_DIV, x_ / y_)
-        BINARY(OP_MOD, fmod(x_, y_))
-        BINARY(OP_POW, pow(x_, y_))
-        BINARY(OP_LT, x_ < y_)
-        BINARY(OP_LE, x_ <= y_)
-        BINARY(OP_GT, x_ > y_)
-        BINARY(OP_GE, x_ >= y_)
-        BINARY(OP_EQ, x_ == y_)
-        BINARY(OP_NE, x_ != y_)
-        BINARY(OP_MIN, nan_min(x_, y_))
-        BINARY(OP_MAX, nan_max(x_, y_))
-        case OP_CLAMP:
-            sp -= 2;
-            sp[-1] = nan_min(nan_max(sp[-1], sp[0]), sp[1]);
-            break;
-        case OP_ABS: UN(fabs); break;
-        case OP_SQRT: UN(sqrt); break;
-        case OP_EXP: UN(exp); break;
-        case OP_LOG: UN(log); break;
-        case OP_LOG10: UN(log10); break;
-        case OP_SIN: UN(sin); break;
-        case OP_COS: UN(cos); break;
-        case OP_TAN: UN(tan); break;
-        case OP_FLOOR: UN(floor); break;
-        case OP_CEIL: UN(ceil); break;
-        case OP_ROUND: UN(round); break;
-        case OP_AND:
-            if (sp[-1] == 0) {
-                sp[-1] = 0;
-                ip += ip->a;
-                continue;
-            }
-            sp--;
-            break;
-        case OP_OR:
-            if (sp[-1] != 0) {
-                sp[-1] = 1;
-                ip += ip->a;
-                continue;
-            }
-            sp--;
-            break;
-        case OP_JZ:
-            if (*--sp == 0) {
-                ip += ip->a;
-                continue;
-            }
-            break;
-        case OP_JMP: ip += ip->a; continue;
-        default: return NAN; /* unreachable: the compiler emits no other op */
-        }
-        ip++;
-    }
-}
+/* The evaluator twice: `run` as the language defines it (NaN and infinity
+ * are values), `run_checked` for sal_expr_eval_finite, which stops at the
+ * first non-finite value any instruction produces and returns it.  One
+ * body, so the two cannot drift apart; the plain one pays nothing. */
+#define RUN_NAME run
+#define CHECKED 0
+#include "expr_vm.h"
+#undef RUN_NAME
+#undef CHECKED
+#define RUN_NAME run_checked
+#define CHECKED 1
+#include "expr_vm.h"
+#undef RUN_NAME
+#undef CHECKED
 
 double sal_expr_eval(const sal_expr *e, sal_expr_getter get, void *state)
 {
@@ -184,7 +127,7 @@ double sal_expr_eval(const sal_expr *e, sal_expr_getter get, void *state)
 int sal_expr_eval_finite(const sal_expr *e, sal_expr_getter get, void *state,
                          double *out)
 {
-    double v = sal_expr_eval(e, get, state);
+    double v = !e ? NAN : e->konst ? e->value : run_checked(e->code, get, state);
     if (out)
         *out = v;
     return isfinite(v) ? SAL_OK : SAL_ERANGE;
@@ -600,6 +543,11 @@ static val konst(parser *p, double k)
 {
     size_t s = p->n;
     emit_k(p, OP_CONST, k);
+    /* a NaN or infinity is kept as code, not folded further: folding
+     * `0/0 > 1` to 0 would hide from sal_expr_eval_finite the NaN that
+     * evaluating it produces (the plain value is the same either way) */
+    if (!isfinite(k))
+        return code_val(s, 1, 0);
     return (val){s, 1, k, 1, k == 0 || k == 1};
 }
 

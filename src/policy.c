@@ -207,6 +207,9 @@ static void act_one(sal_run *r, const sal_action *a)
             return;
         r->stock[from] -= n;
         r->stock[to] += n;
+        if (!isfinite(r->stock[to])) /* an unbounded store overflowed */
+            sal_run_fail(r, a->amount, "a transfer of %g made a stock that is not finite; "
+                                       "expected a finite stock (give it a capacity)", n);
         return;
     }
     case SAL_ACT_SET:
