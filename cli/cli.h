@@ -40,6 +40,7 @@ typedef struct {
     int shown;
     double t0, last;
     uint64_t stop_after;   /* --stop-after (tests): stop once this many are done */
+    uint64_t base;         /* runs done before this process (a resume) */
 } cli_progress;
 void cli_progress_init(cli_progress *p, uint64_t stop_after);
 /* A sal_ensemble_opts.progress callback (ctx: a cli_progress); asks to stop

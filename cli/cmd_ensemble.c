@@ -116,7 +116,9 @@ int cli_progress_update(void *ctx, uint64_t done, uint64_t total)
         /* at most five lines a second, and always the last one */
         if (done >= total || stop || t - p->last >= 0.2) {
             p->last = t;
-            double el = t - p->t0, rate = el > 0 ? (double)done / el : 0;
+            /* runs of this process only (a resume starts at base) */
+            double el = t - p->t0,
+                   rate = el > 0 && done > p->base ? (double)(done - p->base) / el : 0;
             double left = rate > 0 ? (double)(total - done) / rate : 0;
             fprintf(stderr, "\r%llu/%llu runs  %.0f runs/s  %d:%02d left   ",
                     (unsigned long long)done, (unsigned long long)total, rate,
@@ -571,6 +573,9 @@ static int open_log(ens_ctx *c, int resume, int *fresh)
         return 0;
     uint64_t need = c->offset * rl * sizeof(double);
     c->log = fopen(path, "r+b");
+    /* killed between the first state and the log's creation: an empty log */
+    if (!c->log && errno == ENOENT && c->offset == 0)
+        c->log = fopen(path, "w+b");
     struct stat st;
     if (!c->log || fstat(fileno(c->log), &st) != 0) {
         cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
@@ -843,6 +848,7 @@ static int run_ensemble(int argc, char **argv)
         goto done;
     }
     cli_progress_init(&ctx.prog, stop_after);
+    ctx.prog.base = ctx.offset;
     if (w.rank > 0)
         ctx.prog.tty = 0;
     sal_ensemble_opts eo = {
