@@ -33,6 +33,10 @@ extern const cli_command cmd_run;
 extern const cli_command cmd_sensitivity;
 extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
+extern const cli_command cmd_theses;
+
+/* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
+int cli_default_study(void);
 
 /* Shared by ensemble and compare (cli/cmd_ensemble.c). */
 typedef struct {

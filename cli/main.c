@@ -19,6 +19,7 @@ static const cli_command *const commands[] = {
     &cmd_sensitivity,
     &cmd_ensemble,
     &cmd_compare,
+    &cmd_theses,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -116,12 +117,13 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
-/* The main job run by "salient" alone. Until the scenario engine lands it is
- * the reproduction of Engel's Iwo Jima fit from the embedded series. */
+/* The main job run by "salient" alone: the study of the flagship scenario
+ * built into the binary, into salient-out/, then its report.html and a short
+ * summary (cli/cmd_theses.c).  Engel's Iwo Jima fit, the main job before the
+ * flagship, stays one command away: salient fit --builtin iwojima. */
 static int default_job(void)
 {
-    char *argv[] = {"fit", "--builtin", "iwojima", NULL};
-    return cmd_fit.run(3, argv);
+    return cli_default_study();
 }
 
 int main(int argc, char **argv)

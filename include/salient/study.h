@@ -1,0 +1,212 @@
+/* salient — studies: a scenario's base ensemble, every variant against the
+ * base on common random numbers, Sobol' indices of chosen metrics, and the
+ * theses of the seed analyses tested on all of it.
+ *
+ * A theses file (docs/theses.md gives the format) names the scenario, the
+ * study's sizes and the theses, each a claim with a test:
+ *
+ *   metric test   {metric: M, at: DATE, expect: {above: x}}      on the base
+ *   event test    {event: E, by: DATE, expect: {probability_above: p}}
+ *   compare test  {compare: V, metric: M | event: E, ...}        V - base
+ *
+ * Evaluation (src/study.c; docs/theses.md states the same rules):
+ *   metric and compare-metric tests: value = the mean of the metric (or of
+ *     the per-run difference V - base on common random numbers) on the day,
+ *     lo/hi its p05/p95 across runs, probability the share of runs on the
+ *     side the thesis predicts; supported when probability >= 0.75,
+ *     contradicted when <= 0.25, else uncertain.
+ *   event tests: value = P(event by the day), lo/hi its 90% Wilson interval,
+ *     probability = value; supported when the interval lies wholly on the
+ *     predicted side of p, contradicted when wholly on the other, else
+ *     uncertain.
+ *   compare-event tests: value = P_V - P_base by the day, lo/hi a 90%
+ *     normal interval from the paired (common-random-number) variance of the
+ *     indicators' difference, probability the share, among the runs whose
+ *     outcome the variant changed, of those it changed the predicted way;
+ *     judged by the interval against 0 like an event test.
+ *
+ * The library never prints: errors go to sal_diags as file:line:col. */
+#ifndef SALIENT_STUDY_H
+#define SALIENT_STUDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "salient/base.h"
+#include "salient/ensemble.h"
+#include "salient/model.h"
+#include "salient/sobol.h"
+#include "salient/summary.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- provenance -------------------------------------------------------- */
+
+/* One number of a scenario for the provenance table. */
+typedef struct {
+    char *path;        /* "forces.dprk-kursk.strength" */
+    int uncertain;     /* 1: drawn per run ("uncertain"), 0: "fixed" */
+    char *value;       /* "12000" or "pert(3000, 11000, 12000)" */
+    char *source;      /* NULL when the file gives none */
+    char *description; /* the parameter's description, or NULL */
+} sal_provenance_row;
+
+/* Walks model m: every number written in the file (model->provenance, in
+ * file order, one row per path: the first), then any uncertain input not
+ * listed there.  *rows is an owned array of *n rows. */
+int sal_model_provenance(const sal_model *m, sal_provenance_row **rows, size_t *n);
+void sal_provenance_free(sal_provenance_row *rows, size_t n);
+
+/* ---- theses files -------------------------------------------------------- */
+
+typedef enum {
+    SAL_EXPECT_INCREASE,     /* compare tests: V - base > 0 */
+    SAL_EXPECT_DECREASE,     /* compare tests: V - base < 0 */
+    SAL_EXPECT_ABOVE,        /* value > x[0] */
+    SAL_EXPECT_BELOW,        /* value < x[0] */
+    SAL_EXPECT_WITHIN,       /* x[0] <= value <= x[1] */
+    SAL_EXPECT_PROB_ABOVE,   /* event tests: P > x[0] */
+    SAL_EXPECT_PROB_BELOW    /* event tests: P < x[0] */
+} sal_expect;
+
+typedef enum { SAL_VERDICT_UNCERTAIN, SAL_VERDICT_SUPPORTED, SAL_VERDICT_CONTRADICTED } sal_verdict;
+
+/* Where a name sits in the theses file, for the checks against the model. */
+typedef struct {
+    int line, col;
+} sal_pos;
+
+typedef struct {
+    char *id;
+    char *seed;        /* file name in ../shared/seeds/, may be NULL */
+    char *claim;       /* may be NULL */
+    char *compare;     /* variant, NULL for a test on the base */
+    char *metric;      /* exactly one of metric and event */
+    char *event;
+    char *date;        /* at: / by: as written, NULL = the horizon */
+    int day;           /* resolved by sal_theses_bind */
+    sal_expect expect;
+    double x[2];
+    sal_pos at, at_compare, at_name, at_date;
+} sal_thesis;
+
+typedef struct {
+    char *file;        /* the theses file, for messages */
+    char *dir;         /* its directory ("." when none) */
+    char *scenario;    /* as written, relative to dir */
+    sal_pos at_scenario;
+    uint64_t runs;     /* study.runs, 0 = not given */
+    uint64_t sobol_base; /* study.sensitivity.base, 0 = not given */
+    char **sobol_metrics;
+    sal_pos *at_sobol;
+    size_t nsobol;
+    sal_thesis *theses;
+    size_t ntheses;
+} sal_theses;
+
+/* Reads a theses file.  SAL_EINPUT with every problem in diags (as
+ * file:line:col, unknown keys with did-you-mean), SAL_EIO, SAL_ENOMEM. */
+int sal_theses_read(const char *path, sal_diags *diags, sal_theses **out);
+int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_diags *diags,
+                           sal_theses **out);
+void sal_theses_free(sal_theses *t);
+
+/* Checks the names of the theses file against the scenario's base model
+ * (variants, metrics, events, dates within start .. horizon), with
+ * did-you-mean errors pointing into the theses file, and resolves each
+ * thesis's day.  SAL_EINPUT with diags. */
+int sal_theses_bind(sal_theses *t, const sal_model *m, sal_diags *diags);
+
+/* "compare redeploy-to-donetsk: donetsk_ground_km2 on 2025-12-31" and
+ * "increase" / "above 3000" / "P > 0.5", for tables. */
+void sal_thesis_describe(const sal_thesis *t, const sal_model *m, char *test, size_t ntest,
+                         char *expect, size_t nexpect);
+
+/* ---- evaluation ------------------------------------------------------- */
+
+typedef struct {
+    double value, lo, hi, probability; /* NaN when undefined */
+    sal_verdict verdict;
+    char summary[400];
+} sal_thesis_result;
+
+const char *sal_verdict_name(sal_verdict v);
+
+/* The share of the values summarised in sketch s that are above x (strictly)
+ * and below x (strictly).  Read from the sketch's order statistics: exact
+ * when x = 0 (the sketch keeps signs and zeros exactly), otherwise a value
+ * within the sketch's relative accuracy of x may be counted on the wrong
+ * side.  NaN when the sketch is empty. */
+double sal_sketch_share_above(const sal_sketch *s, double x);
+double sal_sketch_share_below(const sal_sketch *s, double x);
+
+/* The 90% Wilson score interval of a proportion k / n
+ * (z = 1.6448536269514722, the 0.95 normal quantile). */
+void sal_wilson90(double k, double n, double *lo, double *hi);
+
+/* Evaluates thesis t (bound to base model m).  s: the base summary (metric
+ * and event tests); c: the comparison base (a) against t->compare (b), for
+ * compare tests.  SAL_EINPUT when the needed summary is missing or the
+ * name is not in it. */
+int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summary *s,
+                        const sal_compare *c, sal_thesis_result *out);
+
+/* ---- the study run ------------------------------------------------------ */
+
+typedef struct {
+    uint64_t runs;        /* per variant, >= 1 */
+    uint64_t seed;
+    int threads;          /* 0: OpenMP's default */
+    uint64_t sobol_base;  /* n of the Saltelli design; 0: no Sobol' indices */
+    size_t sobol_nboot;   /* bootstrap replicates, 0: 200 */
+    /* Called on the calling thread between waves with the runs done and the
+     * runs of the whole study; non-zero stops the study (SAL_EINTR). */
+    int (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+} sal_study_opts;
+
+typedef struct {
+    const sal_theses *theses;   /* borrowed */
+    sal_model *base;            /* owned */
+    sal_model **variants;       /* owned, base->nvariants, file order */
+    size_t nvariants;
+    sal_study_opts opts;
+    int partial;                /* stopped before the end */
+    uint64_t runs_done;         /* of the base ensemble */
+    sal_summary *summary;       /* the base */
+    double *records;            /* per base run: inputs, then last-day metrics */
+    sal_compare **compare;      /* per variant, NULL when not run */
+    sal_sobol_indices *sobol;   /* per theses->nsobol metric */
+    int *sobol_ok;
+    sal_thesis_result *results; /* per thesis */
+    int *evaluated;
+} sal_study;
+
+/* Reads the scenario of the theses file (or scenario_buf when not NULL,
+ * named scenario_name, for an embedded flagship) with every variant, and
+ * binds the theses.  SAL_EINPUT with diags. */
+int sal_study_load(const sal_theses *t, const char *scenario_buf, size_t scenario_len,
+                   const char *scenario_name, sal_diags *diags, sal_study **out);
+
+/* Runs the study: the base ensemble (records kept for runs.csv), every
+ * variant against the base on common random numbers, the Sobol' indices at
+ * the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
+ * parts finished are kept, partial set); the error of a failed run. */
+int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags);
+void sal_study_free(sal_study *s);
+
+/* Writes DIR/quantiles.csv, events.csv, runs.csv, compare.csv, sobol.csv,
+ * theses.csv and results.sqlite (docs/theses.md), all whole or none, and
+ * DIR/PARTIAL when the study is partial (removed otherwise). */
+int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags);
+
+/* The theses as a Markdown table with the numbers of the study. */
+int sal_study_write_markdown(const sal_study *s, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,282 @@
+/* salient — the study run: the base ensemble, every variant against the base
+ * on common random numbers, Sobol' indices of the chosen metrics at the
+ * horizon, and the theses evaluated on them (salient/study.h).  Also the
+ * provenance walk of a model.  Every part is bit-identical for any thread
+ * count because each is (ensemble.c, sobol.c), and the study only reads
+ * their results in a fixed order. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "salient/study.h"
+
+/* ---- provenance ----------------------------------------------------------- */
+
+static char *dup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void sal_provenance_free(sal_provenance_row *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++) {
+        free(rows[i].path);
+        free(rows[i].value);
+        free(rows[i].source);
+        free(rows[i].description);
+    }
+    free(rows);
+}
+
+static int add_row(sal_provenance_row *rows, size_t *n, const sal_model *m, const char *path,
+                   sal_num num, const char *source, const char *description)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(rows[i].path, path) == 0)
+            return SAL_OK; /* the first mention of a path wins */
+    char buf[256];
+    if (num.u >= 0)
+        sal_dist_format(&m->uncertain[num.u].dist, buf, sizeof buf);
+    else
+        sal_fmt_num(buf, sizeof buf, num.value);
+    if (num.u < 0 && isinf(num.value))
+        snprintf(buf, sizeof buf, "%s", num.value > 0 ? "inf" : "-inf");
+    sal_provenance_row *r = &rows[*n];
+    r->path = dup(path);
+    r->uncertain = num.u >= 0;
+    r->value = dup(buf);
+    r->source = dup(source);
+    r->description = dup(description);
+    (*n)++;
+    if (!r->path || !r->value || (source && !r->source) || (description && !r->description))
+        return SAL_ENOMEM;
+    return SAL_OK;
+}
+
+int sal_model_provenance(const sal_model *m, sal_provenance_row **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    size_t cap = m->nprovenance + m->nuncertain + 1;
+    sal_provenance_row *v = calloc(cap, sizeof *v);
+    if (!v)
+        return SAL_ENOMEM;
+    int rc = SAL_OK;
+    for (size_t i = 0; rc == SAL_OK && i < m->nprovenance; i++) {
+        const sal_provenance *p = &m->provenance[i];
+        const char *src = p->source, *desc = NULL;
+        sal_num num = p->num;
+        if (p->param >= 0 && (size_t)p->param < m->nparams && !src)
+            /* a number taken from a parameter carries the parameter's source
+             * when it has none of its own */
+            src = m->params[p->param].source;
+        if (strncmp(p->path, "parameters.", 11) == 0)
+            for (size_t k = 0; k < m->nparams; k++)
+                if (strcmp(m->params[k].name, p->path + 11) == 0)
+                    desc = m->params[k].description;
+        rc = add_row(v, n, m, p->path, num, src, desc);
+    }
+    for (size_t u = 0; rc == SAL_OK && u < m->nuncertain; u++)
+        rc = add_row(v, n, m, m->uncertain[u].name, (sal_num){.value = NAN, .u = (int)u},
+                     m->uncertain[u].source, NULL);
+    if (rc != SAL_OK) {
+        sal_provenance_free(v, *n);
+        *n = 0;
+        return rc;
+    }
+    *rows = v;
+    return SAL_OK;
+}
+
+/* ---- loading ----------------------------------------------------------------- */
+
+void sal_study_free(sal_study *s)
+{
+    if (!s)
+        return;
+    sal_model_free(s->base);
+    for (size_t i = 0; i < s->nvariants; i++) {
+        if (s->variants)
+            sal_model_free(s->variants[i]);
+        if (s->compare)
+            sal_compare_free(s->compare[i]);
+    }
+    free(s->variants);
+    free(s->compare);
+    for (size_t i = 0; s->theses && s->sobol && i < s->theses->nsobol; i++)
+        sal_sobol_indices_clear(&s->sobol[i]);
+    free(s->sobol);
+    free(s->sobol_ok);
+    sal_summary_free(s->summary);
+    free(s->records);
+    free(s->results);
+    free(s->evaluated);
+    free(s);
+}
+
+static int read_model(const char *buf, size_t len, const char *path, const char *variant,
+                      sal_diags *d, sal_model **m)
+{
+    return buf ? sal_model_read_buffer(buf, len, path, variant, d, m)
+               : sal_model_read(path, variant, d, m);
+}
+
+int sal_study_load(const sal_theses *t, const char *buf, size_t len, const char *name,
+                   sal_diags *diags, sal_study **out)
+{
+    *out = NULL;
+    char path[4096];
+    if (buf)
+        snprintf(path, sizeof path, "%s", name ? name : t->scenario);
+    else if (t->scenario[0] == '/' || strcmp(t->dir, ".") == 0)
+        snprintf(path, sizeof path, "%s", t->scenario);
+    else
+        snprintf(path, sizeof path, "%s/%s", t->dir, t->scenario);
+    sal_study *s = calloc(1, sizeof *s);
+    if (!s)
+        return SAL_ENOMEM;
+    s->theses = t;
+    int rc = read_model(buf, len, path, NULL, diags, &s->base);
+    if (rc != SAL_OK) {
+        /* the theses file names the scenario: say so where it does */
+        if (rc == SAL_EIO)
+            sal_diags_add(diags, t->file, t->at_scenario.line, t->at_scenario.col,
+                          "cannot read the scenario '%s'; expected a file relative to this one",
+                          t->scenario);
+        sal_study_free(s);
+        return rc;
+    }
+    size_t nv = s->base->nvariants;
+    s->variants = calloc(nv + 1, sizeof *s->variants);
+    s->compare = calloc(nv + 1, sizeof *s->compare);
+    s->sobol = calloc(t->nsobol + 1, sizeof *s->sobol);
+    s->sobol_ok = calloc(t->nsobol + 1, sizeof *s->sobol_ok);
+    s->results = calloc(t->ntheses + 1, sizeof *s->results);
+    s->evaluated = calloc(t->ntheses + 1, sizeof *s->evaluated);
+    if (!s->variants || !s->compare || !s->sobol || !s->sobol_ok || !s->results ||
+        !s->evaluated) {
+        sal_study_free(s);
+        return SAL_ENOMEM;
+    }
+    s->nvariants = nv;
+    for (size_t i = 0; i < nv && rc == SAL_OK; i++)
+        rc = read_model(buf, len, path, s->base->variants[i], diags, &s->variants[i]);
+    if (rc == SAL_OK)
+        rc = sal_theses_bind((sal_theses *)t, s->base, diags);
+    if (rc != SAL_OK) {
+        sal_study_free(s);
+        return rc;
+    }
+    *out = s;
+    return SAL_OK;
+}
+
+/* ---- running -------------------------------------------------------------------- */
+
+/* One progress count over the whole study: each part reports its own runs,
+ * shifted by the runs of the parts before it. */
+typedef struct {
+    sal_study *s;
+    uint64_t offset, total;
+    uint64_t nrec;      /* doubles per record */
+} run_ctx;
+
+static int on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    run_ctx *c = ctx;
+    (void)total;
+    const sal_study_opts *o = &c->s->opts;
+    return o->progress ? o->progress(o->ctx, c->offset + done, c->total) : 0;
+}
+
+static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
+{
+    run_ctx *c = ctx;
+    const sal_model *m = c->s->base;
+    double *r = c->s->records + run * c->nrec;
+    memcpy(r, inputs, m->nuncertain * sizeof *r);
+    memcpy(r + m->nuncertain, last, m->nmetrics * sizeof *r);
+    return 0;
+}
+
+static int metric_index(const sal_model *m, const char *name)
+{
+    for (size_t i = 0; i < m->nmetrics; i++)
+        if (strcmp(m->metrics[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
+{
+    const sal_theses *t = s->theses;
+    const sal_model *m = s->base;
+    if (o->runs == 0 || o->runs > UINT32_MAX)
+        return SAL_EINPUT;
+    s->opts = *o;
+    if (s->opts.sobol_nboot == 0)
+        s->opts.sobol_nboot = 200;
+    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0 &&
+                m->nuncertain <= SAL_SOBOL_MAX_INPUTS;
+    run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
+    c.total = o->runs * (1 + 2 * (uint64_t)s->nvariants);
+    if (sobol)
+        c.total += o->sobol_base * (m->nuncertain + 2) * t->nsobol;
+    s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
+    if (!s->records)
+        return SAL_ENOMEM;
+    sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
+                            .on_run = on_run, .progress = on_progress, .ctx = &c};
+    int rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
+    if (rc == SAL_EINTR)
+        s->partial = 1;
+    else if (rc != SAL_OK)
+        return rc;
+    c.offset += o->runs;
+    eo.on_run = NULL;
+    for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
+        uint64_t done = 0;
+        rc = sal_compare_run(m, s->variants[v], &eo, &s->compare[v], &done, diags);
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc != SAL_OK)
+            return rc;
+        c.offset += 2 * o->runs;
+    }
+    for (size_t k = 0; sobol && k < t->nsobol && !s->partial; k++) {
+        sal_sobol_opts so = {.metric = (size_t)metric_index(m, t->sobol_metrics[k]),
+                             .day = -1, .nbase = o->sobol_base, .nboot = s->opts.sobol_nboot,
+                             .seed = o->seed, .threads = o->threads,
+                             .progress = on_progress, .progress_ctx = &c};
+        rc = sal_sobol_run(m, &so, &s->sobol[k], diags);
+        if (rc == SAL_OK || (rc == SAL_EINTR && s->sobol[k].n > 0))
+            s->sobol_ok[k] = 1;
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc == SAL_EFAIL)
+            rc = SAL_OK; /* the metric does not vary: no indices, not a failure */
+        else if (rc != SAL_OK)
+            return rc;
+        c.offset += o->sobol_base * (m->nuncertain + 2);
+    }
+    for (size_t i = 0; i < t->ntheses; i++) {
+        const sal_thesis *h = &t->theses[i];
+        const sal_compare *cmp = NULL;
+        if (h->compare) {
+            for (size_t v = 0; v < s->nvariants; v++)
+                if (strcmp(m->variants[v], h->compare) == 0)
+                    cmp = s->compare[v];
+            if (!cmp)
+                continue; /* not run (interrupted) */
+        }
+        s->evaluated[i] = sal_thesis_evaluate(h, m, s->summary, cmp, &s->results[i]) == SAL_OK;
+    }
+    return s->partial ? SAL_EINTR : SAL_OK;
+}
