@@ -66,6 +66,16 @@ static const char usage[] =
     "Exit status: 0 success; 1 a run failed, the files could not be written or the\n"
     "study was interrupted; 2 bad usage, a bad theses file or scenario (nothing run).\n";
 
+/* Whether event e is named by a thesis (the summary's events when there are
+ * many). */
+static int thesis_event(const sal_theses *t, const char *e)
+{
+    for (size_t i = 0; i < t->ntheses; i++)
+        if (t->theses[i].event && strcmp(t->theses[i].event, e) == 0)
+            return 1;
+    return 0;
+}
+
 static void print_summary(const sal_study *s, const char *dir, int files)
 {
     const sal_model *m = s->base;
@@ -73,25 +83,54 @@ static void print_summary(const sal_study *s, const char *dir, int files)
     uint32_t h = (uint32_t)m->horizon;
     char d1[11];
     sal_date_format(sal_date_to_days(m->start_year, m->start_month, m->start_day) + h, d1);
-    printf("%s: %llu runs per variant, %zu variants, seed %llu\n", m->name ? m->name : "study",
-           (unsigned long long)s->runs_done, s->nvariants, (unsigned long long)s->opts.seed);
-    printf("on %s (median [90%% band]):", d1);
+    printf("%s: %llu runs for the base and each of %zu variants, seed %llu, to %s\n",
+           m->name ? m->name : "study", (unsigned long long)s->runs_done, s->nvariants,
+           (unsigned long long)s->opts.seed, d1);
+    printf("  %-22s %10s  %s\n", "on that day", "median", "[90% band]");
     for (size_t k = 0; k < m->nmetrics && k < 8; k++)
-        printf("%s %s %.4g [%.4g, %.4g]", k ? ";" : "", m->metrics[k].name,
+        printf("  %-22s %10.4g  [%.4g, %.4g]\n", m->metrics[k].name,
                sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5),
                sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05),
                sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95));
-    printf("\nP(by %s):", d1);
-    for (size_t e = 0; e < m->nevents && e < 8; e++)
-        printf("%s %s %.0f%%", e ? ";" : "", m->events[e],
-               100 * sal_summary_event_probability(s->summary, (uint32_t)e));
+    printf("  P(by %s):", d1);
+    int col = 15, first = 1;
+    for (size_t e = 0; e < m->nevents; e++) {
+        if (m->nevents > 8 && !thesis_event(t, m->events[e]))
+            continue;
+        char item[200];
+        int w = snprintf(item, sizeof item, "%s %s %.0f%%", first ? "" : ",", m->events[e],
+                         100 * sal_summary_event_probability(s->summary, (uint32_t)e));
+        if (col + w > 96) {
+            printf("\n   ");
+            col = 3;
+        }
+        fputs(item, stdout);
+        col += w;
+        first = 0;
+    }
     putchar('\n');
+    int nv[3] = {0, 0, 0};
     for (size_t i = 0; i < t->ntheses; i++)
-        printf("  %-13s %s\n",
-               s->evaluated[i] ? sal_verdict_name(s->results[i].verdict) : "not evaluated",
-               t->theses[i].id);
+        if (s->evaluated[i])
+            nv[s->results[i].verdict]++;
+    printf("  theses: %d supported, %d contradicted, %d uncertain (of %zu):", nv[1], nv[2], nv[0],
+           t->ntheses);
+    col = 64;
+    for (size_t i = 0; i < t->ntheses; i++) {
+        char item[200];
+        int w = snprintf(item, sizeof item, " %s %s",
+                         s->evaluated[i] ? sal_verdict_name(s->results[i].verdict) : "n/a",
+                         t->theses[i].id);
+        if (col + w > 96) {
+            printf("\n   ");
+            col = 3;
+        }
+        fputs(item, stdout);
+        col += w;
+    }
+    putchar('\n');
     if (files)
-        printf("wrote %s/: quantiles.csv events.csv runs.csv compare.csv sobol.csv theses.csv "
+        printf("wrote %s/: theses.csv quantiles.csv events.csv runs.csv compare.csv sobol.csv "
                "results.sqlite\n",
                dir);
 }
@@ -138,10 +177,6 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
     }
     if (!runs)
         runs = t->runs ? t->runs : 1000;
-    if (t->nsobol && s->base->nuncertain > SAL_SOBOL_MAX_INPUTS)
-        fprintf(stderr, "salient theses: note: %zu uncertain inputs, more than the %d Sobol' "
-                        "indices can take; no sensitivity\n",
-                s->base->nuncertain, SAL_SOBOL_MAX_INPUTS);
     cli_progress prog;
     cli_progress_init(&prog, stop_after);
     sal_study_opts o = {.runs = runs, .seed = seed, .threads = (int)threads,

@@ -190,8 +190,10 @@ static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t id
     snprintf(what, sizeof what, "thesis %zu", idx + 1);
     if (!sc_is_map(r, n, what))
         return;
-    sc_keys(r, n, keys, what);
     const yd_node *x = yd_get(n, "id");
+    if (x && x->kind == YD_SCALAR && !yd_is_null(x) && x->len && x->len < 100)
+        snprintf(what, sizeof what, "thesis '%s'", x->str);
+    sc_keys(r, n, keys, what);
     if (!x) {
         sc_err(r, n, "%s has no 'id'; expected a short name such as 'salient-falls'", what);
         return;
@@ -738,11 +740,12 @@ int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summa
         pct(v, sizeof v, out->value);
         pct(lo, sizeof lo, out->lo);
         pct(hi, sizeof hi, out->hi);
+        pct(pr, sizeof pr, t->x[0]);
         snprintf(out->summary, sizeof out->summary,
-                 "%s happens by %s in %s of runs (90%% interval %s to %s), against the %s %s "
-                 "the thesis needs.",
-                 t->event, date, v, lo, hi, t->expect == SAL_EXPECT_PROB_ABOVE ? "more than" : "less than",
-                 x0);
+                 "%s happens by %s in %s of runs (90%% interval %s to %s); the thesis needs %s "
+                 "%s.",
+                 t->event, date, v, lo, hi,
+                 t->expect == SAL_EXPECT_PROB_ABOVE ? "more than" : "less than", pr);
         return SAL_OK;
     }
     if (!c)

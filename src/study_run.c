@@ -223,12 +223,11 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
     s->opts = *o;
     if (s->opts.sobol_nboot == 0)
         s->opts.sobol_nboot = 200;
-    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0 &&
-                m->nuncertain <= SAL_SOBOL_MAX_INPUTS;
+    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
     run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
     c.total = o->runs * (1 + 2 * (uint64_t)s->nvariants);
     if (sobol)
-        c.total += o->sobol_base * (m->nuncertain + 2) * t->nsobol;
+        c.total += o->sobol_base * (m->nuncertain + 2);
     s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
     if (!s->records)
         return SAL_ENOMEM;
@@ -250,21 +249,19 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
             return rc;
         c.offset += 2 * o->runs;
     }
-    for (size_t k = 0; sobol && k < t->nsobol && !s->partial; k++) {
-        sal_sobol_opts so = {.metric = (size_t)metric_index(m, t->sobol_metrics[k]),
-                             .day = -1, .nbase = o->sobol_base, .nboot = s->opts.sobol_nboot,
-                             .seed = o->seed, .threads = o->threads,
-                             .progress = on_progress, .progress_ctx = &c};
-        rc = sal_sobol_run(m, &so, &s->sobol[k], diags);
-        if (rc == SAL_OK || (rc == SAL_EINTR && s->sobol[k].n > 0))
-            s->sobol_ok[k] = 1;
+    if (sobol && !s->partial) {
+        size_t *idx = malloc(t->nsobol * sizeof *idx);
+        if (!idx)
+            return SAL_ENOMEM;
+        for (size_t k = 0; k < t->nsobol; k++)
+            idx[k] = (size_t)metric_index(m, t->sobol_metrics[k]);
+        rc = sal_study_sobol(m, idx, t->nsobol, &s->opts, s->sobol, s->sobol_ok, on_progress,
+                             &c, diags);
+        free(idx);
         if (rc == SAL_EINTR)
             s->partial = 1;
-        else if (rc == SAL_EFAIL)
-            rc = SAL_OK; /* the metric does not vary: no indices, not a failure */
         else if (rc != SAL_OK)
             return rc;
-        c.offset += o->sobol_base * (m->nuncertain + 2);
     }
     for (size_t i = 0; i < t->ntheses; i++) {
         const sal_thesis *h = &t->theses[i];

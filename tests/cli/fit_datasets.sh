@@ -4,7 +4,7 @@
 #   and its SSE is below the linear and log laws' SSE;
 #   the Poisson duel --law square recovers a = 0.020, b = 0.030 within 5%;
 # the JSON keys, --out (columns, rows, observed values, whole-file rename),
-# the built-in series equal to the CSV, the default job, --bootstrap.
+# the built-in series equal to the CSV, the built-in fit's printout, --bootstrap.
 set -u
 : "${SALIENT:?set SALIENT to the salient binary}"
 : "${SALIENT_DATA:?set SALIENT_DATA to ../shared/data}"
@@ -75,8 +75,9 @@ ls -A "$tmp" | grep -q '^\.series' && no "temporary file left behind"
 cmp -s "$tmp/builtin.csv" "$tmp/series.csv" || no "built-in Iwo Jima differs from iwojima-engel.csv"
 [ "$(jget a < "$tmp/builtin.json")" = "$a" ] || no "built-in fit differs from the file's"
 
-# the default job: Engel's fit, coefficients with errors, the law comparison
-"$SALIENT" > "$tmp/default" 2> "$tmp/err" || no "default job exit $?"
+# Engel's fit (the main job before the flagship study, still one command):
+# coefficients with errors, the law comparison
+"$SALIENT" fit --builtin iwojima > "$tmp/default" 2> "$tmp/err" || no "default job exit $?"
 [ -s "$tmp/err" ] && no "default job wrote to stderr"
 grep -q 'Iwo Jima' "$tmp/default" || no "default job: no title"
 grep -q 'Engel' "$tmp/default" || no "default job: no citation"

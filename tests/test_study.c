@@ -1,0 +1,327 @@
+/* Theses files and their evaluation (src/study.c, src/study_run.c):
+ * the reader's errors (file:line:col, did-you-mean), the name checks against
+ * the scenario, the shares read from sketches, the Wilson interval, and the
+ * verdicts of a study of tiny scenarios whose answers are known in closed
+ * form. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "salient/salient.h"
+#include "salient/study.h"
+
+/* x ~ uniform(0, 1), metric mx = x; a policy with daily hazard 0.01 and no
+ * condition records event 'strike'.  Variant 'plus' shifts x by 0.1 (same
+ * input name, so the same uniform draw: the difference is 0.1 in every
+ * run); variant 'twice' doubles the hazard (the same daily draws: every day
+ * the policy fires at 0.01 it fires at 0.02 too). */
+static const char scenario[] =
+    "scenario: {name: tiny, start: 2025-01-01, horizon: 99, seed: 7, sides: [blue, red]}\n"
+    "parameters:\n"
+    "  x: {uniform: [0, 1]}\n"
+    "actors:\n"
+    "  blue: {side: blue}\n"
+    "  red: {side: red}\n"
+    "forces:\n"
+    "  blue-1: {owner: blue, sector: front, strength: 1000}\n"
+    "  red-1: {owner: red, sector: front, strength: 1000}\n"
+    "sectors:\n"
+    "  front: {attrition: {coefficients: {blue: 0.0001, red: 0.0001}}}\n"
+    "policies:\n"
+    "  strike: {hazard: 0.01, actions: [{event: strike}]}\n"
+    "metrics:\n"
+    "  mx: param(x)\n"
+    "variants:\n"
+    "  plus: {set: {parameters: {x: {uniform: [0.1, 1.1]}}}}\n"
+    "  twice: {set: {policies: {strike: {hazard: 0.02}}}}\n";
+
+static const char theses_head[] = "study: {scenario: tiny.yaml, runs: 4000}\n"
+                                  "theses:\n";
+
+static sal_theses *read_theses(const char *body, sal_diags *d, int expect_rc)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s%s", theses_head, body);
+    sal_theses *t = NULL;
+    int rc = sal_theses_read_buffer(buf, strlen(buf), "t.theses.yaml", d, &t);
+    if (rc != expect_rc) {
+        for (size_t i = 0; i < sal_diags_count(d); i++) {
+            char m[1024];
+            sal_diag_format(sal_diags_get(d, i), m, sizeof m);
+            print_message("%s\n", m);
+        }
+        fail_msg("sal_theses_read_buffer returned %d, expected %d", rc, expect_rc);
+    }
+    return t;
+}
+
+/* The first diagnostic formatted, to compare with the expected text. */
+static const char *first_diag(const sal_diags *d)
+{
+    static char m[1024];
+    if (sal_diags_count(d) == 0)
+        return "";
+    sal_diag_format(sal_diags_get(d, 0), m, sizeof m);
+    return m;
+}
+
+static void expect_read_error(const char *body, const char *msg)
+{
+    sal_diags *d = sal_diags_alloc();
+    sal_theses *t = read_theses(body, d, SAL_EINPUT);
+    assert_null(t);
+    assert_string_equal(first_diag(d), msg);
+    sal_diags_free(d);
+}
+
+static void test_reader_errors(void **state)
+{
+    (void)state;
+    expect_read_error("  - {id: a, tset: {metric: mx, expect: {above: 1}}}\n",
+                      "t.theses.yaml:3:13: error: unknown key 'tset' in thesis 'a'; did you mean "
+                      "'test'?");
+    expect_read_error("  - {id: a, test: {metric: mx, expect: increse}}\n",
+                      "t.theses.yaml:3:40: error: 'expect' of thesis 'a' is 'increse'; did you "
+                      "mean 'increase'?");
+    expect_read_error("  - {id: a, test: {metric: mx, expect: increase}}\n",
+                      "t.theses.yaml:3:40: error: 'expect' of thesis 'a' is 'increase' but the "
+                      "test compares nothing; expected 'compare: VARIANT' (or {above: x} / "
+                      "{below: x})");
+    expect_read_error("  - {id: a, test: {event: strike, expect: {abov: 1}}}\n",
+                      "t.theses.yaml:3:44: error: unknown key 'abov' in 'expect' of thesis 'a'; "
+                      "did you mean 'above'?");
+    expect_read_error("  - {id: a, test: {metric: mx, expect: {within: [2, 1]}}}\n",
+                      "t.theses.yaml:3:49: error: 'within' of 'expect' of thesis 'a' is [2, 1]; "
+                      "expected lo <= hi");
+    expect_read_error("  - {id: a, test: {metric: mx, event: strike, expect: {above: 1}}}\n",
+                      "t.theses.yaml:3:39: error: the test of thesis 'a' has both 'metric' and "
+                      "'event'; expected one of them");
+    expect_read_error("  - {id: a, test: {event: strike, expect: {probability_above: 2}}}\n",
+                      "t.theses.yaml:3:63: error: 'probability_above' of 'expect' of thesis 'a' "
+                      "is 2; expected a probability between 0 and 1");
+    expect_read_error("  - {id: a, test: {metric: mx, expect: {above: 1}}}\n"
+                      "  - {id: a, test: {metric: mx, expect: {above: 2}}}\n",
+                      "t.theses.yaml:4:10: error: thesis 'a' is defined twice (first at line 3); "
+                      "expected unique ids");
+    sal_diags *d = sal_diags_alloc();
+    sal_theses *t = NULL;
+    const char *bad = "study: {scenario: s.yaml, sensitivity: {metrics: [mx], base: 100}}\n"
+                      "theses: []\n";
+    assert_int_equal(sal_theses_read_buffer(bad, strlen(bad), "b.yaml", d, &t), SAL_EINPUT);
+    assert_string_equal(first_diag(d), "b.yaml:1:62: error: 'study.sensitivity.base' is 100; "
+                                       "expected a power of 2 (64, 128, 256, ...)");
+    sal_diags_free(d);
+}
+
+static sal_study *load(const char *body, sal_diags *d, int expect_rc)
+{
+    sal_theses *t = read_theses(body, d, SAL_OK);
+    sal_study *s = NULL;
+    int rc = sal_study_load(t, scenario, strlen(scenario), "tiny.yaml", d, &s);
+    assert_int_equal(rc, expect_rc);
+    if (rc != SAL_OK)
+        sal_theses_free(t);
+    return s;
+}
+
+static void expect_bind_error(const char *body, const char *msg)
+{
+    sal_diags *d = sal_diags_alloc();
+    sal_study *s = load(body, d, SAL_EINPUT);
+    assert_null(s);
+    assert_string_equal(first_diag(d), msg);
+    sal_diags_free(d);
+}
+
+static void test_bind_errors(void **state)
+{
+    (void)state;
+    expect_bind_error("  - {id: a, test: {compare: plsu, metric: mx, expect: increase}}\n",
+                      "t.theses.yaml:3:29: error: no variant 'plsu' in the scenario; did you "
+                      "mean 'plus'?");
+    expect_bind_error("  - {id: a, test: {metric: my, expect: {above: 1}}}\n",
+                      "t.theses.yaml:3:28: error: no metric 'my' in the scenario; did you mean "
+                      "'mx'?");
+    expect_bind_error("  - {id: a, test: {event: strik, expect: {probability_above: 0.5}}}\n",
+                      "t.theses.yaml:3:27: error: no event 'strik' in the scenario; did you mean "
+                      "'strike'?");
+    expect_bind_error("  - {id: a, test: {metric: mx, at: 2025-04-11, expect: {above: 1}}}\n",
+                      "t.theses.yaml:3:36: error: the date of thesis 'a', 2025-04-11, is after "
+                      "the end of the scenario (2025-01-01 to 2025-04-10); expected a date "
+                      "within it");
+    expect_bind_error("  - {id: a, test: {metric: mx, at: 2025-02-30, expect: {above: 1}}}\n",
+                      "t.theses.yaml:3:36: error: the date of thesis 'a' is '2025-02-30', not a "
+                      "calendar date; expected YYYY-MM-DD from 2025-01-01 to 2025-04-10");
+}
+
+static void test_sketch_share(void **state)
+{
+    (void)state;
+    sal_sketch *s = sal_sketch_alloc(0, 0);
+    const double v[] = {-3, -2, 0, 0, 1, 5, 1e-300, -1e-300};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        assert_int_equal(sal_sketch_add(s, v[i]), SAL_OK);
+    /* exact at 0: 1, 5, 1e-300 above; -3, -2, -1e-300 below */
+    assert_close(sal_sketch_share_above(s, 0), 3.0 / 8, 0);
+    assert_close(sal_sketch_share_below(s, 0), 3.0 / 8, 0);
+    /* away from the values: exact too */
+    assert_close(sal_sketch_share_above(s, 2), 1.0 / 8, 0);
+    assert_close(sal_sketch_share_below(s, -2.5), 1.0 / 8, 0);
+    assert_close(sal_sketch_share_above(s, 10), 0, 0);
+    assert_close(sal_sketch_share_below(s, -10), 0, 0);
+    sal_sketch_free(s);
+    s = sal_sketch_alloc(0, 0);
+    assert_true(isnan(sal_sketch_share_above(s, 0)));
+    sal_sketch_free(s);
+}
+
+static void test_wilson(void **state)
+{
+    (void)state;
+    /* The bounds are the roots p of (k/n - p)^2 = z^2 p (1 - p) / n. */
+    const double z = 1.6448536269514722;
+    const double cases[][2] = {{50, 100}, {3, 40}, {37, 37}, {0, 10}, {1234, 4000}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double k = cases[i][0], n = cases[i][1], lo, hi;
+        sal_wilson90(k, n, &lo, &hi);
+        assert_true(lo <= k / n && k / n <= hi);
+        double p = k / n;
+        assert_close((p - lo) * (p - lo), z * z * lo * (1 - lo) / n, 1e-12);
+        assert_close((p - hi) * (p - hi), z * z * hi * (1 - hi) / n, 1e-12);
+    }
+}
+
+static const sal_thesis_result *result_of(const sal_study *s, const char *id)
+{
+    for (size_t i = 0; i < s->theses->ntheses; i++)
+        if (strcmp(s->theses->theses[i].id, id) == 0) {
+            assert_true(s->evaluated[i]);
+            return &s->results[i];
+        }
+    fail_msg("no thesis %s", id);
+    return NULL;
+}
+
+static void test_closed_form(void **state)
+{
+    (void)state;
+    const char *body =
+        /* x ~ U(0, 1): P(x > 0.2) = 0.8, P(x > 0.9) = 0.1, P(0.3 <= x <= 0.6) = 0.3 */
+        "  - {id: above, test: {metric: mx, at: 2025-02-01, expect: {above: 0.2}}}\n"
+        "  - {id: above-far, test: {metric: mx, expect: {above: 0.9}}}\n"
+        "  - {id: within, test: {metric: mx, expect: {within: [0.3, 0.6]}}}\n"
+        "  - {id: below, test: {metric: mx, expect: {below: 0.5}}}\n"
+        /* P(strike by day d) = 1 - 0.99^(d + 1) */
+        "  - {id: ev-low, test: {event: strike, by: 2025-03-10, expect: {probability_above: 0.3}}}\n"
+        "  - {id: ev-high, test: {event: strike, by: 2025-03-10, expect: {probability_above: 0.8}}}\n"
+        "  - {id: ev-below, test: {event: strike, expect: {probability_below: 0.8}}}\n"
+        /* plus - base = 0.1 in every run */
+        "  - {id: cmp-up, test: {compare: plus, metric: mx, expect: increase}}\n"
+        "  - {id: cmp-down, test: {compare: plus, metric: mx, expect: decrease}}\n"
+        /* twice - base: P by the horizon 0.99^100 - 0.98^100, every discordant run up */
+        "  - {id: cmp-ev, test: {compare: twice, event: strike, expect: increase}}\n";
+    sal_diags *d = sal_diags_alloc();
+    sal_study *s = load(body, d, SAL_OK);
+    assert_non_null(s);
+    sal_study_opts o = {.runs = 4000, .seed = 7, .threads = 2};
+    assert_int_equal(sal_study_run(s, &o, d), SAL_OK);
+    const double acc = 0.005; /* the sketches' relative accuracy */
+    const sal_thesis_result *r = result_of(s, "above");
+    /* 4000 runs: a share's standard error is at most 0.008; 0.03 is > 3.5 of them */
+    assert_close(r->value, 0.5, 0.015);
+    /* an order statistic's standard error: sqrt(0.05 0.95 / 4000) = 0.0034 */
+    assert_close(r->lo, 0.05, 0.015);
+    assert_close(r->hi, 0.95, 0.015);
+    assert_close(r->probability, 0.8, 0.03);
+    assert_int_equal(r->verdict, SAL_VERDICT_SUPPORTED);
+    r = result_of(s, "above-far");
+    assert_close(r->probability, 0.1, 0.03);
+    assert_int_equal(r->verdict, SAL_VERDICT_CONTRADICTED);
+    r = result_of(s, "within");
+    assert_close(r->probability, 0.3, 0.03);
+    assert_int_equal(r->verdict, SAL_VERDICT_UNCERTAIN);
+    r = result_of(s, "below");
+    assert_close(r->probability, 0.5, 0.03);
+    assert_int_equal(r->verdict, SAL_VERDICT_UNCERTAIN);
+
+    /* 2025-03-10 is day 68: P = 1 - 0.99^69 = 0.500 */
+    double p68 = 1 - pow(0.99, 69), p99 = 1 - pow(0.99, 100);
+    r = result_of(s, "ev-low");
+    assert_close(r->value, p68, 0.03);
+    assert_close(r->probability, r->value, 0);
+    double lo, hi;
+    sal_wilson90(r->value * 4000, 4000, &lo, &hi);
+    assert_close(r->lo, lo, 1e-12);
+    assert_close(r->hi, hi, 1e-12);
+    assert_int_equal(r->verdict, SAL_VERDICT_SUPPORTED);
+    r = result_of(s, "ev-high");
+    assert_int_equal(r->verdict, SAL_VERDICT_CONTRADICTED);
+    r = result_of(s, "ev-below");
+    assert_close(r->value, p99, 0.03);
+    assert_int_equal(r->verdict, SAL_VERDICT_SUPPORTED);
+
+    r = result_of(s, "cmp-up");
+    assert_close(r->value, 0.1, 1e-9);
+    assert_close(r->lo, 0.1, 0.1 * acc + 1e-9);
+    assert_close(r->hi, 0.1, 0.1 * acc + 1e-9);
+    assert_close(r->probability, 1, 0);
+    assert_int_equal(r->verdict, SAL_VERDICT_SUPPORTED);
+    r = result_of(s, "cmp-down");
+    assert_close(r->probability, 0, 0);
+    assert_int_equal(r->verdict, SAL_VERDICT_CONTRADICTED);
+
+    r = result_of(s, "cmp-ev");
+    assert_close(r->value, pow(0.99, 100) - pow(0.98, 100), 0.03);
+    assert_close(r->probability, 1, 0); /* no run loses the event */
+    assert_true(r->lo > 0);
+    assert_int_equal(r->verdict, SAL_VERDICT_SUPPORTED);
+
+    const sal_theses *t = s->theses;
+    sal_study_free(s);
+    sal_theses_free((sal_theses *)t);
+    sal_diags_free(d);
+}
+
+static void test_provenance(void **state)
+{
+    (void)state;
+    sal_diags *d = sal_diags_alloc();
+    sal_model *m = NULL;
+    assert_int_equal(sal_model_read_buffer(scenario, strlen(scenario), "tiny.yaml", NULL, d, &m),
+                     SAL_OK);
+    sal_provenance_row *rows;
+    size_t n;
+    assert_int_equal(sal_model_provenance(m, &rows, &n), SAL_OK);
+    int found_x = 0, found_strength = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(rows[i].path, rows[j].path);
+        if (strcmp(rows[i].path, "parameters.x") == 0) {
+            found_x = 1;
+            assert_true(rows[i].uncertain);
+            assert_string_equal(rows[i].value, "uniform(0, 1)");
+            assert_null(rows[i].source);
+        }
+        if (strcmp(rows[i].path, "forces.blue-1.strength") == 0) {
+            found_strength = 1;
+            assert_false(rows[i].uncertain);
+            assert_string_equal(rows[i].value, "1000");
+        }
+    }
+    assert_true(found_x);
+    assert_true(found_strength);
+    sal_provenance_free(rows, n);
+    sal_model_free(m);
+    sal_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_bind_errors),
+        cmocka_unit_test(test_sketch_share),  cmocka_unit_test(test_wilson),
+        cmocka_unit_test(test_closed_form),   cmocka_unit_test(test_provenance),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
