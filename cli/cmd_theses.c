@@ -76,59 +76,78 @@ static int thesis_event(const sal_theses *t, const char *e)
     return 0;
 }
 
+/* A number for the summary: whole above 1000, else 4 significant figures. */
+static const char *num(char *b, size_t n, double x)
+{
+    if (fabs(x) >= 1000)
+        snprintf(b, n, "%.0f", x);
+    else
+        snprintf(b, n, "%.4g", x);
+    return b;
+}
+
+/* Items separated by ", " and wrapped at 100 columns, continuation lines
+ * indented by 4. */
+static void wrap_item(int *col, int *first, const char *item)
+{
+    int w = (int)strlen(item) + (*first ? 0 : 2);
+    if (!*first) {
+        if (*col + w > 100) {
+            fputs(",\n    ", stdout);
+            *col = 4;
+        } else {
+            fputs(", ", stdout);
+        }
+    }
+    fputs(item, stdout);
+    *col += w;
+    *first = 0;
+}
+
 static void print_summary(const sal_study *s, const char *dir, int files)
 {
     const sal_model *m = s->base;
     const sal_theses *t = s->theses;
     uint32_t h = (uint32_t)m->horizon;
-    char d1[11];
+    char d1[11], a[32], b[32], c[32], item[200];
     sal_date_format(sal_date_to_days(m->start_year, m->start_month, m->start_day) + h, d1);
     printf("%s: %llu runs for the base and each of %zu variants, seed %llu, to %s\n",
            m->name ? m->name : "study", (unsigned long long)s->runs_done, s->nvariants,
            (unsigned long long)s->opts.seed, d1);
     printf("  %-22s %10s  %s\n", "on that day", "median", "[90% band]");
-    for (size_t k = 0; k < m->nmetrics && k < 8; k++)
-        printf("  %-22s %10.4g  [%.4g, %.4g]\n", m->metrics[k].name,
-               sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5),
-               sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05),
-               sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95));
-    printf("  P(by %s):", d1);
-    int col = 15, first = 1;
+    for (size_t k = 0; k < m->nmetrics && k < 6; k++)
+        printf("  %-22s %10s  [%s, %s]\n", m->metrics[k].name,
+               num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
+               num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
+               num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
+    if (m->nmetrics > 6)
+        printf("  ... and %zu more metrics in %s/quantiles.csv\n", m->nmetrics - 6, dir);
+    int col = printf("  P(by %s): ", d1), first = 1;
     for (size_t e = 0; e < m->nevents; e++) {
         if (m->nevents > 8 && !thesis_event(t, m->events[e]))
             continue;
-        char item[200];
-        int w = snprintf(item, sizeof item, "%s %s %.0f%%", first ? "" : ",", m->events[e],
-                         100 * sal_summary_event_probability(s->summary, (uint32_t)e));
-        if (col + w > 96) {
-            printf("\n   ");
-            col = 3;
-        }
-        fputs(item, stdout);
-        col += w;
-        first = 0;
+        snprintf(item, sizeof item, "%s %.0f%%", m->events[e],
+                 100 * sal_summary_event_probability(s->summary, (uint32_t)e));
+        wrap_item(&col, &first, item);
     }
     putchar('\n');
     int nv[3] = {0, 0, 0};
     for (size_t i = 0; i < t->ntheses; i++)
         if (s->evaluated[i])
             nv[s->results[i].verdict]++;
-    printf("  theses: %d supported, %d contradicted, %d uncertain (of %zu):", nv[1], nv[2], nv[0],
-           t->ntheses);
-    col = 64;
-    for (size_t i = 0; i < t->ntheses; i++) {
-        char item[200];
-        int w = snprintf(item, sizeof item, " %s %s",
-                         s->evaluated[i] ? sal_verdict_name(s->results[i].verdict) : "n/a",
-                         t->theses[i].id);
-        if (col + w > 96) {
-            printf("\n   ");
-            col = 3;
-        }
-        fputs(item, stdout);
-        col += w;
+    printf("  theses: %d supported, %d contradicted, %d uncertain (of %zu; %s/theses.csv)\n",
+           nv[SAL_VERDICT_SUPPORTED], nv[SAL_VERDICT_CONTRADICTED], nv[SAL_VERDICT_UNCERTAIN],
+           t->ntheses, dir);
+    for (int v = SAL_VERDICT_CONTRADICTED; v >= SAL_VERDICT_UNCERTAIN; v -= 2) {
+        if (!nv[v])
+            continue;
+        col = printf("    %s: ", sal_verdict_name((sal_verdict)v));
+        first = 1;
+        for (size_t i = 0; i < t->ntheses; i++)
+            if (s->evaluated[i] && (int)s->results[i].verdict == v)
+                wrap_item(&col, &first, t->theses[i].id);
+        putchar('\n');
     }
-    putchar('\n');
     if (files)
         printf("wrote %s/: theses.csv quantiles.csv events.csv runs.csv compare.csv sobol.csv "
                "results.sqlite\n",

@@ -71,7 +71,10 @@ grep -q '^| thesis | seed | claim |' "$tmp/md" || no "--markdown: no table"
 [ "$(grep -c '^| dprk-\|^| support-\|^| treaty-\|^| rok-\|^| ground-' "$tmp/md")" -eq 6 ] || no "--markdown: not 6 rows"
 [ -e "$tmp/salient-out" ] && no "--markdown without --out wrote files"
 
-# the main job: the built-in study into salient-out/
+# the main job: the built-in flagship study into salient-out/ (plain build
+# only: the full default study under the sanitizers takes minutes; the
+# study's code is exercised under them above)
+case "$SALIENT" in *build-san/*) echo "theses: $fail failed (main job skipped under the sanitizers)"; [ "$fail" -eq 0 ]; exit ;; esac
 ( cd "$tmp" && "$SALIENT" > out 2> err ) || { no "main job exit $?"; cat "$tmp/err"; }
 for x in $files; do
     [ -s "$tmp/salient-out/$x" ] || no "main job wrote no $x"
