@@ -4,13 +4,14 @@
  *
  * Design (salient/sobol.h): n rows of two input points A_j, B_j and the k
  * points A_B^(i)_j (A_j with input i taken from B_j), n (k + 2) runs.  The
- * unit-cube points come from GSL's Sobol' sequence when it has the 2k
- * dimensions (k <= SAL_SOBOL_MAX_INPUTS), as in `salient sensitivity`;
- * beyond, from plain Monte Carlo: row j draws its 2k uniforms on (0, 1)
- * from the Philox stream (seed, j, SAL_STREAM_STUDY), so a row is the same
- * on any thread.  The estimators do not need a quasi-random design, only
- * independent A and B; the price is a slower convergence (error ~ n^-1/2
- * instead of nearly n^-1), which the bootstrap intervals show.  The runs of
+ * unit-cube points are those of sal_sobol_design, as in `salient
+ * sensitivity` (GSL's Sobol' sequence up to 20 inputs, Monte Carlo beyond,
+ * docs/sensitivity.md), up to SAL_SOBOL_MAX_INPUTS; beyond that, plain Monte
+ * Carlo here: row j draws its 2k uniforms on (0, 1) from the Philox stream
+ * (seed, j, SAL_STREAM_STUDY), so a row is the same on any thread.  The
+ * estimators need only independent A and B; the price of Monte Carlo is a
+ * slower convergence (error ~ n^-1/2 instead of nearly n^-1), which the
+ * bootstrap intervals show.  The runs of
  * row j all use run index j: common daily noise within a row (the noise
  * share is then Cov(f(A), f(B)) / V, salient/sobol.h).  The indices and
  * their intervals come from sal_sobol_estimate. */

@@ -189,10 +189,10 @@ typedef struct {
 #define SAL_STREAM_STUDY 0x40000000u
 
 /* The Sobol' indices of metrics[0 .. nmetrics-1] of model m at the horizon
- * from one Saltelli design of o->sobol_base rows (src/study_sobol.c: GSL's
- * Sobol' sequence up to SAL_SOBOL_MAX_INPUTS inputs, Philox Monte Carlo
- * beyond), with o->sobol_nboot bootstrap replicates.  ok[q] is 1 when out[q]
- * holds indices (0: the metric does not vary).  progress as in
+ * from one Saltelli design of o->sobol_base rows (src/study_sobol.c: the
+ * points of sal_sobol_design up to SAL_SOBOL_MAX_INPUTS inputs, Philox Monte
+ * Carlo beyond), with o->sobol_nboot bootstrap replicates.  ok[q] is 1 when
+ * out[q] holds indices (0: the metric does not vary).  progress as in
  * sal_study_opts, counting runs; SAL_EINTR keeps the rows done. */
 int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
                     const sal_study_opts *o, sal_sobol_indices *out, int *ok,
