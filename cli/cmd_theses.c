@@ -114,9 +114,9 @@ static void print_summary(const sal_study *s, const char *dir, int files)
     printf("%s: %llu runs for the base and each of %zu variants, seed %llu, to %s\n",
            m->name ? m->name : "study", (unsigned long long)s->runs_done, s->nvariants,
            (unsigned long long)s->opts.seed, d1);
-    printf("  %-22s %10s  %s\n", "on that day", "median", "[90% band]");
+    printf("  %-26s %10s  %s\n", "on that day", "median", "[90% band]");
     for (size_t k = 0; k < m->nmetrics && k < 6; k++)
-        printf("  %-22s %10s  [%s, %s]\n", m->metrics[k].name,
+        printf("  %-26s %10s  [%s, %s]\n", m->metrics[k].name,
                num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
                num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
                num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
