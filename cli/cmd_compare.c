@@ -45,8 +45,9 @@ static const char usage[] =
     "\n"
     "Progress and Ctrl-C as for 'salient ensemble' (partial results marked by\n"
     "DIR/PARTIAL, exit 1).  Exit status: 0 success; 1 a run failed, the file\n"
-    "could not be written or the comparison was interrupted; 2 bad usage or a\n"
-    "bad scenario (nothing written).\n";
+    "could not be written or the comparison was interrupted; 2 bad usage, a\n"
+    "bad scenario or a job whose memory bound exceeds what is available\n"
+    "(SALIENT_MEMORY_LIMIT sets it; nothing written).\n";
 
 static void print_summary(const sal_model *a, const sal_model *b, const sal_compare *c,
                           const char *dir)

@@ -63,8 +63,11 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 1 a run failed (the message names it), the files could\n"
     "not be written, or the ensemble was interrupted (partial results written);\n"
-    "2 bad usage or a bad scenario (file:line:col messages, nothing written).\n"
-    "docs/ensemble.md describes the summaries, the files and the memory model.\n";
+    "2 bad usage or a bad scenario (file:line:col messages, nothing written), a\n"
+    "job whose memory bound exceeds what is available (SALIENT_MEMORY_LIMIT sets\n"
+    "it), or a --resume whose checkpoint is missing, damaged or another's.\n"
+    "docs/ensemble.md describes the summaries, the files, the memory model and\n"
+    "interruption and resume.\n";
 
 /* ---- shared with cmd_compare.c ----------------------------------------- */
 

@@ -66,8 +66,9 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 1 a run failed (the message names the design row\n"
     "and the engine's error), the metric does not vary, the file could not be\n"
-    "written, or interrupted (partial results); 2 bad usage or a bad scenario\n"
-    "(nothing written).\n"
+    "written, or interrupted (partial results); 2 bad usage, a bad scenario or\n"
+    "a design that would not fit in memory (SALIENT_MEMORY_LIMIT sets the\n"
+    "limit; nothing written).\n"
     "The method and its validation on the Ishigami function: docs/sensitivity.md.\n";
 
 /* The shortest of %.15g / %.17g that reads back as the same double. */

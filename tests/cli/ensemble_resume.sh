@@ -54,6 +54,15 @@ d="$tmp/twice"
 "$SALIENT" ensemble "$f" --runs $N --threads 2 -q --resume "$d" || no "resume after two stops"
 same "$d" "stopped twice"
 
+# killed while resumed (after its replay, with records past the state),
+# then resumed again
+d="$tmp/again"
+"$SALIENT" ensemble "$f" --runs $N --threads 1 --stop-after 200 -q --out "$d" 2> /dev/null
+"$SALIENT" ensemble "$f" --runs $N --threads 2 --checkpoint-every 3600 --crash-after 800 -q --resume "$d" 2> /dev/null
+[ $? -gt 128 ] || no "crash while resumed: expected death by SIGKILL"
+"$SALIENT" ensemble "$f" --runs $N --threads 1 -q --resume "$d" || no "resume after a crash while resumed"
+same "$d" "killed while resumed, resumed again"
+
 # --no-runs-csv: the same for the other three files
 "$SALIENT" ensemble "$f" --runs $N --no-runs-csv -q --out "$tmp/ref-nr" || no "reference --no-runs-csv"
 d="$tmp/nr"
