@@ -846,6 +846,10 @@ static int run_ensemble(int argc, char **argv)
         if (w.rank == 0)
             sal_ensemble_write_runs_header(fr.f, m);
     }
+    /* caught from here until the files are written or removed: a Ctrl-C
+     * during a resume's replay stops after the first wave (partial files
+     * and the checkpoint written), and a second one leaves no temporaries */
+    cli_signals_catch();
     if (ckpt && open_log(&ctx, resume_s != NULL, &fresh_ckpt) != 0) {
         status = resume_s ? EXIT_USAGE : EXIT_JOB;
         goto done;
@@ -863,9 +867,6 @@ static int run_ensemble(int argc, char **argv)
         .checkpoint_seconds = (double)every,
     };
     uint64_t done = 0;
-    /* caught until the files are written or removed: a second Ctrl-C
-     * must not leave temporaries behind */
-    cli_signals_catch();
     int rc = eo.runs > 0 ? sal_ensemble_run(m, &eo, &s, &done, d) : SAL_OK;
     if (eo.runs == 0) { /* more ranks than runs, or resumed with nothing left */
         sal_summary_layout l = sal_ensemble_layout(m, 0);
