@@ -141,7 +141,7 @@ install: all
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
@@ -163,3 +163,36 @@ bench: bench-deps $(BENCHES)
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Fuzzing (fuzz/): libFuzzer harnesses built with clang, ASan and UBSan in
+# build-fuzz/, then run one after the other for FUZZ_TIME seconds each
+# (fuzz/run.sh; FUZZ=harness to run only one).  The library is compiled
+# again for them with coverage instrumentation.  `make test` replays the
+# regressions and seeds without libFuzzer (tests/test_fuzz_replay.c).
+FUZZ_BUILD := build-fuzz
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 60
+FUZZ       ?= scenario expr battle
+FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
+              -fsanitize=address,undefined -fno-sanitize-recover=all -fopenmp \
+              -Iinclude -Isrc $(PKG_CFLAGS) -DSAL_VERSION=\"$(VERSION)\"
+FUZZ_OBJ   := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_BINS  := $(patsubst fuzz/fuzz_%.c,$(FUZZ_BUILD)/fuzz_%,$(wildcard fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/libsalient-fuzz.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libsalient-fuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_BUILD)/libsalient-fuzz.a $(LDLIBS)
+
+$(BUILD)/tests/test_fuzz_replay: $(wildcard fuzz/fuzz_*.c)
+
+-include $(FUZZ_OBJ:.o=.d)
