@@ -172,13 +172,16 @@ static int run_compare(int argc, char **argv)
                   "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
         return EXIT_USAGE;
     }
-    if (!*dir) {
+    if (!dir || !*dir) { /* dir = optarg, never NULL for --out: said for the analyser */
         cli_error("compare", "the output directory is empty; expected --out DIR");
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
     sal_model *m[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
+        /* var[k] is "base" or the optarg of a --variant, which getopt_long
+         * never leaves NULL for a required_argument option */
+        // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
         const char *v = strcmp(var[k], "base") == 0 ? NULL : var[k];
         int st = cli_read_model("compare", path, v, &m[k]);
         if (st) {

@@ -265,7 +265,7 @@ static int run_run(int argc, char **argv)
         cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
         return EXIT_USAGE;
     }
-    if (!*dir) {
+    if (!dir || !*dir) { /* dir = optarg, never NULL for --out: said for the analyser */
         cli_error("run", "the output directory is empty; expected --out DIR");
         return EXIT_USAGE;
     }

@@ -53,6 +53,14 @@ for variant in plain san; do
     done
 done
 
+# the static analysers (scripts/lint.sh: cppcheck and clang-tidy), one test
+echo "== lint (cppcheck, clang-tidy)"
+if sh scripts/lint.sh > "$log/out" 2>&1; then
+    passed=$((passed + 1)); echo "   $(tail -n 1 "$log/out")"
+else
+    failed=$((failed + 1)); failures="$failures lint"; echo "---- lint failed:"; tail -n 60 "$log/out"
+fi
+
 [ -n "$failures" ] && echo "failed:$failures"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

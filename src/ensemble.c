@@ -215,12 +215,12 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
 {
     const sal_ensemble_opts *o = j->o;
     int T = o->threads > 0 ? o->threads : omp_get_max_threads();
-    if (T < 1)
-        T = 1;
     uint64_t total = o->runs;
     uint64_t maxblocks = (total + j->block - 1) / j->block;
     if ((uint64_t)T > maxblocks)
         T = (int)maxblocks;
+    if (T < 1)
+        T = 1; /* also when there are no runs: one (idle) thread */
     tls *tl = calloc((size_t)T, sizeof *tl);
     if (!tl)
         return SAL_ENOMEM;

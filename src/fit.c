@@ -103,7 +103,7 @@ static int eval_path(fit_ctx *c, const double *x)
 static int resid_f(const gsl_vector *xv, void *vp, gsl_vector *f)
 {
     fit_ctx *c = vp;
-    double x[4];
+    double x[4] = {0};
     for (size_t j = 0; j < c->k; j++)
         x[j] = gsl_vector_get(xv, j);
     int ok = eval_path(c, x);
@@ -130,7 +130,7 @@ static void jac_row(const fit_ctx *c, const double *s, gsl_matrix *J, size_t row
 static int resid_df(const gsl_vector *xv, void *vp, gsl_matrix *J)
 {
     fit_ctx *c = vp;
-    double x[4];
+    double x[4] = {0};
     for (size_t j = 0; j < c->k; j++)
         x[j] = gsl_vector_get(xv, j);
     if (!eval_path(c, x)) {
@@ -451,6 +451,8 @@ static double log_ref(const double *x, size_t n)
 static int ctx_init(fit_ctx *c, const sal_battle *d)
 {
     memset(c, 0, sizeof *c);
+    if (d->n < SAL_BATTLE_MIN_ROWS)
+        return SAL_EINPUT; /* check_data said so already; kept for the analyser */
     c->d = d;
     c->lnA = log_ref(d->A, d->n);
     c->lnB = log_ref(d->B, d->n);

@@ -119,10 +119,6 @@ static void read_scenario(sc_reader *r, const yd_node *root)
 
 /* ---- building a model from a document ---------------------------------- */
 
-typedef struct {
-    sc_reader *r;
-} missing_ctx;
-
 static void on_missing(void *ctx, const yd_node *key, const yd_node *base_map)
 {
     sc_reader *r = ctx;
@@ -543,7 +539,7 @@ static const char *strip_variant(const char *msg)
 static void merge_diags(sal_diags *dst, const sal_diags *src)
 {
     size_t nd = sal_diags_count(dst), ns = sal_diags_count(src);
-    for (size_t i = 0; i < ns && sal_diags_count(dst) < 2 * SC_MAX_ERRORS; i++) {
+    for (size_t i = 0; i < ns && sal_diags_count(dst) < (size_t)2 * SC_MAX_ERRORS; i++) {
         const sal_diag *e = sal_diags_get(src, i);
         if (!e)
             continue;
@@ -614,7 +610,7 @@ int sal_model_check_buffer(const char *buf, size_t len, const char *name, const 
             rc = rv;
         if (nvariants)
             (*nvariants)++;
-        if (variant || sal_diags_count(diags) >= 2 * SC_MAX_ERRORS)
+        if (variant || sal_diags_count(diags) >= (size_t)2 * SC_MAX_ERRORS)
             break;
     }
     yd_arena_free(a);

@@ -52,7 +52,7 @@ static int resolve(void *ctx, int id, int pos, const char *name, const int *prev
     const char *kind = fn_kind(id, pos);
     const char **c = NULL;
     size_t nc = 0;
-    int idx = -1;
+    int idx;
     if (strcmp(kind, "stock") == 0) {
         const sal_actor *a = prev[0] >= 0 && (size_t)prev[0] < m->nactors ? &m->actors[prev[0]] : NULL;
         if (!a) {

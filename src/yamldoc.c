@@ -139,9 +139,16 @@ static char *dupn(const char *s, size_t n)
     return p;
 }
 
-static yd_node *copy_tree(builder *b, const yd_node *src)
+/* An alias: a new node at the alias's position whose children are the
+ * anchor's own children, shared, not copied.  The tree is read-only once
+ * built (the reader and yd_merge never change a node), so sharing is safe,
+ * and an alias costs O(its direct children) instead of O(its subtree): a
+ * 600-byte chain of aliases used to copy up to YD_MAX_NODES nodes (1.7 s and
+ * 200 MB) before the budget check stopped it (found by fuzz/fuzz_scenario.c).
+ * The budget still counts the expanded size, which is what the reader walks. */
+static yd_node *alias_of(builder *b, const yd_node *src, int line, int col)
 {
-    yd_node *x = node_new(b->a, src->kind, src->line, src->col);
+    yd_node *x = node_new(b->a, src->kind, line, col);
     if (!x)
         return NULL;
     x->quoted = src->quoted;
@@ -166,12 +173,8 @@ static yd_node *copy_tree(builder *b, const yd_node *src)
         x->kids = malloc(slots * sizeof *x->kids);
         if (!x->kids)
             return NULL;
+        memcpy(x->kids, src->kids, slots * sizeof *x->kids);
         x->cap = slots;
-        for (size_t i = 0; i < slots; i++) {
-            x->kids[i] = copy_tree(b, src->kids[i]);
-            if (!x->kids[i])
-                return NULL;
-        }
     }
     return x;
 }
@@ -480,6 +483,13 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
         }
         case YAML_SEQUENCE_END_EVENT:
         case YAML_MAPPING_END_EVENT: {
+            if (b.depth == 0) {
+                /* libyaml balances start and end events; this keeps a broken
+                 * event stream from reading stack[-1] */
+                syntax_error(&b, &p);
+                stop = 1;
+                break;
+            }
             frame *f = &b.stack[--b.depth];
             yd_node *x = f->node;
             if (x->kind == YD_MAP)
@@ -512,13 +522,11 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
                 stop = 1;
                 break;
             }
-            yd_node *x = copy_tree(&b, src);
+            yd_node *x = alias_of(&b, src, line, col);
             if (!x) {
                 b.oom = 1;
                 break;
             }
-            x->line = line;
-            x->col = col;
             b.a->total += src->size;
             if (attach(&b, x) != 0)
                 stop = 1;

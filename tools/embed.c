@@ -23,8 +23,10 @@ int main(int argc, char **argv)
         return 1;
     }
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", argv[3]) >= (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", argv[3]) >= (int)sizeof tmp) {
+        fclose(in);
         return 1;
+    }
     FILE *out = fopen(tmp, "w");
     if (!out) {
         perror(tmp);
