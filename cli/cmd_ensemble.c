@@ -165,7 +165,8 @@ static uint64_t read_u64_file(const char *path)
     FILE *f = fopen(path, "r");
     unsigned long long v = 0;
     if (f) {
-        if (fscanf(f, "%llu", &v) != 1)
+        /* a number the kernel wrote; a failed conversion leaves 0 (unknown) */
+        if (fscanf(f, "%llu", &v) != 1) // NOLINT(cert-err34-c)
             v = 0;
         fclose(f);
     }
@@ -186,7 +187,8 @@ uint64_t cli_memory_available(void)
         char line[256];
         unsigned long long kb;
         while (fgets(line, sizeof line, f))
-            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+            /* the kernel's own line; no match leaves the figure unknown */
+            if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) { // NOLINT(cert-err34-c)
                 avail = (uint64_t)kb * 1024;
                 break;
             }

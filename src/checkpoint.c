@@ -214,7 +214,7 @@ int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **ou
     size_t got = fread(p, 1, n, f);
     fclose(f);
     const char *why = NULL;
-    size_t at = 0;
+    size_t at; /* offset into p, from the end of the magic on */
     /* fixed part before the variant, after it, and the trailer */
     if (got != n || n < 4 + 4 + 16 + 4 + 8) {
         why = "it is cut short";

@@ -371,7 +371,7 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     /* a sketch at its cap: 680 bytes of struct and exact sum, two stores of
      * pow2ceil(max_buckets) 32-bit counts (docs/ensemble.md, memory model),
      * whatever the accuracy: the cap is in buckets */
-    uint64_t cell = 680 + 2 * 4 * (uint64_t)SAL_SKETCH_MAX_BUCKETS;
+    uint64_t cell = 680 + (uint64_t)2 * 4 * SAL_SKETCH_MAX_BUCKETS;
     double sum = 1536.0 + (double)nm * (double)days * (double)cell +
                  (double)ne * (double)(days + 1) * 8.0;
     double ws = 0;
