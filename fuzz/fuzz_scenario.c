@@ -7,7 +7,8 @@
  *   - a refusal (SAL_EINPUT) must leave *out NULL and at least one message,
  *     and every message must name the file, a line >= 0 and a column >= 0;
  *   - a model that reads must satisfy the counts the engine relies on
- *     (horizon in 1..SC_MAX_HORIZON, every index in range).
+ *     (horizon in 1..SC_MAX_HORIZON, a run's series within SC_MAX_SERIES,
+ *     every index in range).
  * The same source is linked into tests/test_fuzz_replay.c (no libFuzzer) to
  * replay fuzz/regress/scenario/ and the seed corpus in `make test`. */
 #include <stddef.h>
@@ -46,6 +47,9 @@ static int fzs_idx_ok(int i, size_t n) { return i >= 0 && (size_t)i < n; }
 static void fzs_check_model(const sal_model *m)
 {
     if (m->horizon < 1 || m->horizon > 100000)
+        abort();
+    /* the size of a run is bounded (docs/scenario.md, Limits) */
+    if (m->nmetrics * ((size_t)m->horizon + 1) > 1000000)
         abort();
     for (size_t f = 0; f < m->nforces; f++) {
         const sal_force *fo = &m->forces[f];

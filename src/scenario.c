@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "salient/date.h"
 #include "salient/expr.h"
@@ -365,6 +366,42 @@ static void build(sc_reader *r, const yd_node *root)
     sc_read_sections(r, root);
 }
 
+/* The size of one run, bounded before any work starts (docs/scenario.md,
+ * "Limits").  A run keeps its daily series, metrics x (horizon + 1) doubles
+ * (and an ensemble a block of 32 of them per thread, and a summary per
+ * metric and day), and steps every entity through every day, with delay
+ * queues of up to horizon + 1 values per force and pipeline.  So:
+ *   metrics x (horizon + 1)            <= SC_MAX_SERIES   (8 MB a run)
+ *   entities x (horizon + 1)           <= SC_MAX_RUN_WORK (400 MB of queues at most)
+ * where entities counts forces, tranches, sectors, stocks, pipelines,
+ * policies, treaties, ladders, metrics, events and uncertain inputs.  The
+ * error points at the horizon, the one number every such run multiplies. */
+static void check_run_size(sc_reader *r, const yd_node *doc)
+{
+    const sal_model *m = r->m;
+    size_t days = (size_t)m->horizon + 1;
+    size_t stocks = 0, tranches = 0;
+    for (size_t i = 0; i < m->nactors; i++)
+        stocks += m->actors[i].nstocks;
+    for (size_t i = 0; i < m->nforces; i++)
+        tranches += m->forces[i].narrivals;
+    size_t ent = m->nforces + tranches + m->nsectors + stocks + m->npipelines + m->npolicies +
+                 m->ntreaties + m->nladders + m->nmetrics + m->nevents + m->nuncertain;
+    const yd_node *h = yd_get(yd_get(doc, "scenario"), "horizon");
+    /* every factor is at most SC_MAX_HORIZON + 1 or a few times
+     * SC_MAX_ENTITIES x SC_MAX_LIST, so the products fit in size_t */
+    if (m->nmetrics * days > (size_t)SC_MAX_SERIES)
+        sc_err(r, h, "a run of %zu days records %zu metrics a day, %zu values in all; expected at "
+                     "most %d (a shorter horizon or fewer metrics)",
+               days, m->nmetrics, m->nmetrics * days, SC_MAX_SERIES);
+    else if (ent * days > (size_t)SC_MAX_RUN_WORK)
+        sc_err(r, h, "a run steps %zu entities (forces, tranches, sectors, stocks, pipelines, "
+                     "policies, treaties, ladders, metrics, events, uncertain inputs) through %zu "
+                     "days, %zu entity-days; expected at most %d (a shorter horizon or fewer "
+                     "entities)",
+               ent, days, ent * days, SC_MAX_RUN_WORK);
+}
+
 static void reader_free(sc_reader *r)
 {
     free(r->pstate);
@@ -421,6 +458,8 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
     }
     if (doc || !variant)
         build(&r, doc);
+    if (doc && r.errors == 0 && !r.oom)
+        check_run_size(&r, doc);
     if (variant && doc && r.errors)
         hint_added_names(&r, root, chain, nchain);
     reader_free(&r);
@@ -436,6 +475,9 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
     return SAL_OK;
 }
 
+/* Reads a whole scenario file, but never more than YD_MAX_BYTES + 1 bytes:
+ * a 1 GB file is refused after reading 64 MiB (with the line and column
+ * where the limit falls), not read into memory whole. */
 static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len)
 {
     *buf = NULL;
@@ -446,6 +488,7 @@ static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len
                       strerror(errno));
         return SAL_EIO;
     }
+    const size_t limit = (size_t)YD_MAX_BYTES;
     size_t cap = 65536, n = 0;
     char *b = malloc(cap);
     if (!b) {
@@ -454,22 +497,17 @@ static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len
     }
     for (;;) {
         if (n == cap) {
-            if (cap > (size_t)YD_MAX_BYTES) {
-                free(b);
-                fclose(f);
-                sal_diags_add(diags, path, 0, 0, "the file is larger than %d MiB; expected a smaller "
-                                                 "scenario file",
-                              YD_MAX_BYTES >> 20);
-                return SAL_EINPUT;
-            }
-            char *nb = realloc(b, cap * 2);
+            if (cap > limit)
+                break; /* holds limit + 1 bytes or more: too long */
+            size_t ncap = 2 * cap > limit + 1 ? limit + 1 : 2 * cap;
+            char *nb = realloc(b, ncap);
             if (!nb) {
                 free(b);
                 fclose(f);
                 return SAL_ENOMEM;
             }
             b = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t got = fread(b + n, 1, cap - n, f);
         n += got;
@@ -477,11 +515,29 @@ static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len
             break;
     }
     int bad = ferror(f);
+    struct stat st;
+    long long size = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
     fclose(f);
     if (bad) {
         free(b);
         sal_diags_add(diags, path, 0, 0, "cannot read the file; expected a readable scenario file");
         return SAL_EIO;
+    }
+    if (n > limit) {
+        int line, col;
+        yd_offset_pos(b, n, limit, &line, &col);
+        free(b);
+        if (size > 0)
+            sal_diags_add(diags, path, line, col,
+                          "the file has %lld bytes and the limit of %d MiB (%zu bytes) is passed "
+                          "here; expected a scenario file of at most %d MiB",
+                          size, YD_MAX_BYTES >> 20, limit, YD_MAX_BYTES >> 20);
+        else
+            sal_diags_add(diags, path, line, col,
+                          "the input goes on past the limit of %d MiB (%zu bytes) here; expected "
+                          "a scenario file of at most %d MiB",
+                          YD_MAX_BYTES >> 20, limit, YD_MAX_BYTES >> 20);
+        return SAL_EINPUT;
     }
     *buf = b;
     *len = n;

@@ -22,7 +22,9 @@ enum {
     SC_MAX_NAME = 64,          /* characters in a name */
     SC_MAX_LIST = 10000,       /* items of a list (rungs, tranches, choices) */
     SC_MAX_ERRORS = 500,       /* messages kept from one reading */
-    SC_MAX_CHECK_WORK = 10000000 /* document nodes x variants checked at once */
+    SC_MAX_CHECK_WORK = 10000000, /* document nodes x variants checked at once */
+    SC_MAX_SERIES = 1000000,   /* metrics x (horizon + 1): a run's daily series */
+    SC_MAX_RUN_WORK = 50000000 /* entities x (horizon + 1): a run's daily work */
 };
 
 /* A numeric range a field must lie in, and how to say it. */

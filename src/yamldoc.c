@@ -129,6 +129,23 @@ typedef struct {
     int oom;
 } builder;
 
+/* Counts a node the parser is about to create against YD_MAX_NODES: a 64 MiB
+ * file of short items would otherwise build some 20 million nodes (3 GB)
+ * before the reader could refuse it.  Returns -1 (reported) past the limit. */
+static int count_node(builder *b, int line, int col)
+{
+    if (b->a->total >= (size_t)YD_MAX_NODES) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "the document has more than %d nodes (values, lists and mappings) by here; "
+                      "expected a smaller scenario",
+                      YD_MAX_NODES);
+        b->errors++;
+        return -1;
+    }
+    b->a->total++;
+    return 0;
+}
+
 static char *dupn(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
@@ -286,7 +303,7 @@ static yd_node *find_anchor(builder *b, const char *name)
 }
 
 /* 1-based line and column of a byte offset (for reader errors). */
-static void offset_pos(const char *buf, size_t len, size_t off, int *line, int *col)
+void yd_offset_pos(const char *buf, size_t len, size_t off, int *line, int *col)
 {
     int l = 1, c = 1;
     for (size_t i = 0; i < off && i < len; i++) {
@@ -326,7 +343,7 @@ static void syntax_error(builder *b, yaml_parser_t *p)
 {
     int line, col;
     if (p->error == YAML_READER_ERROR) {
-        offset_pos(b->buf, b->len, p->problem_offset, &line, &col);
+        yd_offset_pos(b->buf, b->len, p->problem_offset, &line, &col);
         sal_diags_add(b->diags, b->file, line, col,
                       "the file is not valid UTF-8 text (%s); expected a UTF-8 YAML file",
                       p->problem ? p->problem : "unreadable");
@@ -389,9 +406,14 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
 {
     *root = NULL;
     if (len > (size_t)YD_MAX_BYTES) {
-        sal_diags_add(diags, file, 0, 0,
-                      "the file has %zu bytes; expected at most %d MiB", len,
-                      YD_MAX_BYTES >> 20);
+        /* refused before libyaml sees a byte; the position is the first byte
+         * past the limit, so the user sees how far the file may go */
+        int line, col;
+        yd_offset_pos(buf, len, (size_t)YD_MAX_BYTES, &line, &col);
+        sal_diags_add(diags, file, line, col,
+                      "the file has %zu bytes and the limit of %d MiB (%d bytes) is passed here; "
+                      "expected a scenario file of at most %d MiB",
+                      len, YD_MAX_BYTES >> 20, YD_MAX_BYTES, YD_MAX_BYTES >> 20);
         return SAL_EINPUT;
     }
     builder b;
@@ -428,6 +450,10 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
             }
             break;
         case YAML_SCALAR_EVENT: {
+            if (count_node(&b, line, col) != 0) {
+                stop = 1;
+                break;
+            }
             yd_node *x = node_new(a, YD_SCALAR, line, col);
             if (!x || !(x->str = dupn((const char *)ev.data.scalar.value, ev.data.scalar.length))) {
                 b.oom = 1;
@@ -443,7 +469,6 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
             case YAML_FOLDED_SCALAR_STYLE: x->style = 4; break;
             default: x->style = 0; break;
             }
-            b.a->total++;
             if (set_raw(&b, x, &ev) != 0) {
                 b.oom = 1;
                 break;
@@ -464,13 +489,16 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
                 stop = 1;
                 break;
             }
+            if (count_node(&b, line, col) != 0) {
+                stop = 1;
+                break;
+            }
             int ismap = ev.type == YAML_MAPPING_START_EVENT;
             yd_node *x = node_new(a, ismap ? YD_MAP : YD_SEQ, line, col);
             if (!x) {
                 b.oom = 1;
                 break;
             }
-            b.a->total++;
             const yaml_char_t *an = ismap ? ev.data.mapping_start.anchor
                                           : ev.data.sequence_start.anchor;
             frame *f = &b.stack[b.depth++];

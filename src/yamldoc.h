@@ -14,7 +14,7 @@
 
 enum {
     YD_MAX_DEPTH = 64,          /* nesting levels */
-    YD_MAX_NODES = 2000000,     /* nodes after alias expansion */
+    YD_MAX_NODES = 2000000,     /* nodes, aliases counted expanded */
     YD_MAX_BYTES = 64 << 20     /* input size */
 };
 
@@ -46,6 +46,10 @@ void yd_arena_free(yd_arena *a);
  * SAL_EINPUT (errors in diags, against file) or SAL_ENOMEM. */
 int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
              sal_diags *diags, yd_node **root);
+
+/* 1-based line and column (UTF-8 characters) of byte offset off of buf,
+ * e.g. where a size limit is reached. */
+void yd_offset_pos(const char *buf, size_t len, size_t off, int *line, int *col);
 
 /* Mapping access. */
 static inline yd_node *yd_key(const yd_node *map, size_t i) { return map->kids[2 * i]; }
