@@ -626,14 +626,13 @@ static void judge_share(sal_thesis_result *r)
  * values above p (above = 1) or below it. */
 static void judge_interval(sal_thesis_result *r, double p, int above)
 {
+    r->verdict = SAL_VERDICT_UNCERTAIN; /* NaN bounds, or an interval across p */
     if (isnan(r->lo) || isnan(r->hi))
-        r->verdict = SAL_VERDICT_UNCERTAIN;
-    else if (above ? r->lo > p : r->hi < p)
+        return;
+    if (above ? r->lo > p : r->hi < p)
         r->verdict = SAL_VERDICT_SUPPORTED;
     else if (above ? r->hi <= p : r->lo >= p)
         r->verdict = SAL_VERDICT_CONTRADICTED;
-    else
-        r->verdict = SAL_VERDICT_UNCERTAIN;
 }
 
 /* Numbers in sentences: 3 significant figures, thousands as written. */
