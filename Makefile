@@ -55,9 +55,11 @@ TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
 # Files carried inside the binaries (tools/embed.c turns each into a C array):
-# the charting library bundled into every report.html, in the library.
+# the charting library bundled into every report.html, and the report's own
+# style and script (src/report.css, src/report.js), in the library.
 # Add a line per file: the symbol, then the file.
-EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js
+EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js \
+             sal_report_css=src/report.css sal_report_js=src/report.js
 embed_sym  = $(word 1,$(subst =, ,$(1)))
 embed_file = $(word 2,$(subst =, ,$(1)))
 LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)

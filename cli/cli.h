@@ -34,6 +34,7 @@ extern const cli_command cmd_sensitivity;
 extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
 extern const cli_command cmd_theses;
+extern const cli_command cmd_report;
 
 /* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
 int cli_default_study(void);

@@ -20,6 +20,7 @@ static const cli_command *const commands[] = {
     &cmd_ensemble,
     &cmd_compare,
     &cmd_theses,
+    &cmd_report,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -15,6 +15,7 @@
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
+ *   report.h      the HTML report built from a results database
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -34,6 +35,7 @@
 #include "salient/battle.h"
 #include "salient/fit.h"
 #include "salient/sobol.h"
+#include "salient/report.h"
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);

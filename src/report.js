@@ -1,0 +1,343 @@
+/* salient report: draws the charts of report.html from the JSON in
+ * script element "salient-data" with Chart.js 3.9.1 (inlined before this
+ * script), then checks each chart itself: a chart counts as rendered when
+ * its plot area holds pixels of its own data colours.  The counts go into
+ * the body's data-charts, data-rendered and data-errors attributes, which the test
+ * suite reads from headless Chromium (tests/cli/report_browser.sh). */
+(function () {
+  'use strict';
+  var body = document.body;
+  var errors = 0;
+  window.addEventListener('error', function () {
+    errors++;
+    body.setAttribute('data-errors', String(errors));
+  });
+  body.setAttribute('data-errors', '0');
+  var data = JSON.parse(document.getElementById('salient-data').textContent);
+  var dates = data.dates;
+  var variants = data.variants;
+
+  Chart.defaults.animation = false;
+  Chart.defaults.responsive = true;
+  Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.font.family = '"Helvetica Neue", Helvetica, Arial, "DejaVu Sans", sans-serif';
+  Chart.defaults.font.size = 11;
+  Chart.defaults.color = '#3d4752';
+  Chart.defaults.plugins.legend.labels.boxWidth = 14;
+  Chart.defaults.plugins.legend.labels.boxHeight = 8;
+  Chart.defaults.elements.point.radius = 0;
+  Chart.defaults.elements.line.borderWidth = 2;
+
+  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  function shortDate(iso) { // "2024-11-05" -> "5 Nov 2024"
+    var p = String(iso).split('-');
+    return p.length === 3 ? (+p[2]) + ' ' + MONTHS[+p[1] - 1] + ' ' + p[0] : String(iso);
+  }
+  var compact = new Intl.NumberFormat('en', { notation: 'compact', maximumSignificantDigits: 3 });
+  function num(v) { return v === null || v === undefined || isNaN(v) ? 'n/a' : compact.format(v); }
+  function pct(v) { return v === null ? 'n/a' : Math.round(v * 100) + '%'; }
+  function rgb(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  function rgba(hex, a) { var c = rgb(hex); return 'rgba(' + c[0] + ',' + c[1] + ',' + c[2] + ',' + a + ')'; }
+
+  // The date axis: labels on the first of a month only, every k-th month
+  // (k = 1, 2, 3, 6 or 12, the smallest that leaves ~75 px per label), no
+  // rotation, so labels never overlap.  Spans shorter than two months fall
+  // back to Chart.js's own skipping.
+  var monthStarts = dates.filter(function (d) { return /-01$/.test(d); }).length;
+  function dateAxis() {
+    return {
+      type: 'category',
+      grid: { display: false },
+      ticks: {
+        autoSkip: monthStarts < 2, maxRotation: 0, autoSkipPadding: 18,
+        callback: function (v) {
+          var iso = this.getLabelForValue(v);
+          if (monthStarts < 2) return shortDate(iso);
+          var p = String(iso).split('-');
+          if (p.length !== 3 || p[2] !== '01') return null;
+          var steps = [1, 2, 3, 6, 12], k = 12;
+          for (var i = 0; i < steps.length; i++)
+            if ((monthStarts / steps[i]) * 75 <= this.width) { k = steps[i]; break; }
+          var m = (+p[0]) * 12 + (+p[1]) - 1;
+          return m % k ? null : MONTHS[+p[1] - 1] + ' ' + p[0];
+        }
+      }
+    };
+  }
+  // Value ticks: Chart.js's own format (decimals from the step) below
+  // 100,000; above, in thousands, millions or billions with as many decimals
+  // as the step needs, so neighbouring ticks never print the same.
+  function valueTick(v, i, ticks) {
+    var big = 0;
+    ticks.forEach(function (t) { big = Math.max(big, Math.abs(t.value)); });
+    if (big < 1e5) return Chart.Ticks.formatters.numeric.call(this, v, i, ticks);
+    var unit = big >= 1e9 ? 1e9 : big >= 1e6 ? 1e6 : 1e3, suf = big >= 1e9 ? 'B' : big >= 1e6 ? 'M' : 'K';
+    var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : unit;
+    var dec = Math.min(3, Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-9)));
+    return (v / unit).toFixed(dec) + suf;
+  }
+  function valueAxis(extra) {
+    var a = { grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: valueTick } };
+    for (var k in extra) a[k] = extra[k];
+    return a;
+  }
+  var tooltipDates = {
+    mode: 'index', intersect: false,
+    callbacks: {
+      title: function (items) { return items.length ? shortDate(items[0].label) : ''; },
+      label: function (it) { return ' ' + it.dataset.label + ': ' + num(it.parsed.y); }
+    }
+  };
+
+  // Interval whiskers for datasets carrying lo/hi arrays (Chart.js 3 has no
+  // error bars): a line from lo to hi with end caps, in the point's colour,
+  // along the value axis of a horizontal (indexAxis 'y') chart.
+  var whiskers = {
+    id: 'whiskers',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx, xs = chart.scales.x;
+      chart.data.datasets.forEach(function (ds, i) {
+        if (!ds.lo || !chart.isDatasetVisible(i)) return;
+        chart.getDatasetMeta(i).data.forEach(function (el, j) {
+          var lo = ds.lo[j], hi = ds.hi[j];
+          if (lo === null || hi === null) return;
+          var c = ds.whiskerColor || (Array.isArray(ds.backgroundColor) ? ds.backgroundColor[j] : ds.backgroundColor);
+          var x1 = xs.getPixelForValue(lo), x2 = xs.getPixelForValue(hi), y = el.y;
+          ctx.save();
+          ctx.strokeStyle = c; ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(x1, y); ctx.lineTo(x2, y);
+          ctx.moveTo(x1, y - 5); ctx.lineTo(x1, y + 5);
+          ctx.moveTo(x2, y - 5); ctx.lineTo(x2, y + 5);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
+  // A darker line at zero on the value axis.
+  var zeroLine = {
+    id: 'zeroLine',
+    beforeDatasetsDraw: function (chart) {
+      var xs = chart.scales.x, a = chart.chartArea;
+      if (xs.min > 0 || xs.max < 0) return;
+      var x = xs.getPixelForValue(0), ctx = chart.ctx;
+      ctx.save(); ctx.strokeStyle = '#555'; ctx.lineWidth = 1;
+      ctx.beginPath(); ctx.moveTo(x, a.top); ctx.lineTo(x, a.bottom); ctx.stroke(); ctx.restore();
+    }
+  };
+
+  var drawn = []; // {chart, colours}
+  function make(id, config, colours) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    var chart = new Chart(el.getContext('2d'), config);
+    drawn.push({ chart: chart, colours: colours });
+    return chart;
+  }
+
+  // ---- fan charts ------------------------------------------------------
+  (data.fans || []).forEach(function (f) {
+    var c = data.base.color, ds = [
+      { label: 'p05', data: f.q[0], borderWidth: 0, fill: false },
+      { label: '90% of runs', data: f.q[4], borderWidth: 0, backgroundColor: rgba(c, 0.16), fill: '-1' },
+      { label: 'p25', data: f.q[1], borderWidth: 0, fill: false },
+      { label: '50% of runs', data: f.q[3], borderWidth: 0, backgroundColor: rgba(c, 0.34), fill: '-1' },
+      { label: 'median', data: f.q[2], borderColor: c, backgroundColor: c, borderWidth: 2.2 }
+    ];
+    var colours = [c];
+    f.variants.forEach(function (v) {
+      var col = variants[v.v].color;
+      ds.push({ label: variants[v.v].name, data: v.p50, borderColor: col, backgroundColor: col,
+                borderWidth: 1.6, borderDash: [6, 3] });
+      colours.push(col);
+    });
+    make(f.id, {
+      type: 'line',
+      data: { labels: dates, datasets: ds },
+      options: {
+        interaction: { mode: 'index', intersect: false },
+        scales: { x: dateAxis(), y: valueAxis({}) },
+        plugins: {
+          legend: { labels: { filter: function (it) { return it.text !== 'p05' && it.text !== 'p25'; } } },
+          tooltip: tooltipDates
+        }
+      }
+    }, colours);
+  });
+
+  // ---- event-time curves -------------------------------------------------
+  var EVENT_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d', '#e6ab02', '#666666',
+                       '#1f78b4', '#b15928'];
+  if (data.curves) {
+    var cols = [];
+    var eds = data.curves.events.map(function (e, i) {
+      var col = EVENT_COLOURS[i % EVENT_COLOURS.length];
+      cols.push(col);
+      return { label: e.name, data: e.p, borderColor: col, backgroundColor: col, borderWidth: 2 };
+    });
+    make(data.curves.id, {
+      type: 'line',
+      data: { labels: dates, datasets: eds },
+      options: {
+        interaction: { mode: 'index', intersect: false },
+        scales: {
+          x: dateAxis(),
+          y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } } }
+        },
+        plugins: {
+          legend: { position: 'right', align: 'start' },
+          tooltip: {
+            mode: 'index', intersect: false,
+            callbacks: {
+              title: tooltipDates.callbacks.title,
+              label: function (it) { return ' ' + it.dataset.label + ': ' + pct(it.parsed.y); }
+            }
+          }
+        }
+      }
+    }, cols);
+  }
+
+  // ---- counterfactual differences ------------------------------------------
+  if (data.compare) {
+    var names = variants.map(function (v) { return v.name; });
+    var vcols = variants.map(function (v) { return v.color; });
+    data.compare.metrics.forEach(function (m) {
+      var lo = Math.min(0, Math.min.apply(null, m.lo.filter(function (x) { return x !== null; })));
+      var hi = Math.max(0, Math.max.apply(null, m.hi.filter(function (x) { return x !== null; })));
+      if (!isFinite(lo)) lo = -1;
+      if (!isFinite(hi)) hi = 1;
+      if (lo === hi) { lo -= 1; hi += 1; }
+      make(m.id, {
+        type: 'line',
+        data: { labels: names, datasets: [{
+          label: 'mean difference', data: m.mean, lo: m.lo, hi: m.hi, showLine: false,
+          pointRadius: 5, pointHoverRadius: 6, backgroundColor: vcols, borderColor: vcols, pointBorderColor: '#fff',
+          pointBorderWidth: 1
+        }] },
+        options: {
+          indexAxis: 'y',
+          scales: {
+            x: valueAxis({ suggestedMin: lo, suggestedMax: hi, grace: '4%' }),
+            y: { grid: { display: false }, offset: true }
+          },
+          plugins: {
+            legend: { display: false },
+            tooltip: {
+              callbacks: {
+                label: function (it) {
+                  var j = it.dataIndex;
+                  return ' mean ' + num(m.mean[j]) + ', median ' + num(m.mid[j]) + ', 90% ' + num(m.lo[j]) + ' to ' + num(m.hi[j]);
+                }
+              }
+            }
+          }
+        },
+        plugins: [zeroLine, whiskers]
+      }, vcols);
+    });
+
+    var sel = document.getElementById('cmp-metric');
+    var evolveSets = function (k) {
+      var m = data.compare.metrics[k], out = [];
+      m.series.forEach(function (s) {
+        var col = variants[s.v].color;
+        out.push({ label: '_lo', data: s.p05, borderWidth: 0, fill: false });
+        out.push({ label: '_hi', data: s.p95, borderWidth: 0, backgroundColor: rgba(col, 0.13), fill: '-1' });
+        out.push({ label: variants[s.v].name, data: s.p50, borderColor: col, backgroundColor: col, borderWidth: 2 });
+      });
+      return out;
+    };
+    if (data.compare.metrics.length) {
+      var evolve = make(data.compare.evolve, {
+        type: 'line',
+        data: { labels: dates, datasets: evolveSets(data.compare.key) },
+        options: {
+          interaction: { mode: 'index', intersect: false },
+          scales: { x: dateAxis(), y: valueAxis({}) },
+          plugins: {
+            legend: { labels: { filter: function (it) { return it.text.charAt(0) !== '_'; } } },
+            tooltip: {
+              mode: 'index', intersect: false,
+              filter: function (it) { return it.dataset.label.charAt(0) !== '_'; },
+              callbacks: tooltipDates.callbacks
+            }
+          }
+        }
+      }, vcols);
+      if (sel && evolve) {
+        sel.addEventListener('change', function () {
+          evolve.data.datasets = evolveSets(+sel.value);
+          evolve.update();
+        });
+      }
+    }
+  }
+
+  // ---- Sobol' indices ------------------------------------------------------
+  var S1C = '#2c3e50', STC = '#9fb3c8';
+  (data.sobol || []).forEach(function (s) {
+    var vals = s.S1lo.concat(s.STlo).filter(function (x) { return x !== null; });
+    var lo = Math.min(0, Math.min.apply(null, vals.length ? vals : [0]));
+    make(s.id, {
+      type: 'bar',
+      data: { labels: s.inputs, datasets: [
+        { label: 'first-order S1', data: s.S1, lo: s.S1lo, hi: s.S1hi, backgroundColor: S1C, whiskerColor: '#000',
+          barPercentage: 0.9, categoryPercentage: 0.8 },
+        { label: 'total ST', data: s.ST, lo: s.STlo, hi: s.SThi, backgroundColor: STC, whiskerColor: '#34495e',
+          barPercentage: 0.9, categoryPercentage: 0.8 }
+      ] },
+      options: {
+        indexAxis: 'y',
+        scales: {
+          x: valueAxis({ min: lo, suggestedMax: 1, ticks: { callback: function (v) { return (+v).toFixed(1); } } }),
+          y: { grid: { display: false } }
+        },
+        plugins: {
+          legend: { position: 'top', align: 'end' },
+          tooltip: {
+            callbacks: {
+              label: function (it) {
+                var d = it.dataset, j = it.dataIndex;
+                return ' ' + d.label + ': ' + (+d.data[j]).toFixed(3) + ' (90% ' + (+d.lo[j]).toFixed(3) + ' to ' + (+d.hi[j]).toFixed(3) + ')';
+              }
+            }
+          }
+        }
+      },
+      plugins: [zeroLine, whiskers]
+    }, [S1C, STC]);
+  });
+
+  // ---- self-check: did every chart draw its data? --------------------------
+  // Count, inside the plot area only (legends and axes excluded), the
+  // pixels whose colour is one of the chart's data colours (within 12 per
+  // channel: bands are drawn translucent, and un-premultiplying their alpha
+  // rounds).  A chart with at least 20 such pixels has drawn its data.
+  function inked(entry) {
+    var ch = entry.chart, a = ch.chartArea, r = ch.currentDevicePixelRatio || 1;
+    if (!a || a.right <= a.left || a.bottom <= a.top) return false;
+    var x0 = Math.floor(a.left * r), y0 = Math.floor(a.top * r);
+    var w = Math.max(1, Math.floor((a.right - a.left) * r)), h = Math.max(1, Math.floor((a.bottom - a.top) * r));
+    var px = ch.ctx.getImageData(x0, y0, w, h).data;
+    var cs = entry.colours.map(rgb), hits = 0;
+    for (var i = 0; i < px.length && hits < 20; i += 4) {
+      if (px[i + 3] === 0) continue;
+      for (var k = 0; k < cs.length; k++) {
+        var c = cs[k];
+        if (Math.abs(px[i] - c[0]) <= 12 && Math.abs(px[i + 1] - c[1]) <= 12 && Math.abs(px[i + 2] - c[2]) <= 12) {
+          hits++;
+          break;
+        }
+      }
+    }
+    return hits >= 20;
+  }
+  var ok = 0;
+  drawn.forEach(function (e) { if (inked(e)) ok++; else e.chart.canvas.setAttribute('data-blank', '1'); });
+  body.setAttribute('data-rendered', String(ok));
+})();
