@@ -194,9 +194,9 @@ void rpt_fmt_pct(char *buf, size_t n, double p)
         snprintf(buf, n, "0%%");
     else if (p >= 1)
         snprintf(buf, n, "100%%");
-    else if (p < 0.005)
+    else if (p < 0.01) /* rounding would print 0% or 1%: say which side */
         snprintf(buf, n, "<1%%");
-    else if (p >= 0.995)
+    else if (p > 0.99)
         snprintf(buf, n, ">99%%");
     else
         snprintf(buf, n, "%.0f%%", p * 100);
