@@ -43,26 +43,32 @@
   function rgba(hex, a) { var c = rgb(hex); return 'rgba(' + c[0] + ',' + c[1] + ',' + c[2] + ',' + a + ')'; }
 
   // The date axis: labels on the first of a month only, every k-th month
-  // (k = 1, 2, 3, 6 or 12, the smallest that leaves ~75 px per label), no
-  // rotation, so labels never overlap.  Spans shorter than two months fall
-  // back to Chart.js's own skipping.
-  var monthStarts = dates.filter(function (d) { return /-01$/.test(d); }).length;
+  // (k = 1, 2, 3, 6 or 12, the smallest that leaves ~60 px per label), the
+  // year on January and on the first label, no rotation: labels never
+  // overlap.  Spans shorter than two months fall back to Chart.js's own
+  // skipping of day labels.
+  var monthStarts = dates.filter(function (d) { return /-01$/.test(d); });
+  function monthIndex(iso) { var p = iso.split('-'); return (+p[0]) * 12 + (+p[1]) - 1; }
   function dateAxis() {
     return {
       type: 'category',
       grid: { display: false },
       ticks: {
-        autoSkip: monthStarts < 2, maxRotation: 0, autoSkipPadding: 18,
+        autoSkip: monthStarts.length < 2, maxRotation: 0, autoSkipPadding: 18,
         callback: function (v) {
-          var iso = this.getLabelForValue(v);
-          if (monthStarts < 2) return shortDate(iso);
-          var p = String(iso).split('-');
-          if (p.length !== 3 || p[2] !== '01') return null;
+          var iso = String(this.getLabelForValue(v));
+          if (monthStarts.length < 2) return shortDate(iso);
+          if (!/-01$/.test(iso)) return null;
           var steps = [1, 2, 3, 6, 12], k = 12;
           for (var i = 0; i < steps.length; i++)
-            if ((monthStarts / steps[i]) * 75 <= this.width) { k = steps[i]; break; }
-          var m = (+p[0]) * 12 + (+p[1]) - 1;
-          return m % k ? null : MONTHS[+p[1] - 1] + ' ' + p[0];
+            if ((monthStarts.length / steps[i]) * 60 <= this.width) { k = steps[i]; break; }
+          var m = monthIndex(iso);
+          if (m % k) return null;
+          var first = null;
+          for (var j = 0; j < monthStarts.length && first === null; j++)
+            if (monthIndex(monthStarts[j]) % k === 0) first = monthStarts[j];
+          var p = iso.split('-');
+          return MONTHS[+p[1] - 1] + (p[1] === '01' || iso === first ? ' ' + p[0] : '');
         }
       }
     };
@@ -73,6 +79,7 @@
   function valueTick(v, i, ticks) {
     var big = 0;
     ticks.forEach(function (t) { big = Math.max(big, Math.abs(t.value)); });
+    if (v === 0) return '0';
     if (big < 1e5) return Chart.Ticks.formatters.numeric.call(this, v, i, ticks);
     var unit = big >= 1e9 ? 1e9 : big >= 1e6 ? 1e6 : 1e3, suf = big >= 1e9 ? 'B' : big >= 1e6 ? 'M' : 'K';
     var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : unit;
@@ -140,6 +147,10 @@
   }
 
   // ---- fan charts ------------------------------------------------------
+  // One key above the charts (drawn in HTML by the report) instead of a
+  // legend in each; the variants' medians are hidden until their box in
+  // that key is ticked, which shows them on every chart at once.
+  var fans = [];
   (data.fans || []).forEach(function (f) {
     var c = data.base.color, ds = [
       { label: 'p05', data: f.q[0], borderWidth: 0, fill: false },
@@ -148,25 +159,38 @@
       { label: '50% of runs', data: f.q[3], borderWidth: 0, backgroundColor: rgba(c, 0.34), fill: '-1' },
       { label: 'median', data: f.q[2], borderColor: c, backgroundColor: c, borderWidth: 2.2 }
     ];
-    var colours = [c];
     f.variants.forEach(function (v) {
       var col = variants[v.v].color;
       ds.push({ label: variants[v.v].name, data: v.p50, borderColor: col, backgroundColor: col,
-                borderWidth: 1.6, borderDash: [6, 3] });
-      colours.push(col);
+                borderWidth: 1.8, borderDash: [6, 3], hidden: true, variant: v.v });
     });
-    make(f.id, {
+    var ch = make(f.id, {
       type: 'line',
       data: { labels: dates, datasets: ds },
       options: {
         interaction: { mode: 'index', intersect: false },
         scales: { x: dateAxis(), y: valueAxis({}) },
         plugins: {
-          legend: { labels: { filter: function (it) { return it.text !== 'p05' && it.text !== 'p25'; } } },
-          tooltip: tooltipDates
+          legend: { display: false },
+          tooltip: {
+            mode: 'index', intersect: false,
+            filter: function (it) { return it.dataset.label !== 'p05' && it.dataset.label !== 'p25'; },
+            callbacks: tooltipDates.callbacks
+          }
         }
       }
-    }, colours);
+    }, [c]);
+    if (ch) fans.push(ch);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('input.vtoggle'), function (box) {
+    box.checked = false; // a reload keeps no stale state
+    box.addEventListener('change', function () {
+      var v = +box.value;
+      fans.forEach(function (ch) {
+        ch.data.datasets.forEach(function (d, i) { if (d.variant === v) ch.setDatasetVisibility(i, box.checked); });
+        ch.update();
+      });
+    });
   });
 
   // ---- event-time curves -------------------------------------------------
@@ -175,9 +199,11 @@
   if (data.curves) {
     var cols = [];
     var eds = data.curves.events.map(function (e, i) {
-      var col = EVENT_COLOURS[i % EVENT_COLOURS.length];
+      // past the palette, the colours come back dashed, then dotted
+      var col = EVENT_COLOURS[i % EVENT_COLOURS.length], round = Math.floor(i / EVENT_COLOURS.length);
       cols.push(col);
-      return { label: e.name, data: e.p, borderColor: col, backgroundColor: col, borderWidth: 2 };
+      return { label: e.name, data: e.p, borderColor: col, backgroundColor: col, borderWidth: 2,
+               borderDash: round === 0 ? [] : round === 1 ? [7, 4] : [2, 3] };
     });
     make(data.curves.id, {
       type: 'line',
@@ -189,7 +215,7 @@
           y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } } }
         },
         plugins: {
-          legend: { position: 'right', align: 'start' },
+          legend: { position: 'bottom', align: 'start' },
           tooltip: {
             mode: 'index', intersect: false,
             callbacks: {
@@ -222,7 +248,8 @@
         options: {
           indexAxis: 'y',
           scales: {
-            x: valueAxis({ suggestedMin: lo, suggestedMax: hi, grace: '4%' }),
+            x: valueAxis({ suggestedMin: lo, suggestedMax: hi, grace: '4%',
+                         ticks: { callback: valueTick, maxRotation: 0, maxTicksLimit: 6 } }),
             y: { grid: { display: false }, offset: true }
           },
           plugins: {
@@ -241,21 +268,27 @@
       }, vcols);
     });
 
-    var sel = document.getElementById('cmp-metric');
-    var evolveSets = function (k) {
+    // How the difference evolves: every variant's median difference; the
+    // 90% band of one variant at a time (all of them at once would hide
+    // each other), chosen in the caption's second menu.
+    var sel = document.getElementById('cmp-metric'), bandSel = document.getElementById('cmp-band');
+    var evolveSets = function (k, band) {
       var m = data.compare.metrics[k], out = [];
       m.series.forEach(function (s) {
         var col = variants[s.v].color;
-        out.push({ label: '_lo', data: s.p05, borderWidth: 0, fill: false });
-        out.push({ label: '_hi', data: s.p95, borderWidth: 0, backgroundColor: rgba(col, 0.13), fill: '-1' });
+        if (s.v === band) {
+          out.push({ label: '_lo', data: s.p05, borderWidth: 0, fill: false });
+          out.push({ label: '_hi', data: s.p95, borderWidth: 0, backgroundColor: rgba(col, 0.18), fill: '-1' });
+        }
         out.push({ label: variants[s.v].name, data: s.p50, borderColor: col, backgroundColor: col, borderWidth: 2 });
       });
       return out;
     };
+    var band = function () { return bandSel ? +bandSel.value : -1; };
     if (data.compare.metrics.length) {
       var evolve = make(data.compare.evolve, {
         type: 'line',
-        data: { labels: dates, datasets: evolveSets(data.compare.key) },
+        data: { labels: dates, datasets: evolveSets(data.compare.key, band()) },
         options: {
           interaction: { mode: 'index', intersect: false },
           scales: { x: dateAxis(), y: valueAxis({}) },
@@ -267,14 +300,24 @@
               callbacks: tooltipDates.callbacks
             }
           }
-        }
+        },
+        plugins: [{
+          id: 'zeroY',
+          beforeDatasetsDraw: function (chart) {
+            var ys = chart.scales.y, a = chart.chartArea;
+            if (ys.min > 0 || ys.max < 0) return;
+            var y = ys.getPixelForValue(0), ctx = chart.ctx;
+            ctx.save(); ctx.strokeStyle = '#555'; ctx.lineWidth = 1;
+            ctx.beginPath(); ctx.moveTo(a.left, y); ctx.lineTo(a.right, y); ctx.stroke(); ctx.restore();
+          }
+        }]
       }, vcols);
-      if (sel && evolve) {
-        sel.addEventListener('change', function () {
-          evolve.data.datasets = evolveSets(+sel.value);
-          evolve.update();
-        });
-      }
+      var redraw = function () {
+        evolve.data.datasets = evolveSets(sel ? +sel.value : data.compare.key, band());
+        evolve.update();
+      };
+      if (evolve && sel) sel.addEventListener('change', redraw);
+      if (evolve && bandSel) bandSel.addEventListener('change', redraw);
     }
   }
 

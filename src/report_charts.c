@@ -137,10 +137,26 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     rpt_put(b, "<section id=\"outcomes\">\n<h2>Outcomes over time</h2>\n<p class=\"explain\">Each "
                "chart is a fan of the ensemble's runs: the line is the median day by day, the dark "
                "band holds the middle 50% of runs, the light band 90%.");
-    if (d->has_vq && nv)
-        rpt_put(b, " The dashed lines are the medians of the variants, in the colours used "
-                   "throughout (click a legend entry to hide or show a line).");
-    rpt_put(b, "</p>\n<div class=\"grid\">\n");
+    int toggles = d->has_vq && nv;
+    if (toggles)
+        rpt_put(b, " Tick a variant to draw its median on every chart (dashed, in the variant's "
+                   "colour).");
+    /* one key for every chart, instead of a legend crowding each */
+    rpt_put(b, "</p>\n<div class=\"fan-key\"><span><i style=\"background:#2c3e50;height:3px\"></i>"
+               "median</span><span><i style=\"background:rgba(44,62,80,0.34)\"></i>50% of runs</span>"
+               "<span><i style=\"background:rgba(44,62,80,0.16)\"></i>90% of runs</span>");
+    if (toggles) {
+        rpt_put(b, "<span class=\"toggles\">variant medians:");
+        for (size_t v = 0; v < nv; v++) {
+            rpt_printf(b, " <label><input type=\"checkbox\" class=\"vtoggle\" value=\"%zu\"><span "
+                          "class=\"swatch\" style=\"background:%s\"></span>",
+                       v, rpt_variant_color((int)v));
+            rpt_html(b, d->variants[v]);
+            rpt_put(b, "</label>");
+        }
+        rpt_put(b, "</span>");
+    }
+    rpt_put(b, "</div>\n<div class=\"grid\">\n");
 
     sqlite3_stmt *st = rpt_prepare(d, "quantiles",
                                    "SELECT day, p05, p25, p50, p75, p95 FROM quantiles WHERE "
@@ -230,6 +246,7 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     while (st && sqlite3_step(st) == SQLITE_ROW)
         names_add(&ev, rpt_col_text(st, 0), &oom);
     sqlite3_finalize(st);
+    size_t nbase = ev.n; /* events of the events table; the curve may add more */
 
     rpt_put(b, "<section id=\"events\">\n<h2>Events</h2>\n");
     if (d->has_curve) {
@@ -260,85 +277,142 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
                 p[(size_t)e * nd + (size_t)day] = rpt_col_num(st, 2);
         }
         sqlite3_finalize(st);
-        rpt_put(b, "<figure class=\"card wide\"><figcaption><b>Probability that each event has "
-                   "happened, by date</b><span>base scenario; share of runs in which the event has "
-                   "occurred on or before each day</span></figcaption><div class=\"chart tall\">"
-                   "<canvas id=\"event-curves\" role=\"img\" aria-label=\"event-time curves\">"
-                   "</canvas></div></figure>\n");
-        (*ncharts)++;
-        rpt_put(js, "\"curves\":{\"id\":\"event-curves\",\"events\":[");
-        for (size_t e = 0; p && e < ev.n; e++) {
-            rpt_put(js, e ? ",{\"name\":" : "{\"name\":");
-            rpt_json_str(js, ev.v[e]);
-            rpt_put(js, ",\"p\":");
-            json_arr(js, p + e * nd, nd);
-            rpt_put(js, "}");
+        /* A curve that never moves (certain from the first day, or never)
+         * says nothing a table does not, and crowds the chart: left out. */
+        size_t ndrawn = 0, nflat = 0;
+        unsigned char *drawn = calloc(ev.n ? ev.n : 1, 1);
+        for (size_t e = 0; p && drawn && e < ev.n; e++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t k = 0; k < nd; k++) {
+                double x = p[e * nd + k];
+                if (!isnan(x)) {
+                    lo = x < lo ? x : lo;
+                    hi = x > hi ? x : hi;
+                }
+            }
+            drawn[e] = hi > lo;
+            ndrawn += drawn[e];
+            nflat += !drawn[e];
         }
-        rpt_put(js, "]},");
+        if (!drawn)
+            oom = 1;
+        if (ndrawn) {
+            rpt_put(b, "<figure class=\"card wide\"><figcaption><b>Probability that each event has "
+                       "happened, by date</b><span>base scenario: the share of runs in which the event "
+                       "has occurred on or before each day");
+            if (nflat)
+                rpt_printf(b, "; %zu event%s that never change%s (certain from the first day, or "
+                              "never) are in the table only",
+                           nflat, nflat == 1 ? "" : "s", nflat == 1 ? "s" : "");
+            rpt_put(b, "</span></figcaption><div class=\"chart tall\"><canvas id=\"event-curves\" "
+                       "role=\"img\" aria-label=\"event-time curves\"></canvas></div></figure>\n");
+            (*ncharts)++;
+            rpt_put(js, "\"curves\":{\"id\":\"event-curves\",\"events\":[");
+            int first = 1;
+            for (size_t e = 0; e < ev.n; e++) {
+                if (!drawn[e])
+                    continue;
+                rpt_put(js, first ? "{\"name\":" : ",{\"name\":");
+                first = 0;
+                rpt_json_str(js, ev.v[e]);
+                rpt_put(js, ",\"p\":");
+                json_arr(js, p + e * nd, nd);
+                rpt_put(js, "}");
+            }
+            rpt_put(js, "]},");
+        }
+        free(drawn);
         free(p);
     }
 
-    /* the table: base probability by the horizon and the dates, then each
-     * variant's probability */
-    double *vp = nans(nv * (ev.n ? ev.n : 1), &oom);
-    if (d->has_ve && vp) {
-        st = rpt_prepare(d, "variant_events", "SELECT variant, event, probability FROM variant_events");
-        while (st && sqlite3_step(st) == SQLITE_ROW) {
-            int v = rpt_variant_index(d, rpt_col_text(st, 0));
-            long e = names_find(&ev, rpt_col_text(st, 1));
-            if (v >= 0 && e >= 0)
-                vp[(size_t)v * ev.n + (size_t)e] = rpt_col_num(st, 2);
-        }
-        sqlite3_finalize(st);
-    }
-    int showv = d->has_ve && nv;
+    /* the table: probability by the horizon and the dates (base) */
     rpt_put(b, "<div class=\"scroll\"><table class=\"events\">\n<thead><tr><th>Event</th>"
                "<th class=\"num\">By ");
     put_date(b, d->dates[nd - 1]);
-    rpt_put(b, "</th><th>When it happens: median</th><th>90% of those runs</th>");
-    for (size_t v = 0; showv && v < nv; v++) {
-        rpt_printf(b, "<th class=\"num\"><span class=\"swatch\" style=\"background:%s\"></span>",
-                   rpt_variant_color((int)v));
-        rpt_html(b, d->variants[v]);
-        rpt_put(b, "</th>");
-    }
-    rpt_put(b, "</tr></thead>\n<tbody>\n");
+    rpt_put(b, "</th><th>When it happens: median</th><th>90% of those runs</th></tr></thead>\n"
+               "<tbody>\n");
+    double *pbase = nans(nbase, &oom);
     st = rpt_prepare(d, "events", "SELECT event, probability, p05, p50, p95 FROM events ORDER BY rowid");
-    while (st && vp && sqlite3_step(st) == SQLITE_ROW) {
-        long e = names_find(&ev, rpt_col_text(st, 0));
+    for (size_t e = 0; st && pbase && sqlite3_step(st) == SQLITE_ROW; e++) {
+        if (e < nbase)
+            pbase[e] = rpt_col_num(st, 1);
         rpt_put(b, "<tr><td><b>");
         rpt_html(b, rpt_col_text(st, 0));
         rpt_put(b, "</b></td><td class=\"num\">");
         put_pct(b, rpt_col_num(st, 1));
         const char *lo = rpt_day_date(d, rpt_col_num(st, 2)), *med = rpt_day_date(d, rpt_col_num(st, 3));
         const char *hi = rpt_day_date(d, rpt_col_num(st, 4));
-        rpt_put(b, "</td><td>");
+        rpt_put(b, "</td><td class=\"date\">");
         if (*med)
             put_date(b, med);
         else
             rpt_put(b, "<span class=\"muted\">never</span>");
-        rpt_put(b, "</td><td>");
-        if (*lo) {
+        rpt_put(b, "</td><td class=\"date\">");
+        if (*lo && strcmp(lo, hi) != 0) {
             put_date(b, lo);
             rpt_put(b, " \xe2\x80\x93 ");
             put_date(b, hi);
-        }
-        rpt_put(b, "</td>");
-        for (size_t v = 0; showv && v < nv; v++) {
-            rpt_put(b, "<td class=\"num\">");
-            if (e >= 0)
-                put_pct(b, vp[v * ev.n + (size_t)e]);
-            rpt_put(b, "</td>");
-        }
-        rpt_put(b, "</tr>\n");
+        } else if (*lo)
+            put_date(b, lo);
+        rpt_put(b, "</td></tr>\n");
     }
     sqlite3_finalize(st);
     rpt_put(b, "</tbody></table></div>\n");
-    if (showv)
-        rpt_put(b, "<p class=\"explain\">Variant columns: probability by the horizon in each "
-                   "variant's own ensemble.</p>\n");
+
+    /* each variant's probability by the horizon: from its own ensemble
+     * (variant_events), else from the comparison's event rows */
+    double *vp = nans(nv * (nbase ? nbase : 1), &oom);
+    int any = 0;
+    if ((d->has_ve || d->has_compare) && vp && pbase && nv) {
+        st = d->has_ve ? rpt_prepare(d, "variant_events",
+                                     "SELECT variant, event, probability FROM variant_events")
+                       : rpt_prepare(d, "compare",
+                                     "SELECT variant, name, b FROM compare WHERE kind = 'event'");
+        while (st && sqlite3_step(st) == SQLITE_ROW) {
+            int v = rpt_variant_index(d, rpt_col_text(st, 0));
+            long e = names_find(&ev, rpt_col_text(st, 1));
+            if (v >= 0 && e >= 0 && (size_t)e < nbase) {
+                vp[(size_t)v * nbase + (size_t)e] = rpt_col_num(st, 2);
+                any = 1;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    if (any) {
+        rpt_put(b, "<h3>Under each variant</h3>\n<p class=\"explain\">Probability by ");
+        put_date(b, d->dates[nd - 1]);
+        rpt_put(b, " in each variant; the small number is the change from the base in percentage "
+                   "points, where it is at least one.</p>\n<div class=\"scroll\"><table "
+                   "class=\"matrix\">\n<thead><tr><th>Event</th><th class=\"num\">Base</th>");
+        for (size_t v = 0; v < nv; v++) {
+            rpt_printf(b, "<th class=\"num\"><span class=\"swatch\" style=\"background:%s\"></span>",
+                       rpt_variant_color((int)v));
+            rpt_html(b, d->variants[v]);
+            rpt_put(b, "</th>");
+        }
+        rpt_put(b, "</tr></thead>\n<tbody>\n");
+        for (size_t e = 0; e < nbase; e++) {
+            rpt_put(b, "<tr><td><b>");
+            rpt_html(b, ev.v[e]);
+            rpt_put(b, "</b></td><td class=\"num\">");
+            put_pct(b, pbase[e]);
+            rpt_put(b, "</td>");
+            for (size_t v = 0; v < nv; v++) {
+                double x = vp[v * nbase + e], dlt = (x - pbase[e]) * 100;
+                rpt_put(b, "<td class=\"num\">");
+                put_pct(b, x);
+                if (fabs(dlt) >= 1) /* 1 point: below, the table would flicker with noise */
+                    rpt_printf(b, " <span class=\"delta\">%s%.0f</span>",
+                               dlt > 0 ? "+" : "\xe2\x88\x92", fabs(dlt));
+                rpt_put(b, "</td>");
+            }
+            rpt_put(b, "</tr>\n");
+        }
+        rpt_put(b, "</tbody></table></div>\n");
+    }
     rpt_put(b, "</section>\n");
     free(vp);
+    free(pbase);
     names_free(&ev);
     if (oom)
         b->oom = 1;
@@ -468,8 +542,15 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
             rpt_html(b, mets.v[m]);
             rpt_put(b, "</option>");
         }
-        rpt_put(b, "</select></label><span>median difference from the base, day by day, with the "
-                   "band of 90% of runs</span></figcaption><div class=\"chart tall\"><canvas "
+        rpt_put(b, "</select></label><label>90% band of <select id=\"cmp-band\"><option "
+                   "value=\"-1\">none</option>");
+        for (size_t v = 0; v < nv; v++) {
+            rpt_printf(b, "<option value=\"%zu\"%s>", v, v == 0 ? " selected" : "");
+            rpt_html(b, d->variants[v]);
+            rpt_put(b, "</option>");
+        }
+        rpt_put(b, "</select></label><span>median difference from the base, day by day; the band "
+                   "holds 90% of the runs' differences</span></figcaption><div class=\"chart tall\"><canvas "
                    "id=\"cmp-evolve\" role=\"img\" aria-label=\"difference over time\"></canvas>"
                    "</div></figure>\n");
         (*ncharts)++;
@@ -521,37 +602,6 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         }
     rpt_put(b, "</tbody></table></div>\n");
 
-    /* events: the change in probability by the horizon */
-    st = rpt_prepare(d, "compare",
-                     "SELECT variant, name, a, b FROM compare WHERE kind = 'event' ORDER BY name "
-                     "IN (SELECT event FROM events) DESC, rowid");
-    int n = 0;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        int v = rpt_variant_index(d, rpt_col_text(st, 0));
-        if (n++ == 0)
-            rpt_put(b, "<h3>Events under each variant</h3>\n<div class=\"scroll\"><table "
-                       "class=\"compare\">\n<thead><tr><th>Event</th><th>Variant</th><th "
-                       "class=\"num\">Base</th><th class=\"num\">Variant</th><th class=\"num\">"
-                       "Change</th></tr></thead>\n<tbody>\n");
-        double pa = rpt_col_num(st, 2), pb = rpt_col_num(st, 3);
-        rpt_put(b, "<tr><td><b>");
-        rpt_html(b, rpt_col_text(st, 1));
-        rpt_printf(b, "</b></td><td><span class=\"swatch\" style=\"background:%s\"></span>",
-                   rpt_variant_color(v));
-        rpt_html(b, rpt_col_text(st, 0));
-        rpt_put(b, "</td><td class=\"num\">");
-        put_pct(b, pa);
-        rpt_put(b, "</td><td class=\"num\">");
-        put_pct(b, pb);
-        rpt_put(b, "</td><td class=\"num\">");
-        if (!isnan(pa) && !isnan(pb))
-            rpt_printf(b, "%s%.0f points", pb - pa > 0.005 ? "+" : pb - pa < -0.005 ? "\xe2\x88\x92" : "",
-                       fabs(pb - pa) < 0.005 ? 0.0 : fabs(pb - pa) * 100);
-        rpt_put(b, "</td></tr>\n");
-    }
-    if (n)
-        rpt_put(b, "</tbody></table></div>\n");
-    sqlite3_finalize(st);
     rpt_put(b, "</section>\n");
     free(cd);
     free(hz);
@@ -561,6 +611,8 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
 }
 
 /* ---- Sobol' indices ----------------------------------------------------- */
+
+enum { SOBOL_BARS = 12 }; /* bars per chart; every input is in the table */
 
 typedef struct {
     char *input;
@@ -614,7 +666,7 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     rpt_put(b, ".</p>\n<div class=\"grid wide-cards\">\n");
     rpt_put(js, "\"sobol\":[");
     rpt_buf tab = {0};
-    rpt_put(&tab, "<div class=\"scroll\"><table class=\"sobol\">\n<thead><tr><th>Outcome</th>"
+    rpt_put(&tab, "<details><summary>Every index with its interval</summary>\n<div class=\"scroll\"><table class=\"sobol\">\n<thead><tr><th>Outcome</th>"
                   "<th>Input</th><th class=\"num\">First-order S1</th><th class=\"num\">90% "
                   "interval</th><th class=\"num\">Total ST</th><th class=\"num\">90% interval</th>"
                   "</tr></thead>\n<tbody>\n");
@@ -644,19 +696,25 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         }
         if (n > 1)
             qsort(rows, n, sizeof *rows, by_total);
+        /* a chart of more than a dozen bars is read for its top anyway:
+         * the rest are in the table */
+        size_t shown = n < SOBOL_BARS ? n : SOBOL_BARS;
         rpt_put(b, "<figure class=\"card\"><figcaption><b>");
         rpt_html(b, mets.v[m]);
-        rpt_printf(b, "</b><span>%zu uncertain inputs</span></figcaption><div class=\"chart\" "
-                      "style=\"height:%zupx\"><canvas id=\"sobol-%zu\" role=\"img\" "
-                      "aria-label=\"Sobol' indices of ",
-                   n, 80 + 30 * n, m);
+        if (shown < n)
+            rpt_printf(b, "</b><span>the %zu largest of %zu uncertain inputs</span>", shown, n);
+        else
+            rpt_printf(b, "</b><span>%zu uncertain inputs</span>", n);
+        rpt_printf(b, "</figcaption><div class=\"chart\" style=\"height:%zupx\"><canvas "
+                      "id=\"sobol-%zu\" role=\"img\" aria-label=\"Sobol' indices of ",
+                   90 + 30 * shown, m);
         rpt_html(b, mets.v[m]);
         rpt_put(b, "\"></canvas></div></figure>\n");
         (*ncharts)++;
         rpt_printf(js, "%s{\"id\":\"sobol-%zu\",\"name\":", m ? "," : "", m);
         rpt_json_str(js, mets.v[m]);
         rpt_put(js, ",\"inputs\":[");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < shown; i++) {
             rpt_put(js, i ? "," : "");
             rpt_json_str(js, rows[i].input);
         }
@@ -664,7 +722,7 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         static const char *const key[] = {"S1", "S1lo", "S1hi", "ST", "STlo", "SThi"};
         for (int j = 0; j < 6; j++) {
             rpt_printf(js, ",\"%s\":[", key[j]);
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = 0; i < shown; i++) {
                 rpt_put(js, i ? "," : "");
                 rpt_json_num(js, rows[i].s[j]);
             }
@@ -694,7 +752,7 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         free(rows);
     }
     rpt_put(js, "],");
-    rpt_put(&tab, "</tbody></table></div>\n");
+    rpt_put(&tab, "</tbody></table></div>\n</details>\n");
     rpt_put(b, "</div>\n");
     rpt_putn(b, tab.p, tab.n);
     rpt_put(b, "</section>\n");

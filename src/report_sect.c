@@ -154,20 +154,33 @@ static void findings_theses(rpt_db *d, rpt_buf *b)
     free(items.p);
 }
 
+/* Appends ", <b>name</b>" (no comma for the first) to a list line. */
+static void list_name(rpt_buf *l, int *n, const char *name)
+{
+    rpt_put(l, (*n)++ ? ", <b>" : "<b>");
+    rpt_html(l, name);
+    rpt_put(l, "</b>");
+}
+
+/* Events in three groups, so the uncertain ones stand out: those that
+ * happen in some runs but not all, or later than the first day (at most
+ * six, in the file's order, with their probability and typical date);
+ * those certain from the first day; those that never happen. */
 static void findings_events(rpt_db *d, rpt_buf *b)
 {
     sqlite3_stmt *st = rpt_prepare(d, "events",
                                    "SELECT event, probability, p05, p50, p95 FROM events ORDER BY rowid");
-    rpt_buf never = {0};
-    int nnever = 0, shown = 0, more = 0;
+    rpt_buf never = {0}, sure = {0};
+    int nnever = 0, nsure = 0, shown = 0, more = 0;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         const char *ev = rpt_col_text(st, 0);
-        double p = rpt_col_num(st, 1);
+        double p = rpt_col_num(st, 1), last = rpt_col_num(st, 4);
         if (!(p > 0)) {
-            rpt_put(&never, nnever++ ? ", " : "");
-            rpt_put(&never, "<b>");
-            rpt_html(&never, ev);
-            rpt_put(&never, "</b>");
+            list_name(&never, &nnever, ev);
+            continue;
+        }
+        if (p >= 1 && last == 0) {
+            list_name(&sure, &nsure, ev);
             continue;
         }
         if (shown == 6) {
@@ -185,7 +198,7 @@ static void findings_events(rpt_db *d, rpt_buf *b)
         if (*med) {
             rpt_put(b, "; when it happens, typically ");
             const char *lo = rpt_day_date(d, rpt_col_num(st, 2));
-            const char *hi = rpt_day_date(d, rpt_col_num(st, 4));
+            const char *hi = rpt_day_date(d, last);
             if (strcmp(lo, hi) == 0) {
                 rpt_put(b, "on ");
                 put_date(b, med);
@@ -203,15 +216,22 @@ static void findings_events(rpt_db *d, rpt_buf *b)
     }
     sqlite3_finalize(st);
     if (more)
-        rpt_printf(b, "<li>%d more events in <a href=\"#events\">Events</a>.</li>\n", more);
+        rpt_printf(b, "<li>%d more uncertain event%s in <a href=\"#events\">Events</a>.</li>\n", more,
+                   more == 1 ? "" : "s");
+    if (nsure) {
+        rpt_put(b, "<li>In every run from the first day: ");
+        rpt_putn(b, sure.p, sure.n);
+        rpt_put(b, ".</li>\n");
+    }
     if (nnever) {
-        rpt_printf(b, "<li>Never happened in any run: ");
+        rpt_put(b, "<li>Never happened in any run: ");
         rpt_putn(b, never.p, never.n);
         rpt_put(b, ".</li>\n");
     }
-    if (never.oom)
+    if (never.oom || sure.oom)
         b->oom = 1;
     free(never.p);
+    free(sure.p);
 }
 
 static void findings_metrics(rpt_db *d, rpt_buf *b)
@@ -380,7 +400,7 @@ void rpt_theses(rpt_db *d, rpt_buf *b)
         rpt_html(b, rpt_col_text(st, 1));
         rpt_put(b, "</span></td><td class=\"claim\">");
         rpt_html(b, rpt_col_text(st, 2));
-        rpt_put(b, "</td><td><code>");
+        rpt_put(b, "</td><td class=\"test\"><code>");
         rpt_html(b, rpt_col_text(st, 3));
         rpt_put(b, "</code>");
         if (*rpt_col_text(st, 4)) {

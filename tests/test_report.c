@@ -133,7 +133,8 @@ static void make_db(const char *extra)
              " ('zeta',1,'2024-12-31',2,1,1.5,2,2.5,3),('zeta',2,'2025-01-01',3,1,2,3,4,5),"
              " ('alpha',0,'2024-12-30',0,0,0,0,0,0),('alpha',1,'2024-12-31',NULL,NULL,NULL,NULL,NULL,NULL),"
              " ('alpha',2,'2025-01-01',12345,100,200,12345,40000,1234567);"
-             "INSERT INTO events VALUES ('e-sure',1,0,1,2),('e-never',0,NULL,NULL,NULL);");
+             "INSERT INTO events VALUES ('e-sure',1,0,1,2),('e-never',0,NULL,NULL,NULL),"
+             " ('e-start',1,0,0,0);");
     if (extra)
         exec(db, extra);
     sqlite3_close(db);
@@ -191,6 +192,9 @@ static void test_plain(void **state)
     assert_non_null(strstr(a, "30 Dec 2024 \xe2\x80\x93 1 Jan 2025 (3 days)"));
     assert_non_null(strstr(a, "<b>alpha</b> on 1 Jan 2025: median 12,300 (90% of runs: 100 to 1,230,000)"));
     assert_non_null(strstr(a, "Never happened in any run: <b>e-never</b>."));
+    assert_non_null(strstr(a, "In every run from the first day: <b>e-start</b>."));
+    assert_non_null(strstr(a, "<b>e-sure</b>: 100% chance by 1 Jan 2025; when it happens, typically "
+                              "around 31 Dec 2024 (90% of those runs: 30 Dec 2024 \xe2\x80\x93 1 Jan 2025)."));
     /* the file's order (zeta before alpha), a NULL day as null */
     char *z = strstr(a, "\"id\":\"fan-0\",\"name\":\"zeta\"");
     char *al = strstr(a, "\"id\":\"fan-1\",\"name\":\"alpha\"");

@@ -125,6 +125,9 @@ grep -q 'Free Russian forces for Donetsk &lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;
     grep -q 'free Russian forces for Donetsk &lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;' "$tmp/study.dom" || no "a claim is not shown as text"
 grep -q '<b>not bold</b>' "$tmp/study.dom" && no "the description's markup was not escaped"
 grep -q 'id="cmp-metric"' "$tmp/study.dom" || no "no metric choice for the evolution chart"
+grep -q 'id="cmp-band"' "$tmp/study.dom" || no "no band choice for the evolution chart"
+[ "$(grep -o 'class="vtoggle"' "$tmp/study.dom" | wc -l)" -eq 2 ] || no "variant toggles of the fan charts"
+grep -q '<h3>Under each variant</h3>' "$tmp/study.dom" || no "no table of the variants' event probabilities"
 grep -q '<option value="3" selected="">ground_ukraine</option>' "$tmp/study.dom" || no "key_metric not the chart's default"
 
 # 3. a partial ensemble is flagged at the top
