@@ -132,8 +132,10 @@ void rpt_json_num(rpt_buf *b, double x)
         rpt_put(b, "null");
         return;
     }
-    if (x == 0)
-        x = 0; /* -0 prints as 0 */
+    if (x == 0) { /* -0 prints as 0 */
+        rpt_put(b, "0");
+        return;
+    }
     rpt_printf(b, "%.6g", x);
 }
 

@@ -1,22 +1,21 @@
 #!/bin/sh
-# 'salient report' opened in a real browser: a report built from a plain
-# 'salient ensemble' directory and one built with every study table (the
-# variant tables, compare and sobol from real CLI runs of
-# examples/every-section.yaml; theses, parameters and event curves from the
-# fixture tests/data/report/study.sql) are loaded in headless Chromium.  The
-# test fails on any console message or uncaught exception, and unless the
-# page's own check finds every chart drawn (pixels of its data colours in its
-# plot area: <body data-charts=N data-rendered=N data-errors=0>).  Also: the
-# hostile text of the fixture shows as text and runs no script; the same
-# database gives the same bytes; a partial ensemble is flagged.
+# 'salient report' opened in a real browser: reports built from a plain
+# 'salient ensemble' directory, from a real study ('salient theses' on
+# tests/study/every-section.theses.yaml: every table of the study contract),
+# and from that study with hostile text added (tests/data/report/hostile.sql)
+# are loaded in headless Chromium.  The test fails on any console message or
+# uncaught exception, and unless the page's own check finds every chart
+# drawn (pixels of its data colours in its plot area: the body's
+# data-charts, data-rendered and data-errors attributes); the expected
+# number of charts is counted from the database here.  Also: the hostile
+# text shows as text and runs no script; the same database gives the same
+# bytes; a partial ensemble is flagged.
 set -u
-keep=${KEEP:-}
 : "${SALIENT:?set SALIENT to the salient binary}"
 cd "$(dirname "$0")/../.." || exit 1
 fail=0
 tmp=$(mktemp -d)
-[ -n "$keep" ] && echo "keeping $tmp"
-[ -n "$keep" ] || trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' EXIT
 no() { echo "FAIL: $*"; fail=$((fail + 1)); }
 command -v chromium > /dev/null || { echo "FAIL: chromium is not installed (scripts/deps.sh)"; exit 1; }
 command -v sqlite3 > /dev/null || { echo "FAIL: sqlite3 is not installed (scripts/deps.sh)"; exit 1; }
@@ -58,51 +57,10 @@ grep -q 'Chart.js v3.9.1' "$tmp/plain/report.html" || no "Chart.js not inlined"
 open_page "$tmp/plain/report.html" plain
 charts_ok plain 9
 
-# 2. the study tables
+# 2. a real study: every table of the study contract
 s="$tmp/study"
-"$SALIENT" ensemble "$f" --runs 200 --out "$s" > /dev/null || no "ensemble (study)"
-for v in no-dprk support-roles-only; do
-    "$SALIENT" ensemble "$f" --runs 200 --variant "$v" --out "$tmp/v-$v" > /dev/null || no "ensemble $v"
-    "$SALIENT" compare "$f" --variant "$v" --runs 200 --out "$tmp/c-$v" > /dev/null || no "compare $v"
-done
-"$SALIENT" sensitivity "$f" --metric dprk_casualties --base 64 --out "$tmp/sb" > /dev/null || no "sensitivity"
-sqlite3 "$s/results.sqlite" > "$tmp/sql.out" 2>&1 <<SQL || { no "building the study tables"; cat "$tmp/sql.out"; }
-.bail on
-CREATE TABLE variants (name TEXT PRIMARY KEY, ord INTEGER, description TEXT);
-INSERT INTO variants VALUES ('no-dprk', 1, 'The counterfactual without the North Korean deployment.');
-INSERT INTO variants VALUES ('support-roles-only', 2, 'North Koreans kept in support roles.');
-CREATE TABLE variant_quantiles (variant TEXT, metric TEXT, day INTEGER, date TEXT, mean REAL,
-    p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY (variant, metric, day));
-CREATE TABLE variant_events (variant TEXT, event TEXT, probability REAL, p05 INTEGER, p50 INTEGER,
-    p95 INTEGER, PRIMARY KEY (variant, event));
-ATTACH '$tmp/v-no-dprk/results.sqlite' AS v1;
-INSERT INTO variant_quantiles SELECT 'no-dprk', * FROM v1.quantiles;
-INSERT INTO variant_events SELECT 'no-dprk', * FROM v1.events;
-ATTACH '$tmp/v-support-roles-only/results.sqlite' AS v2;
-INSERT INTO variant_quantiles SELECT 'support-roles-only', * FROM v2.quantiles;
-INSERT INTO variant_events SELECT 'support-roles-only', * FROM v2.events;
-CREATE TABLE compare (variant TEXT, kind TEXT, name TEXT, day INTEGER, date TEXT, a REAL, b REAL,
-    diff_mean REAL, diff_p05 REAL, diff_p50 REAL, diff_p95 REAL, var_crn REAL, var_independent REAL,
-    variance_reduction REAL);
-CREATE TEMP TABLE c (kind TEXT, name TEXT, day INTEGER, date TEXT, a REAL, b REAL, diff_mean REAL,
-    diff_p05 REAL, diff_p50 REAL, diff_p95 REAL, var_crn REAL, var_independent REAL, variance_reduction REAL);
-.import --csv --skip 1 $tmp/c-no-dprk/compare.csv c
-INSERT INTO compare SELECT 'no-dprk', * FROM c;
-DELETE FROM c;
-.import --csv --skip 1 $tmp/c-support-roles-only/compare.csv c
-INSERT INTO compare SELECT 'support-roles-only', * FROM c;
--- the CSV's empty fields are NULLs in the contract
-UPDATE compare SET var_crn = NULL WHERE var_crn = '';
-UPDATE compare SET var_independent = NULL WHERE var_independent = '';
-UPDATE compare SET variance_reduction = NULL WHERE variance_reduction = '';
-UPDATE compare SET diff_p05 = NULL, diff_p50 = NULL, diff_p95 = NULL WHERE diff_p05 = '';
-CREATE TABLE sobol (metric TEXT, input TEXT, S1 REAL, S1_lo REAL, S1_hi REAL, ST REAL, ST_lo REAL,
-    ST_hi REAL, PRIMARY KEY (metric, input));
-CREATE TEMP TABLE sb (input TEXT, S1 REAL, S1_lo REAL, S1_hi REAL, ST REAL, ST_lo REAL, ST_hi REAL);
-.import --csv --skip 1 $tmp/sb/sobol.csv sb
-INSERT INTO sobol SELECT 'dprk_casualties', * FROM sb;
-.read tests/data/report/study.sql
-SQL
+"$SALIENT" theses tests/study/every-section.theses.yaml --runs 200 -q --out "$s" > /dev/null ||
+    no "salient theses"
 "$SALIENT" report "$s" > "$tmp/out" 2>&1 || { no "report of the study"; cat "$tmp/out"; }
 cp "$s/report.html" "$tmp/first.html"
 "$SALIENT" report "$s" > /dev/null 2>&1 || no "report again"
@@ -110,27 +68,48 @@ cmp -s "$s/report.html" "$tmp/first.html" || no "the same database gave differen
 for sec in findings outcomes events counterfactuals sensitivity theses provenance; do
     grep -q "<section id=\"$sec\">" "$s/report.html" || no "study report lacks the $sec section"
 done
-grep -q 'no source' "$s/report.html" || no "a parameter without a source is not flagged"
-grep -q '1 without a source' "$s/report.html" || no "the count of missing sources"
-grep -q '<span class="badge ok">supported</span>' "$s/report.html" || no "verdict badge"
-grep -q '<span class="badge bad">contradicted</span>' "$s/report.html" || no "verdict badge (contradicted)"
+# the charts the page must draw, counted from the database: a fan per
+# metric, the event curves when one moves, a chart per compared metric and
+# the evolution chart, a Sobol' chart per outcome
+q() { sqlite3 "$s/results.sqlite" "$1"; }
+want=$(( $(q "SELECT COUNT(DISTINCT metric) FROM quantiles") \
+       + $(q "SELECT COUNT(*) > 0 FROM (SELECT event FROM event_curve GROUP BY event HAVING MAX(probability) > MIN(probability))") \
+       + $(q "SELECT COUNT(DISTINCT name) FROM compare WHERE kind = 'metric'") + 1 \
+       + $(q "SELECT COUNT(DISTINCT metric) FROM sobol") ))
+nv=$(q "SELECT COUNT(*) FROM variants")
+[ "$want" -gt 12 ] || no "the study has too few charts to test ($want)"
 open_page "$s/report.html" study
-# 9 fans + event curves + 9 differences + their evolution + 1 Sobol' chart
-charts_ok study 21
-grep -q 'data-pwned' "$tmp/study.dom" && grep -q 'data-pwned="1"' "$tmp/study.dom" && no "scenario text ran as script"
-n=$(grep -o '<script' "$tmp/study.dom" | wc -l)
-[ "$n" -eq 3 ] || no "script elements in the page: $n (3 expected: data, Chart.js, the page's)"
-grep -q '<h1>Every section &lt;/script&gt;&lt;script&gt;' "$tmp/study.dom" || no "the title is not shown as text"
-grep -q 'Free Russian forces for Donetsk &lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;' "$tmp/study.dom" ||
-    grep -q 'free Russian forces for Donetsk &lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;' "$tmp/study.dom" || no "a claim is not shown as text"
-grep -q '<b>not bold</b>' "$tmp/study.dom" && no "the description's markup was not escaped"
+charts_ok study "$want"
 grep -q 'id="cmp-metric"' "$tmp/study.dom" || no "no metric choice for the evolution chart"
 grep -q 'id="cmp-band"' "$tmp/study.dom" || no "no band choice for the evolution chart"
-[ "$(grep -o 'class="vtoggle"' "$tmp/study.dom" | wc -l)" -eq 2 ] || no "variant toggles of the fan charts"
+[ "$(grep -o 'class="vtoggle"' "$tmp/study.dom" | wc -l)" -eq "$nv" ] || no "variant toggles of the fan charts"
 grep -q '<h3>Under each variant</h3>' "$tmp/study.dom" || no "no table of the variants' event probabilities"
-grep -q '<option value="3" selected="">ground_ukraine</option>' "$tmp/study.dom" || no "key_metric not the chart's default"
+n=$(q "SELECT COUNT(*) FROM theses")
+[ "$(grep -o '<tr id="thesis-' "$tmp/study.dom" | wc -l)" -eq "$n" ] || no "not every thesis is in the table"
+n=$(q "SELECT COUNT(*) FROM parameters")
+[ "$(grep -o '<tr><td><code>' "$tmp/study.dom" | wc -l)" -ge "$n" ] || no "not every parameter is in the provenance table"
 
-# 3. a partial ensemble is flagged at the top
+# 3. the same study with hostile text
+h="$tmp/hostile"
+mkdir "$h" && cp "$s/results.sqlite" "$h/" || no "copy"
+sqlite3 "$h/results.sqlite" < tests/data/report/hostile.sql || no "adding the hostile text"
+"$SALIENT" report "$h" > "$tmp/out" 2>&1 || { no "report of the hostile study"; cat "$tmp/out"; }
+grep -q 'no source' "$h/report.html" || no "a parameter without a source is not flagged"
+grep -q '<span class="badge ok">supported</span>' "$h/report.html" || no "verdict badge (supported)"
+grep -q '<span class="badge bad">contradicted</span>' "$h/report.html" || no "verdict badge (contradicted)"
+open_page "$h/report.html" hostile
+charts_ok hostile "$want"
+grep -q 'data-pwned="1"' "$tmp/hostile.dom" && no "scenario text ran as script"
+n=$(grep -o '<script' "$tmp/hostile.dom" | wc -l)
+[ "$n" -eq 3 ] || no "script elements in the page: $n (3 expected: data, Chart.js, the page's)"
+grep -q '<h1>Every section &lt;/script&gt;&lt;script&gt;' "$tmp/hostile.dom" || no "the title is not shown as text"
+grep -q 'free Russian forces for Donetsk &lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;' "$tmp/hostile.dom" ||
+    no "a claim is not shown as text"
+grep -q '<b>not bold</b>' "$tmp/hostile.dom" && no "the description's markup was not escaped"
+grep -q '<option value="[0-9]*" selected="">ground_ukraine</option>' "$tmp/hostile.dom" ||
+    no "key_metric not the evolution chart's default"
+
+# 4. a partial ensemble is flagged at the top
 "$SALIENT" ensemble "$f" --runs 1000 --stop-after 300 --out "$tmp/part" > /dev/null 2>&1
 "$SALIENT" report "$tmp/part" > /dev/null 2>&1 || no "report of a partial ensemble"
 grep -q 'Partial results.' "$tmp/part/report.html" || no "partial results not flagged"
