@@ -45,7 +45,9 @@ static int write_compare_csv(FILE *f, const sal_study *s)
         FILE *mf = open_memstream(&buf, &len);
         if (!mf)
             return SAL_ENOMEM;
-        int rc = sal_compare_write(mf, s->base, s->variants[v], s->compare[v]);
+        sal_compare view;
+        int rc = sal_compare_write(mf, s->base, s->variants[v],
+                                   sal_study_compare_view(s, s->compare[v], &view));
         if (fclose(mf) != 0 || rc != SAL_OK) {
             free(buf);
             return SAL_EIO;
@@ -273,7 +275,8 @@ static void db_compare(dbw *w, const sal_study *s)
     int h = a->horizon;
     sqlite3_stmt *st = prep(w, "INSERT INTO compare VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t v = 0; w->rc == SAL_OK && v < s->nvariants; v++) {
-        const sal_compare *c = s->compare[v];
+        sal_compare view;
+        const sal_compare *c = sal_study_compare_view(s, s->compare[v], &view);
         if (!c)
             continue;
         for (size_t i = 0; w->rc == SAL_OK && i < c->nmetrics; i++)

@@ -178,6 +178,16 @@ int sal_study_load(const sal_theses *t, const char *buf, size_t len, const char 
     return SAL_OK;
 }
 
+const sal_compare *sal_study_compare_view(const sal_study *s, const sal_compare *c,
+                                          sal_compare *view)
+{
+    if (!c || c->a)
+        return c;
+    *view = *c;
+    view->a = s->summary;
+    return view;
+}
+
 /* ---- running -------------------------------------------------------------------- */
 
 /* One progress count over the whole study: each part reports its own runs,
@@ -247,6 +257,13 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
             s->partial = 1;
         else if (rc != SAL_OK)
             return rc;
+        /* A complete comparison's summary of the base is the base ensemble's
+         * (the same runs, merged exactly): drop the copy, a third of the
+         * comparison's memory (sal_study_compare_view puts the base back). */
+        if (rc == SAL_OK && s->compare[v]->runs == s->runs_done) {
+            sal_summary_free(s->compare[v]->a);
+            s->compare[v]->a = NULL;
+        }
         c.offset += 2 * o->runs;
     }
     if (sobol && !s->partial) {
@@ -273,6 +290,9 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
             if (!cmp)
                 continue; /* not run (interrupted) */
         }
+        sal_compare view;
+        if (cmp)
+            cmp = sal_study_compare_view(s, cmp, &view);
         s->evaluated[i] = sal_thesis_evaluate(h, m, s->summary, cmp, &s->results[i]) == SAL_OK;
     }
     return s->partial ? SAL_EINTR : SAL_OK;

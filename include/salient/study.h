@@ -178,7 +178,10 @@ typedef struct {
     uint64_t runs_done;         /* of the base ensemble */
     sal_summary *summary;       /* the base */
     double *records;            /* per base run: inputs, then last-day metrics */
-    sal_compare **compare;      /* per variant, NULL when not run */
+    sal_compare **compare;      /* per variant, NULL when not run; its summary
+                                   of the base (a) is NULL when it is the base
+                                   ensemble's: read through
+                                   sal_study_compare_view */
     sal_sobol_indices *sobol;   /* per theses->nsobol metric */
     int *sobol_ok;
     sal_thesis_result *results; /* per thesis */
@@ -197,6 +200,11 @@ typedef struct {
 int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
                     const sal_study_opts *o, sal_sobol_indices *out, int *ok,
                     int (*progress)(void *, uint64_t, uint64_t), void *ctx, sal_diags *diags);
+
+/* The comparison c of study s with its base summary in place: c itself, or
+ * a shallow copy in *view whose a is the base ensemble's summary. */
+const sal_compare *sal_study_compare_view(const sal_study *s, const sal_compare *c,
+                                          sal_compare *view);
 
 /* Reads the scenario of the theses file (or scenario_buf when not NULL,
  * named scenario_name, for an embedded flagship) with every variant, and

@@ -80,6 +80,10 @@ for x in $files; do
     [ -s "$tmp/salient-out/$x" ] || no "main job wrote no $x"
 done
 grep -q 'theses: ' "$tmp/out" || no "main job: no theses line"
+# once 'salient report' is in the build, the main job also writes report.html
+if "$SALIENT" help report > /dev/null 2>&1; then
+    [ -s "$tmp/salient-out/report.html" ] || no "main job wrote no report.html"
+fi
 [ "$(wc -l < "$tmp/out")" -le 24 ] || no "main job summary longer than 24 lines"
 
 echo "theses: $fail failed"
