@@ -1,5 +1,6 @@
 /* salient — the report's text buffer, escapes and number formats
  * (src/report_int.h). */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -178,9 +179,7 @@ void rpt_fmt(char *buf, size_t n, double x)
     snprintf(e, sizeof e, "%.2e", x);
     double r = strtod(e, NULL);
     double ar = fabs(r);
-    if (ar >= 1e15)
-        snprintf(buf, n, "%.3g", r);
-    else if (ar >= 1000)
+    if (ar >= 1000 && ar < 1e15)
         commas(buf, n, ar, r < 0);
     else if (ar >= 1e-3)
         snprintf(buf, n, "%.3g", r);
@@ -208,10 +207,18 @@ void rpt_fmt_date(char *buf, size_t n, const char *iso)
 {
     static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    int y, m, d;
-    char rest;
-    if (iso && strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &rest) == 3 &&
-        m >= 1 && m <= 12 && d >= 1 && d <= 31)
+    /* exactly YYYY-MM-DD, digits where digits belong */
+    int ok = iso && strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-';
+    for (int i = 0; ok && i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)iso[i]))
+            ok = 0;
+    int y = 0, m = 0, d = 0;
+    if (ok) {
+        y = (int)strtol(iso, NULL, 10);
+        m = (int)strtol(iso + 5, NULL, 10);
+        d = (int)strtol(iso + 8, NULL, 10);
+    }
+    if (ok && m >= 1 && m <= 12 && d >= 1 && d <= 31)
         snprintf(buf, n, "%d %s %d", d, mon[m - 1], y);
     else
         snprintf(buf, n, "%s", iso ? iso : "");

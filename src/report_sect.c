@@ -146,7 +146,7 @@ static void findings_theses(rpt_db *d, rpt_buf *b)
                    "ensemble supports <b>%d</b>, contradicts <b>%d</b> and leaves <b>%d</b> "
                    "uncertain%s.</li>\n",
                    n, ok, bad, unsure,
-                   n - ok - bad - unsure ? " (the rest carry no verdict)" : "");
+                   (n - ok - bad - unsure) != 0 ? " (the rest carry no verdict)" : "");
         rpt_putn(b, items.p, items.n);
     }
     if (items.oom)
