@@ -21,16 +21,7 @@ extern const size_t sal_flagship_yaml_len;
 extern const unsigned char sal_flagship_theses[];
 extern const size_t sal_flagship_theses_len;
 
-/* ---- report.html: wired when include/salient/report.h is on main --------
- * HOOK: the "report" engineer's sal_report_write(dir, diags) builds
- * DIR/report.html from DIR/results.sqlite; until that header exists the
- * main job says the report is not built yet. */
-#if defined(__has_include)
-#if __has_include("salient/report.h")
 #include "salient/report.h"
-#define CLI_HAVE_REPORT 1
-#endif
-#endif
 
 static const char usage[] =
     "usage: salient theses [THESES.yaml] [--runs N] [--threads T] [--seed S]\n"
@@ -227,7 +218,6 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
     else if (!quiet)
         print_summary(s, dir, write_files);
     if (report && write_files) {
-#ifdef CLI_HAVE_REPORT
         sal_diags *rd = sal_diags_alloc();
         if (!rd || sal_report_write(dir, rd) != SAL_OK) {
             if (rd)
@@ -238,10 +228,6 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
             printf("report: %s/report.html\n", dir);
         }
         sal_diags_free(rd);
-#else
-        if (!quiet)
-            printf("report: not built yet (salient report is not in this build)\n");
-#endif
     }
     if (s->partial) {
         fprintf(stderr, "salient theses: interrupted: the parts finished were written (%s/PARTIAL)\n",
