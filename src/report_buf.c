@@ -244,3 +244,25 @@ void rpt_fmt_count(char *buf, size_t n, const char *digits)
     out[k] = '\0';
     snprintf(buf, n, "%s", out);
 }
+
+/* The formats above, HTML-escaped into b. */
+void rpt_put_date(rpt_buf *b, const char *iso)
+{
+    char s[64];
+    rpt_fmt_date(s, sizeof s, iso);
+    rpt_html(b, s);
+}
+
+void rpt_put_num(rpt_buf *b, double x)
+{
+    char s[64];
+    rpt_fmt(s, sizeof s, x);
+    rpt_html(b, s);
+}
+
+void rpt_put_pct(rpt_buf *b, double p)
+{
+    char s[32];
+    rpt_fmt_pct(s, sizeof s, p);
+    rpt_html(b, s);
+}

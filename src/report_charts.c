@@ -12,26 +12,6 @@
 
 #include "report_int.h"
 
-static void put_date(rpt_buf *b, const char *iso)
-{
-    char s[64];
-    rpt_fmt_date(s, sizeof s, iso);
-    rpt_html(b, s);
-}
-
-static void put_num(rpt_buf *b, double x)
-{
-    char s[64];
-    rpt_fmt(s, sizeof s, x);
-    rpt_html(b, s);
-}
-
-static void put_pct(rpt_buf *b, double p)
-{
-    char s[32];
-    rpt_fmt_pct(s, sizeof s, p);
-    rpt_html(b, s);
-}
 
 static void json_arr(rpt_buf *js, const double *v, size_t n)
 {
@@ -196,13 +176,13 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_printf(b, "<figure class=\"card\"><figcaption><b>");
         rpt_html(b, m);
         rpt_put(b, "</b><span>");
-        put_date(b, d->dates[nd - 1]);
+        rpt_put_date(b, d->dates[nd - 1]);
         rpt_put(b, ": median ");
-        put_num(b, q[2 * nd + nd - 1]);
+        rpt_put_num(b, q[2 * nd + nd - 1]);
         rpt_put(b, ", 90% of runs ");
-        put_num(b, q[nd - 1]);
+        rpt_put_num(b, q[nd - 1]);
         rpt_put(b, " to ");
-        put_num(b, q[4 * nd + nd - 1]);
+        rpt_put_num(b, q[4 * nd + nd - 1]);
         rpt_printf(b, "</span></figcaption><div class=\"chart\"><canvas id=\"fan-%zu\" "
                       "role=\"img\" aria-label=\"fan chart of ",
                    k);
@@ -330,7 +310,7 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     /* the table: probability by the horizon and the dates (base) */
     rpt_put(b, "<div class=\"scroll\"><table class=\"events\">\n<thead><tr><th>Event</th>"
                "<th class=\"num\">By ");
-    put_date(b, d->dates[nd - 1]);
+    rpt_put_date(b, d->dates[nd - 1]);
     rpt_put(b, "</th><th>When it happens: median</th><th>90% of those runs</th></tr></thead>\n"
                "<tbody>\n");
     double *pbase = nans(nbase, &oom);
@@ -341,21 +321,21 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_put(b, "<tr><td><b>");
         rpt_html(b, rpt_col_text(st, 0));
         rpt_put(b, "</b></td><td class=\"num\">");
-        put_pct(b, rpt_col_num(st, 1));
+        rpt_put_pct(b, rpt_col_num(st, 1));
         const char *lo = rpt_day_date(d, rpt_col_num(st, 2)), *med = rpt_day_date(d, rpt_col_num(st, 3));
         const char *hi = rpt_day_date(d, rpt_col_num(st, 4));
         rpt_put(b, "</td><td class=\"date\">");
         if (*med)
-            put_date(b, med);
+            rpt_put_date(b, med);
         else
             rpt_put(b, "<span class=\"muted\">never</span>");
         rpt_put(b, "</td><td class=\"date\">");
         if (*lo && strcmp(lo, hi) != 0) {
-            put_date(b, lo);
+            rpt_put_date(b, lo);
             rpt_put(b, " \xe2\x80\x93 ");
-            put_date(b, hi);
+            rpt_put_date(b, hi);
         } else if (*lo)
-            put_date(b, lo);
+            rpt_put_date(b, lo);
         rpt_put(b, "</td></tr>\n");
     }
     sqlite3_finalize(st);
@@ -382,7 +362,7 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     }
     if (any) {
         rpt_put(b, "<h3>Under each variant</h3>\n<p class=\"explain\">Probability by ");
-        put_date(b, d->dates[nd - 1]);
+        rpt_put_date(b, d->dates[nd - 1]);
         rpt_put(b, " in each variant; the small number is the change from the base in percentage "
                    "points, where it is at least one.</p>\n<div class=\"scroll\"><table "
                    "class=\"matrix\">\n<thead><tr><th>Event</th><th class=\"num\">Base</th>");
@@ -397,12 +377,12 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
             rpt_put(b, "<tr><td><b>");
             rpt_html(b, ev.v[e]);
             rpt_put(b, "</b></td><td class=\"num\">");
-            put_pct(b, pbase[e]);
+            rpt_put_pct(b, pbase[e]);
             rpt_put(b, "</td>");
             for (size_t v = 0; v < nv; v++) {
                 double x = vp[v * nbase + e], dlt = (x - pbase[e]) * 100;
                 rpt_put(b, "<td class=\"num\">");
-                put_pct(b, x);
+                rpt_put_pct(b, x);
                 if (fabs(dlt) >= 1) /* 1 point: below, the table would flicker with noise */
                     rpt_printf(b, " <span class=\"delta\">%s%.0f</span>",
                                dlt > 0 ? "+" : "\xe2\x88\x92", fabs(dlt));
@@ -477,7 +457,7 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
                "numbers): run <i>k</i> of a variant meets the same chance events as run <i>k</i> of "
                "the base, so the difference between the two is the effect of the change, not of "
                "luck. Dots are the mean difference <i>variant \xe2\x88\x92 base</i> on ");
-    put_date(b, d->dates[nd - 1]);
+    rpt_put_date(b, d->dates[nd - 1]);
     rpt_put(b, "; whiskers span 90% of the runs' differences.</p>\n<ul class=\"legend\">\n");
     for (size_t v = 0; v < nv; v++) {
         rpt_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span><b>",
@@ -496,7 +476,7 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_put(b, "<figure class=\"card\"><figcaption><b>");
         rpt_html(b, mets.v[m]);
         rpt_put(b, "</b><span>difference from the base on ");
-        put_date(b, d->dates[nd - 1]);
+        rpt_put_date(b, d->dates[nd - 1]);
         rpt_printf(b, "</span></figcaption><div class=\"chart\" style=\"height:%zupx\"><canvas "
                       "id=\"cmp-%zu\" role=\"img\" aria-label=\"differences in ",
                    70 + 34 * nv, m);
@@ -583,22 +563,22 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
                        rpt_variant_color((int)v));
             rpt_html(b, d->variants[v]);
             rpt_put(b, "</td><td class=\"num\">");
-            put_num(b, h[0]);
+            rpt_put_num(b, h[0]);
             rpt_put(b, "</td><td class=\"num\">");
-            put_num(b, h[1]);
+            rpt_put_num(b, h[1]);
             rpt_put(b, "</td><td class=\"num\">");
             double mean = cd[(c + CD_MEAN) * nd + day];
             rpt_put(b, mean > 0 ? "+" : "");
-            put_num(b, mean);
+            rpt_put_num(b, mean);
             rpt_put(b, "</td><td class=\"num\">");
-            put_num(b, cd[(c + CD_P05) * nd + day]);
+            rpt_put_num(b, cd[(c + CD_P05) * nd + day]);
             rpt_put(b, " to ");
-            put_num(b, cd[(c + CD_P95) * nd + day]);
+            rpt_put_num(b, cd[(c + CD_P95) * nd + day]);
             rpt_put(b, "</td><td class=\"num\">");
             if (isinf(h[2])) /* the difference is exactly constant */
                 rpt_put(b, "\xe2\x88\x9e");
             else if (!isnan(h[2])) {
-                put_num(b, h[2]);
+                rpt_put_num(b, h[2]);
                 rpt_put(b, "\xc3\x97");
             }
             rpt_put(b, "</td></tr>\n");
@@ -742,11 +722,11 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
             rpt_put(&tab, "</code></td>");
             for (int j = 0; j < 6; j += 3) {
                 rpt_put(&tab, "<td class=\"num\">");
-                put_num(&tab, rows[i].s[j]);
+                rpt_put_num(&tab, rows[i].s[j]);
                 rpt_put(&tab, "</td><td class=\"num muted\">");
-                put_num(&tab, rows[i].s[j + 1]);
+                rpt_put_num(&tab, rows[i].s[j + 1]);
                 rpt_put(&tab, " to ");
-                put_num(&tab, rows[i].s[j + 2]);
+                rpt_put_num(&tab, rows[i].s[j + 2]);
                 rpt_put(&tab, "</td>");
             }
             rpt_put(&tab, "</tr>\n");

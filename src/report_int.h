@@ -42,6 +42,10 @@ void rpt_fmt(char *buf, size_t n, double x);
 void rpt_fmt_pct(char *buf, size_t n, double p);
 /* "2024-11-05" as "5 Nov 2024"; anything else copied as it is. */
 void rpt_fmt_date(char *buf, size_t n, const char *iso);
+/* The same, HTML-escaped into b. */
+void rpt_put_date(rpt_buf *b, const char *iso);
+void rpt_put_num(rpt_buf *b, double x);
+void rpt_put_pct(rpt_buf *b, double p);
 
 /* The database and what the report found in it. */
 typedef struct {

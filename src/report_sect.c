@@ -8,33 +8,13 @@
 
 #include "report_int.h"
 
-static void put_date(rpt_buf *b, const char *iso)
-{
-    char s[64];
-    rpt_fmt_date(s, sizeof s, iso);
-    rpt_html(b, s);
-}
-
-static void put_num(rpt_buf *b, double x)
-{
-    char s[64];
-    rpt_fmt(s, sizeof s, x);
-    rpt_html(b, s);
-}
-
-static void put_pct(rpt_buf *b, double p)
-{
-    char s[32];
-    rpt_fmt_pct(s, sizeof s, p);
-    rpt_html(b, s);
-}
 
 /* "a to b" for an interval (en dash reads as minus next to negatives). */
 static void put_range(rpt_buf *b, double lo, double hi)
 {
-    put_num(b, lo);
+    rpt_put_num(b, lo);
     rpt_put(b, " to ");
-    put_num(b, hi);
+    rpt_put_num(b, hi);
 }
 
 static void badge(rpt_buf *b, const char *verdict)
@@ -74,9 +54,9 @@ void rpt_header(rpt_db *d, rpt_buf *b)
                    "look.</div>\n");
     }
     rpt_put(b, "<dl class=\"facts\">\n<div><dt>Period</dt><dd>");
-    put_date(b, d->dates[0]);
+    rpt_put_date(b, d->dates[0]);
     rpt_put(b, " \xe2\x80\x93 ");
-    put_date(b, d->dates[d->ndays - 1]);
+    rpt_put_date(b, d->dates[d->ndays - 1]);
     rpt_printf(b, " (%zu days)</dd></div>\n<div><dt>Runs</dt><dd>", d->ndays);
     rpt_fmt_count(s, sizeof s, d->runs);
     rpt_html(b, s);
@@ -191,9 +171,9 @@ static void findings_events(rpt_db *d, rpt_buf *b)
         rpt_put(b, "<li><b>");
         rpt_html(b, ev);
         rpt_put(b, "</b>: ");
-        put_pct(b, p);
+        rpt_put_pct(b, p);
         rpt_put(b, " chance by ");
-        put_date(b, d->dates[d->ndays - 1]);
+        rpt_put_date(b, d->dates[d->ndays - 1]);
         const char *med = rpt_day_date(d, rpt_col_num(st, 3));
         if (*med) {
             rpt_put(b, "; when it happens, typically ");
@@ -201,14 +181,14 @@ static void findings_events(rpt_db *d, rpt_buf *b)
             const char *hi = rpt_day_date(d, last);
             if (strcmp(lo, hi) == 0) {
                 rpt_put(b, "on ");
-                put_date(b, med);
+                rpt_put_date(b, med);
             } else {
                 rpt_put(b, "around ");
-                put_date(b, med);
+                rpt_put_date(b, med);
                 rpt_put(b, " (90% of those runs: ");
-                put_date(b, lo);
+                rpt_put_date(b, lo);
                 rpt_put(b, " \xe2\x80\x93 ");
-                put_date(b, hi);
+                rpt_put_date(b, hi);
                 rpt_put(b, ")");
             }
         }
@@ -254,9 +234,9 @@ static void findings_metrics(rpt_db *d, rpt_buf *b)
         rpt_put(b, "<li><b>");
         rpt_html(b, d->metrics[order[i]]);
         rpt_put(b, "</b> on ");
-        put_date(b, d->dates[d->ndays - 1]);
+        rpt_put_date(b, d->dates[d->ndays - 1]);
         rpt_put(b, ": median ");
-        put_num(b, rpt_col_num(st, 1));
+        rpt_put_num(b, rpt_col_num(st, 1));
         rpt_put(b, " (90% of runs: ");
         put_range(b, rpt_col_num(st, 0), rpt_col_num(st, 2));
         rpt_put(b, ").</li>\n");
@@ -292,7 +272,7 @@ static void findings_compare(rpt_db *d, rpt_buf *b)
         rpt_html(b, rpt_col_text(st, 0));
         rpt_put(b, "</b>: ");
         rpt_put(b, mean > 0 ? "+" : "");
-        put_num(b, mean);
+        rpt_put_num(b, mean);
         rpt_put(b, " on average (90% of runs: ");
         put_range(b, rpt_col_num(st, 2), rpt_col_num(st, 3));
         rpt_put(b, ")</li>\n");
@@ -347,7 +327,7 @@ static void findings_sobol(rpt_db *d, rpt_buf *b)
             rpt_put(&line, "</b> comes from <b>");
             rpt_html(&line, rpt_col_text(st, 1));
             rpt_put(&line, "</b> (total Sobol' index ");
-            put_num(&line, st_);
+            rpt_put_num(&line, st_);
             rpt_put(&line, ", 90% interval ");
             put_range(&line, rpt_col_num(st, 3), rpt_col_num(st, 4));
             rpt_put(&line, ").</li>\n");
@@ -409,7 +389,7 @@ void rpt_theses(rpt_db *d, rpt_buf *b)
             rpt_put(b, "</span>");
         }
         rpt_put(b, "</td><td class=\"num\">");
-        put_num(b, rpt_col_num(st, 5));
+        rpt_put_num(b, rpt_col_num(st, 5));
         double lo = rpt_col_num(st, 6), hi = rpt_col_num(st, 7);
         if (!isnan(lo) || !isnan(hi)) {
             rpt_put(b, "<br><span class=\"muted\">");
@@ -417,7 +397,7 @@ void rpt_theses(rpt_db *d, rpt_buf *b)
             rpt_put(b, "</span>");
         }
         rpt_put(b, "</td><td class=\"num\">");
-        put_pct(b, rpt_col_num(st, 8));
+        rpt_put_pct(b, rpt_col_num(st, 8));
         rpt_put(b, "</td><td>");
         badge(b, rpt_col_text(st, 9));
         rpt_put(b, "</td><td>");
