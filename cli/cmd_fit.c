@@ -420,6 +420,16 @@ static int write_series(const char *path, const sal_battle *b, const sal_fit_res
     memset(&o, 0, sizeof o);
     int ok = A && B && sal_fit_series(b, r, A, B) == SAL_OK;
     int err = ok ? 0 : ENOMEM;
+    /* a temporary left by a fit killed while writing this file goes first */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        sal_outfile_sweep(".", path);
+    else if ((size_t)(slash - path) < sizeof dir && slash[1]) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+        sal_outfile_sweep(slash == path ? "/" : dir, slash + 1);
+    }
     if (ok && sal_outfile_open_path(&o, path, 1) != SAL_OK) {
         ok = 0;
         err = errno;
