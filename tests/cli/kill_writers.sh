@@ -88,5 +88,12 @@ $SALIENT run examples/minimal.yaml -q --out "$tmp/live" || no "run beside a live
 kill $live 2> /dev/null
 wait $live 2> /dev/null
 
+# every writer sweeps, fit included (a fit killed inside its short write
+# window once left .fit.csv.PID.XXXXXX that the next fit never removed)
+mkdir -p "$tmp/fitdead"
+: > "$tmp/fitdead/.fit.csv.999999999.AbCdEf"
+$SALIENT fit "$data/duel-square-poisson.csv" --out "$tmp/fitdead/fit.csv" > /dev/null || no "fit beside a dead temporary"
+[ -e "$tmp/fitdead/.fit.csv.999999999.AbCdEf" ] && no "fit kept a dead writer's temporary"
+
 echo "kill_writers: $fail failed"
 [ "$fail" -eq 0 ]
