@@ -164,7 +164,16 @@ bench: bench-deps $(BENCHES)
 
 $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(BENCH_FLAGS) -o $@ $< $(LIB) $(LDLIBS) $(BENCH_LIBS)
+
+# The vectorised duel (bench/duel_simd.h) takes its logs from glibc's vector
+# math library, libmvec, where the C library has one.
+MVEC_PATH := $(shell $(CC) -print-file-name=libmvec.so 2>/dev/null)
+ifneq ($(MVEC_PATH),libmvec.so)
+$(BUILD)/bench/bench_speed: BENCH_FLAGS = -DDUEL_MVEC
+$(BUILD)/bench/bench_speed: BENCH_LIBS = -lmvec
+endif
+$(BUILD)/bench/bench_speed: bench/duel_simd.h
 
 # Fuzzing (fuzz/): libFuzzer harnesses built with clang, ASan and UBSan in
 # build-fuzz/, then run one after the other for FUZZ_TIME seconds each

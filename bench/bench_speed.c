@@ -7,6 +7,9 @@
  *       both sides every day) run through the engine as a scenario;
  *   (c) the same duel as a tight C kernel on the project's Philox streams
  *       and samplers, checked to give the engine's numbers bit for bit;
+ *   (c') the same kernel vectorised over runs, as NumPy's duel is: eight
+ *       runs in the lanes of AVX-512 registers (bench/duel_simd.h), also
+ *       checked against the engine bit for bit;
  *   (d) the scaling from 1 to 2 threads (omp_set_num_threads);
  *   (e) how the cost grows with the horizon, the forces and the sectors;
  *   (f) the same duel vectorised with NumPy on one core
@@ -31,6 +34,7 @@
 #include <unistd.h>
 
 #include "engine_int.h" /* sal_draw_poisson: the engine's own sampler */
+#include "rng_int.h"    /* PHILOX_M4x32_0 ... for the vectorised duel */
 #include "salient/salient.h"
 
 static double SECS = 0.25;
@@ -135,6 +139,8 @@ static const char *DUEL_PURE =
     "  s: {posture: {blue: attack, red: attack}, attrition: {coefficients: {blue: 0.0005, red: "
     "0.0006}, noise: poisson}}\n";
 
+#include "duel_simd.h"
+
 /* Runs model m one run after another on one workspace for about SECS; the
  * rate of each of REPS repetitions. */
 static rate bench_engine(const sal_model *m, int det)
@@ -215,22 +221,38 @@ static rate bench_kernel(uint32_t sid)
 /* The kernel on T threads: `runs` runs split statically in one parallel
  * region per repetition (one barrier: a thread that waits spins in OpenMP
  * for a while, which would be counted as work otherwise).  The same runs,
- * hence the same numbers, whatever T. */
-static rate bench_kernel_threads(uint32_t sid, int T, long runs)
+ * hence the same numbers, whatever T.  vec: the vectorised kernel, eight
+ * runs a group (runs rounded up to a multiple of 8). */
+static rate bench_kernel_threads(uint32_t sid, int T, long runs, int vec)
 {
     double rates[64], cpus[64];
     omp_set_num_threads(T);
     double sink = 0;
+    long groups = (runs + 7) / 8;
+    if (vec)
+        runs = 8 * groups;
     for (int k = 0; k < REPS; k++) {
         double t0 = wall(), c0 = cpu();
 #pragma omp parallel reduction(+ : sink)
         {
             gsl_rng *g = sal_rng_alloc(DUEL_SEED, 0, sid);
+            if (vec) {
+#ifdef DUEL_SIMD
 #pragma omp for schedule(static)
-            for (long i = 0; i < runs; i++) {
-                double A, B;
-                duel_kernel(g, DUEL_SEED, (uint64_t)i, sid, &A, &B);
-                sink += A - B;
+                for (long i = 0; i < groups; i++) {
+                    double A[8], B[8];
+                    if (duel8(DUEL_SEED, 8 * (uint64_t)i, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b,
+                              DUEL_H, A, B) == 0)
+                        sink += A[0] - B[7];
+                }
+#endif
+            } else {
+#pragma omp for schedule(static)
+                for (long i = 0; i < runs; i++) {
+                    double A, B;
+                    duel_kernel(g, DUEL_SEED, (uint64_t)i, sid, &A, &B);
+                    sink += A - B;
+                }
             }
             gsl_rng_free(g);
         }
@@ -241,6 +263,72 @@ static rate bench_kernel_threads(uint32_t sid, int T, long runs)
     if (sink == 42)
         printf(" ");
     return summarise(rates, cpus, REPS);
+}
+
+/* (c') the kernel vectorised over runs (bench/duel_simd.h): groups of
+ * eight runs; the rates as above.  -1 in best when it cannot run here. */
+static rate bench_kernel_simd(uint32_t sid)
+{
+    rate none = {-1, -1, NAN};
+    if (!duel_simd_available())
+        return none;
+#ifdef DUEL_SIMD
+    double rates[64], cpus[64];
+    uint64_t next = 0;
+    double sink = 0;
+    for (int k = 0; k < REPS; k++) {
+        double t0 = wall(), c0 = cpu(), t;
+        uint64_t runs = 0;
+        do {
+            for (int i = 0; i < 8; i++, runs += 8, next += 8) {
+                double A[8], B[8];
+                if (duel8(DUEL_SEED, next, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b, DUEL_H, A, B))
+                    return none;
+                sink += A[0] - B[7];
+            }
+            t = wall() - t0;
+        } while (t < SECS);
+        rates[k] = (double)runs * (DUEL_H + 1) / t;
+        cpus[k] = (cpu() - c0) / t;
+    }
+    if (sink == 42)
+        printf(" ");
+    return summarise(rates, cpus, REPS);
+#else
+    (void)sid;
+    return none;
+#endif
+}
+
+/* The vectorised kernel's final strengths against the engine's, run by
+ * run (n a multiple of 8). */
+static int simd_matches_engine(const sal_model *m, uint32_t sid, int n)
+{
+    int same = 0;
+#ifdef DUEL_SIMD
+    if (!duel_simd_available())
+        return 0;
+    sal_run *r = sal_run_alloc(m);
+    for (int i = 0; i < n; i += 8) {
+        double A[8], B[8];
+        if (duel8(DUEL_SEED, (uint64_t)i, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b, DUEL_H, A, B))
+            break;
+        for (int j = 0; j < 8; j++) {
+            sal_run_opts o = {DUEL_SEED, (uint64_t)(i + j), 0, NULL, NULL, NULL};
+            sal_force_account fa, fb;
+            if (sal_run_exec(r, &o, NULL) != SAL_OK || sal_run_force(r, 0, &fa) != SAL_OK ||
+                sal_run_force(r, 1, &fb) != SAL_OK)
+                break;
+            same += A[j] == fa.present && B[j] == fb.present;
+        }
+    }
+    sal_run_free(r);
+#else
+    (void)m;
+    (void)sid;
+    (void)n;
+#endif
+    return same;
 }
 
 /* The kernel's final strengths against the engine's, run by run. */
@@ -460,6 +548,17 @@ int main(int argc, char **argv)
            same == 200 ? "" : "   <-- MISMATCH");
     printf("  engine costs %.2fx the kernel per run-day (%.2fx per CPU-second; target <= 3x)\n",
            ker.best / eng.best, (ker.best / ker.cpu) / (eng.best / eng.cpu));
+    rate vec = bench_kernel_simd(sid);
+    if (vec.best > 0) {
+        print_rate("(c') the kernel vectorised over runs (AVX-512)", vec, 1);
+        int vsame = simd_matches_engine(duel, sid, 200);
+        printf("  vectorised kernel = engine, bit for bit: %d of 200 runs%s\n", vsame,
+               vsame == 200 ? "" : "   <-- MISMATCH");
+        printf("  engine costs %.2fx the vectorised kernel per run-day (%.2fx per CPU-second)\n",
+               vec.best / eng.best, (vec.best / vec.cpu) / (eng.best / eng.cpu));
+    } else {
+        printf("  (c') vectorised kernel: not run (needs x86-64 with AVX-512F/DQ/VL)\n");
+    }
 
     print_head("(f) the same duel in NumPy, vectorised over runs, one core");
     rate np_rate;
@@ -471,6 +570,9 @@ int main(int argc, char **argv)
                "%.2fx (%.2fx)\n",
                ker.best / np_rate.best, (ker.best / ker.cpu) / (np_rate.best / np_rate.cpu),
                eng.best / np_rate.best, (eng.best / eng.cpu) / (np_rate.best / np_rate.cpu));
+        if (vec.best > 0)
+            printf("  vectorised C kernel / NumPy: %.2fx (%.2fx per CPU-second; target >= 3x)\n",
+                   vec.best / np_rate.best, (vec.best / vec.cpu) / (np_rate.best / np_rate.cpu));
         /* Same distribution: the means of the final strengths differ by less
          * than 4 standard errors of their difference (a false alarm once in
          * 16,000), and the standard deviations by less than 5% (their own
@@ -523,10 +625,18 @@ int main(int argc, char **argv)
     {
         /* runs for about SECS on one thread at the kernel's rate above */
         long kruns = (long)(ker.best * SECS / (DUEL_H + 1)) + 2;
-        rate k1 = bench_kernel_threads(sid, 1, kruns), k2 = bench_kernel_threads(sid, 2, kruns);
+        rate k1 = bench_kernel_threads(sid, 1, kruns, 0), k2 = bench_kernel_threads(sid, 2, kruns, 0);
         print_rate("kernel duel, 1 thread", k1, 1);
         print_rate("kernel duel, 2 threads", k2, 2);
         speedup("", k1, k2, " (target >= 1.8x)");
+        if (vec.best > 0) {
+            long vruns = (long)(vec.best * SECS / (DUEL_H + 1)) + 16;
+            k1 = bench_kernel_threads(sid, 1, vruns, 1);
+            k2 = bench_kernel_threads(sid, 2, vruns, 1);
+            print_rate("vectorised kernel duel, 1 thread", k1, 1);
+            print_rate("vectorised kernel duel, 2 threads", k2, 2);
+            speedup("", k1, k2, " (target >= 1.8x)");
+        }
         uint64_t runs = 2 * calibrate(duel);
         rate e1 = bench_ensemble(duel, runs, 1), e2 = bench_ensemble(duel, runs, 2);
         print_rate("ensemble of the duel, 1 thread", e1, 1);

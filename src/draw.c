@@ -6,7 +6,8 @@
  * gamma draws and uses BTPE for the binomial; both cost several hundred
  * nanoseconds there, which would make the samplers the whole cost of a run.
  * Hörmann's transformed rejection with squeeze draws both with about 2.3
- * uniforms, a square root and, in one case in seven, a log-gamma:
+ * uniforms, a square root and, in about one draw in four, two logarithms
+ * (counted at mean 500: 1.145 attempts and 0.27 slow tests a draw):
  *
  *   W. Hörmann, "The transformed rejection method for generating Poisson
  *   random variables", Insurance: Mathematics and Economics 12 (1993) 39-45
@@ -72,6 +73,13 @@ static void lf_fill(void)
         lf_table[k] = log_factorial_series(k);
 }
 
+const double *sal_log_factorial_table(size_t *n)
+{
+    pthread_once(&lf_once, lf_fill);
+    *n = LF_TABLE;
+    return lf_table;
+}
+
 static double log_factorial(double k)
 {
     if (k < LF_TABLE) {
@@ -79,6 +87,16 @@ static double log_factorial(double k)
         return lf_table[(int)k];
     }
     return log_factorial_series(k);
+}
+
+/* PTRS's slow test, for a candidate k that neither the squeeze accepted nor
+ * the cheap tests rejected: accept when V h(us) <= P(k), in logs,
+ *   log(V alpha^-1 / (a / us^2 + b)) <= -mu + k log mu - log k!  */
+int sal_ptrs_accept(const sal_ptrs *c, double us, double V, double k)
+{
+    double inv_alpha = 1.1239 + 1.1328 / (c->b - 3.4);
+    return log(V * inv_alpha / (c->a / (us * us) + c->b)) <=
+           -c->mu + k * log(c->mu) - log_factorial(k);
 }
 
 double sal_draw_poisson(gsl_rng *g, double mu)
@@ -98,21 +116,17 @@ double sal_draw_poisson(gsl_rng *g, double mu)
         }
         return k;
     }
-    double b = 0.931 + 2.53 * sqrt(mu);
-    double a = -0.059 + 0.02483 * b;
-    double vr = 0.9277 - 3.6224 / (b - 2);
+    sal_ptrs c = sal_ptrs_setup(mu);
     for (;;) {
         double U = sal_rng_uniform(g) - 0.5;
         double V = sal_rng_uniform(g);
         double us = 0.5 - fabs(U);
-        double k = floor((2 * a / us + b) * U + mu + 0.43);
-        if (us >= 0.07 && V <= vr)
+        double k = floor((2 * c.a / us + c.b) * U + mu + 0.43);
+        if (us >= 0.07 && V <= c.vr)
             return k;
         if (k < 0 || (us < 0.013 && V > us))
             continue;
-        /* the slow path (about one draw in seven) */
-        double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-        if (log(V * inv_alpha / (a / (us * us) + b)) <= -mu + k * log(mu) - log_factorial(k))
+        if (sal_ptrs_accept(&c, us, V, k)) /* about one draw in four */
             return k;
     }
 }

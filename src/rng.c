@@ -1,16 +1,107 @@
 /* Philox4x32-10 from Random123 as a gsl_rng_type (see include/salient/rng.h).
- * The state and the step are in src/rng_int.h, shared with the inlined fast
- * path of the engine's samplers (src/draw.c). */
+ * The state and the inlined step are in src/rng_int.h, shared with the fast
+ * path of the engine's samplers (src/draw.c); the refill, and its batch of
+ * blocks made side by side, are here. */
 #include "salient/rng.h"
 
 #include "rng_int.h"
 
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SAL_HAVE_AVX2_PATH 1
+#endif
+
 typedef sal_philox_state philox_state;
 
-static void philox_position(philox_state *s, uint64_t seed, uint64_t run,
-                            uint32_t stream)
+/* n consecutive blocks from counter c, one Random123 call each. */
+void sal_philox_blocks_portable(philox4x32_ctr_t c, philox4x32_key_t k, uint32_t *out, unsigned n)
+{
+    for (unsigned j = 0; j < n; j++, c.v[0]++) {
+        philox4x32_ctr_t o = philox4x32(c, k);
+        memcpy(out + (size_t)4 * j, o.v, sizeof o.v);
+    }
+}
+
+#ifdef SAL_HAVE_AVX2_PATH
+/* Eight blocks at once: lane j of x0..x3 is word 0..3 of block c + j.  One
+ * round of Philox4x32 (Salmon et al., "Parallel random numbers: as easy as
+ * 1, 2, 3", SC11, and Random123's philox.h, whose constants these are):
+ *   (hi0, lo0) = M0 * x0,  (hi1, lo1) = M1 * x2   (32x32 -> 64 bits)
+ *   x = (hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0),  then the key is bumped.
+ * _mm256_mul_epu32 multiplies the even 32-bit lanes only, so the odd lanes
+ * are shifted down and multiplied apart, and the halves blended back. */
+__attribute__((target("avx2"))) static void blocks8_avx2(philox4x32_ctr_t c, philox4x32_key_t k,
+                                                          uint32_t *out)
+{
+    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M4x32_0);
+    const __m256i m1 = _mm256_set1_epi32((int)PHILOX_M4x32_1);
+    __m256i x0 = _mm256_add_epi32(_mm256_set1_epi32((int)c.v[0]),
+                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    __m256i x1 = _mm256_set1_epi32((int)c.v[1]);
+    __m256i x2 = _mm256_set1_epi32((int)c.v[2]);
+    __m256i x3 = _mm256_set1_epi32((int)c.v[3]);
+    uint32_t k0 = k.v[0], k1 = k.v[1];
+    for (int r = 0; r < 10; r++) {
+        __m256i pe0 = _mm256_mul_epu32(x0, m0);
+        __m256i po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
+        __m256i pe1 = _mm256_mul_epu32(x2, m1);
+        __m256i po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
+        __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
+        __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
+        __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
+        __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
+        x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32((int)k0));
+        x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32((int)k1));
+        x1 = lo1;
+        x3 = lo0;
+        k0 += PHILOX_W32_0;
+        k1 += PHILOX_W32_1;
+    }
+    /* Transpose words-by-lane into blocks in order: after the two unpacks,
+     * u0..u3 hold blocks (0|4), (1|5), (2|6), (3|7) in their 128-bit halves. */
+    __m256i t0 = _mm256_unpacklo_epi32(x0, x1), t1 = _mm256_unpackhi_epi32(x0, x1);
+    __m256i t2 = _mm256_unpacklo_epi32(x2, x3), t3 = _mm256_unpackhi_epi32(x2, x3);
+    __m256i u0 = _mm256_unpacklo_epi64(t0, t2), u1 = _mm256_unpackhi_epi64(t0, t2);
+    __m256i u2 = _mm256_unpacklo_epi64(t1, t3), u3 = _mm256_unpackhi_epi64(t1, t3);
+    _mm256_storeu_si256((__m256i *)(void *)(out + 0), _mm256_permute2x128_si256(u0, u1, 0x20));
+    _mm256_storeu_si256((__m256i *)(void *)(out + 8), _mm256_permute2x128_si256(u2, u3, 0x20));
+    _mm256_storeu_si256((__m256i *)(void *)(out + 16), _mm256_permute2x128_si256(u0, u1, 0x31));
+    _mm256_storeu_si256((__m256i *)(void *)(out + 24), _mm256_permute2x128_si256(u2, u3, 0x31));
+}
+#endif
+
+/* The best path this processor has.  The counter of a block inside the
+ * batch is c.v[0] + j with no carry into c.v[1]: callers keep the batch
+ * below the wrap (sal_philox_refill). */
+void sal_philox_blocks(philox4x32_ctr_t c, philox4x32_key_t k, uint32_t *out, unsigned n)
+{
+#ifdef SAL_HAVE_AVX2_PATH
+    if (n == 8 && __builtin_cpu_supports("avx2")) {
+        blocks8_avx2(c, k, out);
+        return;
+    }
+#endif
+    sal_philox_blocks_portable(c, k, out, n);
+}
+
+void sal_philox_refill(philox_state *s)
+{
+    unsigned n = 1;
+    /* a batch only after the first refill, and never across the wrap of
+     * the block word (there one block at a time notes the wrap) */
+    if (s->refills++ > 0 && s->ctr.v[0] <= UINT32_MAX - SAL_PHILOX_BATCH)
+        n = SAL_PHILOX_BATCH;
+    sal_philox_blocks(s->ctr, s->key, s->buf, n);
+    s->ctr.v[0] += n;
+    if (s->ctr.v[0] == 0)
+        s->wrapped = 1;
+    s->next = 0;
+    s->have = 4 * n;
+}
+
+static void philox_position(philox_state *s, uint64_t seed, uint64_t run, uint32_t stream)
 {
     memset(s, 0, sizeof *s);
     s->key.v[0] = (uint32_t)seed;
@@ -18,7 +109,6 @@ static void philox_position(philox_state *s, uint64_t seed, uint64_t run,
     s->ctr.v[1] = stream;
     s->ctr.v[2] = (uint32_t)run;
     s->ctr.v[3] = (uint32_t)(run >> 32);
-    s->next = 4;
 }
 
 static void philox_set(void *vstate, unsigned long seed)

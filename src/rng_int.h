@@ -1,13 +1,23 @@
 /* salient (internal) — the Philox stream's state, for inlined draws.
  *
  * src/rng.c wraps Philox4x32-10 as a gsl_rng_type; every GSL draw then goes
- * through the type's function pointer (about 4 ns a uniform, most of it the
- * call and the lost inlining).  The engine's hot samplers (src/draw.c) call
- * sal_rng_uniform instead: when the generator is a Philox stream it reads the
- * state directly, inlined, and hands out exactly the numbers gsl_rng_uniform
- * would (same counter, same order, same scaling), so outputs do not change;
- * any other generator falls back to GSL.  tests/test_rng.c checks the two
- * paths give the same stream. */
+ * through the type's function pointer.  The engine's hot samplers
+ * (src/draw.c) call sal_rng_uniform instead: when the generator is a Philox
+ * stream it reads the state directly, inlined, and hands out exactly the
+ * numbers gsl_rng_uniform would (same counter, same order, same scaling), so
+ * outputs do not change; any other generator falls back to GSL.
+ * tests/test_rng.c checks the two paths give the same stream.
+ *
+ * Blocks are made ahead, SAL_PHILOX_BATCH at a time.  One Philox4x32-10
+ * block is ten dependent rounds of 32x32->64-bit multiplies: about 16 ns
+ * for four outputs on one scalar lane, latency-bound.  Consecutive blocks of
+ * a stream are independent (counter-based), so a batch of eight is computed
+ * side by side in the lanes of AVX2 registers when the processor has them
+ * (src/rng.c, chosen at run time), for about a third of the cost a number.
+ * The numbers are the same bits either way: the batch is the same function
+ * of the same counters.  A stream's first refill after a reset makes one
+ * block only, since many streams (a policy's coin, a parameter) draw a few
+ * numbers a run and a whole batch would be wasted on them. */
 #ifndef SAL_RNG_INT_H
 #define SAL_RNG_INT_H
 
@@ -16,16 +26,29 @@
 
 #include "salient/rng.h"
 
+#define SAL_PHILOX_BATCH 8 /* blocks made at once after the first */
+
 /* Counter layout: ctr = { block, stream, run_lo, run_hi }, key = { seed_lo,
- * seed_hi }.  Each Philox call turns one counter into four 32-bit outputs,
- * handed out in order; the block word then advances. */
+ * seed_hi }.  buf holds `have` outputs of consecutive blocks, handed out in
+ * order; ctr.v[0] is the block after the last one made. */
 typedef struct {
     philox4x32_ctr_t ctr;
     philox4x32_key_t key;
-    philox4x32_ctr_t out; /* the current block of four outputs */
-    unsigned next;        /* index of the next unused output, 4 = none */
-    int wrapped;          /* the block counter has wrapped */
+    uint32_t buf[4 * SAL_PHILOX_BATCH];
+    unsigned next;   /* index of the next unused output in buf */
+    unsigned have;   /* outputs in buf; next == have: refill */
+    unsigned refills; /* since the last reset: the first makes one block */
+    int wrapped;     /* the block counter has wrapped */
 } sal_philox_state;
+
+/* Refills buf (src/rng.c): out of line, once every 4 or 32 numbers. */
+void sal_philox_refill(sal_philox_state *s);
+
+/* The batch itself, exposed for tests/test_rng.c: n consecutive blocks from
+ * counter c under key k into out[4 n], on the portable path or on the best
+ * one this processor has (they must agree). */
+void sal_philox_blocks_portable(philox4x32_ctr_t c, philox4x32_key_t k, uint32_t *out, unsigned n);
+void sal_philox_blocks(philox4x32_ctr_t c, philox4x32_key_t k, uint32_t *out, unsigned n);
 
 /* Inlined always: a call here would cost as much as the function pointer
  * this header exists to avoid (GCC keeps it out of line otherwise). */
@@ -37,13 +60,9 @@ typedef struct {
 
 static SAL_ALWAYS_INLINE uint32_t sal_philox_next(sal_philox_state *s)
 {
-    if (s->next == 4) {
-        s->out = philox4x32(s->ctr, s->key);
-        if (++s->ctr.v[0] == 0)
-            s->wrapped = 1;
-        s->next = 0;
-    }
-    return s->out.v[s->next++];
+    if (s->next == s->have)
+        sal_philox_refill(s);
+    return s->buf[s->next++];
 }
 
 /* A uniform on [0, 1) with 32 random bits: gsl_rng_uniform(g), inlined for

@@ -187,6 +187,59 @@ static void test_inline_uniform_same_stream(void **st)
     gsl_rng_free(n);
 }
 
+/* The batch of blocks made side by side (AVX2 where the processor has it)
+ * equals Random123's philox4x32 called block by block, for counters and
+ * keys drawn over the whole range, every batch length. */
+static void test_batch_equals_random123(void **st)
+{
+    (void)st;
+    gsl_rng *pick = sal_rng_alloc(31337, 0, 0);
+    for (int trial = 0; trial < 2000; trial++) {
+        philox4x32_ctr_t c;
+        philox4x32_key_t k;
+        for (int i = 0; i < 4; i++)
+            c.v[i] = (uint32_t)gsl_rng_get(pick);
+        k.v[0] = (uint32_t)gsl_rng_get(pick);
+        k.v[1] = (uint32_t)gsl_rng_get(pick);
+        c.v[0] &= 0x7fffffff; /* the batch never crosses the wrap */
+        unsigned n = 1 + (unsigned)trial % SAL_PHILOX_BATCH;
+        uint32_t fast[4 * SAL_PHILOX_BATCH], slow[4 * SAL_PHILOX_BATCH];
+        sal_philox_blocks(c, k, fast, n);
+        sal_philox_blocks_portable(c, k, slow, n);
+        assert_memory_equal(fast, slow, 4 * n * sizeof *fast);
+        for (unsigned j = 0; j < n; j++, c.v[0]++) {
+            philox4x32_ctr_t o = philox4x32(c, k);
+            assert_memory_equal(fast + 4 * j, o.v, sizeof o.v);
+        }
+    }
+    gsl_rng_free(pick);
+}
+
+/* Near the end of a stream (block word 2^32 - 11) the batches stop short
+ * of the wrap: every number is still Random123's, and the stream reports
+ * itself exhausted exactly when the last block, 2^32 - 1, has been made. */
+static void test_wrap_of_block_counter(void **st)
+{
+    (void)st;
+    gsl_rng *r = sal_rng_alloc(5, 6, 7);
+    sal_philox_state *s = r->state;
+    s->ctr.v[0] = UINT32_MAX - 10;
+    philox4x32_ctr_t c = s->ctr;
+    philox4x32_key_t k = s->key;
+    for (uint32_t block = UINT32_MAX - 10;; block++) {
+        c.v[0] = block;
+        philox4x32_ctr_t o = philox4x32(c, k);
+        for (int i = 0; i < 4; i++) {
+            assert_false(sal_rng_exhausted(r) && !(block == UINT32_MAX && i > 0));
+            assert_int_equal(gsl_rng_get(r), o.v[i]);
+        }
+        if (block == UINT32_MAX)
+            break;
+    }
+    assert_true(sal_rng_exhausted(r));
+    gsl_rng_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +250,8 @@ int main(void)
         cmocka_unit_test(test_replay_equals_batch),
         cmocka_unit_test(test_gsl_set),
         cmocka_unit_test(test_inline_uniform_same_stream),
+        cmocka_unit_test(test_batch_equals_random123),
+        cmocka_unit_test(test_wrap_of_block_counter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
