@@ -194,12 +194,14 @@ static int fight(sal_run *r, size_t s)
         double L = I * r->s_coef[2 * s + (size_t)side] * (p == 1 ? Eo : pow(Eo, p)) *
                    (q == 0 ? 1 : q == 1 ? N : pow(N, q));
         if (!isfinite(L)) {
-            sal_run_fail(r, NULL, "sector '%s': the attrition law gives %s losses for side '%s' "
-                                  "(intensity %g, coefficient %g, E_other %g, N %g, p %g, q %g); "
-                                  "expected a finite number: lower the coefficient",
-                         r->m->sectors[s].name, isnan(L) ? "NaN" : "infinite",
-                         r->m->sides[side] ? r->m->sides[side] : "?", I,
-                         r->s_coef[2 * s + (size_t)side], Eo, N, p, q);
+            const sal_sector *sec = &r->m->sectors[s];
+            sal_run_fail_at(r, sec->line, sec->col,
+                            "sector '%s': the attrition law gives %s losses for side '%s' "
+                            "(intensity %g, coefficient %g, E_other %g, N %g, p %g, q %g); "
+                            "expected a finite number: lower the coefficient",
+                            sec->name, isnan(L) ? "NaN" : "infinite",
+                            r->m->sides[side] ? r->m->sides[side] : "?", I,
+                            r->s_coef[2 * s + (size_t)side], Eo, N, p, q);
             return -1;
         }
         C[side] = draw_losses(r, s, side, L, N);
@@ -271,7 +273,8 @@ static void ground(sal_run *r, size_t s)
     int h = r->s_holder[s];
     double g = r->s_ground[s] + gain[h] - gain[1 - h];
     if (!isfinite(g)) {
-        sal_run_fail(r, NULL, "sector '%s': the ground held became %g", r->m->sectors[s].name, g);
+        sal_run_fail_at(r, r->m->sectors[s].line, r->m->sectors[s].col,
+                        "sector '%s': the ground held became %g", r->m->sectors[s].name, g);
         return;
     }
     r->s_ground[s] = g < 0 ? 0 : g > r->s_gmax[s] ? r->s_gmax[s] : g;
@@ -350,14 +353,14 @@ void sal_sector_step(sal_run *r)
          * strength, experience or multiplier makes its side's sum inf (or
          * NaN, times a zero) */
         if (!isfinite(E[0]) || !isfinite(E[1])) {
-            sal_run_fail(r, NULL, "sector '%s': the effective strength of side '%s' is %s "
-                                  "(troops x experience x interoperability x fire x multiplier "
-                                  "x defence); expected a finite number: look for a huge "
-                                  "multiplier or defence set by a policy",
-                         r->m->sectors[s].name,
-                         r->m->sides[isfinite(E[0]) ? 1 : 0] ? r->m->sides[isfinite(E[0]) ? 1 : 0]
-                                                             : "?",
-                         isnan(isfinite(E[0]) ? E[1] : E[0]) ? "NaN" : "infinite");
+            int bad = isfinite(E[0]) ? 1 : 0;
+            sal_run_fail_at(r, r->m->sectors[s].line, r->m->sectors[s].col,
+                            "sector '%s': the effective strength of side '%s' is %s "
+                            "(troops x experience x interoperability x fire x multiplier "
+                            "x defence); expected a finite number: look for a huge "
+                            "multiplier or defence set by a policy",
+                            r->m->sectors[s].name, r->m->sides[bad] ? r->m->sides[bad] : "?",
+                            isnan(E[bad]) ? "NaN" : "infinite");
             return;
         }
         if (r->s_fight[s]) {

@@ -363,26 +363,39 @@ void sal_run_free(sal_run *r)
 
 /* ---- failures --------------------------------------------------------- */
 
-void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
+static void run_vfail(sal_run *r, const char *file, int line, int col, const char *fmt,
+                      va_list ap)
 {
     if (r->status == SAL_OK)
         r->status = SAL_ERANGE;
     if (!r->diags)
         return;
     char msg[1024], date[16];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    sal_date_format(r->start_days + r->day, date);
+    if (r->det)
+        sal_diags_add(r->diags, file, line, col, "day %d (%s) of the deterministic run: %s", r->day,
+                      date, msg);
+    else
+        sal_diags_add(r->diags, file, line, col, "day %d (%s) of run %llu (seed %llu): %s", r->day,
+                      date, (unsigned long long)r->run, (unsigned long long)r->seed, msg);
+}
+
+void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sal_date_format(r->start_days + r->day, date);
     const char *file = e && sal_expr_file(e) ? sal_expr_file(e) : r->m->file;
-    if (r->det)
-        sal_diags_add(r->diags, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0,
-                      "day %d (%s) of the deterministic run: %s", r->day, date, msg);
-    else
-        sal_diags_add(r->diags, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0,
-                      "day %d (%s) of run %llu (seed %llu): %s", r->day, date,
-                      (unsigned long long)r->run, (unsigned long long)r->seed, msg);
+    run_vfail(r, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0, fmt, ap);
+    va_end(ap);
+}
+
+void sal_run_fail_at(sal_run *r, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    run_vfail(r, r->m->file, line, col, fmt, ap);
+    va_end(ap);
 }
 
 int sal_run_eval(sal_run *r, const sal_expr *e, const char *what, double *out)
@@ -462,9 +475,10 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     /* the two values written: an overflow here would carry inf (or, in the
      * mean, inf/inf = NaN) into every later day */
     if (!isfinite(s) || !isfinite(r->f_x[f]))
-        sal_run_fail(r, NULL, "force '%s': %g troops joining %g present give a strength or "
-                              "experience that is not finite; expected finite numbers",
-                     r->m->forces[f].name, n, before);
+        sal_run_fail_at(r, r->m->forces[f].line, r->m->forces[f].col,
+                        "force '%s': %g troops joining %g present give a strength or "
+                        "experience that is not finite; expected finite numbers",
+                        r->m->forces[f].name, n, before);
 }
 
 /* ---- the start of a run ----------------------------------------------- */
@@ -632,9 +646,10 @@ static void deliver(sal_run *r, size_t p, double x)
         }
         r->stock[k] += x;
         if (!isfinite(r->stock[k])) /* an unbounded store overflowed */
-            sal_run_fail(r, NULL, "pipeline '%s': delivering %g made a stock that is not "
-                                  "finite; expected a finite stock (give it a capacity)",
-                         r->m->pipelines[p].name, x);
+            sal_run_fail_at(r, r->m->pipelines[p].line, r->m->pipelines[p].col,
+                            "pipeline '%s': delivering %g made a stock that is not finite; "
+                            "expected a finite stock (give it a capacity)",
+                            r->m->pipelines[p].name, x);
     }
 }
 
@@ -689,7 +704,15 @@ static void step_arrivals(sal_run *r)
         double v = r->stock[k] + r->stk_flow[k];
         v = v < 0 ? 0 : v > r->stk_cap[k] ? r->stk_cap[k] : v;
         if (!isfinite(v)) {
-            sal_run_fail(r, NULL, "a stock overflowed (flow %g)", r->stk_flow[k]);
+            size_t a = 0;
+            while (r->stk_off[a + 1] <= k)
+                a++;
+            const sal_actor *ac = &r->m->actors[a];
+            const sal_stock *st = &ac->stocks[k - r->stk_off[a]];
+            sal_run_fail_at(r, st->line, st->col,
+                            "stock '%s.%s': a flow of %g overflowed it; expected a finite stock "
+                            "(give it a capacity)",
+                            ac->name, st->name, r->stk_flow[k]);
             return;
         }
         r->stock[k] = v;

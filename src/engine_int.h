@@ -119,6 +119,13 @@ void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* The same for a mechanism: the message is placed at line:col of the model
+ * file, where the force, sector or pipeline at fault is defined. */
+void sal_run_fail_at(sal_run *r, int line, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 /* Evaluates e in the run's state; on NaN or infinity reports it (naming
  * `what`) and returns SAL_ERANGE. */
 int sal_run_eval(sal_run *r, const sal_expr *e, const char *what, double *out);

@@ -120,6 +120,8 @@ static void read_actor(sc_reader *r, size_t i, const yd_node *v)
         s->initial = (sal_num){0, -1};
         s->flow = (sal_num){0, -1};
         s->cap = (sal_num){INFINITY, -1};
+        s->line = k->line;
+        s->col = k->col;
         if (!sc_name_ok(r, k, "stock"))
             continue;
         s->name = sc_strdup_s(r, k->str);
@@ -265,6 +267,8 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
 {
     sal_force *f = &r->m->forces[i];
     char where[128], base[128];
+    f->line = v->line;
+    f->col = v->col;
     snprintf(where, sizeof where, "force '%s'", f->name);
     snprintf(base, sizeof base, "forces.%s", f->name);
     f->owner = -1;
@@ -373,6 +377,8 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
     sal_model *m = r->m;
     sal_sector *s = &m->sectors[i];
     char where[128], base[128], what[260];
+    s->line = v->line;
+    s->col = v->col;
     snprintf(where, sizeof where, "sector '%s'", s->name);
     snprintf(base, sizeof base, "sectors.%s", s->name);
     s->p = (sal_num){1, -1};
@@ -530,6 +536,8 @@ static void read_pipeline(sc_reader *r, size_t i, const yd_node *v)
     sal_model *m = r->m;
     sal_pipeline *p = &m->pipelines[i];
     char where[128], base[128], what[260];
+    p->line = v->line;
+    p->col = v->col;
     snprintf(where, sizeof where, "pipeline '%s'", p->name);
     snprintf(base, sizeof base, "pipelines.%s", p->name);
     p->from_actor = p->from_stock = p->to_actor = p->to_stock = p->to_force = -1;

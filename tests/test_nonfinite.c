@@ -17,7 +17,8 @@ typedef struct {
     const char *body;   /* after the scenario line; the run fails on `day` */
     int day;
     const char *expect; /* in the message */
-    int line;           /* the expression's line, 0 when the mechanism has none */
+    int line;           /* the line of the expression, or of the force, sector,
+                           stock or pipeline at fault */
 } nf_case;
 
 static const nf_case cases[] = {
@@ -43,28 +44,29 @@ static const nf_case cases[] = {
                   "forces:\n  A: {owner: blue, strength: 10}\n"
                   "policies:\n  p: {when: day == 3, actions: [{set: {force: A, field: multiplier, value: 'exp(1000)'}}]}\n",
      3, "the value of a set action", 8},
-    /* mechanisms without an expression of their own */
+    /* mechanisms without an expression of their own: placed where the
+     * force, sector, stock or pipeline at fault is defined */
     {"arrivals overflow", "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
                           "forces:\n  A: {owner: blue, strength: 1e308}\n"
                           "policies:\n  p: {when: day >= 3, actions: [{deploy: {force: A, amount: 1e308}}]}\n",
-     3, "force 'A': 1e+308 troops joining 1e+308 present give a strength or experience that is not finite", 0},
+     3, "force 'A': 1e+308 troops joining 1e+308 present give a strength or experience that is not finite", 6},
     {"effective strength", "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
                            "forces:\n  A: {owner: blue, sector: s, strength: 100}\n"
                            "  B: {owner: red, sector: s, strength: 100}\n"
                            "sectors:\n  s: {attrition: {coefficients: {blue: 0.001, red: 0.001}}}\n"
                            "policies:\n  p: {when: day == 2, actions: [{set: {force: A, field: multiplier, value: 1e307}}]}\n",
-     2, "sector 's': the effective strength of side 'blue' is infinite", 0},
+     2, "sector 's': the effective strength of side 'blue' is infinite", 9},
     {"attrition law", "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
                       "forces:\n  A: {owner: blue, sector: s, strength: 1e300}\n"
                       "  B: {owner: red, sector: s, strength: 1e300}\n"
                       "sectors:\n  s: {intensity: 0, attrition: {p: 2, coefficients: {blue: 1, red: 1}}}\n"
                       "policies:\n  p: {when: day == 3, actions: [{set: {sector: s, field: intensity, value: 1}}]}\n",
-     3, "sector 's': the attrition law gives infinite losses", 0},
+     3, "sector 's': the attrition law gives infinite losses", 9},
     {"stock flow", "actors:\n  blue: {side: blue, stocks: {shells: {initial: 1e308, flow: 3e307}}}\n  red: {side: red}\n",
-     2, "a stock overflowed", 0},
+     2, "stock 'blue.shells': a flow of 3e+307 overflowed it", 3},
     {"pipeline delivery", "actors:\n  blue: {side: blue, stocks: {shells: 1.5e308}}\n  red: {side: red}\n"
                           "pipelines:\n  pl: {to: blue.shells, rate: 1e308, delay: 2}\n",
-     2, "pipeline 'pl': delivering 1e+308 made a stock that is not finite", 0},
+     2, "pipeline 'pl': delivering 1e+308 made a stock that is not finite", 6},
     {"transfer", "actors:\n  blue: {side: blue, stocks: {shells: 1.5e308}}\n  red: {side: red, stocks: {shells: 1.5e308}}\n"
                  "policies:\n  p: {when: day == 4, actions: [{transfer: {from: red.shells, to: blue.shells, amount: 1e308}}]}\n",
      4, "a transfer of 1e+308 made a stock that is not finite", 6},
@@ -114,8 +116,9 @@ static void test_each_mechanism(void **state)
             snprintf(day, sizeof day, "day %d (2024-11-%02d)", c->day, 1 + c->day);
             if (!strstr(msg, c->expect) || !strstr(msg, day))
                 fail_msg("%s: message '%s' lacks '%s' or '%s'", c->name, msg, c->expect, day);
-            if (c->line && sal_diags_get(d, 0)->line != c->line)
-                fail_msg("%s: line %d, expected %d", c->name, sal_diags_get(d, 0)->line, c->line);
+            if (sal_diags_get(d, 0)->line != c->line || !(sal_diags_get(d, 0)->col > 0))
+                fail_msg("%s: at %d:%d, expected line %d", c->name, sal_diags_get(d, 0)->line,
+                         sal_diags_get(d, 0)->col, c->line);
             sal_diags_free(d);
             sal_run_free(r);
             sal_model_free(m);

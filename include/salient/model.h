@@ -70,6 +70,7 @@ typedef struct {
     sal_num initial;
     sal_num flow;    /* added every day (production, recruitment), >= 0 or < 0 */
     sal_num cap;     /* upper bound, value INFINITY when none */
+    int line, col;   /* where the stock is defined (its key) */
 } sal_stock;
 
 typedef struct {
@@ -117,6 +118,7 @@ typedef struct {
     int supply_stock;     /* stock index within that actor */
     sal_num shells_per_day;   /* per 1,000 troops present at full intensity */
     char *source;
+    int line, col;        /* where the force is defined (its mapping) */
 } sal_force;
 
 /* The attrition law of a sector, per side (see docs/model.md):
@@ -140,6 +142,7 @@ typedef struct {
     sal_num advance_rate;    /* km2/day at the reference force ratio */
     sal_num ratio_threshold; /* force ratio below which an attack gains nothing */
     char *source;
+    int line, col;           /* where the sector is defined (its mapping) */
 } sal_sector;
 
 /* A pipeline moves a stock with a delay: from an actor's stock (or from
@@ -153,6 +156,7 @@ typedef struct {
     sal_num delay;               /* days in transit (training, transport) */
     sal_expr *when;              /* active while true; NULL = always */
     char *source;
+    int line, col;               /* where the pipeline is defined (its mapping) */
 } sal_pipeline;
 
 typedef enum {

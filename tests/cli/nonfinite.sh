@@ -1,8 +1,8 @@
 #!/bin/sh
 # NaN and infinity stop a run (issue 7, item 2) through the CLI: 'run' and
 # 'ensemble' on scenarios built to produce one on a known day exit 1 with a
-# message naming the expression (file:line:col) or the mechanism and the
-# day, and write no output file (earlier results are left as they were).
+# message naming the expression (file:line:col), or the mechanism at the
+# file:line:col of the entity at fault, and the day, and write no output file (earlier results are left as they were).
 set -u
 : "${SALIENT:?set SALIENT to the salient binary}"
 cd "$(dirname "$0")/../.." || exit 1
@@ -71,7 +71,7 @@ expect "run, policy condition" 1 \
     "^$tmp/cond.yaml:10:14: error: day 6 (2024-11-07) of run $bad_run (seed .*): the condition of a policy 'day >= 6 and log(0.5 - param(x)) > 0' is NaN" \
     "$SALIENT" run "$tmp/cond.yaml" --run "$bad_run" --out "$tmp/o"
 expect "run, effective strength" 1 \
-    "error: day 4 (2024-11-05) of run 0 (seed .*): sector 's': the effective strength of side 'blue' is infinite" \
+    "^$tmp/mech.yaml:9:6: error: day 4 (2024-11-05) of run 0 (seed .*): sector 's': the effective strength of side 'blue' is infinite" \
     "$SALIENT" run "$tmp/mech.yaml" --out "$tmp/o"
 expect "run --deterministic" 1 "day 4 (2024-11-05) of the deterministic run: sector 's'" \
     "$SALIENT" run "$tmp/mech.yaml" --deterministic --out "$tmp/o"
