@@ -54,6 +54,7 @@ static int run_report(int argc, char **argv)
         cli_error("report", "out of memory");
         return EXIT_JOB;
     }
+    sal_outfile_sweep(dir, "report.html"); /* a killed writer's temporary */
     int rc = sal_report_write(dir, d);
     cli_print_diags(d);
     sal_diags_free(d);

@@ -145,6 +145,17 @@ static void print_summary(const sal_study *s, const char *dir, int files)
                dir);
 }
 
+/* The temporaries of writers killed in DIR (SIGKILL, power loss) removed:
+ * every name a study writes, its report included. */
+static void sweep_dir(const char *dir)
+{
+    static const char *const names[] = {"quantiles.csv", "events.csv",  "runs.csv",
+                                        "compare.csv",   "sobol.csv",   "theses.csv",
+                                        "results.sqlite", "report.html", "PARTIAL"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        sal_outfile_sweep(dir, names[i]);
+}
+
 /* Shared by 'salient theses' and the main job.  path NULL: the flagship. */
 static int study_main(const char *path, uint64_t runs, uint64_t threads, const char *seed_s,
                       const char *dir, int write_files, int markdown, int quiet,
@@ -204,6 +215,7 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
         goto done;
     }
     if (write_files) {
+        sweep_dir(dir);
         rc = sal_study_write(s, dir, d);
         if (rc != SAL_OK) {
             cli_print_diags(d);
