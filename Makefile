@@ -33,7 +33,8 @@ LDLIBS  := $(PKG_LIBS) -lm -fopenmp $(LDFLAGS)
 
 # Open MPI for 'mpirun -np K build/salient ensemble ...': used when pkg-config
 # finds it (Debian: libopenmpi-dev), MPI=0 to build without, MPI=1 to insist.
-# Only the CLI's ensemble command is compiled and linked with it.
+# Only the CLI's ensemble command uses it: cli/ensemble_mpi.c is compiled
+# with it (without, that file is one process), and the CLI linked with it.
 MPI ?= auto
 ifneq ($(MPI),0)
 MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
@@ -43,7 +44,7 @@ ifeq ($(MPI),1)
 $(error MPI=1 but pkg-config finds no ompi-c: install libopenmpi-dev)
 endif
 else
-$(BUILD)/obj/cli/cmd_ensemble.o: ALL_CFLAGS += -DSAL_MPI $(MPI_CFLAGS)
+$(BUILD)/obj/cli/ensemble_mpi.o: ALL_CFLAGS += -DSAL_MPI $(MPI_CFLAGS)
 $(BUILD)/salient: LDLIBS += $(MPI_LIBS)
 endif
 endif

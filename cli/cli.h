@@ -4,6 +4,10 @@
 #ifndef SALIENT_CLI_H
 #define SALIENT_CLI_H
 
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
 #include "salient/salient.h"
 
 enum { EXIT_JOB = 1, EXIT_USAGE = 2 };
@@ -39,7 +43,70 @@ extern const cli_command cmd_report;
 /* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
 int cli_default_study(void);
 
-/* Shared by ensemble and compare (cli/cmd_ensemble.c). */
+/* ---- options and operands (cli/cli_args.c) ----------------------------- */
+
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* The options most commands share, read by cli_getopt by their long names:
+ * --runs, --threads, --stop-after, --seed, --out, --quiet and --help, and
+ * the messages for a missing value or an unknown option. */
+typedef struct {
+    const cli_command *cmd;
+    const char *own;        /* a shared long name the command reads itself */
+    uint64_t runs;          /* 0: not given */
+    uint64_t threads;       /* 0: not given */
+    uint64_t stop_after;    /* --stop-after (tests): 0, never */
+    const char *seed, *out; /* NULL: not given */
+    int quiet;
+    int status;             /* -1 while reading; then 0 (--help) or EXIT_USAGE */
+} cli_args;
+
+/* The shared options' entries for a command's struct option table, and the
+ * table's end.  A command's own long-only options take codes from 1000. */
+enum { CLI_OPT_STOP = 900 };
+#define CLI_OPT_RUNS {"runs", required_argument, NULL, 'n'}
+#define CLI_OPT_THREADS {"threads", required_argument, NULL, 't'}
+#define CLI_OPT_SEED {"seed", required_argument, NULL, 's'}
+#define CLI_OPT_OUT {"out", required_argument, NULL, 'o'}
+#define CLI_OPT_QUIET {"quiet", no_argument, NULL, 'q'}
+#define CLI_OPT_HELP {"help", no_argument, NULL, 'h'}
+#define CLI_OPT_STOP_AFTER {"stop-after", required_argument, NULL, CLI_OPT_STOP}
+#define CLI_OPT_END {NULL, 0, NULL, 0}
+
+/* Starts reading argv's options for cmd (getopt_long's state reset). */
+cli_args cli_args_start(const cli_command *cmd, const char *own);
+/* The next option that is the command's own (its code; optarg set), or 0
+ * when the options are over or one ended the command (a->status >= 0). */
+int cli_getopt(cli_args *a, int argc, char **argv, const char *shortopts,
+               const struct option *opts);
+/* A whole number >= 0 for --NAME; 0, or the message and EXIT_USAGE. */
+int cli_count(const char *cmd, const char *name, const char *arg, uint64_t *out);
+/* The one operand left after the options, or NULL after printing none (no
+ * operand) or many (more than one). */
+const char *cli_operand(const char *cmd, int argc, char **argv, const char *none,
+                        const char *many);
+/* The scenario FILE, the one operand of most commands (NULL: printed). */
+const char *cli_scenario_operand(const char *cmd, int argc, char **argv);
+/* --seed S into *seed (untouched when s is NULL); 0, or the message and
+ * EXIT_USAGE. */
+int cli_seed(const char *cmd, const char *s, uint64_t *seed);
+/* The output directory, --out or dflt; NULL after the message when --out
+ * is empty. */
+const char *cli_outdir(const cli_args *a, const char *dflt);
+
+/* ---- reading (cli/cli_read.c) ------------------------------------------- */
+
+/* A diagnostics list, or NULL after "out of memory". */
+sal_diags *cli_diags(const char *cmd);
+/* Reads a scenario, printing its diagnostics; 0 or the exit status. */
+int cli_read_model(const char *cmd, const char *path, const char *variant, sal_model **m);
+/* Reads a scenario as cli_read_model, and allocates the diagnostics list of
+ * the job that runs it; 0, or the exit status with nothing to free. */
+int cli_read_job(const char *cmd, const char *path, const char *variant, sal_model **m,
+                 sal_diags **d);
+
+/* ---- progress and Ctrl-C (cli/cli_progress.c) ---------------------------- */
+
 typedef struct {
     int tty;               /* stderr is a terminal: show the progress line */
     int shown;
@@ -54,16 +121,22 @@ int cli_progress_update(void *ctx, uint64_t done, uint64_t total);
 void cli_progress_end(cli_progress *p);
 void cli_signals_catch(void);
 void cli_signals_restore(void);
-int cli_parse_u64(const char *s, uint64_t *out);
-/* Reads a scenario, printing its diagnostics; 0 or the exit status. */
-int cli_read_model(const char *cmd, const char *path, const char *variant, sal_model **m);
+
+/* ---- memory (cli/cli_memory.c) ------------------------------------------ */
+
 /* The memory a job may plan for, in bytes (0 unknown): SALIENT_MEMORY_LIMIT
  * if set, else the least of MemAvailable, the cgroup's room and RLIMIT_AS. */
 uint64_t cli_memory_available(void);
 /* 0 if need fits, else prints "CMD: WHAT would need up to X GiB ... (HINT)"
  * and returns EXIT_USAGE. */
 int cli_memory_check(const char *cmd, uint64_t need, const char *what, const char *hint);
+
+/* ---- output files (cli/cli_files.c) -------------------------------------- */
+
 /* DIR/PARTIAL written (whole) when partial, removed otherwise. */
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
+/* The temporaries of writers killed in DIR (SIGKILL, power loss) removed,
+ * for each of the n names a command writes there. */
+void cli_sweep(const char *dir, const char *const *names, size_t n);
 
 #endif

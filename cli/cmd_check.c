@@ -29,10 +29,9 @@ static const char usage[] =
 static int run_check(int argc, char **argv)
 {
     static const struct option opts[] = {
+        CLI_OPT_QUIET, CLI_OPT_HELP,
         {"variant", required_argument, NULL, 'v'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_END,
     };
     const char *variant = NULL;
     int quiet = 0, c;
@@ -52,17 +51,12 @@ static int run_check(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (argc - optind != 1) {
-        cli_error("check", "%s; see 'salient help check'",
-                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+    const char *path = cli_scenario_operand("check", argc, argv);
+    if (!path)
         return EXIT_USAGE;
-    }
-    const char *path = argv[optind];
-    sal_diags *d = sal_diags_alloc();
-    if (!d) {
-        cli_error("check", "out of memory");
+    sal_diags *d = cli_diags("check");
+    if (!d)
         return EXIT_JOB;
-    }
     size_t nv = 0;
     int rc = sal_model_check(path, variant, d, &nv);
     if (rc != SAL_OK) {

@@ -94,71 +94,28 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
 
 static int run_compare(int argc, char **argv)
 {
-    enum { OPT_STOP = 1000 };
     static const struct option opts[] = {
-        {"runs", required_argument, NULL, 'n'},
+        CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
+        CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"variant", required_argument, NULL, 'v'},
-        {"threads", required_argument, NULL, 't'},
-        {"seed", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"stop-after", required_argument, NULL, OPT_STOP},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_END,
     };
-    const char *var[2] = {NULL, NULL}, *dir = "salient-out/compare", *seed_s = NULL;
-    int nvar = 0, quiet = 0, c;
-    uint64_t runs = 1000, threads = 0, seed = 0, stop_after = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":n:v:t:s:o:qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            if (cli_parse_u64(optarg, &runs) != 0 || runs == 0 || runs > UINT32_MAX) {
-                cli_error("compare", "--runs '%s' is not a whole number from 1 to 4294967295",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'v':
-            if (nvar == 2) {
-                cli_error("compare", "more than two --variant given; expected A and B");
-                return EXIT_USAGE;
-            }
-            var[nvar++] = optarg;
-            break;
-        case 't':
-            if (cli_parse_u64(optarg, &threads) != 0 || threads == 0 || threads > 1024) {
-                cli_error("compare", "--threads '%s' is not a whole number from 1 to 1024",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 's': seed_s = optarg; break;
-        case 'o': dir = optarg; break;
-        case 'q': quiet = 1; break;
-        case OPT_STOP:
-            if (cli_parse_u64(optarg, &stop_after) != 0) {
-                cli_error("compare", "--stop-after '%s' is not a whole number", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            cli_error("compare", "option '%s' needs a value; see 'salient help compare'",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("compare", "unknown option '%s'; see 'salient help compare'",
-                      argv[optind - 1]);
+    const char *var[2] = {NULL, NULL};
+    int nvar = 0;
+    cli_args a = cli_args_start(&cmd_compare, NULL);
+    /* --variant is its one option of its own: A, then B */
+    while (cli_getopt(&a, argc, argv, ":n:v:t:s:o:qh", opts) == 'v') {
+        if (nvar == 2) {
+            cli_error("compare", "more than two --variant given; expected A and B");
             return EXIT_USAGE;
         }
+        var[nvar++] = optarg;
     }
-    if (argc - optind != 1) {
-        cli_error("compare", "%s; see 'salient help compare'",
-                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+    if (a.status >= 0)
+        return a.status;
+    const char *path = cli_scenario_operand("compare", argc, argv);
+    if (!path)
         return EXIT_USAGE;
-    }
     if (nvar == 0) {
         cli_error("compare", "no --variant given; expected --variant A [--variant B]");
         return EXIT_USAGE;
@@ -167,16 +124,12 @@ static int run_compare(int argc, char **argv)
         var[1] = var[0];
         var[0] = "base";
     }
-    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
-        cli_error("compare",
-                  "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
+    uint64_t runs = a.runs ? a.runs : 1000, seed = 0;
+    if (cli_seed("compare", a.seed, &seed))
         return EXIT_USAGE;
-    }
-    if (!dir || !*dir) { /* dir = optarg, never NULL for --out: said for the analyser */
-        cli_error("compare", "the output directory is empty; expected --out DIR");
+    const char *dir = cli_outdir(&a, "salient-out/compare");
+    if (!dir)
         return EXIT_USAGE;
-    }
-    const char *path = argv[optind];
     sal_model *m[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
         /* var[k] is "base" or the optarg of a --variant, which getopt_long
@@ -196,11 +149,11 @@ static int run_compare(int argc, char **argv)
         sal_model_free(m[1]);
         return EXIT_USAGE;
     }
-    if (!seed_s)
+    if (!a.seed)
         seed = m[0]->seed;
     {
         /* refused before anything is written if the summaries cannot fit */
-        sal_ensemble_opts mo = {.runs = runs, .threads = (int)threads};
+        sal_ensemble_opts mo = {.runs = runs, .threads = (int)a.threads};
         uint64_t need = sal_ensemble_memory_bound(m[0], &mo, 1);
         uint64_t nb = sal_ensemble_memory_bound(m[1], &mo, 1);
         if (cli_memory_check("compare", need > nb ? need : nb, "the comparison",
@@ -214,10 +167,9 @@ static int run_compare(int argc, char **argv)
     sal_outfile fc;
     memset(&fc, 0, sizeof fc);
     sal_compare *cmp = NULL;
-    sal_diags *d = sal_diags_alloc();
+    sal_diags *d = cli_diags("compare");
     cli_progress prog;
     if (!d) {
-        cli_error("compare", "out of memory");
         status = EXIT_JOB;
         goto done;
     }
@@ -226,10 +178,10 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
         goto done;
     }
-    sal_outfile_sweep(dir, "compare.csv");
-    sal_outfile_sweep(dir, "PARTIAL");
-    cli_progress_init(&prog, stop_after);
-    sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)threads,
+    static const char *const names[] = {"compare.csv", "PARTIAL"};
+    cli_sweep(dir, names, 2);
+    cli_progress_init(&prog, a.stop_after);
+    sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)a.threads,
                             .progress = cli_progress_update, .ctx = &prog};
     uint64_t ndone = 0;
     /* caught until the files are written or removed: a second Ctrl-C
@@ -257,7 +209,7 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
         goto done;
     }
-    if (!quiet)
+    if (!a.quiet)
         print_summary(m[0], m[1], cmp, dir);
     if (partial) {
         fprintf(stderr,

@@ -342,19 +342,15 @@ static void json_string(const char *s)
 static void json_result(const sal_fit_result *r)
 {
     printf("\"law\": \"%s\", ", sal_law_name(r->law));
-    json_num("a", r->a, 1);
-    json_num("b", r->b, 1);
-    json_num("p", r->p, 1);
-    json_num("q", r->q, 1);
-    json_num("se_a", r->se_a, 1);
-    json_num("se_b", r->se_b, 1);
-    json_num("se_p", r->se_p, 1);
-    json_num("se_q", r->se_q, 1);
-    json_num("sse", r->sse, 1);
-    json_num("sse_A", r->sse_A, 1);
-    json_num("sse_B", r->sse_B, 1);
-    json_num("r2", r->r2, 1);
-    json_num("s2", r->s2, 1);
+    const struct {
+        const char *name;
+        double x;
+    } v[] = {{"a", r->a},         {"b", r->b},         {"p", r->p},       {"q", r->q},
+             {"se_a", r->se_a},   {"se_b", r->se_b},   {"se_p", r->se_p}, {"se_q", r->se_q},
+             {"sse", r->sse},     {"sse_A", r->sse_A}, {"sse_B", r->sse_B},
+             {"r2", r->r2},       {"s2", r->s2}};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        json_num(v[i].name, v[i].x, 1);
     printf("\"n\": %zu, \"k\": %zu, \"iterations\": %d, \"starts\": %d, \"converged\": %s",
            r->n, r->k, r->iterations, r->starts, r->converged ? "true" : "false");
 }

@@ -29,31 +29,21 @@ static const char usage[] =
 static int run_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return 0;
-        }
-        cli_error("report", "unknown option '%s'; see 'salient help report'", argv[optind - 1]);
+    cli_args a = cli_args_start(&cmd_report, NULL);
+    cli_getopt(&a, argc, argv, "h", opts); /* --help only: none of its own */
+    if (a.status >= 0)
+        return a.status;
+    const char *dir =
+        cli_operand("report", argc, argv, "no DIR given", "more than one DIR given");
+    if (!dir)
         return EXIT_USAGE;
-    }
-    if (argc - optind != 1) {
-        cli_error("report", "%s; see 'salient help report'",
-                  argc - optind < 1 ? "no DIR given" : "more than one DIR given");
-        return EXIT_USAGE;
-    }
-    const char *dir = argv[optind];
-    sal_diags *d = sal_diags_alloc();
-    if (!d) {
-        cli_error("report", "out of memory");
+    sal_diags *d = cli_diags("report");
+    if (!d)
         return EXIT_JOB;
-    }
+    sal_outfile_sweep(dir, "report.html"); /* a killed writer's temporary */
     int rc = sal_report_write(dir, d);
     cli_print_diags(d);
     sal_diags_free(d);

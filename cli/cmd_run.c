@@ -48,14 +48,6 @@ static const char usage[] =
 
 /* ---- output helpers --------------------------------------------------- */
 
-/* The shortest of %.15g / %.17g that reads back as the same double. */
-static void fmt_num(char *buf, size_t n, double x)
-{
-    snprintf(buf, n, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, n, "%.17g", x);
-}
-
 /* For the summary: whole numbers without decimals, else 6 digits. */
 static void fmt_short(char *buf, size_t n, double x)
 {
@@ -63,22 +55,6 @@ static void fmt_short(char *buf, size_t n, double x)
         snprintf(buf, n, "%.0f", x);
     else
         snprintf(buf, n, "%.6g", x);
-}
-
-/* CSV field: quoted when it holds a comma, quote or newline. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
 }
 
 static void write_series(FILE *f, const sal_run *r, long start)
@@ -89,7 +65,7 @@ static void write_series(FILE *f, const sal_run *r, long start)
     fputs("day,date", f);
     for (size_t k = 0; k < nm; k++) {
         fputc(',', f);
-        put_field(f, m->metrics[k].name);
+        sal_csv_field(f, m->metrics[k].name);
     }
     fputc('\n', f);
     char date[16], num[40];
@@ -97,7 +73,7 @@ static void write_series(FILE *f, const sal_run *r, long start)
         sal_date_format(start + (long)d, date);
         fprintf(f, "%zu,%s", d, date);
         for (size_t k = 0; k < nm; k++) {
-            fmt_num(num, sizeof num, s[d * nm + k]);
+            sal_fmt_num(num, sizeof num, s[d * nm + k]);
             fprintf(f, ",%s", num);
         }
         fputc('\n', f);
@@ -136,7 +112,7 @@ static void write_events(FILE *f, const sal_model *m, const int32_t *days, const
     char date[16];
     for (size_t i = 0; i < m->nevents; i++) {
         size_t e = order[i];
-        put_field(f, m->events[e]);
+        sal_csv_field(f, m->events[e]);
         if (days[e] >= 0) {
             sal_date_format(start + days[e], date);
             fprintf(f, ",%d,%s\n", (int)days[e], date);
@@ -220,74 +196,42 @@ static void summary(const sal_run *r, const sal_model *m, const size_t *order, l
 static int run_run(int argc, char **argv)
 {
     static const struct option opts[] = {
+        CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET, CLI_OPT_HELP,
         {"variant", required_argument, NULL, 'v'},
-        {"seed", required_argument, NULL, 's'},
         {"run", required_argument, NULL, 'r'},
-        {"out", required_argument, NULL, 'o'},
         {"deterministic", no_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_END,
     };
-    const char *variant = NULL, *dir = "salient-out/run", *seed_s = NULL, *run_s = NULL;
-    int det = 0, quiet = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":v:s:r:o:dqh", opts, NULL)) != -1) {
+    const char *variant = NULL, *run_s = NULL;
+    int det = 0, c;
+    cli_args a = cli_args_start(&cmd_run, NULL);
+    while ((c = cli_getopt(&a, argc, argv, ":v:s:r:o:dqh", opts)) > 0) {
         switch (c) {
         case 'v': variant = optarg; break;
-        case 's': seed_s = optarg; break;
         case 'r': run_s = optarg; break;
-        case 'o': dir = optarg; break;
         case 'd': det = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            cli_error("run", "option '%s' needs a value; see 'salient help run'", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("run", "unknown option '%s'; see 'salient help run'", argv[optind - 1]);
-            return EXIT_USAGE;
+        default: break;
         }
     }
-    if (argc - optind != 1) {
-        cli_error("run", "%s; see 'salient help run'",
-                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
-        return EXIT_USAGE;
-    }
+    if (a.status >= 0)
+        return a.status;
+    const char *path = cli_scenario_operand("run", argc, argv);
     uint64_t seed = 0, runix = 0;
-    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
-        cli_error("run", "the seed '%s' is not a whole number from 0 to 18446744073709551615",
-                  seed_s);
+    if (!path || cli_seed("run", a.seed, &seed))
         return EXIT_USAGE;
-    }
     if (run_s && cli_parse_u64(run_s, &runix) != 0) {
         cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
         return EXIT_USAGE;
     }
-    if (!dir || !*dir) { /* dir = optarg, never NULL for --out: said for the analyser */
-        cli_error("run", "the output directory is empty; expected --out DIR");
+    const char *dir = cli_outdir(&a, "salient-out/run");
+    if (!dir)
         return EXIT_USAGE;
-    }
-    const char *path = argv[optind];
-    sal_diags *d = sal_diags_alloc();
-    if (!d) {
-        cli_error("run", "out of memory");
-        return EXIT_JOB;
-    }
     sal_model *m = NULL;
-    int rc = sal_model_read(path, variant, d, &m);
-    if (rc != SAL_OK) {
-        cli_print_diags(d);
-        if (rc == SAL_ENOMEM)
-            cli_error("run", "out of memory while reading %s", path);
-        else if (sal_diags_count(d))
-            fprintf(stderr, "%s: %zu error%s; nothing was run\n", path, sal_diags_count(d),
-                    sal_diags_count(d) == 1 ? "" : "s");
-        sal_diags_free(d);
-        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
-    }
-    if (!seed_s)
+    sal_diags *d = NULL;
+    int st = cli_read_job("run", path, variant, &m, &d);
+    if (st)
+        return st;
+    if (!a.seed)
         seed = m->seed;
     sal_run *r = sal_run_alloc(m);
     if (!r) {
@@ -297,7 +241,7 @@ static int run_run(int argc, char **argv)
         return EXIT_JOB;
     }
     sal_run_opts o = {seed, runix, det, NULL, NULL, NULL};
-    rc = sal_run_exec(r, &o, d);
+    int rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         cli_print_diags(d);
         cli_error("run", "the run failed (%s); nothing was written", sal_strstatus(rc));
@@ -337,7 +281,7 @@ static int run_run(int argc, char **argv)
     }
     sal_outfile_abort(&fs);
     sal_outfile_abort(&fe);
-    if (status == 0 && !quiet)
+    if (status == 0 && !a.quiet)
         summary(r, m, order, start, seed, det, dir);
     free(order);
     sal_run_free(r);

@@ -71,40 +71,13 @@ static const char usage[] =
     "limit; nothing written).\n"
     "The method and its validation on the Ishigami function: docs/sensitivity.md.\n";
 
-/* The shortest of %.15g / %.17g that reads back as the same double. */
-static void fmt_num(char *buf, size_t n, double x)
-{
-    if (isnan(x)) {
-        buf[0] = '\0'; /* no interval without a bootstrap */
-        return;
-    }
-    snprintf(buf, n, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, n, "%.17g", x);
-}
-
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* Writes DIR/sobol.csv whole (sal_outfile: temporary file, then rename);
  * 0 or -1 with errno set. */
 static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indices *ix)
 {
+    static const char *const names[] = {"sobol.csv", "PARTIAL"};
+    cli_sweep(dir, names, 2);
     sal_outfile o;
-    sal_outfile_sweep(dir, "sobol.csv");
-    sal_outfile_sweep(dir, "PARTIAL");
     if (sal_outfile_open(&o, dir, "sobol.csv", 1) != SAL_OK)
         return -1;
     FILE *f = o.f;
@@ -113,9 +86,9 @@ static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indice
         const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
                              ix->st[i], ix->st_lo[i], ix->st_hi[i]};
         char num[40];
-        put_field(f, m->uncertain[i].name);
+        sal_csv_field(f, m->uncertain[i].name);
         for (int c = 0; c < 6; c++) {
-            fmt_num(num, sizeof num, v[c]);
+            sal_fmt_num(num, sizeof num, v[c]); /* NaN: no interval without a bootstrap */
             fprintf(f, ",%s", num);
         }
         fputc('\n', f);
@@ -224,60 +197,38 @@ static int find_metric(const sal_model *m, const char *path, const char *name, s
 static int run_sensitivity(int argc, char **argv)
 {
     static const struct option opts[] = {
+        CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET, CLI_OPT_STOP_AFTER,
+        CLI_OPT_HELP,
         {"metric", required_argument, NULL, 'm'},
         {"base", required_argument, NULL, 'n'},
         {"day", required_argument, NULL, 'D'},
         {"variant", required_argument, NULL, 'v'},
-        {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
         {"bootstrap", required_argument, NULL, 'b'},
-        {"out", required_argument, NULL, 'o'},
         {"deterministic", no_argument, NULL, 'd'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"stop-after", required_argument, NULL, 'S'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_END,
     };
-    const char *metric = NULL, *base_s = NULL, *day_s = NULL, *variant = NULL, *seed_s = NULL,
-               *threads_s = NULL, *boot_s = NULL, *dir = "salient-out/sensitivity";
-    int det = 0, quiet = 0, c;
-    uint64_t stop_after = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts, NULL)) != -1) {
+    const char *metric = NULL, *base_s = NULL, *day_s = NULL, *variant = NULL,
+               *threads_s = NULL, *boot_s = NULL;
+    int det = 0, c;
+    /* --threads is read here, after --base, with its own message */
+    cli_args a = cli_args_start(&cmd_sensitivity, "threads");
+    while ((c = cli_getopt(&a, argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts)) > 0) {
         switch (c) {
         case 'm': metric = optarg; break;
         case 'n': base_s = optarg; break;
         case 'D': day_s = optarg; break;
         case 'v': variant = optarg; break;
-        case 's': seed_s = optarg; break;
         case 't': threads_s = optarg; break;
         case 'b': boot_s = optarg; break;
-        case 'o': dir = optarg; break;
         case 'd': det = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); return 0;
-        case 'S':
-            if (cli_parse_u64(optarg, &stop_after) != 0) {
-                cli_error("sensitivity", "--stop-after '%s' is not a whole number", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case ':':
-            cli_error("sensitivity", "option '%s' needs a value; see 'salient help sensitivity'",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("sensitivity", "unknown option '%s'; see 'salient help sensitivity'",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
+        default: break;
         }
     }
-    if (argc - optind != 1) {
-        cli_error("sensitivity", "%s; see 'salient help sensitivity'",
-                  argc - optind < 1 ? "no scenario FILE given" : "more than one FILE given");
+    if (a.status >= 0)
+        return a.status;
+    const char *path = cli_scenario_operand("sensitivity", argc, argv);
+    if (!path)
         return EXIT_USAGE;
-    }
     if (!metric || !*metric) {
         cli_error("sensitivity", "no --metric NAME given; see 'salient help sensitivity'");
         return EXIT_USAGE;
@@ -292,11 +243,8 @@ static int run_sensitivity(int argc, char **argv)
                   base_s, SAL_SOBOL_MAX_BASE);
         return EXIT_USAGE;
     }
-    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
-        cli_error("sensitivity",
-                  "the seed '%s' is not a whole number from 0 to 18446744073709551615", seed_s);
+    if (cli_seed("sensitivity", a.seed, &seed))
         return EXIT_USAGE;
-    }
     if (threads_s && (cli_parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
         cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
                   threads_s);
@@ -311,33 +259,19 @@ static int run_sensitivity(int argc, char **argv)
         cli_error("sensitivity", "the day '%s' is not a whole number >= 0", day_s);
         return EXIT_USAGE;
     }
-    if (!*dir) {
-        cli_error("sensitivity", "the output directory is empty; expected --out DIR");
+    const char *dir = cli_outdir(&a, "salient-out/sensitivity");
+    if (!dir)
         return EXIT_USAGE;
-    }
-    const char *path = argv[optind];
-    sal_diags *d = sal_diags_alloc();
-    if (!d) {
-        cli_error("sensitivity", "out of memory");
-        return EXIT_JOB;
-    }
     sal_model *m = NULL;
-    int rc = sal_model_read(path, variant, d, &m);
-    if (rc != SAL_OK) {
-        cli_print_diags(d);
-        if (rc == SAL_ENOMEM)
-            cli_error("sensitivity", "out of memory while reading %s", path);
-        else if (sal_diags_count(d))
-            fprintf(stderr, "%s: %zu error%s; nothing was run\n", path, sal_diags_count(d),
-                    sal_diags_count(d) == 1 ? "" : "s");
-        sal_diags_free(d);
-        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
-    }
+    sal_diags *d = NULL;
+    int st = cli_read_job("sensitivity", path, variant, &m, &d);
+    if (st)
+        return st;
     int status = 0;
     sal_sobol_indices ix = {0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     cli_progress prog;
-    cli_progress_init(&prog, stop_after);
-    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, seed_s ? seed : m->seed, det,
+    cli_progress_init(&prog, a.stop_after);
+    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, a.seed ? seed : m->seed, det,
                         (int)threads, cli_progress_update, &prog};
     if (find_metric(m, path, metric, &o.metric) != 0) {
         status = EXIT_USAGE;
@@ -369,7 +303,7 @@ static int run_sensitivity(int argc, char **argv)
         fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
                         "sequence is balanced at powers of 2\n", (unsigned long long)base);
     cli_signals_catch();
-    rc = sal_sobol_run(m, &o, &ix, d);
+    int rc = sal_sobol_run(m, &o, &ix, d);
     cli_progress_end(&prog);
     int partial = rc == SAL_EINTR && ix.s1;
     if (rc != SAL_OK && !partial) {
@@ -398,7 +332,7 @@ static int run_sensitivity(int argc, char **argv)
     }
     if (!partial)
         cli_mark_partial(dir, 0, done, total); /* a complete result replaces a partial one */
-    if (!quiet)
+    if (!a.quiet)
         table(m, &ix, metric, o.day < 0 ? (size_t)m->horizon : (size_t)o.day, o.seed, det, dir,
               (size_t)base);
     if (partial) {

@@ -145,19 +145,35 @@ static void print_summary(const sal_study *s, const char *dir, int files)
                dir);
 }
 
-/* Shared by 'salient theses' and the main job.  path NULL: the flagship. */
-static int study_main(const char *path, uint64_t runs, uint64_t threads, const char *seed_s,
-                      const char *dir, int write_files, int markdown, int quiet,
-                      uint64_t stop_after, int report)
+/* The temporaries of writers killed in DIR (SIGKILL, power loss) removed:
+ * every name a study writes, its report included. */
+static void sweep_dir(const char *dir)
+{
+    static const char *const names[] = {"quantiles.csv", "events.csv",  "runs.csv",
+                                        "compare.csv",   "sobol.csv",   "theses.csv",
+                                        "results.sqlite", "report.html", "PARTIAL"};
+    cli_sweep(dir, names, sizeof names / sizeof *names);
+}
+
+/* What a study writes and prints. */
+typedef struct {
+    const char *dir;
+    int files;    /* the files in dir */
+    int markdown; /* the theses table as Markdown instead of the summary */
+    int report;   /* dir/report.html too (the main job) */
+} study_out;
+
+/* Shared by 'salient theses' and the main job (a: --runs, --threads,
+ * --seed, --quiet, --stop-after).  path NULL: the flagship. */
+static int study_main(const char *path, const cli_args *a, const study_out *out)
 {
     int status = 0;
     sal_theses *t = NULL;
     sal_study *s = NULL;
-    sal_diags *d = sal_diags_alloc();
-    if (!d) {
-        cli_error("theses", "out of memory");
+    const char *dir = out->dir;
+    sal_diags *d = cli_diags("theses");
+    if (!d)
         return EXIT_JOB;
-    }
     int rc;
     if (path)
         rc = sal_theses_read(path, d, &t);
@@ -179,17 +195,14 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
         goto done;
     }
     uint64_t seed = s->base->seed;
-    if (seed_s && cli_parse_u64(seed_s, &seed) != 0) {
-        cli_error("theses", "the seed '%s' is not a whole number from 0 to 18446744073709551615",
-                  seed_s);
+    if (cli_seed("theses", a->seed, &seed)) {
         status = EXIT_USAGE;
         goto done;
     }
-    if (!runs)
-        runs = t->runs ? t->runs : 1000;
+    uint64_t runs = a->runs ? a->runs : t->runs ? t->runs : 1000;
     cli_progress prog;
-    cli_progress_init(&prog, stop_after);
-    sal_study_opts o = {.runs = runs, .seed = seed, .threads = (int)threads,
+    cli_progress_init(&prog, a->stop_after);
+    sal_study_opts o = {.runs = runs, .seed = seed, .threads = (int)a->threads,
                         .sobol_base = t->sobol_base, .progress = cli_progress_update,
                         .ctx = &prog};
     /* caught until the files are written or removed: a second Ctrl-C must
@@ -203,7 +216,8 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
         status = EXIT_JOB;
         goto done;
     }
-    if (write_files) {
+    if (out->files) {
+        sweep_dir(dir);
         rc = sal_study_write(s, dir, d);
         if (rc != SAL_OK) {
             cli_print_diags(d);
@@ -213,18 +227,18 @@ static int study_main(const char *path, uint64_t runs, uint64_t threads, const c
         }
     }
     cli_signals_restore();
-    if (markdown)
+    if (out->markdown)
         sal_study_write_markdown(s, stdout);
-    else if (!quiet)
-        print_summary(s, dir, write_files);
-    if (report && write_files) {
+    else if (!a->quiet)
+        print_summary(s, dir, out->files);
+    if (out->report && out->files) {
         sal_diags *rd = sal_diags_alloc();
         if (!rd || sal_report_write(dir, rd) != SAL_OK) {
             if (rd)
                 cli_print_diags(rd);
             cli_error(NULL, "cannot write %s/report.html", dir);
             status = EXIT_JOB;
-        } else if (!quiet) {
+        } else if (!a->quiet) {
             printf("report: %s/report.html\n", dir);
         }
         sal_diags_free(rd);
@@ -244,77 +258,35 @@ done:
 
 int cli_default_study(void)
 {
-    return study_main(NULL, 0, 0, NULL, "salient-out", 1, 0, 0, 0, 1);
+    cli_args a = {.cmd = &cmd_theses};
+    study_out out = {.dir = "salient-out", .files = 1, .report = 1};
+    return study_main(NULL, &a, &out);
 }
 
 static int run_theses(int argc, char **argv)
 {
-    enum { OPT_STOP = 1000 };
     static const struct option opts[] = {
-        {"runs", required_argument, NULL, 'n'},
-        {"threads", required_argument, NULL, 't'},
-        {"seed", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
+        CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
+        CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"markdown", no_argument, NULL, 'm'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"stop-after", required_argument, NULL, OPT_STOP},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_END,
     };
-    const char *dir = NULL, *seed_s = NULL;
-    uint64_t runs = 0, threads = 0, stop_after = 0;
-    int markdown = 0, quiet = 0, c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":n:t:s:o:mqh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            if (cli_parse_u64(optarg, &runs) != 0 || runs == 0 || runs > UINT32_MAX) {
-                cli_error("theses", "--runs '%s' is not a whole number from 1 to 4294967295",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 't':
-            if (cli_parse_u64(optarg, &threads) != 0 || threads == 0 || threads > 1024) {
-                cli_error("theses", "--threads '%s' is not a whole number from 1 to 1024",
-                          optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 's': seed_s = optarg; break;
-        case 'o': dir = optarg; break;
-        case 'm': markdown = 1; break;
-        case 'q': quiet = 1; break;
-        case OPT_STOP:
-            if (cli_parse_u64(optarg, &stop_after) != 0) {
-                cli_error("theses", "--stop-after '%s' is not a whole number", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'h': fputs(usage, stdout); return 0;
-        case ':':
-            cli_error("theses", "option '%s' needs a value; see 'salient help theses'",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            cli_error("theses", "unknown option '%s'; see 'salient help theses'",
-                      argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
+    study_out out = {0};
+    cli_args a = cli_args_start(&cmd_theses, NULL);
+    /* --markdown is its one option of its own */
+    while (cli_getopt(&a, argc, argv, ":n:t:s:o:mqh", opts) == 'm')
+        out.markdown = 1;
+    if (a.status >= 0)
+        return a.status;
     if (argc - optind > 1) {
         cli_error("theses", "more than one theses FILE given; see 'salient help theses'");
         return EXIT_USAGE;
     }
-    if (dir && !*dir) {
-        cli_error("theses", "the output directory is empty; expected --out DIR");
+    out.dir = cli_outdir(&a, "salient-out/theses");
+    if (!out.dir)
         return EXIT_USAGE;
-    }
-    int write_files = !markdown || dir;
-    return study_main(argc - optind == 1 ? argv[optind] : NULL, runs, threads, seed_s,
-                      dir ? dir : "salient-out/theses", write_files, markdown, quiet, stop_after,
-                      0);
+    out.files = !out.markdown || a.out; /* with --markdown, files only with --out */
+    return study_main(argc - optind == 1 ? argv[optind] : NULL, &a, &out);
 }
 
 const cli_command cmd_theses = {

@@ -3,7 +3,6 @@
  *   salient [COMMAND] [OPTIONS] [ARGS]
  *
  * With no command it runs the main job (see default_job below). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,22 +56,6 @@ void cli_print_diags(const sal_diags *d)
         fprintf(stderr, "%s\n", buf);
     }
     free(v);
-}
-
-int cli_parse_u64(const char *s, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+')
-        return -1;
-    for (const char *q = s; *q; q++)
-        if (*q < '0' || *q > '9')
-            return -1;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 void cli_error(const char *cmd, const char *fmt, ...)

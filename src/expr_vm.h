@@ -1,5 +1,5 @@
 /* salient (internal) — the body of the expression evaluator, included
- * twice by src/expr.c: with CHECKED 0 as `run` (NaN and infinity are
+ * twice by src/expr_vm.c: with CHECKED 0 as `run` (NaN and infinity are
  * ordinary values, docs/expressions.md) and with CHECKED 1 as
  * `run_checked` (the first non-finite value any instruction produces ends
  * the evaluation and is returned: sal_expr_eval_finite).  RUN_NAME names
