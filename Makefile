@@ -65,11 +65,9 @@ embed_sym  = $(word 1,$(subst =, ,$(1)))
 embed_file = $(word 2,$(subst =, ,$(1)))
 LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)
 # The flagship scenario and its theses, in the CLI (the main job, 'salient
-# theses' with no file).  Until scenarios/kursk-2024.theses.yaml exists, the
-# every-section example and its test theses stand in.
-FLAGSHIP := $(if $(wildcard scenarios/kursk-2024.theses.yaml),scenarios/kursk-2024,tests/study/every-section)
-EMBED_CLI := sal_flagship_yaml=$(if $(wildcard scenarios/kursk-2024.theses.yaml),scenarios/kursk-2024.yaml,examples/every-section.yaml) \
-             sal_flagship_theses=$(FLAGSHIP).theses.yaml
+# theses' with no file).
+EMBED_CLI := sal_flagship_yaml=scenarios/kursk-2024.yaml \
+             sal_flagship_theses=scenarios/kursk-2024.theses.yaml
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  += $(foreach e,$(EMBED_CLI),$(BUILD)/gen/$(call embed_sym,$(e)).o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -94,14 +92,6 @@ $(BUILD)/gen/$(call embed_sym,$(1)).c: $(call embed_file,$(1)) $(BUILD)/tools/em
 	$(BUILD)/tools/embed $(call embed_sym,$(1)) $$< $$@
 endef
 $(foreach e,$(EMBED_LIB) $(EMBED_CLI),$(eval $(call embed_rule,$(e))))
-
-# the embedded flagship files change with the choice above: rebuild them then
-$(BUILD)/gen/flagship.choice: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(EMBED_CLI)' | cmp -s - $@ || echo '$(EMBED_CLI)' > $@
-$(foreach e,$(EMBED_CLI),$(BUILD)/gen/$(call embed_sym,$(e)).c): $(BUILD)/gen/flagship.choice
-.PHONY: FORCE
-FORCE:
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
