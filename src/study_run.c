@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "salient/study.h"
+#include "study_int.h"
 
 /* ---- provenance ----------------------------------------------------------- */
 
@@ -224,35 +225,15 @@ static int metric_index(const sal_model *m, const char *name)
     return -1;
 }
 
-int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
+/* Every variant against the base, each on its own copy of the base
+ * (sal_compare_run runs both arms): the path of a study too big to keep the
+ * base's runs. */
+static int run_variants_unpaired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c,
+                                 sal_diags *diags)
 {
-    const sal_theses *t = s->theses;
-    const sal_model *m = s->base;
-    if (o->runs == 0 || o->runs > UINT32_MAX)
-        return SAL_EINPUT;
-    s->opts = *o;
-    if (s->opts.sobol_nboot == 0)
-        s->opts.sobol_nboot = 200;
-    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
-    run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
-    c.total = o->runs * (1 + 2 * (uint64_t)s->nvariants);
-    if (sobol)
-        c.total += o->sobol_base * (m->nuncertain + 2);
-    s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
-    if (!s->records)
-        return SAL_ENOMEM;
-    sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
-                            .on_run = on_run, .progress = on_progress, .ctx = &c};
-    int rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
-    if (rc == SAL_EINTR)
-        s->partial = 1;
-    else if (rc != SAL_OK)
-        return rc;
-    c.offset += o->runs;
-    eo.on_run = NULL;
     for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
         uint64_t done = 0;
-        rc = sal_compare_run(m, s->variants[v], &eo, &s->compare[v], &done, diags);
+        int rc = sal_compare_run(s->base, s->variants[v], eo, &s->compare[v], &done, diags);
         if (rc == SAL_EINTR)
             s->partial = 1;
         else if (rc != SAL_OK)
@@ -264,8 +245,79 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
             sal_summary_free(s->compare[v]->a);
             s->compare[v]->a = NULL;
         }
-        c.offset += 2 * o->runs;
+        c->offset += 2 * eo->runs;
     }
+    return SAL_OK;
+}
+
+/* The base ensemble and every variant paired with its kept runs
+ * (src/study_pair.c): the base is run once. */
+static int run_paired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c, sal_diags *diags)
+{
+    sal_study_store st;
+    int rc = sal_study_store_alloc(&st, s->base, eo->runs);
+    if (rc != SAL_OK)
+        return rc;
+    rc = sal_study_pair_base(&st, eo, s->records, (size_t)c->nrec, &s->summary, &s->runs_done,
+                             diags);
+    if (rc == SAL_EINTR)
+        s->partial = 1;
+    else if (rc != SAL_OK)
+        goto out;
+    c->offset += eo->runs;
+    for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
+        uint64_t done = 0;
+        rc = sal_study_pair_variant(&st, s->summary, s->runs_done, s->variants[v], eo,
+                                    &s->compare[v], &done, diags);
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc != SAL_OK)
+            goto out;
+        c->offset += eo->runs;
+    }
+    rc = SAL_OK;
+out:
+    sal_study_store_free(&st);
+    return rc;
+}
+
+int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
+{
+    const sal_theses *t = s->theses;
+    const sal_model *m = s->base;
+    if (o->runs == 0 || o->runs > UINT32_MAX)
+        return SAL_EINPUT;
+    s->opts = *o;
+    if (s->opts.sobol_nboot == 0)
+        s->opts.sobol_nboot = 200;
+    uint64_t pair_bytes = o->pair_bytes ? o->pair_bytes : SAL_STUDY_PAIR_BYTES;
+    int paired = s->nvariants > 0 && sal_study_store_bytes(m, o->runs) <= pair_bytes;
+    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
+    run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
+    c.total = o->runs * (1 + (paired ? 1 : 2) * (uint64_t)s->nvariants);
+    if (sobol)
+        c.total += o->sobol_base * (m->nuncertain + 2);
+    s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
+    if (!s->records)
+        return SAL_ENOMEM;
+    sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
+                            .progress = on_progress, .ctx = &c};
+    int rc;
+    if (paired) {
+        rc = run_paired(s, &eo, &c, diags);
+    } else {
+        eo.on_run = on_run;
+        rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc != SAL_OK)
+            return rc;
+        c.offset += o->runs;
+        eo.on_run = NULL;
+        rc = run_variants_unpaired(s, &eo, &c, diags);
+    }
+    if (rc != SAL_OK)
+        return rc;
     if (sobol && !s->partial) {
         size_t *idx = malloc(t->nsobol * sizeof *idx);
         if (!idx)

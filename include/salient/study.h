@@ -166,7 +166,18 @@ typedef struct {
      * runs of the whole study; non-zero stops the study (SAL_EINTR). */
     int (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* The most memory the study may keep of the base's runs (every run's
+     * whole series and event days, runs x (horizon + 1) x metrics doubles)
+     * so that each variant is paired with them instead of running the base
+     * again; 0: SAL_STUDY_PAIR_BYTES.  A study that needs more runs each
+     * variant with its own copy of the base (sal_compare_run): the same
+     * results, the same bytes, nearly twice the runs. */
+    uint64_t pair_bytes;
 } sal_study_opts;
+
+/* The default of sal_study_opts.pair_bytes: 256 MiB, the flagship's 1,000
+ * runs take 45 MB. */
+#define SAL_STUDY_PAIR_BYTES ((uint64_t)256 << 20)
 
 typedef struct {
     const sal_theses *theses;   /* borrowed */
@@ -213,8 +224,9 @@ int sal_study_load(const sal_theses *t, const char *scenario_buf, size_t scenari
                    const char *scenario_name, sal_diags *diags, sal_study **out);
 
 /* Runs the study: the base ensemble (records kept for runs.csv), every
- * variant against the base on common random numbers, the Sobol' indices at
- * the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
+ * variant against the base on common random numbers (the base run once and
+ * kept, each variant paired with it: src/study_pair.c; see pair_bytes), the
+ * Sobol' indices at the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
  * parts finished are kept, partial set); the error of a failed run. */
 int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags);
 void sal_study_free(sal_study *s);
