@@ -162,7 +162,8 @@ static const char schema[] =
     "CREATE TABLE sobol (metric TEXT, input TEXT, S1 REAL, S1_lo REAL, S1_hi REAL, ST REAL,"
     " ST_lo REAL, ST_hi REAL, PRIMARY KEY (metric, input));"
     "CREATE TABLE theses (id TEXT PRIMARY KEY, ord INTEGER, seed TEXT, claim TEXT, test TEXT,"
-    " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT);"
+    " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT,"
+    " variant TEXT);"
     "CREATE TABLE parameters (path TEXT PRIMARY KEY, ord INTEGER, kind TEXT, value TEXT,"
     " source TEXT, description TEXT);";
 
@@ -344,7 +345,7 @@ static void db_sobol(dbw *w, const sal_study *s)
 static void db_theses(dbw *w, const sal_study *s)
 {
     const sal_theses *t = s->theses;
-    sqlite3_stmt *st = prep(w, "INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = prep(w, "INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t i = 0; w->rc == SAL_OK && i < t->ntheses; i++) {
         const sal_thesis *h = &t->theses[i];
         const sal_thesis_result *r = &s->results[i];
@@ -363,6 +364,7 @@ static void db_theses(dbw *w, const sal_study *s)
         bind_num(st, 10, ok ? r->probability : NAN);
         bind_text(st, 11, ok ? sal_verdict_name(r->verdict) : NULL);
         bind_text(st, 12, ok ? r->summary : "not evaluated (the study was interrupted)");
+        bind_text(st, 13, h->compare); /* the variant a compare test compares, else NULL */
         step(w, st);
     }
     sqlite3_finalize(st);
