@@ -336,14 +336,11 @@ static int run_variants_unpaired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c
 
 /* The base ensemble and every variant paired with its kept runs
  * (src/study_pair.c): the base is run once. */
-static int run_paired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c, sal_diags *diags)
+static int run_paired(sal_study *s, sal_study_store *st, sal_ensemble_opts *eo, run_ctx *c,
+                      sal_diags *diags)
 {
-    sal_study_store st;
-    int rc = sal_study_store_alloc(&st, s->base, eo->runs);
-    if (rc != SAL_OK)
-        return rc;
-    rc = sal_study_pair_base(&st, eo, s->records, (size_t)c->nrec, &s->summary, &s->runs_done,
-                             diags);
+    int rc = sal_study_pair_base(st, eo, s->records, (size_t)c->nrec, &s->summary, &s->runs_done,
+                                 diags);
     if (rc == SAL_EINTR)
         s->partial = 1;
     else if (rc != SAL_OK)
@@ -351,7 +348,7 @@ static int run_paired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c, sal_diags
     c->offset += eo->runs;
     for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
         uint64_t done = 0;
-        rc = sal_study_pair_variant(&st, s->summary, s->runs_done, s->variants[v], eo,
+        rc = sal_study_pair_variant(st, s->summary, s->runs_done, s->variants[v], eo,
                                     &s->compare[v], &done, diags);
         if (rc == SAL_EINTR)
             s->partial = 1;
@@ -363,7 +360,7 @@ static int run_paired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c, sal_diags
     }
     rc = SAL_OK;
 out:
-    sal_study_store_free(&st);
+    sal_study_store_free(st);
     return rc;
 }
 
@@ -377,20 +374,26 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
     if (s->opts.sobol_nboot == 0)
         s->opts.sobol_nboot = 200;
     uint64_t pair_bytes = o->pair_bytes ? o->pair_bytes : SAL_STUDY_PAIR_BYTES;
-    int paired = s->nvariants > 0 && sal_study_store_bytes(m, o->runs) <= pair_bytes;
+    /* the store of the base's runs, when allowed and when it can be had
+     * (else each variant runs its own copy of the base: the same results) */
+    sal_study_store st = {0};
+    int paired = s->nvariants > 0 && sal_study_store_bytes(m, o->runs) <= pair_bytes &&
+                 sal_study_store_alloc(&st, m, o->runs) == SAL_OK;
     int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
     run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
     c.total = o->runs * (1 + (paired ? 1 : 2) * (uint64_t)s->nvariants);
     if (sobol)
         c.total += o->sobol_base * (m->nuncertain + 2);
     s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
-    if (!s->records)
+    if (!s->records) {
+        sal_study_store_free(&st);
         return SAL_ENOMEM;
+    }
     sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
                             .progress = on_progress, .ctx = &c};
     int rc;
     if (paired) {
-        rc = run_paired(s, &eo, &c, diags);
+        rc = run_paired(s, &st, &eo, &c, diags); /* frees the store */
     } else {
         eo.on_run = on_run;
         rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
