@@ -209,6 +209,37 @@ static void load_variants(rpt_db *d)
     }
 }
 
+/* The variant the evolving-difference chart bands first: the first, in the
+ * study's order, that a thesis tests (the theses table's 'variant' column,
+ * NULL for a thesis about the base).  A variant no thesis tests — a
+ * calibration world, say — is an analyst's tool, not one of the questions;
+ * with no such column or no thesis naming a variant, the first variant. */
+static void load_band_variant(rpt_db *d)
+{
+    d->band_variant = 0;
+    if (d->status || !d->has_theses || !d->nvariants)
+        return;
+    sqlite3_stmt *st = NULL;
+    /* an older study's theses table has no 'variant' column: not an error */
+    if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM pragma_table_info('theses') WHERE name = 'variant'",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_finalize(st);
+    st = rpt_prepare(d, "theses", "SELECT variant FROM theses WHERE variant IS NOT NULL");
+    int best = -1;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        int v = rpt_variant_index(d, rpt_col_text(st, 0));
+        if (v >= 0 && (best < 0 || v < best))
+            best = v;
+    }
+    sqlite3_finalize(st);
+    if (best >= 0)
+        d->band_variant = best;
+}
+
 static void load(rpt_db *d)
 {
     require(d, "metadata");
@@ -291,6 +322,7 @@ static void load(rpt_db *d)
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
     load_variants(d);
+    load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the
      * one the study names (metadata key_metric), else the flagship's ground
      * held in Kursk, else the first. */

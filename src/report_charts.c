@@ -528,7 +528,8 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_put(b, "</select></label><label>90% band of <select id=\"cmp-band\"><option "
                    "value=\"-1\">none</option>");
         for (size_t v = 0; v < nv; v++) {
-            rpt_printf(b, "<option value=\"%zu\"%s>", v, v == 0 ? " selected" : "");
+            rpt_printf(b, "<option value=\"%zu\"%s>", v,
+                       (int)v == d->band_variant ? " selected" : "");
             rpt_html(b, d->variants[v]);
             rpt_put(b, "</option>");
         }

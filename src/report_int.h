@@ -69,6 +69,9 @@ typedef struct {
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
+    /* The variant whose 90% band the evolving-difference chart shows first:
+     * the first variant (in order) that a thesis tests, else 0 */
+    int band_variant;
 } rpt_db;
 
 /* Prepares sql; on failure records "PATH: table TABLE: <sqlite's message>;

@@ -30,37 +30,78 @@ static long start_of(const sal_model *m)
     return sal_date_to_days(m->start_year, m->start_month, m->start_day);
 }
 
-/* compare.csv: the rows of sal_compare_write for each variant, each line
- * prefixed with the variant's name. */
+/* A number as src/ensemble_out.c writes it in compare.csv (an infinite
+ * variance reduction included). */
+static void put_raw(FILE *f, double x)
+{
+    char b[40];
+    sal_fmt_num(b, sizeof b, x);
+    fputc(',', f);
+    fputs(b, f);
+}
+
+static double ratio(double indep, double crn)
+{
+    if (isnan(indep) || isnan(crn))
+        return NAN;
+    if (crn == 0)
+        return indep == 0 ? NAN : INFINITY;
+    return indep / crn;
+}
+
+/* compare.csv: per variant, the rows sal_compare_write (src/ensemble_out.c)
+ * writes for its comparison, each prefixed with the variant's name; the
+ * numbers are those the study kept of it (sal_study_packed). */
 static int write_compare_csv(FILE *f, const sal_study *s)
 {
     fputs("variant,kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,"
           "var_independent,variance_reduction\n",
           f);
+    const sal_model *a = s->base;
+    long start = start_of(a);
+    char date[16];
+    int h = a->horizon;
+    size_t nd = (size_t)h + 1;
     for (size_t v = 0; v < s->nvariants; v++) {
-        if (!s->compare[v])
+        const sal_compare *c = s->compare[v];
+        const sal_study_packed *p = &s->packed[v];
+        if (!c)
             continue;
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mf = open_memstream(&buf, &len);
-        if (!mf)
-            return SAL_ENOMEM;
-        sal_compare view;
-        int rc = sal_compare_write(mf, s->base, s->variants[v],
-                                   sal_study_compare_view(s, s->compare[v], &view));
-        if (fclose(mf) != 0 || rc != SAL_OK) {
-            free(buf);
-            return SAL_EIO;
+        for (size_t i = 0; i < c->nmetrics; i++)
+            for (int d = 0; d <= h; d++) {
+                const double *q = p->cq + (i * nd + (size_t)d) * 6;
+                sal_csv_field(f, a->variants[v]);
+                fputs(",metric,", f);
+                sal_csv_field(f, a->metrics[c->metric_a[i]].name);
+                sal_date_format(start + d, date);
+                fprintf(f, ",%d,%s", d, date);
+                for (int j = 0; j < 6; j++)
+                    put_raw(f, q[j]);
+                if (d == h) {
+                    put_raw(f, c->var_diff[i]);
+                    put_raw(f, c->var_indep[i]);
+                    put_raw(f, ratio(c->var_indep[i], c->var_diff[i]));
+                } else {
+                    fputs(",,,", f);
+                }
+                fputc('\n', f);
+            }
+        sal_date_format(start + h, date);
+        for (size_t e = 0; e < c->nevents; e++) {
+            double pa = p->ce[e * 2], pb = p->ce[e * 2 + 1];
+            sal_csv_field(f, a->variants[v]);
+            fputs(",event,", f);
+            sal_csv_field(f, a->events[c->event_a[e]]);
+            fprintf(f, ",%d,%s", h, date);
+            put_raw(f, pa);
+            put_raw(f, pb);
+            put_raw(f, pb - pa);
+            fputs(",,,", f);
+            put_raw(f, c->event_var_diff[e]);
+            put_raw(f, c->event_var_indep[e]);
+            put_raw(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+            fputc('\n', f);
         }
-        char *line = strchr(buf, '\n'); /* skip the header */
-        while (line && line[1]) {
-            char *next = strchr(line + 1, '\n');
-            sal_csv_field(f, s->base->variants[v]);
-            fputc(',', f);
-            fwrite(line + 1, 1, next ? (size_t)(next - line) : strlen(line + 1), f);
-            line = next;
-        }
-        free(buf);
     }
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
@@ -162,7 +203,8 @@ static const char schema[] =
     "CREATE TABLE sobol (metric TEXT, input TEXT, S1 REAL, S1_lo REAL, S1_hi REAL, ST REAL,"
     " ST_lo REAL, ST_hi REAL, PRIMARY KEY (metric, input));"
     "CREATE TABLE theses (id TEXT PRIMARY KEY, ord INTEGER, seed TEXT, claim TEXT, test TEXT,"
-    " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT);"
+    " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT,"
+    " variant TEXT);"
     "CREATE TABLE parameters (path TEXT PRIMARY KEY, ord INTEGER, kind TEXT, value TEXT,"
     " source TEXT, description TEXT);";
 
@@ -186,8 +228,6 @@ static void step(dbw *w, sqlite3_stmt *st)
         w->rc = SAL_EIO;
     sqlite3_reset(st);
 }
-
-static const double qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
 static void db_curves(dbw *w, const sal_study *s)
 {
@@ -225,44 +265,35 @@ static void db_variants(dbw *w, const sal_study *s)
         sqlite3_bind_int(sv, 2, (int)v);
         bind_text(sv, 3, m->variant_descriptions ? m->variant_descriptions[v] : NULL);
         step(w, sv);
-        const sal_compare *c = s->compare[v];
+        const sal_study_packed *p = &s->packed[v];
         const sal_model *mv = s->variants[v];
-        if (!c)
+        size_t nd = (size_t)mv->horizon + 1;
+        if (!s->compare[v])
             continue;
         for (size_t k = 0; w->rc == SAL_OK && k < mv->nmetrics; k++)
             for (int d = 0; d <= mv->horizon && w->rc == SAL_OK; d++) {
+                const double *q = p->vq + (k * nd + (size_t)d) * 6;
                 bind_text(sq, 1, name);
                 sqlite3_bind_text(sq, 2, mv->metrics[k].name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(sq, 3, d);
                 sal_date_format(start + d, date);
                 sqlite3_bind_text(sq, 4, date, -1, SQLITE_TRANSIENT);
-                bind_num(sq, 5, sal_summary_mean(c->b, (uint32_t)k, (uint32_t)d));
-                for (int q = 0; q < 5; q++)
-                    bind_num(sq, 6 + q, sal_summary_quantile(c->b, (uint32_t)k, (uint32_t)d, qs[q]));
+                for (int j = 0; j < 6; j++) /* mean, p05, p25, p50, p75, p95 */
+                    bind_num(sq, 5 + j, q[j]);
                 step(w, sq);
             }
         for (size_t e = 0; w->rc == SAL_OK && e < mv->nevents; e++) {
             bind_text(se, 1, name);
             sqlite3_bind_text(se, 2, mv->events[e], -1, SQLITE_STATIC);
-            bind_num(se, 3, sal_summary_event_probability(c->b, (uint32_t)e));
-            bind_day(se, 4, sal_summary_event_quantile(c->b, (uint32_t)e, 0.05));
-            bind_day(se, 5, sal_summary_event_quantile(c->b, (uint32_t)e, 0.5));
-            bind_day(se, 6, sal_summary_event_quantile(c->b, (uint32_t)e, 0.95));
+            bind_num(se, 3, p->ve[e]);
+            for (int j = 0; j < 3; j++)
+                bind_day(se, 4 + j, p->ve_day[e * 3 + (size_t)j]);
             step(w, se);
         }
     }
     sqlite3_finalize(sv);
     sqlite3_finalize(sq);
     sqlite3_finalize(se);
-}
-
-static double ratio(double indep, double crn)
-{
-    if (isnan(indep) || isnan(crn))
-        return NAN;
-    if (crn == 0)
-        return indep == 0 ? NAN : INFINITY;
-    return indep / crn;
 }
 
 /* The rows of compare.csv (src/ensemble_out.c, sal_compare_write), per
@@ -275,25 +306,23 @@ static void db_compare(dbw *w, const sal_study *s)
     int h = a->horizon;
     sqlite3_stmt *st = prep(w, "INSERT INTO compare VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t v = 0; w->rc == SAL_OK && v < s->nvariants; v++) {
-        sal_compare view;
-        const sal_compare *c = sal_study_compare_view(s, s->compare[v], &view);
+        const sal_compare *c = s->compare[v];
+        const sal_study_packed *p = &s->packed[v];
+        size_t nd = (size_t)h + 1;
         if (!c)
             continue;
         for (size_t i = 0; w->rc == SAL_OK && i < c->nmetrics; i++)
             for (int d = 0; d <= h && w->rc == SAL_OK; d++) {
-                uint32_t ia = (uint32_t)c->metric_a[i], ib = (uint32_t)c->metric_b[i];
+                uint32_t ia = (uint32_t)c->metric_a[i];
+                const double *q = p->cq + (i * nd + (size_t)d) * 6;
                 bind_text(st, 1, a->variants[v]);
                 sqlite3_bind_text(st, 2, "metric", -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 3, a->metrics[ia].name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 4, d);
                 sal_date_format(start + d, date);
                 sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
-                bind_num(st, 6, sal_summary_mean(c->a, ia, (uint32_t)d));
-                bind_num(st, 7, sal_summary_mean(c->b, ib, (uint32_t)d));
-                bind_num(st, 8, sal_summary_mean(c->diff, (uint32_t)i, (uint32_t)d));
-                bind_num(st, 9, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.05));
-                bind_num(st, 10, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.5));
-                bind_num(st, 11, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.95));
+                for (int j = 0; j < 6; j++) /* a, b, diff mean, p05, p50, p95 */
+                    bind_num(st, 6 + j, q[j]);
                 bind_num(st, 12, d == h ? c->var_diff[i] : NAN);
                 bind_num(st, 13, d == h ? c->var_indep[i] : NAN);
                 bind_num(st, 14, d == h ? ratio(c->var_indep[i], c->var_diff[i]) : NAN);
@@ -301,8 +330,7 @@ static void db_compare(dbw *w, const sal_study *s)
             }
         sal_date_format(start + h, date);
         for (size_t e = 0; w->rc == SAL_OK && e < c->nevents; e++) {
-            double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
-            double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
+            double pa = p->ce[e * 2], pb = p->ce[e * 2 + 1];
             bind_text(st, 1, a->variants[v]);
             sqlite3_bind_text(st, 2, "event", -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, a->events[c->event_a[e]], -1, SQLITE_STATIC);
@@ -344,7 +372,7 @@ static void db_sobol(dbw *w, const sal_study *s)
 static void db_theses(dbw *w, const sal_study *s)
 {
     const sal_theses *t = s->theses;
-    sqlite3_stmt *st = prep(w, "INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = prep(w, "INSERT INTO theses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (size_t i = 0; w->rc == SAL_OK && i < t->ntheses; i++) {
         const sal_thesis *h = &t->theses[i];
         const sal_thesis_result *r = &s->results[i];
@@ -363,6 +391,7 @@ static void db_theses(dbw *w, const sal_study *s)
         bind_num(st, 10, ok ? r->probability : NAN);
         bind_text(st, 11, ok ? sal_verdict_name(r->verdict) : NULL);
         bind_text(st, 12, ok ? r->summary : "not evaluated (the study was interrupted)");
+        bind_text(st, 13, h->compare); /* the variant a compare test compares, else NULL */
         step(w, st);
     }
     sqlite3_finalize(st);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "salient/study.h"
+#include "study_int.h"
 
 /* ---- provenance ----------------------------------------------------------- */
 
@@ -107,9 +108,17 @@ void sal_study_free(sal_study *s)
             sal_model_free(s->variants[i]);
         if (s->compare)
             sal_compare_free(s->compare[i]);
+        if (s->packed) {
+            free(s->packed[i].vq);
+            free(s->packed[i].ve);
+            free(s->packed[i].ve_day);
+            free(s->packed[i].cq);
+            free(s->packed[i].ce);
+        }
     }
     free(s->variants);
     free(s->compare);
+    free(s->packed);
     for (size_t i = 0; s->theses && s->sobol && i < s->theses->nsobol; i++)
         sal_sobol_indices_clear(&s->sobol[i]);
     free(s->sobol);
@@ -156,11 +165,12 @@ int sal_study_load(const sal_theses *t, const char *buf, size_t len, const char 
     size_t nv = s->base->nvariants;
     s->variants = calloc(nv + 1, sizeof *s->variants);
     s->compare = calloc(nv + 1, sizeof *s->compare);
+    s->packed = calloc(nv + 1, sizeof *s->packed);
     s->sobol = calloc(t->nsobol + 1, sizeof *s->sobol);
     s->sobol_ok = calloc(t->nsobol + 1, sizeof *s->sobol_ok);
     s->results = calloc(t->ntheses + 1, sizeof *s->results);
     s->evaluated = calloc(t->ntheses + 1, sizeof *s->evaluated);
-    if (!s->variants || !s->compare || !s->sobol || !s->sobol_ok || !s->results ||
+    if (!s->variants || !s->compare || !s->packed || !s->sobol || !s->sobol_ok || !s->results ||
         !s->evaluated) {
         sal_study_free(s);
         return SAL_ENOMEM;
@@ -224,35 +234,88 @@ static int metric_index(const sal_model *m, const char *name)
     return -1;
 }
 
-int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
+/* Judges the theses of variant `variant` (NULL: those of the base) with
+ * comparison c (NULL for the base's). */
+static void judge(sal_study *s, const char *variant, const sal_compare *c)
 {
     const sal_theses *t = s->theses;
-    const sal_model *m = s->base;
-    if (o->runs == 0 || o->runs > UINT32_MAX)
-        return SAL_EINPUT;
-    s->opts = *o;
-    if (s->opts.sobol_nboot == 0)
-        s->opts.sobol_nboot = 200;
-    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
-    run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
-    c.total = o->runs * (1 + 2 * (uint64_t)s->nvariants);
-    if (sobol)
-        c.total += o->sobol_base * (m->nuncertain + 2);
-    s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
-    if (!s->records)
+    sal_compare view;
+    if (c)
+        c = sal_study_compare_view(s, c, &view);
+    for (size_t i = 0; i < t->ntheses; i++) {
+        const sal_thesis *h = &t->theses[i];
+        if (variant ? !h->compare || strcmp(h->compare, variant) != 0 : h->compare != NULL)
+            continue;
+        s->evaluated[i] = sal_thesis_evaluate(h, s->base, s->summary, c, &s->results[i]) == SAL_OK;
+    }
+}
+
+static const double pack_qs[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+/* A variant's comparison is done (whole, or on the runs before a stop):
+ * its theses are judged, the numbers the study reports are kept in
+ * s->packed[v], and its summaries are dropped (the rest of the comparison
+ * stays). */
+static int finish_variant(sal_study *s, size_t v)
+{
+    sal_compare *cc = s->compare[v];
+    judge(s, s->base->variants[v], cc);
+    sal_compare view;
+    const sal_compare *c = sal_study_compare_view(s, cc, &view);
+    const sal_model *mv = s->variants[v];
+    size_t nd = (size_t)s->base->horizon + 1;
+    sal_study_packed *p = &s->packed[v];
+    p->vq = malloc((mv->nmetrics ? mv->nmetrics : 1) * nd * 6 * sizeof *p->vq);
+    p->ve = malloc((mv->nevents ? mv->nevents : 1) * sizeof *p->ve);
+    p->ve_day = malloc((mv->nevents ? mv->nevents : 1) * 3 * sizeof *p->ve_day);
+    p->cq = malloc((c->nmetrics ? c->nmetrics : 1) * nd * 6 * sizeof *p->cq);
+    p->ce = malloc((c->nevents ? c->nevents : 1) * 2 * sizeof *p->ce);
+    if (!p->vq || !p->ve || !p->ve_day || !p->cq || !p->ce)
         return SAL_ENOMEM;
-    sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
-                            .on_run = on_run, .progress = on_progress, .ctx = &c};
-    int rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
-    if (rc == SAL_EINTR)
-        s->partial = 1;
-    else if (rc != SAL_OK)
-        return rc;
-    c.offset += o->runs;
-    eo.on_run = NULL;
+    for (size_t k = 0; k < mv->nmetrics; k++)
+        for (size_t d = 0; d < nd; d++) {
+            double *q = p->vq + (k * nd + d) * 6;
+            q[SAL_PACK_MEAN] = sal_summary_mean(c->b, (uint32_t)k, (uint32_t)d);
+            for (int j = 0; j < 5; j++)
+                q[SAL_PACK_P05 + j] = sal_summary_quantile(c->b, (uint32_t)k, (uint32_t)d, pack_qs[j]);
+        }
+    for (size_t e = 0; e < mv->nevents; e++) {
+        p->ve[e] = sal_summary_event_probability(c->b, (uint32_t)e);
+        p->ve_day[e * 3] = sal_summary_event_quantile(c->b, (uint32_t)e, 0.05);
+        p->ve_day[e * 3 + 1] = sal_summary_event_quantile(c->b, (uint32_t)e, 0.5);
+        p->ve_day[e * 3 + 2] = sal_summary_event_quantile(c->b, (uint32_t)e, 0.95);
+    }
+    for (size_t i = 0; i < c->nmetrics; i++)
+        for (size_t d = 0; d < nd; d++) {
+            uint32_t ia = (uint32_t)c->metric_a[i], ib = (uint32_t)c->metric_b[i];
+            double *q = p->cq + (i * nd + d) * 6;
+            q[SAL_PACK_A] = sal_summary_mean(c->a, ia, (uint32_t)d);
+            q[SAL_PACK_B] = sal_summary_mean(c->b, ib, (uint32_t)d);
+            q[SAL_PACK_DMEAN] = sal_summary_mean(c->diff, (uint32_t)i, (uint32_t)d);
+            q[SAL_PACK_D05] = sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.05);
+            q[SAL_PACK_D50] = sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.5);
+            q[SAL_PACK_D95] = sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.95);
+        }
+    for (size_t e = 0; e < c->nevents; e++) {
+        p->ce[e * 2] = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
+        p->ce[e * 2 + 1] = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
+    }
+    sal_summary_free(cc->a);
+    sal_summary_free(cc->b);
+    sal_summary_free(cc->diff);
+    cc->a = cc->b = cc->diff = NULL;
+    return SAL_OK;
+}
+
+/* Every variant against the base, each on its own copy of the base
+ * (sal_compare_run runs both arms): the path of a study too big to keep the
+ * base's runs. */
+static int run_variants_unpaired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c,
+                                 sal_diags *diags)
+{
     for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
         uint64_t done = 0;
-        rc = sal_compare_run(m, s->variants[v], &eo, &s->compare[v], &done, diags);
+        int rc = sal_compare_run(s->base, s->variants[v], eo, &s->compare[v], &done, diags);
         if (rc == SAL_EINTR)
             s->partial = 1;
         else if (rc != SAL_OK)
@@ -264,8 +327,86 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
             sal_summary_free(s->compare[v]->a);
             s->compare[v]->a = NULL;
         }
-        c.offset += 2 * o->runs;
+        if ((rc = finish_variant(s, v)) != SAL_OK)
+            return rc;
+        c->offset += 2 * eo->runs;
     }
+    return SAL_OK;
+}
+
+/* The base ensemble and every variant paired with its kept runs
+ * (src/study_pair.c): the base is run once. */
+static int run_paired(sal_study *s, sal_study_store *st, sal_ensemble_opts *eo, run_ctx *c,
+                      sal_diags *diags)
+{
+    int rc = sal_study_pair_base(st, eo, s->records, (size_t)c->nrec, &s->summary, &s->runs_done,
+                                 diags);
+    if (rc == SAL_EINTR)
+        s->partial = 1;
+    else if (rc != SAL_OK)
+        goto out;
+    c->offset += eo->runs;
+    for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
+        uint64_t done = 0;
+        rc = sal_study_pair_variant(st, s->summary, s->runs_done, s->variants[v], eo,
+                                    &s->compare[v], &done, diags);
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc != SAL_OK)
+            goto out;
+        if ((rc = finish_variant(s, v)) != SAL_OK)
+            goto out;
+        c->offset += eo->runs;
+    }
+    rc = SAL_OK;
+out:
+    sal_study_store_free(st);
+    return rc;
+}
+
+int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
+{
+    const sal_theses *t = s->theses;
+    const sal_model *m = s->base;
+    if (o->runs == 0 || o->runs > UINT32_MAX)
+        return SAL_EINPUT;
+    s->opts = *o;
+    if (s->opts.sobol_nboot == 0)
+        s->opts.sobol_nboot = 200;
+    uint64_t pair_bytes = o->pair_bytes ? o->pair_bytes : SAL_STUDY_PAIR_BYTES;
+    /* the store of the base's runs, when allowed and when it can be had
+     * (else each variant runs its own copy of the base: the same results) */
+    sal_study_store st = {0};
+    int paired = s->nvariants > 0 && sal_study_store_bytes(m, o->runs) <= pair_bytes &&
+                 sal_study_store_alloc(&st, m, o->runs) == SAL_OK;
+    int sobol = o->sobol_base > 0 && t->nsobol > 0 && m->nuncertain > 0;
+    run_ctx c = {.s = s, .nrec = m->nuncertain + m->nmetrics};
+    c.total = o->runs * (1 + (paired ? 1 : 2) * (uint64_t)s->nvariants);
+    if (sobol)
+        c.total += o->sobol_base * (m->nuncertain + 2);
+    s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
+    if (!s->records) {
+        sal_study_store_free(&st);
+        return SAL_ENOMEM;
+    }
+    sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
+                            .progress = on_progress, .ctx = &c};
+    int rc;
+    if (paired) {
+        rc = run_paired(s, &st, &eo, &c, diags); /* frees the store */
+    } else {
+        eo.on_run = on_run;
+        rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
+        if (rc == SAL_EINTR)
+            s->partial = 1;
+        else if (rc != SAL_OK)
+            return rc;
+        c.offset += o->runs;
+        eo.on_run = NULL;
+        rc = run_variants_unpaired(s, &eo, &c, diags);
+    }
+    if (rc != SAL_OK)
+        return rc;
     if (sobol && !s->partial) {
         size_t *idx = malloc(t->nsobol * sizeof *idx);
         if (!idx)
@@ -280,20 +421,7 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
         else if (rc != SAL_OK)
             return rc;
     }
-    for (size_t i = 0; i < t->ntheses; i++) {
-        const sal_thesis *h = &t->theses[i];
-        const sal_compare *cmp = NULL;
-        if (h->compare) {
-            for (size_t v = 0; v < s->nvariants; v++)
-                if (strcmp(m->variants[v], h->compare) == 0)
-                    cmp = s->compare[v];
-            if (!cmp)
-                continue; /* not run (interrupted) */
-        }
-        sal_compare view;
-        if (cmp)
-            cmp = sal_study_compare_view(s, cmp, &view);
-        s->evaluated[i] = sal_thesis_evaluate(h, m, s->summary, cmp, &s->results[i]) == SAL_OK;
-    }
+    /* the theses of the variants were judged as each was done */
+    judge(s, NULL, NULL);
     return s->partial ? SAL_EINTR : SAL_OK;
 }

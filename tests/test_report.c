@@ -245,6 +245,64 @@ static void test_study_tables(void **state)
     sal_diags_free(d);
 }
 
+/* The evolving-difference chart's band starts on the first variant (in the
+ * variants table's order) that a thesis tests, not on the first variant:
+ * here 'calib' (ord 0) is tested by no thesis, 'cf' (ord 1) and 'other'
+ * (ord 2) are, in the opposite order in the theses table.  Without the
+ * theses' variant column (an older study) it is the first variant. */
+static void test_band_variant(void **state)
+{
+    (void)state;
+    static const char tables[] =
+        "CREATE TABLE variants (name TEXT PRIMARY KEY, ord INTEGER, description TEXT);"
+        "INSERT INTO variants VALUES ('other',2,NULL),('calib',0,'calibration world'),"
+        " ('cf',1,NULL);"
+        "CREATE TABLE compare (variant TEXT, kind TEXT, name TEXT, day INTEGER, date TEXT, a REAL,"
+        " b REAL, diff_mean REAL, diff_p05 REAL, diff_p50 REAL, diff_p95 REAL, var_crn REAL,"
+        " var_independent REAL, variance_reduction REAL);"
+        "INSERT INTO compare SELECT v.name, 'metric', 'zeta', q.day, q.date, 1, 2, 1, 0, 1, 2,"
+        " NULL, NULL, NULL FROM variants v, quantiles q WHERE q.metric = 'zeta';";
+    static const char theses_new[] =
+        "CREATE TABLE theses (id TEXT PRIMARY KEY, ord INTEGER, seed TEXT, claim TEXT, test TEXT,"
+        " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT,"
+        " variant TEXT);"
+        "INSERT INTO theses VALUES ('A',0,NULL,'c','t','> 0',1,0,2,0.9,'supported','ok',NULL),"
+        " ('B',1,NULL,'c','t','> 0',1,0,2,0.9,'supported','ok','other'),"
+        " ('C',2,NULL,'c','t','> 0',1,0,2,0.9,'supported','ok','cf');";
+    static const char theses_old[] =
+        "CREATE TABLE theses (id TEXT PRIMARY KEY, ord INTEGER, seed TEXT, claim TEXT, test TEXT,"
+        " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT);"
+        "INSERT INTO theses VALUES ('B',1,NULL,'c','t','> 0',1,0,2,0.9,'supported','ok');";
+    const char *const cases[][2] = {
+        {theses_new, "<option value=\"1\" selected>cf</option>"},
+        {theses_old, "<option value=\"0\" selected>calib</option>"},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        char sql[2048];
+        snprintf(sql, sizeof sql, "%s%s", tables, cases[k][0]);
+        make_db(sql);
+        sal_diags *d = sal_diags_alloc();
+        assert_int_equal(sal_report_write(dir, d), SAL_OK);
+        size_t n;
+        char *a = slurp("report.html", &n);
+        assert_non_null(a);
+        char *band = strstr(a, "<select id=\"cmp-band\">");
+        assert_non_null(band);
+        char *end = strstr(band, "</select>");
+        assert_non_null(end);
+        *end = '\0';
+        assert_non_null(strstr(band, cases[k][1]));
+        /* one option selected, the variants in their order */
+        char *first = strstr(band, " selected");
+        assert_non_null(first);
+        assert_null(strstr(first + 1, " selected"));
+        char *o0 = strstr(band, ">calib<"), *o1 = strstr(band, ">cf<"), *o2 = strstr(band, ">other<");
+        assert_true(o0 && o1 && o2 && o0 < o1 && o1 < o2);
+        free(a);
+        sal_diags_free(d);
+    }
+}
+
 static void test_bad(void **state)
 {
     (void)state;
@@ -273,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_study_tables),
+        cmocka_unit_test(test_band_variant),
         cmocka_unit_test(test_bad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -283,6 +283,139 @@ static void test_closed_form(void **state)
     sal_diags_free(d);
 }
 
+/* Two summaries are equal iff their serialised bytes are (summary.h). */
+static void assert_same_summary(const sal_summary *x, const sal_summary *y)
+{
+    assert_non_null(x);
+    assert_non_null(y);
+    size_t nx = sal_summary_serialised_size(x), ny = sal_summary_serialised_size(y);
+    assert_int_equal(nx, ny);
+    unsigned char *bx = malloc(nx), *by = malloc(ny);
+    assert_non_null(bx);
+    assert_non_null(by);
+    assert_int_equal(sal_summary_serialise(x, bx, nx), SAL_OK);
+    assert_int_equal(sal_summary_serialise(y, by, ny), SAL_OK);
+    assert_memory_equal(bx, by, nx);
+    free(bx);
+    free(by);
+}
+
+static void assert_same_doubles(const double *x, const double *y, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(isnan(x[i]) && isnan(y[i])))
+            assert_memory_equal(&x[i], &y[i], sizeof(double));
+}
+
+typedef struct {
+    uint64_t stop_at; /* stop once the study's count reaches it; 0: never */
+} stop_ctx;
+
+static int stop_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    const stop_ctx *c = ctx;
+    (void)total;
+    return c->stop_at && done >= c->stop_at;
+}
+
+/* A study with every variant paired with the kept runs of the base (the
+ * default) and the same study with each variant on its own copy of the base
+ * (sal_compare_run, pair_bytes = 1 keeps nothing): the same numbers, bit
+ * for bit, for 1 and 2 threads, and after a stop in a variant's runs. */
+static void test_paired_is_unpaired(void **state)
+{
+    (void)state;
+    const char *body = "  - {id: cmp-up, test: {compare: plus, metric: mx, expect: increase}}\n"
+                       "  - {id: cmp-ev, test: {compare: twice, event: strike, expect: increase}}\n";
+    const uint64_t runs = 1000;
+    /* stop_at: never; inside the first variant's runs (the base and the first
+     * variant start at the same count on both paths, and waves are as long) */
+    const uint64_t stops[] = {0, runs + 300};
+    for (int threads = 1; threads <= 2; threads++)
+        for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+            sal_diags *d = sal_diags_alloc();
+            sal_study *s[2];
+            for (int p = 0; p < 2; p++) {
+                s[p] = load(body, d, SAL_OK);
+                assert_non_null(s[p]);
+                stop_ctx sc = {stops[k]};
+                sal_study_opts o = {.runs = runs, .seed = 11, .threads = threads,
+                                    .progress = stop_progress, .ctx = &sc,
+                                    .pair_bytes = p ? 1 : 0};
+                assert_int_equal(sal_study_run(s[p], &o, d), stops[k] ? SAL_EINTR : SAL_OK);
+            }
+            assert_int_equal(s[0]->partial, s[1]->partial);
+            assert_int_equal(s[0]->runs_done, runs);
+            assert_int_equal(s[1]->runs_done, runs);
+            assert_same_summary(s[0]->summary, s[1]->summary);
+            const sal_model *m = s[0]->base;
+            assert_memory_equal(s[0]->records, s[1]->records,
+                                runs * (m->nuncertain + m->nmetrics) * sizeof(double));
+            size_t compared = 0;
+            for (size_t v = 0; v < s[0]->nvariants; v++) {
+                const sal_compare *c0 = s[0]->compare[v], *c1 = s[1]->compare[v];
+                assert_true((c0 == NULL) == (c1 == NULL));
+                if (!c0)
+                    continue;
+                compared++;
+                sal_compare w0, w1;
+                c0 = sal_study_compare_view(s[0], c0, &w0);
+                c1 = sal_study_compare_view(s[1], c1, &w1);
+                assert_int_equal(c0->runs, c1->runs);
+                if (stops[k]) /* stopped after a wave of 256 runs past 300 */
+                    assert_int_equal(c0->runs, 512);
+                else
+                    assert_int_equal(c0->runs, runs);
+                assert_int_equal(c0->nmetrics, c1->nmetrics);
+                assert_int_equal(c0->nevents, c1->nevents);
+                /* the numbers kept of the comparison: every cell's mean and
+                 * quantiles of both arms and of the difference */
+                const sal_model *mv = s[0]->variants[v];
+                size_t nd = (size_t)m->horizon + 1;
+                const sal_study_packed *p0 = &s[0]->packed[v], *p1 = &s[1]->packed[v];
+                assert_same_doubles(p0->vq, p1->vq, mv->nmetrics * nd * 6);
+                assert_same_doubles(p0->ve, p1->ve, mv->nevents);
+                assert_memory_equal(p0->ve_day, p1->ve_day, mv->nevents * 3 * sizeof(int32_t));
+                assert_same_doubles(p0->cq, p1->cq, c0->nmetrics * nd * 6);
+                assert_same_doubles(p0->ce, p1->ce, c0->nevents * 2);
+                /* the summaries were dropped once their numbers were kept */
+                assert_null(s[0]->compare[v]->b);
+                assert_null(s[0]->compare[v]->diff);
+                assert_same_doubles(c0->var_diff, c1->var_diff, c0->nmetrics);
+                assert_same_doubles(c0->var_indep, c1->var_indep, c0->nmetrics);
+                assert_same_doubles(c0->event_var_diff, c1->event_var_diff, c0->nevents);
+                assert_same_doubles(c0->event_var_indep, c1->event_var_indep, c0->nevents);
+                /* 'plus' adds 0.1 to x in every run: the paired difference
+                 * (the base's mean near 0.5 and the variant's near 0.6) */
+                if (strcmp(m->variants[v], "plus") == 0) {
+                    const double *q = p0->cq + 99 * 6;
+                    assert_close(q[SAL_PACK_DMEAN], 0.1, 1e-9);
+                    assert_close(q[SAL_PACK_D05], 0.1, 0.1 * 0.005 + 1e-12);
+                    assert_close(q[SAL_PACK_D95], 0.1, 0.1 * 0.005 + 1e-12);
+                    assert_close(q[SAL_PACK_A], 0.5, 0.05);
+                    assert_close(q[SAL_PACK_B] - q[SAL_PACK_A], 0.1, 1e-9);
+                }
+            }
+            assert_int_equal(compared, stops[k] ? 1 : 2);
+            for (size_t i = 0; i < s[0]->theses->ntheses; i++) {
+                assert_int_equal(s[0]->evaluated[i], s[1]->evaluated[i]);
+                const sal_thesis_result *r0 = &s[0]->results[i], *r1 = &s[1]->results[i];
+                assert_same_doubles(&r0->value, &r1->value, 1);
+                assert_same_doubles(&r0->lo, &r1->lo, 1);
+                assert_same_doubles(&r0->hi, &r1->hi, 1);
+                assert_same_doubles(&r0->probability, &r1->probability, 1);
+                assert_int_equal(r0->verdict, r1->verdict);
+                assert_string_equal(r0->summary, r1->summary);
+            }
+            for (int p = 0; p < 2; p++) {
+                const sal_theses *t = s[p]->theses;
+                sal_study_free(s[p]);
+                sal_theses_free((sal_theses *)t);
+            }
+            sal_diags_free(d);
+        }
+}
+
 static void test_provenance(void **state)
 {
     (void)state;
@@ -322,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_bind_errors),
         cmocka_unit_test(test_sketch_share),  cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_closed_form),   cmocka_unit_test(test_provenance),
+        cmocka_unit_test(test_paired_is_unpaired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

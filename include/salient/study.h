@@ -166,7 +166,41 @@ typedef struct {
      * runs of the whole study; non-zero stops the study (SAL_EINTR). */
     int (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* The most memory the study may keep of the base's runs (every run's
+     * whole series and event days, runs x (horizon + 1) x metrics doubles)
+     * so that each variant is paired with them instead of running the base
+     * again; 0: SAL_STUDY_PAIR_BYTES.  A study that needs more runs each
+     * variant with its own copy of the base (sal_compare_run): the same
+     * results, the same bytes, nearly twice the runs. */
+    uint64_t pair_bytes;
 } sal_study_opts;
+
+/* The default of sal_study_opts.pair_bytes: 256 MiB, the flagship's 1,000
+ * runs take 45 MB. */
+#define SAL_STUDY_PAIR_BYTES ((uint64_t)256 << 20)
+
+/* What a study keeps of a finished comparison: the numbers its files and
+ * tables report, read from the summaries (whose sketches, tens of MB per
+ * variant, are then dropped).  nd = horizon + 1 days. */
+typedef struct {
+    /* the variant alone, per metric k of the variant and day d:
+     * vq[(k * nd + d) * 6 + j], j = mean, p05, p25, p50, p75, p95 */
+    double *vq;
+    /* per event e of the variant: ve[e] its probability by the horizon,
+     * ve_day[e * 3 + j] the p05, p50, p95 of its day (SAL_EVENT_NEVER: none) */
+    double *ve;
+    int32_t *ve_day;
+    /* per common metric i (sal_compare.metric_a/b) and day d:
+     * cq[(i * nd + d) * 6 + j], j = mean of the base, mean of the variant,
+     * mean, p05, p50, p95 of the difference variant - base */
+    double *cq;
+    /* per common event e: ce[e * 2 + j], j = P_base, P_variant by the horizon */
+    double *ce;
+} sal_study_packed;
+
+/* The order of the numbers of sal_study_packed. */
+enum { SAL_PACK_MEAN, SAL_PACK_P05, SAL_PACK_P25, SAL_PACK_P50, SAL_PACK_P75, SAL_PACK_P95 };
+enum { SAL_PACK_A, SAL_PACK_B, SAL_PACK_DMEAN, SAL_PACK_D05, SAL_PACK_D50, SAL_PACK_D95 };
 
 typedef struct {
     const sal_theses *theses;   /* borrowed */
@@ -178,10 +212,14 @@ typedef struct {
     uint64_t runs_done;         /* of the base ensemble */
     sal_summary *summary;       /* the base */
     double *records;            /* per base run: inputs, then last-day metrics */
-    sal_compare **compare;      /* per variant, NULL when not run; its summary
-                                   of the base (a) is NULL when it is the base
-                                   ensemble's: read through
-                                   sal_study_compare_view */
+    sal_compare **compare;      /* per variant, NULL when not run.  Once the
+                                   study has run, its summaries (a, b, diff)
+                                   are NULL: the theses that need them are
+                                   judged and their numbers kept in packed[v]
+                                   as soon as the variant is done; the rest
+                                   (runs, common metrics and events, the
+                                   variances) stays */
+    sal_study_packed *packed;   /* per variant, valid when compare[v] is */
     sal_sobol_indices *sobol;   /* per theses->nsobol metric */
     int *sobol_ok;
     sal_thesis_result *results; /* per thesis */
@@ -202,7 +240,8 @@ int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
                     int (*progress)(void *, uint64_t, uint64_t), void *ctx, sal_diags *diags);
 
 /* The comparison c of study s with its base summary in place: c itself, or
- * a shallow copy in *view whose a is the base ensemble's summary. */
+ * a shallow copy in *view whose a is the base ensemble's summary (while the
+ * comparison still has its summaries: during sal_study_run). */
 const sal_compare *sal_study_compare_view(const sal_study *s, const sal_compare *c,
                                           sal_compare *view);
 
@@ -213,8 +252,9 @@ int sal_study_load(const sal_theses *t, const char *scenario_buf, size_t scenari
                    const char *scenario_name, sal_diags *diags, sal_study **out);
 
 /* Runs the study: the base ensemble (records kept for runs.csv), every
- * variant against the base on common random numbers, the Sobol' indices at
- * the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
+ * variant against the base on common random numbers (the base run once and
+ * kept, each variant paired with it: src/study_pair.c; see pair_bytes), the
+ * Sobol' indices at the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
  * parts finished are kept, partial set); the error of a failed run. */
 int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags);
 void sal_study_free(sal_study *s);

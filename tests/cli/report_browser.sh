@@ -82,6 +82,12 @@ open_page "$s/report.html" study
 charts_ok study "$want"
 grep -q 'id="cmp-metric"' "$tmp/study.dom" || no "no metric choice for the evolution chart"
 grep -q 'id="cmp-band"' "$tmp/study.dom" || no "no band choice for the evolution chart"
+# the band shown first: the first variant (in the study's order) that a thesis tests
+bv=$(q "SELECT (SELECT COUNT(*) FROM variants w WHERE w.ord < v.ord) || ' ' || v.name FROM variants v
+        WHERE v.name IN (SELECT variant FROM theses) ORDER BY v.ord LIMIT 1")
+[ -n "$bv" ] || no "no thesis tests a variant"
+grep -q "<select id=\"cmp-band\">.*<option value=\"${bv%% *}\" selected=\"\">${bv#* }</option>" "$tmp/study.dom" ||
+    no "the evolution chart's band does not start on '${bv#* }', the first variant a thesis tests"
 [ "$(grep -o 'class="vtoggle"' "$tmp/study.dom" | wc -l)" -eq "$nv" ] || no "variant toggles of the fan charts"
 grep -q '<h3>Under each variant</h3>' "$tmp/study.dom" || no "no table of the variants' event probabilities"
 n=$(q "SELECT COUNT(*) FROM theses")
