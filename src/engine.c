@@ -449,6 +449,10 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     r->f_arr[f] += n;
     if (r->f_out[f]) { /* a broken force stays out: newcomers join the withdrawn */
         r->f_wdr[f] += n;
+        if (!isfinite(r->f_arr[f]) || !isfinite(r->f_wdr[f]))
+            sal_run_fail(r, NULL, "force '%s' (withdrawn): %g troops joining make the troops "
+                                  "arrived or withdrawn not finite; expected finite numbers",
+                         r->m->forces[f].name, n);
         return;
     }
     double s = r->f_str[f], before = s;
@@ -459,9 +463,10 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     r->f_str[f] = s;
     if (s > r->f_peak[f])
         r->f_peak[f] = s;
-    /* the two values written: an overflow here would carry inf (or, in the
-     * mean, inf/inf = NaN) into every later day */
-    if (!isfinite(s) || !isfinite(r->f_x[f]))
+    /* the values written: an overflow here would carry inf (or, in the
+     * mean, inf/inf = NaN) into every later day; the troops arrived count
+     * those lost before, so they can overflow while the strength does not */
+    if (!isfinite(s) || !isfinite(r->f_x[f]) || !isfinite(r->f_arr[f]))
         sal_run_fail(r, NULL, "force '%s': %g troops joining %g present give a strength or "
                               "experience that is not finite; expected finite numbers",
                      r->m->forces[f].name, n, before);
@@ -722,10 +727,19 @@ static void step_arrivals(sal_run *r)
                 r->stock[from] -= x;
             r->p_sent[p] += x;
             int d = r->p_delay[p], len = r->p_ring_len[p];
-            if (t + d > r->horizon || d >= len)
-                r->p_late[p] += x; /* still in transit at the horizon */
-            else
+            if (t + d > r->horizon || d >= len) {
+                /* still in transit at the horizon (sal_run_in_transit): a
+                 * huge rate from nowhere overflows the sum */
+                r->p_late[p] += x;
+                if (!isfinite(r->p_late[p])) {
+                    sal_run_fail(r, NULL, "pipeline '%s': sending %g made the amount in transit "
+                                          "not finite; expected a finite amount (lower its rate)",
+                                 pl->name, x);
+                    return;
+                }
+            } else {
                 r->ring[r->p_ring_off[p] + (size_t)((t + d) % len)] += x;
+            }
         }
         int len = r->p_ring_len[p];
         double *slot = &r->ring[r->p_ring_off[p] + (size_t)(t % len)];

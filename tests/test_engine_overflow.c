@@ -1,0 +1,114 @@
+/* Overflows in the engine found by fuzzing the engine (fuzz/fuzz_engine.c)
+ * and the probes written while it ran: each once let an infinity into the
+ * results, or a NaN drop casualties, without stopping the run.  Now:
+ *   - a pipeline whose amounts in transit at the horizon overflow stops the
+ *     run with SAL_ERANGE on that day (it left sal_run_in_transit = inf);
+ *   - troops joining a withdrawn force that overflow its troops arrived or
+ *     withdrawn stop the run (they became inf);
+ *   - a side whose strength x exposure weights overflow still takes its
+ *     casualties, shared in the same proportions (inf/inf = NaN shares
+ *     dropped them all).
+ * The fuzz inputs themselves are in fuzz/regress/engine/. */
+#include "runutil.h"
+
+#define HEAD(h) "scenario: {name: t, start: 2024-11-01, horizon: " #h ", sides: [blue, red]}\n"
+
+/* Runs yaml in both modes: fails with SAL_ERANGE on `day` with `expect` in
+ * the message; runs clean with the horizon one day shorter. */
+static void fails_on(const char *body, int day, const char *expect)
+{
+    char y[4096];
+    for (int det = 0; det < 2; det++)
+        for (int h = day - 1; h <= day; h++) {
+            snprintf(y, sizeof y,
+                     "scenario: {name: t, start: 2024-11-01, horizon: %d, sides: [blue, red]}\n%s",
+                     h, body);
+            sal_model *m = load(y);
+            sal_run *r = sal_run_alloc(m);
+            assert_non_null(r);
+            sal_diags *d = sal_diags_alloc();
+            sal_run_opts o = {.seed = 1, .deterministic = det};
+            int rc = sal_run_exec(r, &o, d);
+            if (h < day) {
+                if (rc != SAL_OK)
+                    fail_msg("fails before day %d (det %d)", day, det);
+            } else {
+                assert_int_equal(rc, SAL_ERANGE);
+                assert_int_equal(sal_diags_count(d), 1);
+                char msg[2048], when[64];
+                sal_diag_format(sal_diags_get(d, 0), msg, sizeof msg);
+                snprintf(when, sizeof when, "day %d (2024-11-%02d)", day, 1 + day);
+                if (!strstr(msg, expect) || !strstr(msg, when))
+                    fail_msg("message '%s' lacks '%s' or '%s'", msg, expect, when);
+            }
+            sal_diags_free(d);
+            sal_run_free(r);
+            sal_model_free(m);
+        }
+}
+
+static void test_pipeline_in_transit(void **state)
+{
+    (void)state;
+    /* 1e308 a day from nowhere from day 1, due after the horizon: the
+     * second day's sum is inf */
+    fails_on("actors:\n  blue: {side: blue, stocks: {shells: 0}}\n  red: {side: red}\n"
+             "pipelines:\n  make: {to: blue.shells, rate: 1e308, delay: 100, when: 'day >= 1'}\n",
+             2, "pipeline 'make': sending 1e+308 made the amount in transit not finite");
+}
+
+static void test_join_withdrawn(void **state)
+{
+    (void)state;
+    /* b1 breaks on day 1; from day 2, 1e308 troops a day join the withdrawn */
+    fails_on("actors:\n  blue: {side: blue}\n  red: {side: red}\n"
+             "forces:\n"
+             "  b1: {owner: blue, sector: front, strength: 1000, break_point: 0.9}\n"
+             "  r1: {owner: red, sector: front, strength: 1000}\n"
+             "sectors:\n  front: {attrition: {coefficients: {blue: 0.5, red: 0}}}\n"
+             "policies:\n  more:\n    when: day >= 2\n    repeat: true\n"
+             "    actions: [{deploy: {force: b1, amount: 1e308}}]\n",
+             3, "force 'b1' (withdrawn): 1e+308 troops joining make the troops arrived or "
+                "withdrawn not finite");
+}
+
+static void test_huge_exposure(void **state)
+{
+    (void)state;
+    /* the same two forces with exposure 1 and 1e300 (1e10 x 1e300 = inf):
+     * the shares, and so every casualty, are the same */
+    const char *fmt = HEAD(5) "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
+                              "forces:\n"
+                              "  b1: {owner: blue, sector: front, strength: 1e10, exposure: %s}\n"
+                              "  b2: {owner: blue, sector: front, strength: 1e10, exposure: %s}\n"
+                              "  r1: {owner: red, sector: front, strength: 1000}\n"
+                              "sectors:\n  front: {attrition: {coefficients: {blue: 0.1, red: "
+                              "0.0001}}}\n"
+                              "metrics:\n  c1: casualties(b1)\n  c2: casualties(b2)\n";
+    char y1[2048], y2[2048];
+    snprintf(y1, sizeof y1, fmt, "1", "1");
+    snprintf(y2, sizeof y2, fmt, "1e300", "1e300");
+    sal_model *m1 = load(y1), *m2 = load(y2);
+    for (int det = 0; det < 2; det++) {
+        sal_run *r1 = run_once(m1, det, 3, 0), *r2 = run_once(m2, det, 3, 0);
+        for (int day = 0; day <= 5; day++) {
+            assert_true(at(r1, "c1", day) + at(r1, "c2", day) > 0);
+            assert_true(at(r2, "c1", day) == at(r1, "c1", day));
+            assert_true(at(r2, "c2", day) == at(r1, "c2", day));
+        }
+        sal_run_free(r1);
+        sal_run_free(r2);
+    }
+    sal_model_free(m1);
+    sal_model_free(m2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pipeline_in_transit),
+        cmocka_unit_test(test_join_withdrawn),
+        cmocka_unit_test(test_huge_exposure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
