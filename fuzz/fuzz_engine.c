@@ -25,14 +25,18 @@
  *     again; the deterministic run gives the same results for any seed and
  *     run index; a failure is the same failure with the same message;
  *   - a two-run ensemble (sal_ensemble_run, one thread; small models, and
- *     one input in four, by a hash of its bytes, as it is slow) succeeds iff both runs do, hands on_run each run's inputs and last day
- *     as the single runs gave them, and fails with a message otherwise.
+ *     one input in four, by a hash of its bytes, as it is slow) succeeds
+ *     iff both runs do, hands on_run each run's inputs and last day as the
+ *     single runs gave them, and summarises exactly their values (each
+ *     cell's count, min, max and mean; each event's count and days); it
+ *     fails with a message when one of them fails.
  * A broken contract aborts.
  *
  * Budget: a run costs about (horizon + 1) x (entities + expression size).
  * Models above FZG_RUN_BUDGET units are not run (the reader allows 50
  * million entity-days, far too slow for a fuzzer), and one input runs at
- * most FZG_INPUT_BUDGET units over its base and variants together.
+ * most FZG_INPUT_BUDGET units over its base and its first FZG_VARIANTS
+ * variants together.
  *
  * The same source is linked into tests/test_fuzz_replay.c (no libFuzzer) to
  * replay fuzz/regress/engine/ and the accepted seeds in `make test`. */
@@ -58,6 +62,7 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size);
 #define FZG_RUN_BUDGET 60000.0    /* cost units of one run */
 #define FZG_INPUT_BUDGET 240000.0 /* of one run of every model of an input */
 #define FZG_ENS_CELLS 5000.0      /* metrics x days of an ensemble's summary */
+#define FZG_VARIANTS 8            /* variants run (the first ones) */
 
 /* ---- the cost of a run ------------------------------------------------ */
 
@@ -389,10 +394,42 @@ static int fzg_exec(sal_run *r, uint64_t seed, uint64_t run, int det, const doub
 
 /* ---- a tiny ensemble -------------------------------------------------- */
 
+/* What a single run gave, to compare with the ensemble's run of that index. */
+typedef struct {
+    double *inputs; /* nuncertain */
+    double *series; /* (horizon + 1) x nmetrics */
+    int32_t *events; /* nevents */
+} fzg_rec;
+
+static fzg_rec *fzg_rec_of(const sal_run *r)
+{
+    const sal_model *m = sal_run_model(r);
+    size_t ns = sal_run_ndays(r) * m->nmetrics;
+    fzg_rec *k = calloc(1, sizeof *k);
+    if (!k || !(k->inputs = malloc((m->nuncertain + 1) * sizeof(double))) ||
+        !(k->series = malloc((ns + 1) * sizeof(double))) ||
+        !(k->events = malloc((m->nevents + 1) * sizeof(int32_t))))
+        abort();
+    memcpy(k->inputs, sal_run_inputs(r), m->nuncertain * sizeof(double));
+    memcpy(k->series, sal_run_series(r), ns * sizeof(double));
+    memcpy(k->events, sal_run_event_days(r), m->nevents * sizeof(int32_t));
+    return k;
+}
+
+static void fzg_rec_free(fzg_rec *k)
+{
+    if (k) {
+        free(k->inputs);
+        free(k->series);
+        free(k->events);
+        free(k);
+    }
+}
+
 typedef struct {
     const sal_model *m;
     uint64_t n;
-    double *rec[2]; /* inputs then last-day metrics of runs 0 and 1 */
+    fzg_rec *const *rec;
 } fzg_ens;
 
 static int fzg_on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
@@ -400,54 +437,66 @@ static int fzg_on_run(void *ctx, uint64_t run, const double *inputs, const doubl
     fzg_ens *e = ctx;
     if (run != e->n || run > 1)
         abort(); /* not in run order */
-    size_t nu = e->m->nuncertain, nm = e->m->nmetrics;
-    if (nu)
-        memcpy(e->rec[run], inputs, nu * sizeof(double));
-    if (nm)
-        memcpy(e->rec[run] + nu, last, nm * sizeof(double));
+    const sal_model *m = e->m;
+    const fzg_rec *k = e->rec[run];
+    if (memcmp(inputs, k->inputs, m->nuncertain * sizeof(double)) != 0 ||
+        memcmp(last, k->series + (size_t)m->horizon * m->nmetrics,
+               m->nmetrics * sizeof(double)) != 0)
+        abort(); /* the ensemble's run is not the single run of that index */
     e->n++;
     return 0;
 }
 
-/* rec_k: the inputs and last day of single runs 0 and 1 (NULL if it failed) */
-static void fzg_ensemble(const sal_model *m, uint64_t seed, double *const rec_k[2])
+/* Two runs as an ensemble (run k = rec[k], NULL when that run failed
+ * alone): it succeeds iff both did, with their numbers. */
+static void fzg_ensemble(const sal_model *m, uint64_t seed, fzg_rec *const rec[2])
 {
-    size_t len = m->nuncertain + m->nmetrics;
-    fzg_ens e = {m, 0, {calloc(len + 1, sizeof(double)), calloc(len + 1, sizeof(double))}};
-    if (!e.rec[0] || !e.rec[1])
-        abort();
+    int ok = rec[0] && rec[1];
+    fzg_ens e = {m, 0, rec};
     sal_ensemble_opts o = {.seed = seed, .first = 0, .runs = 2, .threads = 1,
-                           .on_run = fzg_on_run, .ctx = &e};
+                           .on_run = ok ? fzg_on_run : NULL, .ctx = &e};
     sal_diags *d = sal_diags_alloc();
     if (!d)
         abort();
     sal_summary *s = NULL;
     uint64_t done = 0;
     int rc = sal_ensemble_run(m, &o, &s, &done, d);
-    if (rec_k[0] && rec_k[1]) {
-        if (rc != SAL_OK || !s || sal_diags_count(d) != 0 || sal_summary_runs(s) != 2)
-            abort(); /* both runs succeed alone but not in an ensemble */
-        if (e.n != 2)
-            abort();
-        for (int k = 0; k < 2; k++)
-            if (len && memcmp(e.rec[k], rec_k[k], len * sizeof(double)) != 0)
-                abort(); /* the ensemble's run k is not the single run k */
-        /* the summary's last day holds the runs' values */
-        for (size_t i = 0; i < m->nmetrics; i++) {
-            double mean = sal_summary_mean(s, (uint32_t)i, (uint32_t)m->horizon);
-            double want = (rec_k[0][m->nuncertain + i] + rec_k[1][m->nuncertain + i]) / 2;
-            double scale = fabs(rec_k[0][m->nuncertain + i]) + fabs(rec_k[1][m->nuncertain + i]);
-            if (isfinite(want) && !(fabs(mean - want) <= 1e-12 * scale + 1e-300))
-                abort();
-        }
-    } else {
+    if (!ok) {
         if (rc != SAL_ERANGE || s || sal_diags_count(d) == 0)
             abort(); /* a run fails alone but not in an ensemble, or silently */
+        sal_diags_free(d);
+        return;
+    }
+    if (rc != SAL_OK || !s || sal_diags_count(d) != 0 || sal_summary_runs(s) != 2 || e.n != 2)
+        abort(); /* both runs succeed alone but not in an ensemble */
+    /* every cell holds the two runs' values: count, min, max, mean */
+    for (size_t i = 0; i < m->nmetrics; i++)
+        for (size_t day = 0; day <= (size_t)m->horizon; day++) {
+            double x0 = rec[0]->series[day * m->nmetrics + i];
+            double x1 = rec[1]->series[day * m->nmetrics + i];
+            const sal_sketch *c = sal_summary_cell(s, (uint32_t)i, (uint32_t)day);
+            if (!c || sal_sketch_count(c) != 2 || sal_sketch_min(c) != fmin(x0, x1) ||
+                sal_sketch_max(c) != fmax(x0, x1))
+                abort();
+            double mean = sal_summary_mean(s, (uint32_t)i, (uint32_t)day);
+            double want = x0 / 2 + x1 / 2;
+            if (!(fabs(mean - want) <= 1e-12 * (fabs(x0) + fabs(x1)) + 1e-300))
+                abort();
+        }
+    /* every event: the runs where it happened, and on which day */
+    for (size_t ev = 0; ev < m->nevents; ev++) {
+        int32_t d0 = rec[0]->events[ev], d1 = rec[1]->events[ev];
+        if (sal_summary_event_count(s, (uint32_t)ev) != (uint64_t)(d0 >= 0) + (uint64_t)(d1 >= 0))
+            abort();
+        for (int k = 0; k < 2; k++) {
+            int32_t dk = k ? d1 : d0;
+            if (dk >= 0 && sal_summary_event_day_count(s, (uint32_t)ev, dk) !=
+                               (uint64_t)(d0 == dk) + (uint64_t)(d1 == dk))
+                abort();
+        }
     }
     sal_summary_free(s);
     sal_diags_free(d);
-    free(e.rec[0]);
-    free(e.rec[1]);
 }
 
 /* ---- one model -------------------------------------------------------- */
@@ -459,38 +508,21 @@ static void fzg_model(const sal_model *m, int ens)
         abort(); /* an accepted model within the budget has a workspace */
     fzg_bytes a = {0}, b = {0}, c = {0};
     uint64_t seed = m->seed;
-    double *rec[2] = {NULL, NULL};
-    size_t len = m->nuncertain + m->nmetrics;
+    fzg_rec *rec[2] = {NULL, NULL};
 
     /* stochastic: (seed, 0) in a fresh workspace; (seed, 1), then (seed, 0)
      * again, in another */
     int rc0 = fzg_exec(r1, seed, 0, 0, NULL, &a);
-    int rc1 = fzg_exec(r2, seed, 1, 0, NULL, &c);
-    if (rc1 == SAL_OK) {
-        rec[1] = malloc((len + 1) * sizeof(double));
-        if (!rec[1])
-            abort();
-        memcpy(rec[1], sal_run_inputs(r2), m->nuncertain * sizeof(double));
-        memcpy(rec[1] + m->nuncertain, sal_run_series(r2) + (size_t)m->horizon * m->nmetrics,
-               m->nmetrics * sizeof(double));
-    }
+    if (rc0 == SAL_OK)
+        rec[0] = fzg_rec_of(r1);
+    if (fzg_exec(r2, seed, 1, 0, NULL, &c) == SAL_OK)
+        rec[1] = fzg_rec_of(r2);
     fzg_exec(r2, seed, 0, 0, NULL, &b);
     fzg_same(&a, &b);
     if (rc0 == SAL_OK) {
-        rec[0] = malloc((len + 1) * sizeof(double));
-        if (!rec[0])
-            abort();
-        memcpy(rec[0], sal_run_inputs(r1), m->nuncertain * sizeof(double));
-        memcpy(rec[0] + m->nuncertain, sal_run_series(r1) + (size_t)m->horizon * m->nmetrics,
-               m->nmetrics * sizeof(double));
         /* the same run with its drawn inputs given back */
-        double *in = malloc((m->nuncertain + 1) * sizeof(double));
-        if (!in)
-            abort();
-        memcpy(in, sal_run_inputs(r1), m->nuncertain * sizeof(double));
-        fzg_exec(r2, seed, 0, 0, in, &b);
+        fzg_exec(r2, seed, 0, 0, rec[0]->inputs, &b);
         fzg_same(&a, &b);
-        free(in);
     }
     /* another seed */
     fzg_exec(r1, seed ^ 0x5eed5eedull, 7, 0, NULL, &c);
@@ -503,8 +535,8 @@ static void fzg_model(const sal_model *m, int ens)
     if (ens && (double)m->nmetrics * ((double)m->horizon + 1) <= FZG_ENS_CELLS)
         fzg_ensemble(m, seed, rec);
 
-    free(rec[0]);
-    free(rec[1]);
+    fzg_rec_free(rec[0]);
+    fzg_rec_free(rec[1]);
     free(a.buf);
     free(b.buf);
     free(c.buf);
@@ -538,7 +570,10 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
     for (size_t i = 0; i < size; i++)
         h = (h ^ data[i]) * 16777619u;
     int ens = (h & 3u) == 0;
-    for (size_t i = 0; i <= base->nvariants; i++) {
+    /* the first FZG_VARIANTS variants: reading every variant of a file is
+     * fuzz_scenario's work, and each reading costs as much as the base's */
+    size_t nv = base->nvariants < FZG_VARIANTS ? base->nvariants : FZG_VARIANTS;
+    for (size_t i = 0; i <= nv; i++) {
         sal_model *m = i == 0 ? base : fzg_read(buf, size, base->variants[i - 1]);
         if (!m)
             abort(); /* the file was accepted whole, so each variant reads */

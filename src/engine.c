@@ -636,6 +636,8 @@ static void deliver(sal_run *r, size_t p, double x)
             x = room;
         }
         r->stock[k] += x;
+        if (r->stock[k] > r->stk_cap[k]) /* stock + (cap - stock) rounded above cap */
+            r->stock[k] = r->stk_cap[k];
         if (!isfinite(r->stock[k])) /* an unbounded store overflowed */
             sal_run_fail(r, NULL, "pipeline '%s': delivering %g made a stock that is not "
                                   "finite; expected a finite stock (give it a capacity)",

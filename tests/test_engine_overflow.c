@@ -1,13 +1,16 @@
-/* Overflows in the engine found by fuzzing the engine (fuzz/fuzz_engine.c)
- * and the probes written while it ran: each once let an infinity into the
- * results, or a NaN drop casualties, without stopping the run.  Now:
+/* Overflows and rounding in the engine found with the engine's fuzz harness
+ * (fuzz/fuzz_engine.c) and the probes written with it: each once let an
+ * infinity into the results, a NaN drop casualties, or a stock pass its cap,
+ * without stopping the run.  Now:
  *   - a pipeline whose amounts in transit at the horizon overflow stops the
  *     run with SAL_ERANGE on that day (it left sal_run_in_transit = inf);
  *   - troops joining a withdrawn force that overflow its troops arrived or
  *     withdrawn stop the run (they became inf);
  *   - a side whose strength x exposure weights overflow still takes its
  *     casualties, shared in the same proportions (inf/inf = NaN shares
- *     dropped them all).
+ *     dropped them all);
+ *   - a transfer or a delivery that fills a stock to its cap leaves it at
+ *     the cap (stock + (cap - stock) rounds to above it: 0.3 + 0.6 > 0.9).
  * The fuzz inputs themselves are in fuzz/regress/engine/. */
 #include "runutil.h"
 
@@ -103,12 +106,38 @@ static void test_huge_exposure(void **state)
     sal_model_free(m2);
 }
 
+static void test_fill_to_cap(void **state)
+{
+    (void)state;
+    const char *ys[] = {
+        HEAD(3) "actors:\n  blue: {side: blue, stocks: {shells: {initial: 0.3, cap: 0.9}, spare: 5}}\n"
+                "  red: {side: red}\n"
+                "policies:\n  give: {actions: [{transfer: {from: blue.spare, to: blue.shells, amount: 1}}]}\n"
+                "metrics:\n  s: stock(blue, shells)\n",
+        HEAD(3) "actors:\n  blue: {side: blue, stocks: {shells: {initial: 0.3, cap: 0.9}}}\n"
+                "  red: {side: red}\n"
+                "pipelines:\n  make: {to: blue.shells, rate: 1}\n"
+                "metrics:\n  s: stock(blue, shells)\n",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        sal_model *m = load(ys[i]);
+        for (int det = 0; det < 2; det++) {
+            sal_run *r = run_once(m, det, 1, 0);
+            assert_true(at(r, "s", 0) == 0.9);
+            assert_true(sal_run_stock(r, 0, 0) == 0.9);
+            sal_run_free(r);
+        }
+        sal_model_free(m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipeline_in_transit),
         cmocka_unit_test(test_join_withdrawn),
         cmocka_unit_test(test_huge_exposure),
+        cmocka_unit_test(test_fill_to_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
