@@ -5,7 +5,8 @@
  *
  *   - a run returns SAL_OK with no diagnostics, or SAL_ERANGE with at least
  *     one message naming the file (a NaN or infinity stops the run with a
- *     message; it never comes out silently);
+ *     message; it never comes out silently); a run fails drawing its inputs
+ *     only if one of them has unbounded support (normal, lognormal);
  *   - after a run that succeeded: every metric of every day is finite; per
  *     force every account is finite and >= 0 (whole troops in stochastic
  *     mode), arrived = present + killed + wounded away + awaiting +
@@ -31,6 +32,10 @@
  *     cell's count, min, max and mean; each event's count and days); it
  *     fails with a message when one of them fails.
  * A broken contract aborts.
+ *
+ * Inputs the reader refuses return -1, which tells libFuzzer not to keep them
+ * in the corpus: the reader's errors are fuzz_scenario's, and mutations of
+ * a model that reads reach the engine far more often.
  *
  * Budget: a run costs about (horizon + 1) x (entities + expression size).
  * Models above FZG_RUN_BUDGET units are not run (the reader allows 50
@@ -375,6 +380,19 @@ static void fzg_check_ok(const sal_run *r, int det)
         abort();
 }
 
+/* A run that failed before day 0 failed drawing its inputs: only an input
+ * of unbounded support (normal, lognormal) may draw, or average to, a
+ * number that is not finite; a bounded one lies within finite bounds. */
+static void fzg_check_draw_failed(const sal_model *m)
+{
+    for (size_t u = 0; u < m->nuncertain; u++) {
+        sal_dist_kind k = m->uncertain[u].dist.kind;
+        if (k == SAL_DIST_NORMAL || k == SAL_DIST_LOGNORMAL)
+            return;
+    }
+    abort(); /* a bounded input drew NaN or infinity */
+}
+
 /* One run: its contracts, and its snapshot into b. */
 static int fzg_exec(sal_run *r, uint64_t seed, uint64_t run, int det, const double *inputs,
                     fzg_bytes *b)
@@ -387,6 +405,8 @@ static int fzg_exec(sal_run *r, uint64_t seed, uint64_t run, int det, const doub
     fzg_check_diags(d, rc);
     if (rc == SAL_OK)
         fzg_check_ok(r, det);
+    else if (!inputs && fzg_fail_day(d) < 0)
+        fzg_check_draw_failed(sal_run_model(r));
     fzg_snap(b, r, rc, d);
     sal_diags_free(d);
     return rc;
@@ -562,7 +582,8 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
     const char *buf = (const char *)data;
     sal_model *base = fzg_read(buf, size, NULL);
     if (!base)
-        return 0;
+        return -1; /* libFuzzer: keep it out of the corpus (the reader is
+                      fuzz_scenario's), so mutations start from models */
     double left = FZG_INPUT_BUDGET;
     /* the ensemble costs about 25 ms whatever the model (sanitizers, its
      * summary): one input in four runs it, chosen by the input's bytes */

@@ -10,9 +10,15 @@
  *     casualties, shared in the same proportions (inf/inf = NaN shares
  *     dropped them all);
  *   - a transfer or a delivery that fills a stock to its cap leaves it at
- *     the cap (stock + (cap - stock) rounds to above it: 0.3 + 0.6 > 0.9).
+ *     the cap (stock + (cap - stock) rounds to above it: 0.3 + 0.6 > 0.9);
+ *   - a PERT, triangular or uniform input whose range overflows a double
+ *     (pert: [-1e308, 0, 1e308]) drew NaN or inf, and its mean could be inf,
+ *     so every run of a valid scenario failed: now drawn, inverted and
+ *     averaged at a scale where nothing overflows, within its support.
  * The fuzz inputs themselves are in fuzz/regress/engine/. */
 #include "runutil.h"
+
+#include <gsl/gsl_rng.h>
 
 #define HEAD(h) "scenario: {name: t, start: 2024-11-01, horizon: " #h ", sides: [blue, red]}\n"
 
@@ -131,6 +137,45 @@ static void test_fill_to_cap(void **state)
     }
 }
 
+static void test_huge_ranges(void **state)
+{
+    (void)state;
+    const double ps[][3] = {{-1e308, 0, 1e308}, {0, 1e308, 1.7e308}, {-1.7e308, -1.7e308, 1.7e308},
+                            {-1e200, 3, 1e200}, {1, 2, 3}};
+    const sal_dist_kind kinds[] = {SAL_DIST_PERT, SAL_DIST_TRIANGULAR, SAL_DIST_UNIFORM};
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(g);
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
+        for (size_t k = 0; k < 3; k++) {
+            sal_dist d = {.kind = kinds[k], .p = {ps[i][0], ps[i][1], ps[i][2]}};
+            if (kinds[k] == SAL_DIST_UNIFORM)
+                d.p[1] = d.p[2];
+            double lo = d.p[0], hi = kinds[k] == SAL_DIST_UNIFORM ? d.p[1] : d.p[2];
+            char why[256];
+            assert_int_equal(sal_dist_check(&d, why, sizeof why), SAL_OK);
+            double mu = sal_dist_mean(&d);
+            assert_true(isfinite(mu) && mu >= lo && mu <= hi);
+            double sum = 0;
+            for (int j = 0; j < 2000; j++) {
+                double x = sal_dist_sample(&d, g), q = sal_dist_quantile(&d, (j + 0.5) / 2000);
+                if (!(isfinite(x) && x >= lo && x <= hi && isfinite(q) && q >= lo && q <= hi))
+                    fail_msg("kind %d [%g, %g]: drew %g, quantile %g", (int)kinds[k], lo, hi, x, q);
+                sum += x / 2000;
+            }
+            /* the draws are those of the distribution: the mean within 10% of the range */
+            assert_true(fabs(sum - mu) <= 0.1 * (hi / 2 - lo / 2) * 2);
+        }
+    gsl_rng_free(g);
+    /* and a scenario with such an input runs in both modes */
+    sal_model *m = load(HEAD(2) "parameters:\n  x: {pert: [-1e308, 0, 1e308]}\n"
+                                "actors:\n  blue: {side: blue}\n  red: {side: red}\n"
+                                "metrics:\n  m: param(x) / 1e300\n");
+    for (int det = 0; det < 2; det++)
+        for (uint64_t run = 0; run < 20; run++)
+            sal_run_free(run_once(m, det, 5, run));
+    sal_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_join_withdrawn),
         cmocka_unit_test(test_huge_exposure),
         cmocka_unit_test(test_fill_to_cap),
+        cmocka_unit_test(test_huge_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
