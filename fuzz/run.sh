@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 B=${1:-build-fuzz}
 shift
-harnesses=${*:-scenario expr battle}
+harnesses=${*:-scenario expr battle engine}
 T=${FUZZ_TIME:-60}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS=${FUZZ_RSS_MB:-2048}
@@ -29,6 +29,10 @@ for h in $harnesses; do
     case $h in
     scenario)
         seeds="examples tests/bad tests/golden"
+        [ -d scenarios ] && seeds="$seeds scenarios"
+        max_len=65536 ;;
+    engine) # the models the reader accepts
+        seeds="examples tests/golden"
         [ -d scenarios ] && seeds="$seeds scenarios"
         max_len=65536 ;;
     expr) seeds="fuzz/seeds/expr"; max_len=4096 ;;

@@ -220,9 +220,27 @@ static int fight(sal_run *r, size_t s)
             W += r->g_w[n];
             n++;
         }
-        if (!(W > 0)) /* nobody exposed: by strength alone */
-            for (size_t j = 0; j < n; j++)
+        int bystr = !(W > 0);
+        if (bystr) { /* nobody exposed: by strength alone */
+            W = 0;
+            for (size_t j = 0; j < n; j++) {
                 r->g_w[j] = r->g_cap[j];
+                W += r->g_w[j];
+            }
+        }
+        if (!isfinite(W)) {
+            /* the weights overflowed (a huge exposure or huge strengths):
+             * the same proportions, each factor scaled by its largest, so
+             * that the shares are not inf/inf = NaN and today's casualties
+             * are not silently lost */
+            double smax = 0, emax = 0;
+            for (size_t j = 0; j < n; j++) {
+                smax = fmax(smax, r->g_cap[j]);
+                emax = fmax(emax, r->f_expo[r->g_idx[j]]);
+            }
+            for (size_t j = 0; j < n; j++)
+                r->g_w[j] = r->g_cap[j] / smax * (bystr ? 1 : r->f_expo[r->g_idx[j]] / emax);
+        }
         sal_share(C[side], n, r->g_w, r->g_cap, !r->det, r->g_q, r->g_out);
         double lost = 0;
         for (size_t j = 0; j < n; j++) {

@@ -36,6 +36,50 @@ static int all_finite(const double *v, size_t n)
     return 1;
 }
 
+/* Bounded distributions (PERT, uniform, triangular) whose parameters span
+ * more than a double's arithmetic allows: b - a, or the triangular
+ * quantile's (b - a)(c - a), overflows.  Such a distribution is evaluated
+ * at a scale where nothing overflows (a power of two, so exact but for
+ * parameters below 2^-1022 of the largest) and scaled back; *k receives the
+ * exponent.  Returns 0 when no scaling is needed (the usual case: the
+ * results are then the plain formulas' bits). */
+static int scaled(const sal_dist *d, sal_dist *out, int *k)
+{
+    const double *p = d->p;
+    double lo, hi, mid;
+    switch (d->kind) {
+    case SAL_DIST_PERT:
+    case SAL_DIST_TRIANGULAR: lo = p[0]; mid = p[1]; hi = p[2]; break;
+    case SAL_DIST_UNIFORM: lo = p[0]; mid = p[0]; hi = p[1]; break;
+    default: return 0;
+    }
+    double w = hi - lo;
+    if (isfinite(w * w) && isfinite(lo + 4 * mid + hi))
+        return 0;
+    double big = fmax(fabs(lo), fabs(hi));
+    if (!isfinite(big) || !(big > 0))
+        return 0;
+    *k = ilogb(big);
+    *out = *d;
+    for (int i = 0; i < 3; i++)
+        out->p[i] = ldexp(p[i], -*k);
+    return 1;
+}
+
+/* x within [lo, hi] of a bounded distribution (rounding can leave it by an
+ * ulp); other kinds unchanged. */
+static double in_support(const sal_dist *d, double x)
+{
+    double lo, hi;
+    switch (d->kind) {
+    case SAL_DIST_PERT:
+    case SAL_DIST_TRIANGULAR: lo = d->p[0]; hi = d->p[2]; break;
+    case SAL_DIST_UNIFORM: lo = d->p[0]; hi = d->p[1]; break;
+    default: return x;
+    }
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
 int sal_dist_check(const sal_dist *d, char *why, size_t whylen)
 {
     char tmp[8];
@@ -160,7 +204,18 @@ static double choice_quantile(const sal_dist *d, double u)
     return best;
 }
 
+static double quantile(const sal_dist *d, double u);
+
 double sal_dist_quantile(const sal_dist *d, double u)
+{
+    sal_dist sd;
+    int k;
+    if (scaled(d, &sd, &k))
+        return in_support(d, ldexp(quantile(&sd, u), k));
+    return in_support(d, quantile(d, u));
+}
+
+static double quantile(const sal_dist *d, double u)
 {
     u = clamp_u(u);
     const double *p = d->p;
@@ -191,7 +246,18 @@ double sal_dist_quantile(const sal_dist *d, double u)
     return NAN;
 }
 
+static double sample(const sal_dist *d, gsl_rng *r);
+
 double sal_dist_sample(const sal_dist *d, gsl_rng *r)
+{
+    sal_dist sd;
+    int k;
+    if (scaled(d, &sd, &k))
+        return in_support(d, ldexp(sample(&sd, r), k));
+    return in_support(d, sample(d, r));
+}
+
+static double sample(const sal_dist *d, gsl_rng *r)
 {
     const double *p = d->p;
     switch (d->kind) {
@@ -210,12 +276,23 @@ double sal_dist_sample(const sal_dist *d, gsl_rng *r)
         return p[0] + gsl_ran_gaussian(r, p[1]);
     case SAL_DIST_TRIANGULAR:
     case SAL_DIST_CHOICE:
-        return sal_dist_quantile(d, gsl_rng_uniform_pos(r));
+        return quantile(d, gsl_rng_uniform_pos(r));
     }
     return NAN;
 }
 
+static double mean(const sal_dist *d);
+
 double sal_dist_mean(const sal_dist *d)
+{
+    sal_dist sd;
+    int k;
+    if (scaled(d, &sd, &k))
+        return in_support(d, ldexp(mean(&sd), k));
+    return in_support(d, mean(d));
+}
+
+static double mean(const sal_dist *d)
 {
     const double *p = d->p;
     switch (d->kind) {

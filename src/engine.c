@@ -462,6 +462,11 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     r->f_arr[f] += n;
     if (r->f_out[f]) { /* a broken force stays out: newcomers join the withdrawn */
         r->f_wdr[f] += n;
+        if (!isfinite(r->f_arr[f]) || !isfinite(r->f_wdr[f]))
+            sal_run_fail_at(r, r->m->forces[f].line, r->m->forces[f].col,
+                            "force '%s' (withdrawn): %g troops joining make the troops "
+                            "arrived or withdrawn not finite; expected finite numbers",
+                            r->m->forces[f].name, n);
         return;
     }
     double s = r->f_str[f], before = s;
@@ -472,9 +477,10 @@ void sal_run_join(sal_run *r, int f, double n, double x)
     r->f_str[f] = s;
     if (s > r->f_peak[f])
         r->f_peak[f] = s;
-    /* the two values written: an overflow here would carry inf (or, in the
-     * mean, inf/inf = NaN) into every later day */
-    if (!isfinite(s) || !isfinite(r->f_x[f]))
+    /* the values written: an overflow here would carry inf (or, in the
+     * mean, inf/inf = NaN) into every later day; the troops arrived count
+     * those lost before, so they can overflow while the strength does not */
+    if (!isfinite(s) || !isfinite(r->f_x[f]) || !isfinite(r->f_arr[f]))
         sal_run_fail_at(r, r->m->forces[f].line, r->m->forces[f].col,
                         "force '%s': %g troops joining %g present give a strength or "
                         "experience that is not finite; expected finite numbers",
@@ -645,6 +651,8 @@ static void deliver(sal_run *r, size_t p, double x)
             x = room;
         }
         r->stock[k] += x;
+        if (r->stock[k] > r->stk_cap[k]) /* stock + (cap - stock) rounded above cap */
+            r->stock[k] = r->stk_cap[k];
         if (!isfinite(r->stock[k])) /* an unbounded store overflowed */
             sal_run_fail_at(r, r->m->pipelines[p].line, r->m->pipelines[p].col,
                             "pipeline '%s': delivering %g made a stock that is not finite; "
@@ -745,10 +753,20 @@ static void step_arrivals(sal_run *r)
                 r->stock[from] -= x;
             r->p_sent[p] += x;
             int d = r->p_delay[p], len = r->p_ring_len[p];
-            if (t + d > r->horizon || d >= len)
-                r->p_late[p] += x; /* still in transit at the horizon */
-            else
+            if (t + d > r->horizon || d >= len) {
+                /* still in transit at the horizon (sal_run_in_transit): a
+                 * huge rate from nowhere overflows the sum */
+                r->p_late[p] += x;
+                if (!isfinite(r->p_late[p])) {
+                    sal_run_fail_at(r, pl->line, pl->col,
+                                    "pipeline '%s': sending %g made the amount in transit "
+                                    "not finite; expected a finite amount (lower its rate)",
+                                    pl->name, x);
+                    return;
+                }
+            } else {
                 r->ring[r->p_ring_off[p] + (size_t)((t + d) % len)] += x;
+            }
         }
         int len = r->p_ring_len[p];
         double *slot = &r->ring[r->p_ring_off[p] + (size_t)(t % len)];

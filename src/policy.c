@@ -207,6 +207,8 @@ static void act_one(sal_run *r, const sal_action *a)
             return;
         r->stock[from] -= n;
         r->stock[to] += n;
+        if (r->stock[to] > r->stk_cap[to]) /* stock + (cap - stock) rounded above cap */
+            r->stock[to] = r->stk_cap[to];
         if (!isfinite(r->stock[to])) /* an unbounded store overflowed */
             sal_run_fail(r, a->amount, "a transfer of %g made a stock that is not finite; "
                                        "expected a finite stock (give it a capacity)", n);

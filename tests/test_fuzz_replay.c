@@ -21,6 +21,9 @@
 #define FUZZ_ENTRY fuzz_battle_one
 #include "../fuzz/fuzz_battle.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_engine_one
+#include "../fuzz/fuzz_engine.c"
+#undef FUZZ_ENTRY
 
 typedef int (*entry_fn)(const uint8_t *, size_t);
 
@@ -121,12 +124,27 @@ static void test_battle_seeds(void **st)
     assert_true(replay_dir(fuzz_battle_one, "tests/data", ".csv") >= 10);
 }
 
+static void test_engine_regressions(void **st)
+{
+    (void)st;
+    replay_dir(fuzz_engine_one, "fuzz/regress/engine", "");
+}
+
+static void test_engine_seeds(void **st)
+{
+    (void)st;
+    assert_true(replay_dir(fuzz_engine_one, "examples", ".yaml") >= 4);
+    assert_true(replay_dir(fuzz_engine_one, "tests/golden", ".yaml") >= 4);
+    replay_dir(fuzz_engine_one, "scenarios", ".yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_regressions), cmocka_unit_test(test_scenario_seeds),
         cmocka_unit_test(test_expr_regressions),     cmocka_unit_test(test_expr_seeds),
         cmocka_unit_test(test_battle_regressions),   cmocka_unit_test(test_battle_seeds),
+        cmocka_unit_test(test_engine_regressions),   cmocka_unit_test(test_engine_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

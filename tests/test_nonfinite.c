@@ -65,7 +65,7 @@ static const nf_case cases[] = {
     {"stock flow", "actors:\n  blue: {side: blue, stocks: {shells: {initial: 1e308, flow: 3e307}}}\n  red: {side: red}\n",
      2, "stock 'blue.shells': a flow of 3e+307 overflowed it", 3},
     {"pipeline delivery", "actors:\n  blue: {side: blue, stocks: {shells: 1.5e308}}\n  red: {side: red}\n"
-                          "pipelines:\n  pl: {to: blue.shells, rate: 1e308, delay: 2}\n",
+                          "pipelines:\n  pl: {to: blue.shells, rate: 1e308, delay: 2, when: 'day < 1'}\n",
      2, "pipeline 'pl': delivering 1e+308 made a stock that is not finite", 6},
     {"transfer", "actors:\n  blue: {side: blue, stocks: {shells: 1.5e308}}\n  red: {side: red, stocks: {shells: 1.5e308}}\n"
                  "policies:\n  p: {when: day == 4, actions: [{transfer: {from: red.shells, to: blue.shells, amount: 1e308}}]}\n",
