@@ -229,12 +229,21 @@ typedef struct {
 } sched;
 
 /* Slots in the ring, in blocks: how far the threads may run ahead of the
- * oldest block not yet flushed (one slow or descheduled thread, or the
- * calling thread busy in on_run) before they wait.  With records a slot
- * holds a block's records; without, only its 8-byte mark, so it is larger. */
-static uint64_t ring_blocks(uint64_t T, int records)
+ * oldest block not yet flushed (a slow or descheduled thread, or the calling
+ * thread busy in on_run or descheduled) before they wait.  Measured under
+ * load, 80 blocks of the duel (16 ms) were not enough: the other thread spun
+ * for most of a second.  So up to RING_BYTES of records, at least 8 blocks
+ * per thread plus 64; without records a slot is only its 8-byte mark. */
+enum { RING_BYTES = 4 << 20, RING_MAX = 4096 };
+
+static uint64_t ring_blocks(uint64_t T, uint64_t block, uint64_t reclen, int records)
 {
-    return records ? 8 * T + 64 : 8 * T + 1024;
+    uint64_t lo = 8 * T + 64;
+    if (!records)
+        return lo + RING_MAX;
+    uint64_t n = RING_BYTES / (block * (reclen ? reclen : 1) * sizeof(double));
+    n = n < RING_MAX ? n : RING_MAX;
+    return n > lo ? n : lo;
 }
 
 static int claim(sched *s, uint64_t *b)
@@ -432,7 +441,7 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
     int records = o->on_run && j->nmodels == 1;
-    sched s = {.ring = ring_blocks((uint64_t)T, records)};
+    sched s = {.ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
     cut_blocks(j, &s, T);
     atomic_init(&s.next, 0);
     atomic_init(&s.ready, 0);
@@ -606,9 +615,10 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
     double rec = 0;
     if (!compare && o->on_run) {
-        rec = (double)ring_blocks(T, 1) * (double)block * (double)(m->nuncertain + nm) * 8.0;
+        rec = (double)ring_blocks(T, block, m->nuncertain + nm, 1) * (double)block *
+              (double)(m->nuncertain + nm ? m->nuncertain + nm : 1) * 8.0;
     }
-    rec += (double)ring_blocks(T, !compare && o->on_run) * 8.0; /* the finished marks */
+    rec += (double)ring_blocks(T, block, m->nuncertain + nm, !compare && o->on_run) * 8.0; /* marks */
     double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
     return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 }

@@ -206,8 +206,8 @@ static void test_quantiles_and_events_exact(void **state)
 }
 
 /* The scheduler under stress: blocks of one run on more threads than
- * cores, so the ring of run records (8 x threads + 64 blocks) wraps dozens
- * of times and threads overtake each other; checkpoints every few blocks
+ * cores, so the ring of run records (4096 blocks here) wraps several times
+ * and threads overtake each other; checkpoints every few blocks
  * end epochs mid-way (checkpoint_seconds tiny but positive: due whenever
  * the calling thread looks).  The records reach on_run in order and equal
  * those of one thread; progress only grows and ends at the total; every
@@ -246,7 +246,7 @@ static int stress_ckpt(void *ctx, const sal_summary *s)
 static void test_scheduler_stress(void **state)
 {
     (void)state;
-    enum { N = 3000 };
+    enum { N = 15000 };
     sal_model *m = load(duel);
     size_t nm = m->nmetrics, nu = m->nuncertain;
     sal_summary *want = ensemble(m, N, 1, 0);
