@@ -615,8 +615,9 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
     double rec = 0;
     if (!compare && o->on_run) {
-        rec = (double)ring_blocks(T, block, m->nuncertain + nm, 1) * (double)block *
-              (double)(m->nuncertain + nm ? m->nuncertain + nm : 1) * 8.0;
+        uint64_t reclen = m->nuncertain + nm;
+        rec = (double)ring_blocks(T, block, reclen, 1) * (double)block *
+              (double)(reclen ? reclen : 1) * 8.0;
     }
     rec += (double)ring_blocks(T, block, m->nuncertain + nm, !compare && o->on_run) * 8.0; /* marks */
     double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
