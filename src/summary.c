@@ -506,6 +506,15 @@ int sal_sketch_add(sal_sketch *s, double x)
 
 static int store_merge(sk_store *dst, const sk_store *src, uint32_t M)
 {
+    /* src's buckets all inside dst's span (the usual case when merging the
+     * partial summaries of one ensemble): the store_add of each bucket below
+     * would only add its count, so add them directly */
+    if (dst->n && src->n && src->lo >= dst->lo && src->hi <= dst->hi) {
+        for (int64_t k = src->lo; k <= src->hi; k++)
+            dst->c[(uint32_t)k & (dst->cap - 1)] += store_at(src, (int32_t)k);
+        dst->n += src->n;
+        return SAL_OK;
+    }
     /* highest first, so the floor is final before the rest arrive */
     for (int64_t k = src->hi; src->n && k >= src->lo; k--) {
         uint32_t w = store_at(src, (int32_t)k);
