@@ -218,8 +218,6 @@ enum { CLAIM_NONE, CLAIM_GOT, CLAIM_FULL };
 typedef struct {
     uint64_t limit;   /* end of the epoch (blocks); written between barriers only */
     uint64_t nblocks;
-    uint64_t nbig;    /* blocks of j->block runs; then blocks of `small` runs */
-    uint64_t small;
     uint64_t ring;    /* slots in fin and rec */
     _Atomic uint64_t *fin;
     double *rec;      /* ring x block x reclen, when records are kept */
@@ -270,27 +268,14 @@ typedef struct {
 } caller;
 
 /* The first run of block b, for b in 0 .. nblocks (runs_of(nblocks) is the
- * number of runs).  Blocks hold j->block runs, except about the last
- * 2 x threads x block runs, cut into blocks of a quarter of that: the threads
- * then finish within a small block of each other, not a full one (which is
- * 15% of the flagship's 400 runs on 2 threads).  The cut depends on the
- * threads and never shows: summaries merge exactly and records go in run
- * order whatever the blocks. */
-static uint64_t runs_of(const job *j, const sched *s, uint64_t b)
+ * number of runs).  Every block holds j->block runs but the last.  (Cutting
+ * the last few blocks smaller, so that the threads end closer together, was
+ * measured slower on the flagship: adding 8 runs to a summary costs nearly
+ * what adding 32 does, one pass over all its cells.) */
+static uint64_t runs_of(const job *j, uint64_t b)
 {
-    uint64_t r = b <= s->nbig ? b * j->block : s->nbig * j->block + (b - s->nbig) * s->small;
+    uint64_t r = b * j->block;
     return r < j->o->runs ? r : j->o->runs;
-}
-
-static void cut_blocks(const job *j, sched *s, int T)
-{
-    uint64_t total = j->o->runs, tail = T > 1 ? 2 * (uint64_t)T * j->block : 0;
-    s->small = T > 1 && j->block >= 4 ? j->block / 4 : j->block;
-    s->nbig = total > tail ? (total - tail) / j->block : 0;
-    if (s->small == j->block)
-        s->nbig = (total + j->block - 1) / j->block;
-    uint64_t rest = total - (s->nbig * j->block < total ? s->nbig * j->block : total);
-    s->nblocks = s->nbig + (rest + s->small - 1) / s->small;
 }
 
 /* On the calling thread: hands the finished prefix of blocks to on_run in
@@ -305,7 +290,7 @@ static void service(const job *j, sched *s, caller *c)
            atomic_load_explicit(&s->fin[r % s->ring], memory_order_acquire) == r + 1) {
         if (s->rec) {
             const double *p = s->rec + (r % s->ring) * j->block * j->reclen;
-            uint64_t first = runs_of(j, s, r), n = runs_of(j, s, r + 1) - first;
+            uint64_t first = runs_of(j, r), n = runs_of(j, r + 1) - first;
             for (uint64_t i = 0; i < n; i++)
                 if (o->on_run(o->ctx, o->first + first + i, p + i * j->reclen,
                               p + i * j->reclen + j->m[0]->nuncertain) != 0) {
@@ -321,7 +306,7 @@ static void service(const job *j, sched *s, caller *c)
     }
     /* progress for every advance but the last (reported once all is done) */
     if (r != r0 && r < s->nblocks && o->progress && !c->interrupted) {
-        c->progressed = runs_of(j, s, r);
+        c->progressed = runs_of(j, r);
         if (o->progress(o->ctx, c->progressed, o->runs) != 0) {
             c->interrupted = 1;
             atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
@@ -441,8 +426,7 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
     int records = o->on_run && j->nmodels == 1;
-    sched s = {.ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
-    cut_blocks(j, &s, T);
+    sched s = {.nblocks = maxblocks, .ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
     atomic_init(&s.next, 0);
     atomic_init(&s.ready, 0);
     atomic_init(&s.stop, 0);
@@ -501,7 +485,7 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
                     sched_yield();
                     continue;
                 }
-                uint64_t r0 = runs_of(j, &s, b), n = runs_of(j, &s, b + 1) - r0;
+                uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
                 do_block(j, t, o->first + r0, (size_t)n,
                          s.rec ? s.rec + (b % s.ring) * j->block * j->reclen : NULL);
                 if (t->fail_rc) /* its records are never flushed: no mark */
@@ -558,7 +542,7 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
             merge_cells(j, tl, nt);
     }
     *ntlp = T;
-    uint64_t done = runs_of(j, &s, atomic_load_explicit(&s.ready, memory_order_relaxed));
+    uint64_t done = runs_of(j, atomic_load_explicit(&s.ready, memory_order_relaxed));
     free(s.fin);
     free(s.rec);
     /* the last report: the runs finished, which a stop's caller gets too */
