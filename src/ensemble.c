@@ -1,18 +1,22 @@
-/* salient — the ensemble driver: blocks of runs on OpenMP threads, one
- * workspace and one partial summary per thread, partial summaries merged
- * exactly (so the bytes do not depend on the threads), per-run records handed
- * to the caller in run order between waves.  The same loop runs one model
- * (an ensemble) or two on the same streams (a comparison). */
+/* salient — the ensemble driver: blocks of runs claimed by whichever OpenMP
+ * thread is free, one workspace and one partial summary per thread, partial
+ * summaries merged exactly (so the bytes do not depend on the threads or the
+ * schedule), per-run records handed to the caller in run order as soon as
+ * the runs before them are done.  The same loop runs one model (an
+ * ensemble) or two on the same streams (a comparison). */
 #include <math.h>
 #include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "salient/engine.h"
 #include "salient/ensemble.h"
+#include "summary_int.h"
 
-/* A wave is this many blocks per thread: enough that dynamic scheduling
- * evens out slow blocks, few enough that a stop request is honoured soon. */
+/* With checkpoint_seconds <= 0 a checkpoint follows every wave of this
+ * many blocks per thread (at least WAVE_MIN_BLOCKS). */
 enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
 
 /* Moments kept per common metric at the horizon, as exact sums. */
@@ -28,6 +32,7 @@ typedef struct {
     sal_xsum *mom;       /* ncommon x NMOM */
     uint64_t *disc;      /* per common event: runs where exactly one variant had it */
     int fail_rc;
+    int merge_rc;        /* of this thread's share of the final merge */
     int fail_model;
     uint64_t fail_run;
 } tls;
@@ -189,24 +194,215 @@ static void report_failure(const job *j, const tls *t, sal_diags *diags)
     sal_run_free(r);
 }
 
-/* A checkpoint between waves, on the calling thread while the others wait:
- * the finished wave's records go to on_run now (so on_run has seen exactly
- * the runs summarised), the partial summaries are merged into thread 0's
- * and emptied (merges are exact: the final result does not change), and the
- * caller gets the summary of every run so far. */
-static int checkpoint(const job *j, tls *tl, int T, const double *rec, uint64_t first, uint64_t n)
+/* ---- scheduling ------------------------------------------------------
+ *
+ * Blocks are claimed in index order from one counter by whichever thread is
+ * free: no barrier between blocks, so a thread that is slow (or descheduled
+ * by another process) holds up nobody.  The threads meet only at the end of
+ * an epoch: the end of the ensemble, a stop, a failure or a checkpoint.
+ *
+ * Determinism: a block's runs, and so what it adds to a summary, depend only
+ * on its index; summaries merge exactly, so which thread summarised which
+ * block never shows in the bytes.  Records reach on_run in run order through
+ * a ring of `ring` block slots: the thread that finishes block b publishes
+ * fin[b % ring] = b + 1 (release), and the calling thread hands blocks
+ * ready, ready + 1, ... to on_run as they become finished (acquire), then
+ * advances `ready` (release), which frees their slots.  A block is claimed
+ * only below ready + ring, so a slot is never overwritten before it is
+ * flushed.  Claims are always the prefix 0 .. next - 1, so a stop or a
+ * failure leaves exactly the first `next` blocks run. */
+enum { CLAIM_NONE, CLAIM_GOT, CLAIM_FULL };
+
+/* Shared by the threads and touched once per block of runs, too rarely for
+ * the cache line its fields share to cost anything measurable: not padded. */
+typedef struct {
+    uint64_t limit;   /* end of the epoch (blocks); written between barriers only */
+    uint64_t nblocks;
+    uint64_t ring;    /* slots in fin and rec */
+    _Atomic uint64_t *fin;
+    double *rec;      /* ring x block x reclen, when records are kept */
+    _Atomic uint64_t next;   /* the next block to claim */
+    _Atomic uint64_t ready;  /* blocks finished and flushed, a prefix; the calling thread writes it */
+    _Atomic int stop;        /* claim nothing more in this epoch */
+} sched;
+
+/* Slots in the ring, in blocks: how far the threads may run ahead of the
+ * oldest block not yet flushed (a slow or descheduled thread, or the calling
+ * thread busy in on_run or descheduled) before they wait.  Measured under
+ * load, 80 blocks of the duel (16 ms) were not enough: the other thread spun
+ * for most of a second.  So up to RING_BYTES of records, at least 8 blocks
+ * per thread plus 64; without records a slot is only its 8-byte mark. */
+enum { RING_BYTES = 4 << 20, RING_MAX = 4096 };
+
+static uint64_t ring_blocks(uint64_t T, uint64_t block, uint64_t reclen, int records)
+{
+    uint64_t lo = 8 * T + 64;
+    if (!records)
+        return lo + RING_MAX;
+    uint64_t n = RING_BYTES / (block * (reclen ? reclen : 1) * sizeof(double));
+    n = n < RING_MAX ? n : RING_MAX;
+    return n > lo ? n : lo;
+}
+
+static int claim(sched *s, uint64_t *b)
+{
+    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed);
+    for (;;) {
+        if (atomic_load_explicit(&s->stop, memory_order_relaxed) || n >= s->limit)
+            return CLAIM_NONE;
+        if (n >= atomic_load_explicit(&s->ready, memory_order_acquire) + s->ring)
+            return CLAIM_FULL;
+        if (atomic_compare_exchange_weak_explicit(&s->next, &n, n + 1, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            *b = n;
+            return CLAIM_GOT;
+        }
+    }
+}
+
+/* The calling thread's state between blocks (it alone touches it). */
+typedef struct {
+    uint64_t progressed;  /* runs last reported to progress */
+    double last_ckpt;
+    int flush_failed, interrupted, ckpt_due;
+} caller;
+
+/* The first run of block b, for b in 0 .. nblocks (runs_of(nblocks) is the
+ * number of runs).  Every block holds j->block runs but the last.  (Cutting
+ * the last few blocks smaller, so that the threads end closer together, was
+ * measured slower on the flagship: adding 8 runs to a summary costs nearly
+ * what adding 32 does, one pass over all its cells.) */
+static uint64_t runs_of(const job *j, uint64_t b)
+{
+    uint64_t r = b * j->block;
+    return r < j->o->runs ? r : j->o->runs;
+}
+
+/* On the calling thread: hands the finished prefix of blocks to on_run in
+ * order, reports progress, and ends the epoch when a checkpoint is due or
+ * progress asks to stop.  Called between its own blocks and at the end of
+ * an epoch. */
+static void service(const job *j, sched *s, caller *c)
 {
     const sal_ensemble_opts *o = j->o;
-    for (uint64_t i = 0; rec && i < n; i++)
-        if (o->on_run(o->ctx, o->first + first + i, rec + i * j->reclen,
-                      rec + i * j->reclen + j->m[0]->nuncertain) != 0)
-            return SAL_EIO;
+    uint64_t r = atomic_load_explicit(&s->ready, memory_order_relaxed), r0 = r;
+    while (!c->flush_failed &&
+           atomic_load_explicit(&s->fin[r % s->ring], memory_order_acquire) == r + 1) {
+        if (s->rec) {
+            const double *p = s->rec + (r % s->ring) * j->block * j->reclen;
+            uint64_t first = runs_of(j, r), n = runs_of(j, r + 1) - first;
+            for (uint64_t i = 0; i < n; i++)
+                if (o->on_run(o->ctx, o->first + first + i, p + i * j->reclen,
+                              p + i * j->reclen + j->m[0]->nuncertain) != 0) {
+                    c->flush_failed = 1;
+                    atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+                    break;
+                }
+            if (c->flush_failed)
+                break;
+        }
+        r++;
+        atomic_store_explicit(&s->ready, r, memory_order_release);
+    }
+    /* progress for every advance but the last (reported once all is done) */
+    if (r != r0 && r < s->nblocks && o->progress && !c->interrupted) {
+        c->progressed = runs_of(j, r);
+        if (o->progress(o->ctx, c->progressed, o->runs) != 0) {
+            c->interrupted = 1;
+            atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+        }
+    }
+    if (o->checkpoint && j->nmodels == 1 && o->checkpoint_seconds > 0 && !c->ckpt_due &&
+        omp_get_wtime() - c->last_ckpt >= o->checkpoint_seconds) {
+        c->ckpt_due = 1;
+        atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+    }
+}
+
+/* A checkpoint at the end of an epoch, on the calling thread while the
+ * others wait: every finished run has gone to on_run (service), so merging
+ * the partial summaries into thread 0's (and emptying them: merges are
+ * exact, the final result does not change) gives the summary of exactly the
+ * runs on_run has seen. */
+static int checkpoint(const job *j, tls *tl, int T)
+{
     for (int i = 1; i < T; i++) {
         if (sal_summary_merge(tl[0].sum[0], tl[i].sum[0]) != SAL_OK)
             return SAL_ENOMEM;
         sal_summary_clear(tl[i].sum[0]);
     }
-    return o->checkpoint(o->ctx, tl[0].sum[0]) != 0 ? SAL_EIO : SAL_OK;
+    return j->o->checkpoint(j->o->ctx, tl[0].sum[0]) != 0 ? SAL_EIO : SAL_OK;
+}
+
+/* The end of an epoch's claims: all of the epoch's checkpoints run between
+ * waves of wave_blocks when checkpoint_seconds <= 0 (after every wave). */
+static uint64_t epoch_limit(const job *j, const sched *s, uint64_t wave_blocks)
+{
+    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed);
+    if (j->o->checkpoint && j->nmodels == 1 && j->o->checkpoint_seconds <= 0)
+        return s->nblocks - n < wave_blocks ? s->nblocks : n + wave_blocks;
+    return s->nblocks;
+}
+
+/* The summaries merged at the end: each model's, and the differences. */
+static int merge_targets(const job *j, tls *t, sal_summary **out)
+{
+    int n = 0;
+    for (int k = 0; k < j->nmodels; k++)
+        out[n++] = t->sum[k];
+    if (j->nmodels == 2)
+        out[n++] = t->diff;
+    return n;
+}
+
+/* Before the final merge, on one thread: whether every partial summary
+ * fits into thread 0's (the run counts add up within range). */
+static int merge_check(const job *j, tls *tl, int nt)
+{
+    sal_summary *dst[3], *src[3];
+    int n = merge_targets(j, &tl[0], dst);
+    for (int g = 0; g < n; g++) {
+        uint64_t runs = sal_summary_runs(dst[g]);
+        for (int i = 1; i < nt; i++) {
+            merge_targets(j, &tl[i], src);
+            if (sal_summary_merge_check(dst[g], src[g]) != SAL_OK)
+                return SAL_ERANGE;
+            runs += sal_summary_runs(src[g]);
+        }
+        if (runs > UINT32_MAX)
+            return SAL_ERANGE;
+    }
+    return SAL_OK;
+}
+
+enum { MERGE_CHUNK = 64 }; /* cells a thread merges at a time */
+
+/* The cells of every thread's summaries into thread 0's, in chunks shared
+ * among the threads of the team (a worksharing loop: every thread calls
+ * it).  A failure is left in the merging thread's merge_rc. */
+static void merge_cells(const job *j, tls *tl, int nt)
+{
+    sal_summary *dst[3];
+    int n = merge_targets(j, &tl[0], dst);
+    long chunks[3], all = 0;
+    for (int g = 0; g < n; g++) {
+        chunks[g] = (long)((sal_summary_ncells(dst[g]) + MERGE_CHUNK - 1) / MERGE_CHUNK);
+        all += chunks[g];
+    }
+    tls *me = &tl[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+    for (long q = 0; q < all; q++) {
+        int g = 0;
+        long k = q;
+        while (k >= chunks[g])
+            k -= chunks[g++];
+        size_t lo = (size_t)k * MERGE_CHUNK;
+        for (int i = 1; i < nt && me->merge_rc == SAL_OK; i++) {
+            sal_summary *src[3];
+            merge_targets(j, &tl[i], src);
+            me->merge_rc = sal_summary_merge_cells(dst[g], src[g], lo, lo + MERGE_CHUNK);
+        }
+    }
 }
 
 /* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
@@ -226,129 +422,145 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
         return SAL_ENOMEM;
     *tlp = tl;
     *ntlp = T;
-    for (int i = 0; i < T; i++)
-        if (tls_alloc(&tl[i], j) != SAL_OK)
-            return SAL_ENOMEM;
-    /* a resumed ensemble starts from the summary of the runs already done;
-     * merges are exact, so the result is the one an uninterrupted run gives */
-    if (o->resume_from && j->nmodels == 1 &&
-        sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK)
-        return SAL_EINPUT;
-    double last_ckpt = omp_get_wtime();
-    size_t wave_blocks = (size_t)T * WAVE_BLOCKS_PER_THREAD;
+    uint64_t wave_blocks = (uint64_t)T * WAVE_BLOCKS_PER_THREAD;
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
-    /* Two record buffers: while the threads run wave k into one, the master
-     * thread hands wave k - 1's records to on_run from the other (writing
-     * runs.csv is serial work that would otherwise idle the other threads). */
-    double *rec[2] = {NULL, NULL};
-    if (o->on_run && j->nmodels == 1) {
-        for (int k = 0; k < 2; k++) {
-            rec[k] = malloc(wave_blocks * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
-            if (!rec[k]) {
-                free(rec[0]);
-                return SAL_ENOMEM;
-            }
-        }
+    int records = o->on_run && j->nmodels == 1;
+    sched s = {.nblocks = maxblocks, .ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
+    atomic_init(&s.next, 0);
+    atomic_init(&s.ready, 0);
+    atomic_init(&s.stop, 0);
+    s.fin = malloc(s.ring * sizeof *s.fin);
+    if (records)
+        s.rec = malloc(s.ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+    if (!s.fin || (records && !s.rec)) {
+        free(s.fin);
+        free(s.rec);
+        return SAL_ENOMEM;
     }
+    for (uint64_t i = 0; i < s.ring; i++)
+        atomic_init(&s.fin[i], 0); /* block b's mark is b + 1: none is 0 */
+    s.limit = epoch_limit(j, &s, wave_blocks);
 
-    uint64_t done = 0;
-    int status = SAL_OK, quit = 0, cur = 0, flush_failed = 0;
-    long nb = 0;
-    uint64_t wave_first = 0, wave_n = 0;
-    uint64_t pend_first = 0, pend_n = 0; /* records of the last wave, in rec[1 - cur] */
-    /* the first wave */
-    wave_n = total < wave_blocks * j->block ? total : wave_blocks * j->block;
-    nb = (long)((wave_n + j->block - 1) / j->block);
+    caller c = {0};
+    int status = SAL_OK, quit = 0, nt = 1, alloc_failed = 0;
 
 #pragma omp parallel num_threads(T)
     {
-        tls *t = &tl[omp_get_thread_num()];
+        int me = omp_get_thread_num();
+        tls *t = &tl[me];
+        /* each thread allocates (and first touches) its own workspace */
+        if (tls_alloc(t, j) != SAL_OK) {
+#pragma omp atomic write
+            alloc_failed = 1;
+        }
+#pragma omp barrier
+#pragma omp master
+        {
+            nt = omp_get_num_threads(); /* OpenMP may give fewer than T */
+            if (alloc_failed) {
+                status = SAL_ENOMEM;
+                quit = 1;
+            } else if (o->resume_from && j->nmodels == 1 &&
+                       sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK) {
+                /* a resumed ensemble starts from the summary of the runs
+                 * already done; merges are exact, so the result is the one
+                 * an uninterrupted run gives */
+                status = SAL_EINPUT;
+                quit = 1;
+            }
+            quit |= maxblocks == 0;
+            c.last_ckpt = omp_get_wtime();
+        }
+#pragma omp barrier
         while (!quit) {
+            for (;;) {
+                if (me == 0)
+                    service(j, &s, &c);
+                uint64_t b;
+                int got = claim(&s, &b);
+                if (got == CLAIM_NONE)
+                    break;
+                if (got == CLAIM_FULL) { /* the oldest block is still running */
+                    sched_yield();
+                    continue;
+                }
+                uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
+                do_block(j, t, o->first + r0, (size_t)n,
+                         s.rec ? s.rec + (b % s.ring) * j->block * j->reclen : NULL);
+                if (t->fail_rc) /* its records are never flushed: no mark */
+                    atomic_store_explicit(&s.stop, 1, memory_order_relaxed);
+                else
+                    atomic_store_explicit(&s.fin[b % s.ring], b + 1, memory_order_release);
+            }
+#pragma omp barrier
+            /* every block claimed has finished or failed: the calling
+             * thread alone, while the others wait */
 #pragma omp master
             {
-                const double *pr = rec[1 - cur];
-                for (uint64_t i = 0; pr && i < pend_n && !flush_failed; i++)
-                    if (o->on_run(o->ctx, o->first + pend_first + i, pr + i * j->reclen,
-                                  pr + i * j->reclen + j->m[0]->nuncertain) != 0)
-                        flush_failed = 1;
-                pend_n = 0;
-            }
-#pragma omp for schedule(dynamic, 1)
-            for (long b = 0; b < nb; b++) {
-                uint64_t r0 = wave_first + (uint64_t)b * j->block;
-                uint64_t n = wave_n - (uint64_t)b * j->block;
-                if (n > j->block)
-                    n = j->block;
-                do_block(j, t, o->first + r0, (size_t)n,
-                         rec[cur] ? rec[cur] + (size_t)b * j->block * j->reclen : NULL);
-            }
-#pragma omp single
-            {
+                service(j, &s, &c);
                 int failed = -1;
-                for (int i = 0; i < T; i++)
+                for (int i = 0; i < nt; i++)
                     if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
                         failed = i;
+                uint64_t ready = atomic_load_explicit(&s.ready, memory_order_relaxed);
                 if (failed >= 0) {
                     status = tl[failed].fail_rc;
                     report_failure(j, &tl[failed], diags);
                     quit = 1;
-                } else if (flush_failed) {
+                } else if (c.flush_failed) {
                     status = SAL_EIO;
                     quit = 1;
+                } else if (ready >= s.nblocks) {
+                    quit = 1;
+                } else if (c.interrupted) {
+                    status = SAL_EINTR;
+                    quit = 1;
                 } else {
-                    pend_first = wave_first;
-                    pend_n = wave_n;
-                    cur = 1 - cur;
-                    done += wave_n;
-                    if (done >= total)
-                        quit = 1;
-                    else if (o->progress && o->progress(o->ctx, done, total) != 0) {
-                        status = SAL_EINTR;
-                        quit = 1;
-                    } else if (o->checkpoint && j->nmodels == 1 &&
-                               (o->checkpoint_seconds <= 0 ||
-                                omp_get_wtime() - last_ckpt >= o->checkpoint_seconds)) {
-                        if (checkpoint(j, tl, T, rec[1 - cur], pend_first, pend_n) != SAL_OK) {
+                    if (o->checkpoint && j->nmodels == 1 &&
+                        (c.ckpt_due || o->checkpoint_seconds <= 0)) {
+                        if (checkpoint(j, tl, nt) != SAL_OK) {
                             status = SAL_EIO;
                             quit = 1;
                         }
-                        pend_n = 0;
-                        last_ckpt = omp_get_wtime();
+                        c.ckpt_due = 0;
+                        c.last_ckpt = omp_get_wtime();
                     }
-                    wave_first = done;
-                    wave_n = total - done < wave_blocks * j->block ? total - done
-                                                                   : wave_blocks * j->block;
-                    nb = (long)((wave_n + j->block - 1) / j->block);
+                    s.limit = epoch_limit(j, &s, wave_blocks);
+                    atomic_store_explicit(&s.stop, 0, memory_order_relaxed);
                 }
+                if (quit && (status == SAL_OK || status == SAL_EINTR) &&
+                    merge_check(j, tl, nt) != SAL_OK)
+                    status = SAL_ENOMEM;
             }
+#pragma omp barrier
         }
+        /* the partial summaries into thread 0's, all threads merging
+         * slices of cells (the bytes do not depend on the slicing:
+         * summary_int.h) */
+        if (status == SAL_OK || status == SAL_EINTR)
+            merge_cells(j, tl, nt);
     }
-    /* the last wave's records */
-    if ((status == SAL_OK || status == SAL_EINTR) && rec[0]) {
-        const double *pr = rec[1 - cur];
-        for (uint64_t i = 0; i < pend_n && status != SAL_EIO; i++)
-            if (o->on_run(o->ctx, o->first + pend_first + i, pr + i * j->reclen,
-                          pr + i * j->reclen + j->m[0]->nuncertain) != 0)
-                status = SAL_EIO;
-    }
-    free(rec[0]);
-    free(rec[1]);
-    if (status == SAL_OK && o->progress)
+    *ntlp = T;
+    uint64_t done = runs_of(j, atomic_load_explicit(&s.ready, memory_order_relaxed));
+    free(s.fin);
+    free(s.rec);
+    /* the last report: the runs finished, which a stop's caller gets too */
+    if ((status == SAL_OK || (status == SAL_EINTR && done != c.progressed)) && o->progress)
         o->progress(o->ctx, done, total);
     *done_out = done;
     if (status != SAL_OK && status != SAL_EINTR)
         return status;
-    /* merge: the order does not matter (summary.h), thread order is used */
-    for (int i = 1; i < T; i++) {
+    for (int i = 0; i < nt; i++)
+        if (tl[i].merge_rc != SAL_OK)
+            return tl[i].merge_rc;
+    for (int i = 1; i < nt; i++) {
         for (int k = 0; k < j->nmodels; k++)
-            if (sal_summary_merge(tl[0].sum[k], tl[i].sum[k]) != SAL_OK)
-                return SAL_ENOMEM;
+            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
         if (j->nmodels == 2) {
-            if (sal_summary_merge(tl[0].diff, tl[i].diff) != SAL_OK)
-                return SAL_ENOMEM;
-            for (size_t c = 0; c < j->nc * NMOM; c++)
-                sal_xsum_merge(&tl[0].mom[c], &tl[i].mom[c]);
+            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
+            for (size_t m = 0; m < j->nc * NMOM; m++)
+                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
             for (size_t e = 0; e < j->ne; e++)
                 tl[0].disc[e] += tl[i].disc[e];
         }
@@ -387,11 +599,11 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
     double rec = 0;
     if (!compare && o->on_run) {
-        uint64_t wave = T * WAVE_BLOCKS_PER_THREAD;
-        if (wave < WAVE_MIN_BLOCKS)
-            wave = WAVE_MIN_BLOCKS;
-        rec = 2.0 * (double)wave * (double)block * (double)(m->nuncertain + nm) * 8.0;
+        uint64_t reclen = m->nuncertain + nm;
+        rec = (double)ring_blocks(T, block, reclen, 1) * (double)block *
+              (double)(reclen ? reclen : 1) * 8.0;
     }
+    rec += (double)ring_blocks(T, block, m->nuncertain + nm, !compare && o->on_run) * 8.0; /* marks */
     double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
     return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 }

@@ -205,6 +205,107 @@ static void test_quantiles_and_events_exact(void **state)
     sal_model_free(m);
 }
 
+/* The scheduler under stress: blocks of one run on more threads than
+ * cores, so the ring of run records (4096 blocks here) wraps several times
+ * and threads overtake each other; checkpoints every few blocks
+ * end epochs mid-way (checkpoint_seconds tiny but positive: due whenever
+ * the calling thread looks).  The records reach on_run in order and equal
+ * those of one thread; progress only grows and ends at the total; every
+ * checkpoint holds exactly the runs on_run has seen; the summary's bytes
+ * are those of one thread. */
+typedef struct {
+    keep k;
+    uint64_t last_done, calls;
+    int backwards, ckpt_bad, ckpts;
+} stress;
+
+static int stress_run(void *ctx, uint64_t run, const double *inputs, const double *last)
+{
+    return keep_run(&((stress *)ctx)->k, run, inputs, last);
+}
+
+static int stress_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    stress *p = ctx;
+    if (done < p->last_done || done > total)
+        p->backwards = 1;
+    p->last_done = done;
+    p->calls++;
+    return 0;
+}
+
+static int stress_ckpt(void *ctx, const sal_summary *s)
+{
+    stress *p = ctx;
+    if (sal_summary_runs(s) != p->k.next)
+        p->ckpt_bad = 1;
+    p->ckpts++;
+    return 0;
+}
+
+static void test_scheduler_stress(void **state)
+{
+    (void)state;
+    enum { N = 15000 };
+    sal_model *m = load(duel);
+    size_t nm = m->nmetrics, nu = m->nuncertain;
+    sal_summary *want = ensemble(m, N, 1, 0);
+    size_t nw;
+    unsigned char *bw = serialise(want, &nw);
+    stress ref = {.k = {.m = m}};
+    ref.k.last = malloc(N * nm * sizeof(double));
+    ref.k.inputs = malloc(N * nu * sizeof(double));
+    assert_non_null(ref.k.last);
+    assert_non_null(ref.k.inputs);
+    for (int pass = 0; pass < 3; pass++) {
+        int threads = pass == 0 ? 1 : pass == 1 ? 4 : 3;
+        stress p = {.k = {.m = m}};
+        p.k.last = malloc(N * nm * sizeof(double));
+        p.k.inputs = malloc(N * nu * sizeof(double));
+        assert_non_null(p.k.last);
+        assert_non_null(p.k.inputs);
+        sal_ensemble_opts o = {.seed = 3, .runs = N, .threads = threads, .block = 1,
+                               .on_run = stress_run, .progress = stress_progress, .ctx = &p};
+        if (pass == 2) {
+            o.checkpoint = stress_ckpt;
+            o.checkpoint_seconds = 1e-9;
+        }
+        sal_summary *s = NULL;
+        uint64_t done = 0;
+        assert_int_equal(sal_ensemble_run(m, &o, &s, &done, NULL), SAL_OK);
+        assert_int_equal(done, N);
+        assert_false(p.k.out_of_order);
+        assert_int_equal(p.k.next, N);
+        assert_false(p.backwards);
+        assert_int_equal(p.last_done, N);
+        assert_true(p.calls >= 2);
+        if (pass == 2) {
+            assert_false(p.ckpt_bad);
+            assert_true(p.ckpts >= 2);
+        }
+        size_t n;
+        unsigned char *b = serialise(s, &n);
+        assert_int_equal(n, nw);
+        assert_memory_equal(b, bw, n);
+        free(b);
+        sal_summary_free(s);
+        if (pass == 0) {
+            memcpy(ref.k.last, p.k.last, N * nm * sizeof(double));
+            memcpy(ref.k.inputs, p.k.inputs, N * nu * sizeof(double));
+        } else {
+            assert_memory_equal(p.k.last, ref.k.last, N * nm * sizeof(double));
+            assert_memory_equal(p.k.inputs, ref.k.inputs, N * nu * sizeof(double));
+        }
+        free(p.k.last);
+        free(p.k.inputs);
+    }
+    free(ref.k.last);
+    free(ref.k.inputs);
+    free(bw);
+    sal_summary_free(want);
+    sal_model_free(m);
+}
+
 typedef struct {
     uint64_t stop_at, calls, last_done;
 } stopper;
@@ -485,6 +586,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_quantiles_and_events_exact),
+        cmocka_unit_test(test_scheduler_stress),
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_failure_named),
         cmocka_unit_test(test_compare),

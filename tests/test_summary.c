@@ -11,6 +11,7 @@
 
 #include "salient/rng.h"
 #include "salient/summary.h"
+#include "summary_int.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -870,6 +871,53 @@ static void test_summary_blocks_bit_identical(void **st)
     sal_summary_free(one);
 }
 
+/* A merge in slices of cells (how the ensemble merges its threads'
+ * summaries, several threads at once): any slicing, merged in any order,
+ * gives the bytes of sal_summary_merge; the check refuses what
+ * sal_summary_merge refuses. */
+static void test_summary_merge_slices(void **st)
+{
+    (void)st;
+    sal_summary_layout l = fake_layout();
+    sal_summary *a = sal_summary_alloc(&l), *b = sal_summary_alloc(&l);
+    add_block(a, 0, 2000);
+    add_block(b, 2000, RUNS);
+    sal_summary *whole = sal_summary_alloc(&l);
+    assert_int_equal(sal_summary_merge(whole, a), SAL_OK);
+    assert_int_equal(sal_summary_merge(whole, b), SAL_OK);
+    bytes want = summary_bytes(whole);
+    size_t nc = sal_summary_ncells(a);
+    assert_int_equal(nc, (size_t)NM * ND);
+    const size_t widths[] = {1, 7, 64, NM * ND, NM * ND + 5};
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+        sal_summary *dst = sal_summary_alloc(&l);
+        assert_int_equal(sal_summary_merge(dst, a), SAL_OK);
+        assert_int_equal(sal_summary_merge_check(dst, b), SAL_OK);
+        size_t ns = (nc + widths[w] - 1) / widths[w];
+        for (size_t k = 0; k < ns; k++) { /* the slices last to first */
+            size_t lo = (ns - 1 - k) * widths[w];
+            assert_int_equal(sal_summary_merge_cells(dst, b, lo, lo + widths[w]), SAL_OK);
+        }
+        sal_summary_merge_tail(dst, b);
+        bytes got = summary_bytes(dst);
+        assert_same_bytes(want, got);
+        free(got.p);
+        sal_summary_free(dst);
+    }
+    /* another layout, and itself */
+    sal_summary_layout l2 = l;
+    l2.ndays = ND - 1;
+    l2.horizon = HORIZON - 1;
+    sal_summary *other = sal_summary_alloc(&l2);
+    assert_int_equal(sal_summary_merge_check(a, other), SAL_EINPUT);
+    assert_int_equal(sal_summary_merge_check(a, a), SAL_EINPUT);
+    sal_summary_free(other);
+    free(want.p);
+    sal_summary_free(whole);
+    sal_summary_free(a);
+    sal_summary_free(b);
+}
+
 static void test_summary_serialise_and_errors(void **st)
 {
     (void)st;
@@ -1083,6 +1131,7 @@ int main(void)
         cmocka_unit_test(test_memory_bounded),
         cmocka_unit_test(test_summary_against_truth),
         cmocka_unit_test(test_summary_blocks_bit_identical),
+        cmocka_unit_test(test_summary_merge_slices),
         cmocka_unit_test(test_summary_serialise_and_errors),
         cmocka_unit_test(test_summary_memory),
         cmocka_unit_test(test_small_exact_definition),

@@ -2,19 +2,21 @@
  *
  * An ensemble runs a model N times (run indices first .. first + N - 1 under
  * one seed) and folds every run into a mergeable summary (salient/summary.h):
- * memory does not grow with N.  Runs go in fixed blocks; the blocks of a
- * "wave" are shared among OpenMP threads (dynamic scheduling), each thread
- * owning one sal_run workspace, one block buffer and one partial summary.
- * Since summaries merge exactly, the result — and its serialised bytes — are
- * the same for any number of threads.
+ * memory does not grow with N.  Runs go in fixed blocks, claimed in index
+ * order by whichever OpenMP thread is free (no barrier between blocks), each
+ * thread owning one sal_run workspace, one block buffer and one partial
+ * summary.  Since summaries merge exactly, the result — and its serialised
+ * bytes — are the same for any number of threads and any schedule.
  *
  * The calling thread (and only it) calls the caller's callbacks: on_run once
  * per finished run IN RUN ORDER (for a runs.csv that does not depend on the
- * threads) — a wave's runs while the next wave is under way, the last ones
- * before returning — and progress between waves, whose non-zero return stops
- * the ensemble after that wave: the summary then holds exactly runs
- * first .. first + done - 1, on_run has seen them all, and the call returns
- * SAL_EINTR.  A CLI stops on SIGINT by having its signal handler set a flag
+ * threads), as soon as every earlier run has finished (between its own
+ * blocks, while the other threads run theirs), the last ones before
+ * returning; and progress each time the finished prefix of runs grows.  A
+ * non-zero return from progress stops the ensemble after the blocks under
+ * way: the summary then holds exactly runs first .. first + done - 1 (blocks
+ * are claimed in order, so they are a prefix), on_run has seen them all,
+ * the last call to progress had that done, and the call returns SAL_EINTR.  A CLI stops on SIGINT by having its signal handler set a flag
  * that progress returns.
  *
  * The library never prints: failures are reported in diags (the lowest run
@@ -48,8 +50,9 @@ typedef struct {
      * day (model->nmetrics).  Non-zero stops the ensemble with SAL_EIO.
      * May be NULL. */
     int (*on_run)(void *ctx, uint64_t run, const double *inputs, const double *last);
-    /* Called on the calling thread after each wave with the runs finished so
-     * far; non-zero asks to stop (SAL_EINTR).  May be NULL. */
+    /* Called on the calling thread with the runs finished so far (a prefix)
+     * whenever it grows, and once at the end; non-zero asks to stop
+     * (SAL_EINTR).  May be NULL. */
     int (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
     /* ---- added for interruption and resume (docs/ensemble.md); zero
@@ -58,11 +61,12 @@ typedef struct {
      * checkpoint), merged into the result first; its layout must be the
      * model's.  Not changed.  NULL: none. */
     const sal_summary *resume_from;
-    /* Called on the calling thread between waves, at most every
-     * checkpoint_seconds (0: after every wave), with the summary of every
-     * run so far (resume_from included): on_run has then seen exactly the
-     * runs it holds, so the caller can save both as a checkpoint.  Not
-     * called after the last wave or a stop (the caller has the result).
+    /* Called on the calling thread, the other threads idle, at most every
+     * checkpoint_seconds (0: after every wave of 4 blocks per thread, at
+     * least 8), with the summary of every run so far (resume_from
+     * included): on_run has then seen exactly the runs it holds, so the
+     * caller can save both as a checkpoint.  Not
+     * called after the last block or a stop (the caller has the result).
      * Non-zero stops the ensemble with SAL_EIO.  May be NULL. */
     int (*checkpoint)(void *ctx, const sal_summary *s);
     double checkpoint_seconds;

@@ -51,7 +51,8 @@ need1=$(SALIENT_MEMORY_LIMIT=1 "$SALIENT" ensemble "$f" --runs 1000 --threads 1 
 need8=$(SALIENT_MEMORY_LIMIT=1 "$SALIENT" ensemble "$f" --runs 1000 --threads 8 --out "$tmp/o" 2>&1 | sed -n 's/.*need up to \([0-9.]*\) MiB.*/\1/p')
 awk -v a="$need1" -v b="$need8" 'BEGIN { exit !(a > 0 && b > 4 * a) }' || no "memory estimate 1 vs 8 threads: $need1 vs $need8 MiB"
 # the bound is a bound: the ensemble runs within it (peak resident size)
-lim=$(awk -v a="$need1" 'BEGIN { printf "%d", a * 1048576 }')
+# (need1 is printed rounded to 0.1 MiB: the limit adds the 0.05 it may lose)
+lim=$(awk -v a="$need1" 'BEGIN { printf "%d", (a + 0.05) * 1048576 }')
 if [ -x /usr/bin/time ]; then
     SALIENT_MEMORY_LIMIT=$lim /usr/bin/time -f '%M' -o "$tmp/rss" "$SALIENT" ensemble "$f" --runs 300 --threads 1 -q --out "$tmp/ok" 2> /dev/null || no "ensemble within its own estimate refused or failed"
     # (AddressSanitizer's shadow memory is not the program's: plain build only)
