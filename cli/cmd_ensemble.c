@@ -92,8 +92,9 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
 {
     ens_ctx *c = ctx;
-    /* a deterministic SIGKILL for the tests: at a wave's end, before the
-     * checkpoint of that wave, with the last wave's records in the log */
+    /* a deterministic SIGKILL for the tests: when the prefix of finished
+     * runs first reaches K (progress follows that prefix), before the next
+     * checkpoint is written */
     if (c->crash_after && c->offset + done >= c->crash_after) {
         fflush(NULL);
         raise(SIGKILL);
