@@ -321,16 +321,19 @@ static int stop_progress(void *ctx, uint64_t done, uint64_t total)
 /* A study with every variant paired with the kept runs of the base (the
  * default) and the same study with each variant on its own copy of the base
  * (sal_compare_run, pair_bytes = 1 keeps nothing): the same numbers, bit
- * for bit, for 1 and 2 threads, and after a stop in a variant's runs. */
+ * for bit, for 1 and 2 threads; and both stop in a variant's runs. */
 static void test_paired_is_unpaired(void **state)
 {
     (void)state;
     const char *body = "  - {id: cmp-up, test: {compare: plus, metric: mx, expect: increase}}\n"
                        "  - {id: cmp-ev, test: {compare: twice, event: strike, expect: increase}}\n";
     const uint64_t runs = 1000;
-    /* stop_at: never; inside the first variant's runs (the base and the first
-     * variant start at the same count on both paths, and waves are as long) */
-    const uint64_t stops[] = {0, runs + 300};
+    /* stop_at: never; inside the first variant's runs, at 512 of them.  The
+     * two paths stop at different points after that (the paired driver at
+     * the end of a wave of 256 runs, the ensemble's scheduler once the
+     * prefix of finished blocks passes it, and a block or so later), so
+     * after a stop only the base and the stop itself are compared. */
+    const uint64_t stops[] = {0, runs + 512};
     for (int threads = 1; threads <= 2; threads++)
         for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
             sal_diags *d = sal_diags_alloc();
@@ -361,11 +364,13 @@ static void test_paired_is_unpaired(void **state)
                 sal_compare w0, w1;
                 c0 = sal_study_compare_view(s[0], c0, &w0);
                 c1 = sal_study_compare_view(s[1], c1, &w1);
-                assert_int_equal(c0->runs, c1->runs);
-                if (stops[k]) /* stopped after a wave of 256 runs past 300 */
+                if (stops[k]) {
                     assert_int_equal(c0->runs, 512);
-                else
-                    assert_int_equal(c0->runs, runs);
+                    assert_true(c1->runs >= 512 && c1->runs < runs);
+                    continue;
+                }
+                assert_int_equal(c0->runs, c1->runs);
+                assert_int_equal(c0->runs, runs);
                 assert_int_equal(c0->nmetrics, c1->nmetrics);
                 assert_int_equal(c0->nevents, c1->nevents);
                 /* the numbers kept of the comparison: every cell's mean and
@@ -397,7 +402,7 @@ static void test_paired_is_unpaired(void **state)
                 }
             }
             assert_int_equal(compared, stops[k] ? 1 : 2);
-            for (size_t i = 0; i < s[0]->theses->ntheses; i++) {
+            for (size_t i = 0; i < s[0]->theses->ntheses && !stops[k]; i++) {
                 assert_int_equal(s[0]->evaluated[i], s[1]->evaluated[i]);
                 const sal_thesis_result *r0 = &s[0]->results[i], *r1 = &s[1]->results[i];
                 assert_same_doubles(&r0->value, &r1->value, 1);
