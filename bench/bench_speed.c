@@ -192,8 +192,28 @@ static void duel_kernel(gsl_rng *g, uint64_t seed, uint64_t run, uint32_t sid, d
     *B_out = B;
 }
 
-static rate bench_kernel(uint32_t sid)
+/* Eight runs r0 .. r0 + 7 of the duel into A, B: one at a time (the kernel
+ * above) or side by side (vec: bench/duel_simd.h).  -1 when the vectorised
+ * kernel cannot run here or declines these runs. */
+static int duel_group(gsl_rng *g, uint32_t sid, uint64_t r0, int vec, double A[8], double B[8])
 {
+    if (vec) {
+#ifdef DUEL_SIMD
+        if (duel_simd_available())
+            return duel8(DUEL_SEED, r0, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b, DUEL_H, A, B);
+#endif
+        return -1;
+    }
+    for (int j = 0; j < 8; j++)
+        duel_kernel(g, DUEL_SEED, r0 + (uint64_t)j, sid, &A[j], &B[j]);
+    return 0;
+}
+
+/* (c), (c') a kernel for about SECS, REPS times; -1 in best when the
+ * vectorised kernel cannot run here. */
+static rate bench_kernel(uint32_t sid, int vec)
+{
+    rate none = {-1, -1, NAN};
     double rates[64], cpus[64];
     gsl_rng *g = sal_rng_alloc(DUEL_SEED, 0, sid);
     uint64_t next = 0;
@@ -202,10 +222,13 @@ static rate bench_kernel(uint32_t sid)
         double t0 = wall(), c0 = cpu(), t;
         uint64_t runs = 0;
         do {
-            for (int i = 0; i < 64; i++, runs++) {
-                double A, B;
-                duel_kernel(g, DUEL_SEED, next++, sid, &A, &B);
-                sink += A - B;
+            for (int i = 0; i < 8; i++, runs += 8, next += 8) {
+                double A[8], B[8];
+                if (duel_group(g, sid, next, vec, A, B)) {
+                    gsl_rng_free(g);
+                    return none;
+                }
+                sink += A[0] - B[7];
             }
             t = wall() - t0;
         } while (t < SECS);
@@ -218,41 +241,27 @@ static rate bench_kernel(uint32_t sid)
     return summarise(rates, cpus, REPS);
 }
 
-/* The kernel on T threads: `runs` runs split statically in one parallel
- * region per repetition (one barrier: a thread that waits spins in OpenMP
- * for a while, which would be counted as work otherwise).  The same runs,
- * hence the same numbers, whatever T.  vec: the vectorised kernel, eight
- * runs a group (runs rounded up to a multiple of 8). */
+/* A kernel on T threads: `runs` runs (rounded up to groups of eight) split
+ * statically in one parallel region per repetition (one barrier: a thread
+ * that waits spins in OpenMP for a while, which would be counted as work
+ * otherwise).  The same runs, hence the same numbers, whatever T. */
 static rate bench_kernel_threads(uint32_t sid, int T, long runs, int vec)
 {
     double rates[64], cpus[64];
     omp_set_num_threads(T);
     double sink = 0;
     long groups = (runs + 7) / 8;
-    if (vec)
-        runs = 8 * groups;
+    runs = 8 * groups;
     for (int k = 0; k < REPS; k++) {
         double t0 = wall(), c0 = cpu();
 #pragma omp parallel reduction(+ : sink)
         {
             gsl_rng *g = sal_rng_alloc(DUEL_SEED, 0, sid);
-            if (vec) {
-#ifdef DUEL_SIMD
 #pragma omp for schedule(static)
-                for (long i = 0; i < groups; i++) {
-                    double A[8], B[8];
-                    if (duel8(DUEL_SEED, 8 * (uint64_t)i, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b,
-                              DUEL_H, A, B) == 0)
-                        sink += A[0] - B[7];
-                }
-#endif
-            } else {
-#pragma omp for schedule(static)
-                for (long i = 0; i < runs; i++) {
-                    double A, B;
-                    duel_kernel(g, DUEL_SEED, (uint64_t)i, sid, &A, &B);
-                    sink += A - B;
-                }
+            for (long i = 0; i < groups; i++) {
+                double A[8], B[8];
+                if (duel_group(g, sid, 8 * (uint64_t)i, vec, A, B) == 0)
+                    sink += A[0] - B[7];
             }
             gsl_rng_free(g);
         }
@@ -265,53 +274,16 @@ static rate bench_kernel_threads(uint32_t sid, int T, long runs, int vec)
     return summarise(rates, cpus, REPS);
 }
 
-/* (c') the kernel vectorised over runs (bench/duel_simd.h): groups of
- * eight runs; the rates as above.  -1 in best when it cannot run here. */
-static rate bench_kernel_simd(uint32_t sid)
+/* A kernel's final strengths against the engine's, run by run (n a
+ * multiple of 8). */
+static int kernel_matches_engine(const sal_model *m, uint32_t sid, int n, int vec)
 {
-    rate none = {-1, -1, NAN};
-    if (!duel_simd_available())
-        return none;
-#ifdef DUEL_SIMD
-    double rates[64], cpus[64];
-    uint64_t next = 0;
-    double sink = 0;
-    for (int k = 0; k < REPS; k++) {
-        double t0 = wall(), c0 = cpu(), t;
-        uint64_t runs = 0;
-        do {
-            for (int i = 0; i < 8; i++, runs += 8, next += 8) {
-                double A[8], B[8];
-                if (duel8(DUEL_SEED, next, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b, DUEL_H, A, B))
-                    return none;
-                sink += A[0] - B[7];
-            }
-            t = wall() - t0;
-        } while (t < SECS);
-        rates[k] = (double)runs * (DUEL_H + 1) / t;
-        cpus[k] = (cpu() - c0) / t;
-    }
-    if (sink == 42)
-        printf(" ");
-    return summarise(rates, cpus, REPS);
-#else
-    (void)sid;
-    return none;
-#endif
-}
-
-/* The vectorised kernel's final strengths against the engine's, run by
- * run (n a multiple of 8). */
-static int simd_matches_engine(const sal_model *m, uint32_t sid, int n)
-{
-    int same = 0;
-#ifdef DUEL_SIMD
-    if (!duel_simd_available())
-        return 0;
     sal_run *r = sal_run_alloc(m);
+    gsl_rng *g = sal_rng_alloc(DUEL_SEED, 0, sid);
+    int same = 0;
     for (int i = 0; i < n; i += 8) {
         double A[8], B[8];
-        if (duel8(DUEL_SEED, (uint64_t)i, sid, DUEL_A0, DUEL_B0, DUEL_a, DUEL_b, DUEL_H, A, B))
+        if (duel_group(g, sid, (uint64_t)i, vec, A, B))
             break;
         for (int j = 0; j < 8; j++) {
             sal_run_opts o = {DUEL_SEED, (uint64_t)(i + j), 0, NULL, NULL, NULL};
@@ -321,31 +293,6 @@ static int simd_matches_engine(const sal_model *m, uint32_t sid, int n)
                 break;
             same += A[j] == fa.present && B[j] == fb.present;
         }
-    }
-    sal_run_free(r);
-#else
-    (void)m;
-    (void)sid;
-    (void)n;
-#endif
-    return same;
-}
-
-/* The kernel's final strengths against the engine's, run by run. */
-static int kernel_matches_engine(const sal_model *m, uint32_t sid, int n)
-{
-    sal_run *r = sal_run_alloc(m);
-    gsl_rng *g = sal_rng_alloc(DUEL_SEED, 0, sid);
-    int same = 0;
-    for (int i = 0; i < n; i++) {
-        sal_run_opts o = {DUEL_SEED, (uint64_t)i, 0, NULL, NULL, NULL};
-        sal_force_account fa, fb;
-        if (sal_run_exec(r, &o, NULL) != SAL_OK || sal_run_force(r, 0, &fa) != SAL_OK ||
-            sal_run_force(r, 1, &fb) != SAL_OK)
-            break;
-        double A, B;
-        duel_kernel(g, DUEL_SEED, (uint64_t)i, sid, &A, &B);
-        same += A == fa.present && B == fb.present;
     }
     gsl_rng_free(g);
     sal_run_free(r);
@@ -539,19 +486,19 @@ int main(int argc, char **argv)
     print_head("(b), (c) the bare duel (2 Poisson draws a run-day)");
     rate eng = bench_engine(duel, 0);
     print_rate("(b) through the engine (scenario, 1 run a time)", eng, 1);
-    rate ker = bench_kernel(sid);
+    rate ker = bench_kernel(sid, 0);
     print_rate("(c) tight C kernel, same streams and sampler", ker, 1);
     rate det = bench_engine(duel, 1);
     print_rate("    the engine, deterministic (no draws)", det, 1);
-    int same = kernel_matches_engine(duel, sid, 200);
+    int same = kernel_matches_engine(duel, sid, 200, 0);
     printf("  kernel = engine, final strengths bit for bit: %d of 200 runs%s\n", same,
            same == 200 ? "" : "   <-- MISMATCH");
     printf("  engine costs %.2fx the kernel per run-day (%.2fx per CPU-second; target <= 3x)\n",
            ker.best / eng.best, (ker.best / ker.cpu) / (eng.best / eng.cpu));
-    rate vec = bench_kernel_simd(sid);
+    rate vec = bench_kernel(sid, 1);
     if (vec.best > 0) {
         print_rate("(c') the kernel vectorised over runs (AVX-512)", vec, 1);
-        int vsame = simd_matches_engine(duel, sid, 200);
+        int vsame = kernel_matches_engine(duel, sid, 200, 1);
         printf("  vectorised kernel = engine, bit for bit: %d of 200 runs%s\n", vsame,
                vsame == 200 ? "" : "   <-- MISMATCH");
         printf("  engine costs %.2fx the vectorised kernel per run-day (%.2fx per CPU-second)\n",

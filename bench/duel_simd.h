@@ -30,32 +30,15 @@
 #define SIMD_TARGET __attribute__((target("avx512f,avx512dq,avx512vl,avx2")))
 
 /* Philox4x32-10 of eight counters (x0 = block, x1 = stream, x2 = run_lo,
- * x3 = run_hi), one per 32-bit lane; see src/rng.c for the round. */
+ * x3 = run_hi), one per 32-bit lane: the library's round (src/rng_int.h). */
 SIMD_TARGET static inline void philox8_lanes(__m256i x0, __m256i x1, __m256i x2, __m256i x3,
                                              uint32_t k0, uint32_t k1, __m256i w[4])
 {
-    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M4x32_0);
-    const __m256i m1 = _mm256_set1_epi32((int)PHILOX_M4x32_1);
-    for (int r = 0; r < 10; r++) {
-        __m256i pe0 = _mm256_mul_epu32(x0, m0);
-        __m256i po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
-        __m256i pe1 = _mm256_mul_epu32(x2, m1);
-        __m256i po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
-        __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
-        __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
-        __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
-        __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
-        x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32((int)k0));
-        x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32((int)k1));
-        x1 = lo1;
-        x3 = lo0;
-        k0 += PHILOX_W32_0;
-        k1 += PHILOX_W32_1;
-    }
     w[0] = x0;
     w[1] = x1;
     w[2] = x2;
     w[3] = x3;
+    sal_philox8_avx2(w, k0, k1);
 }
 
 /* Eight streams: lane j's next pair is (0, 1) of block blk[j] when its bit

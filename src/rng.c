@@ -8,11 +8,6 @@
 
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define SAL_HAVE_AVX2_PATH 1
-#endif
-
 typedef sal_philox_state philox_state;
 
 /* n consecutive blocks from counter c, one Random123 call each. */
@@ -25,40 +20,16 @@ void sal_philox_blocks_portable(philox4x32_ctr_t c, philox4x32_key_t k, uint32_t
 }
 
 #ifdef SAL_HAVE_AVX2_PATH
-/* Eight blocks at once: lane j of x0..x3 is word 0..3 of block c + j.  One
- * round of Philox4x32 (Salmon et al., "Parallel random numbers: as easy as
- * 1, 2, 3", SC11, and Random123's philox.h, whose constants these are):
- *   (hi0, lo0) = M0 * x0,  (hi1, lo1) = M1 * x2   (32x32 -> 64 bits)
- *   x = (hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0),  then the key is bumped.
- * _mm256_mul_epu32 multiplies the even 32-bit lanes only, so the odd lanes
- * are shifted down and multiplied apart, and the halves blended back. */
+/* Eight blocks at once: lane j of x[0..3] is word 0..3 of block c + j. */
 __attribute__((target("avx2"))) static void blocks8_avx2(philox4x32_ctr_t c, philox4x32_key_t k,
                                                           uint32_t *out)
 {
-    const __m256i m0 = _mm256_set1_epi32((int)PHILOX_M4x32_0);
-    const __m256i m1 = _mm256_set1_epi32((int)PHILOX_M4x32_1);
-    __m256i x0 = _mm256_add_epi32(_mm256_set1_epi32((int)c.v[0]),
-                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    __m256i x1 = _mm256_set1_epi32((int)c.v[1]);
-    __m256i x2 = _mm256_set1_epi32((int)c.v[2]);
-    __m256i x3 = _mm256_set1_epi32((int)c.v[3]);
-    uint32_t k0 = k.v[0], k1 = k.v[1];
-    for (int r = 0; r < 10; r++) {
-        __m256i pe0 = _mm256_mul_epu32(x0, m0);
-        __m256i po0 = _mm256_mul_epu32(_mm256_srli_epi64(x0, 32), m0);
-        __m256i pe1 = _mm256_mul_epu32(x2, m1);
-        __m256i po1 = _mm256_mul_epu32(_mm256_srli_epi64(x2, 32), m1);
-        __m256i lo0 = _mm256_blend_epi32(pe0, _mm256_slli_epi64(po0, 32), 0xAA);
-        __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(pe0, 32), po0, 0xAA);
-        __m256i lo1 = _mm256_blend_epi32(pe1, _mm256_slli_epi64(po1, 32), 0xAA);
-        __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(pe1, 32), po1, 0xAA);
-        x0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x1), _mm256_set1_epi32((int)k0));
-        x2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x3), _mm256_set1_epi32((int)k1));
-        x1 = lo1;
-        x3 = lo0;
-        k0 += PHILOX_W32_0;
-        k1 += PHILOX_W32_1;
-    }
+    __m256i x[4] = {_mm256_add_epi32(_mm256_set1_epi32((int)c.v[0]),
+                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+                    _mm256_set1_epi32((int)c.v[1]), _mm256_set1_epi32((int)c.v[2]),
+                    _mm256_set1_epi32((int)c.v[3])};
+    sal_philox8_avx2(x, k.v[0], k.v[1]);
+    __m256i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
     /* Transpose words-by-lane into blocks in order: after the two unpacks,
      * u0..u3 hold blocks (0|4), (1|5), (2|6), (3|7) in their 128-bit halves. */
     __m256i t0 = _mm256_unpacklo_epi32(x0, x1), t1 = _mm256_unpackhi_epi32(x0, x1);
