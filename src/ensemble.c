@@ -13,14 +13,13 @@
 
 #include "salient/engine.h"
 #include "salient/ensemble.h"
+#include "compare_int.h"
 #include "summary_int.h"
 
 /* With checkpoint_seconds <= 0 a checkpoint follows every wave of this
  * many blocks per thread (at least WAVE_MIN_BLOCKS). */
 enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
 
-/* Moments kept per common metric at the horizon, as exact sums. */
-enum { MOM_A, MOM_A2, MOM_B, MOM_B2, MOM_D, MOM_D2, NMOM };
 
 typedef struct {
     sal_run *ws[2];
@@ -677,6 +676,29 @@ static double sample_var(const sal_xsum *s, const sal_xsum *s2, double n)
     return v < 0 ? 0 : v;
 }
 
+void sal_compare_set_variances(sal_compare *c, const sal_summary *a, const sal_xsum *mom,
+                               const uint64_t *disc)
+{
+    double rn = (double)c->runs;
+    for (size_t i = 0; i < c->nmetrics; i++) {
+        const sal_xsum *x = mom + i * NMOM;
+        c->var_diff[i] = sample_var(&x[MOM_D], &x[MOM_D2], rn);
+        c->var_indep[i] = sample_var(&x[MOM_A], &x[MOM_A2], rn) + sample_var(&x[MOM_B], &x[MOM_B2], rn);
+    }
+    for (size_t e = 0; e < c->nevents; e++) {
+        double ca = (double)sal_summary_event_count(a, (uint32_t)c->event_a[e]);
+        double cb = (double)sal_summary_event_count(c->b, (uint32_t)c->event_b[e]);
+        double dc = (double)disc[e];
+        if (rn < 2) {
+            c->event_var_diff[e] = c->event_var_indep[e] = NAN;
+            continue;
+        }
+        /* the indicators' sample variances, from exact counts */
+        c->event_var_diff[e] = (dc - (cb - ca) * (cb - ca) / rn) / (rn - 1);
+        c->event_var_indep[e] = (ca * (rn - ca) + cb * (rn - cb)) / (rn * (rn - 1));
+    }
+}
+
 int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_opts *o,
                     sal_compare **out, uint64_t *done, sal_diags *diags)
 {
@@ -736,25 +758,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
         if (!c->var_diff || !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
             rc = SAL_ENOMEM;
         } else {
-            double rn = (double)c->runs;
-            for (size_t i = 0; i < c->nmetrics; i++) {
-                const sal_xsum *x = tl[0].mom + i * NMOM;
-                c->var_diff[i] = sample_var(&x[MOM_D], &x[MOM_D2], rn);
-                c->var_indep[i] = sample_var(&x[MOM_A], &x[MOM_A2], rn) +
-                                  sample_var(&x[MOM_B], &x[MOM_B2], rn);
-            }
-            for (size_t e = 0; e < c->nevents; e++) {
-                double ca = (double)sal_summary_event_count(c->a, (uint32_t)c->event_a[e]);
-                double cb = (double)sal_summary_event_count(c->b, (uint32_t)c->event_b[e]);
-                double dc = (double)tl[0].disc[e];
-                if (rn < 2) {
-                    c->event_var_diff[e] = c->event_var_indep[e] = NAN;
-                    continue;
-                }
-                /* the indicators' sample variances, from exact counts */
-                c->event_var_diff[e] = (dc - (cb - ca) * (cb - ca) / rn) / (rn - 1);
-                c->event_var_indep[e] = (ca * (rn - ca) + cb * (rn - cb)) / (rn * (rn - 1));
-            }
+            sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
         }
     }
     free_tls(tl, n);

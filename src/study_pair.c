@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare_int.h"
 #include "salient/engine.h"
 #include "study_int.h"
 
@@ -29,7 +30,6 @@ enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
 
 /* Moments kept per common metric at the horizon, as exact sums (as
  * src/ensemble.c). */
-enum { MOM_A, MOM_A2, MOM_B, MOM_B2, MOM_D, MOM_D2, NMOM };
 
 typedef struct {
     sal_run *ws;
@@ -350,15 +350,6 @@ int sal_study_pair_base(sal_study_store *st, const sal_ensemble_opts *o, double 
     return rc;
 }
 
-static double sample_var(const sal_xsum *s, const sal_xsum *s2, double n)
-{
-    if (n < 2)
-        return NAN;
-    double x = sal_xsum_value(s), x2 = sal_xsum_value(s2);
-    double v = (x2 - x * x / n) / (n - 1);
-    return v < 0 ? 0 : v;
-}
-
 /* The summary of the stored base runs 0 .. runs - 1. */
 static sal_summary *store_summary(const sal_study_store *st, uint64_t runs, double accuracy)
 {
@@ -439,24 +430,8 @@ int sal_study_pair_variant(const sal_study_store *st, const sal_summary *base_su
             if (!c->a)
                 rc = SAL_ENOMEM;
         }
-        double rn = (double)c->runs;
-        for (size_t i = 0; sa && i < c->nmetrics; i++) {
-            const sal_xsum *x = tl[0].mom + i * NMOM;
-            c->var_diff[i] = sample_var(&x[MOM_D], &x[MOM_D2], rn);
-            c->var_indep[i] = sample_var(&x[MOM_A], &x[MOM_A2], rn) +
-                              sample_var(&x[MOM_B], &x[MOM_B2], rn);
-        }
-        for (size_t e = 0; sa && e < c->nevents; e++) {
-            double ca = (double)sal_summary_event_count(sa, (uint32_t)c->event_a[e]);
-            double cb = (double)sal_summary_event_count(c->b, (uint32_t)c->event_b[e]);
-            double dc = (double)tl[0].disc[e];
-            if (rn < 2) {
-                c->event_var_diff[e] = c->event_var_indep[e] = NAN;
-                continue;
-            }
-            c->event_var_diff[e] = (dc - (cb - ca) * (cb - ca) / rn) / (rn - 1);
-            c->event_var_indep[e] = (ca * (rn - ca) + cb * (rn - cb)) / (rn * (rn - 1));
-        }
+        if (sa)
+            sal_compare_set_variances(c, sa, tl[0].mom, tl[0].disc);
     }
     free_tls(tl, n);
     if (rc != SAL_OK && rc != SAL_EINTR) {
