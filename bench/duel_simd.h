@@ -12,12 +12,14 @@
  *   - the arithmetic is the scalar code's, operation by operation, in IEEE
  *     double (sqrt, division and floor are correctly rounded in both; the
  *     file is compiled as ISO C, so no multiply-add is contracted);
- *   - the slow test (about one draw in four) is the engine's own function,
- *     sal_ptrs_accept, called lane by lane.
+ *   - the slow test (about one draw in four) takes its logarithms eight at
+ *     a time from glibc's libmvec, and leaves to the engine's own function,
+ *     sal_ptrs_accept, every lane whose two sides come within 1e-9 (and all
+ *     of them without libmvec).
  *
  * Only means >= 10 take PTRS; below, the engine inverts with one uniform,
  * which would break the pairs, so the kernel declines (returns -1) and the
- * caller runs those runs one at a time.  Not in the library: the engine
+ * bench says so.  Not in the library: the engine
  * runs one run at a time through heterogeneous steps, and this shows what
  * the same draws cost when nothing else is done. */
 #ifndef DUEL_SIMD_H

@@ -120,7 +120,7 @@ void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
 #endif
     ;
 /* The same for a mechanism: the message is placed at line:col of the model
- * file, where the force, sector or pipeline at fault is defined. */
+ * file, where the force, sector, stock or pipeline at fault is defined. */
 void sal_run_fail_at(sal_run *r, int line, int col, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
@@ -138,10 +138,11 @@ void sal_policy_step(sal_run *r);
 
 /* draw.c: exact Poisson and binomial draws (fast for large counts) */
 double sal_draw_poisson(gsl_rng *g, double mu);
+double sal_draw_binomial(gsl_rng *g, double n, double p);
 
 /* The pieces of the Poisson sampler for means >= 10 (PTRS, src/draw.c), for
  * code that runs its loop elsewhere and must give the same draws
- * (bench/bench_speed.c's duel vectorised over runs). */
+ * (bench/duel_simd.h, the duel vectorised over runs). */
 typedef struct {
     double mu, b, a, vr;
 } sal_ptrs;
@@ -159,7 +160,6 @@ static inline sal_ptrs sal_ptrs_setup(double mu)
 int sal_ptrs_accept(const sal_ptrs *c, double us, double V, double k);
 /* log(k!) for k < *n as the samplers use it (filled on first use). */
 const double *sal_log_factorial_table(size_t *n);
-double sal_draw_binomial(gsl_rng *g, double n, double p);
 
 /* attrition.c: (c)-(h) */
 void sal_sector_step(sal_run *r);
