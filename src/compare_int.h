@@ -14,6 +14,11 @@
  * base arm (A), of the variant (B) and of their difference (D). */
 enum { MOM_A, MOM_A2, MOM_B, MOM_B2, MOM_D, MOM_D2, NMOM };
 
+/* A comparison of a against b on their common metrics and events (matched
+ * by name, in a's order), with room for its variances; NULL when out of
+ * memory. */
+sal_compare *sal_compare_alloc_common(const sal_model *a, const sal_model *b);
+
 /* Fills c's variances of the paired differences and of independent arms
  * (the variance reduction of common random numbers) over c->runs runs,
  * from mom (c->nmetrics x NMOM) and, per common event, the count of runs

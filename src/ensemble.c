@@ -676,6 +676,42 @@ static double sample_var(const sal_xsum *s, const sal_xsum *s2, double n)
     return v < 0 ? 0 : v;
 }
 
+sal_compare *sal_compare_alloc_common(const sal_model *a, const sal_model *b)
+{
+    sal_compare *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    size_t nm = a->nmetrics ? a->nmetrics : 1, ne = a->nevents ? a->nevents : 1;
+    c->metric_a = malloc(nm * sizeof(size_t));
+    c->metric_b = malloc(nm * sizeof(size_t));
+    c->event_a = malloc(ne * sizeof(size_t));
+    c->event_b = malloc(ne * sizeof(size_t));
+    c->var_diff = malloc(nm * sizeof(double));
+    c->var_indep = malloc(nm * sizeof(double));
+    c->event_var_diff = malloc(ne * sizeof(double));
+    c->event_var_indep = malloc(ne * sizeof(double));
+    if (!c->metric_a || !c->metric_b || !c->event_a || !c->event_b || !c->var_diff ||
+        !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
+        sal_compare_free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < a->nmetrics; i++)
+        for (size_t k = 0; k < b->nmetrics; k++)
+            if (strcmp(a->metrics[i].name, b->metrics[k].name) == 0) {
+                c->metric_a[c->nmetrics] = i;
+                c->metric_b[c->nmetrics++] = k;
+                break;
+            }
+    for (size_t i = 0; i < a->nevents; i++)
+        for (size_t k = 0; k < b->nevents; k++)
+            if (strcmp(a->events[i], b->events[k]) == 0) {
+                c->event_a[c->nevents] = i;
+                c->event_b[c->nevents++] = k;
+                break;
+            }
+    return c;
+}
+
 void sal_compare_set_variances(sal_compare *c, const sal_summary *a, const sal_xsum *mom,
                                const uint64_t *disc)
 {
@@ -711,32 +747,9 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
     if (!out || check_opts(a, o) != SAL_OK || check_opts(b, o) != SAL_OK ||
         a->horizon != b->horizon)
         return SAL_EINPUT;
-    sal_compare *c = calloc(1, sizeof *c);
+    sal_compare *c = sal_compare_alloc_common(a, b);
     if (!c)
         return SAL_ENOMEM;
-    size_t nm = a->nmetrics ? a->nmetrics : 1, ne = a->nevents ? a->nevents : 1;
-    c->metric_a = malloc(nm * sizeof(size_t));
-    c->metric_b = malloc(nm * sizeof(size_t));
-    c->event_a = malloc(ne * sizeof(size_t));
-    c->event_b = malloc(ne * sizeof(size_t));
-    if (!c->metric_a || !c->metric_b || !c->event_a || !c->event_b) {
-        sal_compare_free(c);
-        return SAL_ENOMEM;
-    }
-    for (size_t i = 0; i < a->nmetrics; i++)
-        for (size_t k = 0; k < b->nmetrics; k++)
-            if (strcmp(a->metrics[i].name, b->metrics[k].name) == 0) {
-                c->metric_a[c->nmetrics] = i;
-                c->metric_b[c->nmetrics++] = k;
-                break;
-            }
-    for (size_t i = 0; i < a->nevents; i++)
-        for (size_t k = 0; k < b->nevents; k++)
-            if (strcmp(a->events[i], b->events[k]) == 0) {
-                c->event_a[c->nevents] = i;
-                c->event_b[c->nevents++] = k;
-                break;
-            }
     job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
              .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
@@ -751,15 +764,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
         c->diff = tl[0].diff;
         tl[0].sum[0] = tl[0].sum[1] = NULL;
         tl[0].diff = NULL;
-        c->var_diff = malloc(nm * sizeof(double));
-        c->var_indep = malloc(nm * sizeof(double));
-        c->event_var_diff = malloc(ne * sizeof(double));
-        c->event_var_indep = malloc(ne * sizeof(double));
-        if (!c->var_diff || !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
-            rc = SAL_ENOMEM;
-        } else {
-            sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
-        }
+        sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
     }
     free_tls(tl, n);
     if (rc != SAL_OK && rc != SAL_EINTR) {

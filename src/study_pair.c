@@ -379,38 +379,10 @@ int sal_study_pair_variant(const sal_study_store *st, const sal_summary *base_su
     if (check_opts(a, o, st->runs) != SAL_OK || check_opts(b, o, UINT64_MAX) != SAL_OK ||
         a->horizon != b->horizon || o->runs > base_runs)
         return SAL_EINPUT;
-    sal_compare *c = calloc(1, sizeof *c);
+    /* the common metrics and events, matched by name as sal_compare_run does */
+    sal_compare *c = sal_compare_alloc_common(a, b);
     if (!c)
         return SAL_ENOMEM;
-    /* the common metrics and events, matched by name as sal_compare_run does */
-    size_t nm = a->nmetrics ? a->nmetrics : 1, ne = a->nevents ? a->nevents : 1;
-    c->metric_a = malloc(nm * sizeof(size_t));
-    c->metric_b = malloc(nm * sizeof(size_t));
-    c->event_a = malloc(ne * sizeof(size_t));
-    c->event_b = malloc(ne * sizeof(size_t));
-    c->var_diff = malloc(nm * sizeof(double));
-    c->var_indep = malloc(nm * sizeof(double));
-    c->event_var_diff = malloc(ne * sizeof(double));
-    c->event_var_indep = malloc(ne * sizeof(double));
-    if (!c->metric_a || !c->metric_b || !c->event_a || !c->event_b || !c->var_diff ||
-        !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
-        sal_compare_free(c);
-        return SAL_ENOMEM;
-    }
-    for (size_t i = 0; i < a->nmetrics; i++)
-        for (size_t k = 0; k < b->nmetrics; k++)
-            if (strcmp(a->metrics[i].name, b->metrics[k].name) == 0) {
-                c->metric_a[c->nmetrics] = i;
-                c->metric_b[c->nmetrics++] = k;
-                break;
-            }
-    for (size_t i = 0; i < a->nevents; i++)
-        for (size_t k = 0; k < b->nevents; k++)
-            if (strcmp(a->events[i], b->events[k]) == 0) {
-                c->event_a[c->nevents] = i;
-                c->event_b[c->nevents++] = k;
-                break;
-            }
     pjob j = {.st = st, .b = b, .o = o, .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
               .c = c};
     ptls *tl = NULL;
