@@ -378,3 +378,28 @@ void sal_dist_format(const sal_dist *d, char *buf, size_t size)
     }
     snprintf(buf, size, "?");
 }
+
+/* The support [lo, hi] of d: its largest and smallest values, an unbounded
+ * side infinite (the engine sizes delay queues and checks caller-supplied
+ * inputs with it, the reader bounds what a parameter can reach). */
+void sal_dist_support(const sal_dist *d, double *lo, double *hi)
+{
+    switch (d->kind) {
+    case SAL_DIST_FIXED: *lo = *hi = d->p[0]; return;
+    case SAL_DIST_PERT:
+    case SAL_DIST_TRIANGULAR: *lo = d->p[0]; *hi = d->p[2]; return;
+    case SAL_DIST_UNIFORM: *lo = d->p[0]; *hi = d->p[1]; return;
+    case SAL_DIST_LOGNORMAL: *lo = 0; *hi = INFINITY; return;
+    case SAL_DIST_NORMAL: *lo = -INFINITY; *hi = INFINITY; return;
+    case SAL_DIST_CHOICE:
+        *lo = INFINITY;
+        *hi = -INFINITY;
+        for (size_t i = 0; i < d->nchoice; i++) {
+            *lo = fmin(*lo, d->values[i]);
+            *hi = fmax(*hi, d->values[i]);
+        }
+        return;
+    }
+    *lo = -INFINITY;
+    *hi = INFINITY;
+}

@@ -42,38 +42,12 @@ static double whole(const sal_run *r, double x)
     return r->det ? x : floor(x + 0.5);
 }
 
-/* The largest and smallest values an input can take (its support), used to
- * size the delay queues and to check caller-supplied inputs. */
-static void dist_support(const sal_dist *d, double *lo, double *hi)
-{
-    switch (d->kind) {
-    case SAL_DIST_FIXED: *lo = *hi = d->p[0]; return;
-    case SAL_DIST_PERT:
-    case SAL_DIST_TRIANGULAR: *lo = d->p[0]; *hi = d->p[2]; return;
-    case SAL_DIST_UNIFORM: *lo = d->p[0]; *hi = d->p[1]; return;
-    case SAL_DIST_LOGNORMAL: *lo = 0; *hi = INFINITY; return;
-    case SAL_DIST_NORMAL: *lo = -INFINITY; *hi = INFINITY; return;
-    case SAL_DIST_CHOICE:
-        *lo = INFINITY;
-        *hi = -INFINITY;
-        for (size_t i = 0; i < d->nchoice; i++) {
-            if (d->values[i] < *lo)
-                *lo = d->values[i];
-            if (d->values[i] > *hi)
-                *hi = d->values[i];
-        }
-        return;
-    }
-    *lo = -INFINITY;
-    *hi = INFINITY;
-}
-
 static double num_upper(const sal_model *m, sal_num n)
 {
     if (n.u < 0 || (size_t)n.u >= m->nuncertain)
         return n.value;
     double lo, hi;
-    dist_support(&m->uncertain[n.u].dist, &lo, &hi);
+    sal_dist_support(&m->uncertain[n.u].dist, &lo, &hi);
     return hi;
 }
 
@@ -293,7 +267,7 @@ sal_run *sal_run_alloc(const sal_model *m)
     }
     r->bytes += (1 + r->ns + r->npol) * (sizeof(gsl_rng) + 64);
     for (size_t u = 0; u < r->nunc; u++)
-        dist_support(&m->uncertain[u].dist, &r->in_lo[u], &r->in_hi[u]);
+        sal_dist_support(&m->uncertain[u].dist, &r->in_lo[u], &r->in_hi[u]);
 
     /* static structure: stocks, the forces of each sector, queue offsets */
     r->stk_off[0] = 0;

@@ -34,33 +34,10 @@ static int number_list(sc_reader *r, const yd_node *n, const char *what, const c
     return 0;
 }
 
-/* Support [lo, hi] of a distribution (unbounded sides are infinite). */
-static void dist_support(const sal_dist *d, double *lo, double *hi)
-{
-    switch (d->kind) {
-    case SAL_DIST_FIXED: *lo = *hi = d->p[0]; return;
-    case SAL_DIST_PERT:
-    case SAL_DIST_TRIANGULAR: *lo = d->p[0]; *hi = d->p[2]; return;
-    case SAL_DIST_UNIFORM: *lo = d->p[0]; *hi = d->p[1]; return;
-    case SAL_DIST_LOGNORMAL: *lo = 0; *hi = INFINITY; return;
-    case SAL_DIST_NORMAL: *lo = -INFINITY; *hi = INFINITY; return;
-    case SAL_DIST_CHOICE:
-        *lo = INFINITY;
-        *hi = -INFINITY;
-        for (size_t i = 0; i < d->nchoice; i++) {
-            *lo = fmin(*lo, d->values[i]);
-            *hi = fmax(*hi, d->values[i]);
-        }
-        return;
-    }
-    *lo = -INFINITY;
-    *hi = INFINITY;
-}
-
 static void num_support(const sal_model *m, sal_num n, double *lo, double *hi)
 {
     if (n.u >= 0 && (size_t)n.u < m->nuncertain)
-        dist_support(&m->uncertain[n.u].dist, lo, hi);
+        sal_dist_support(&m->uncertain[n.u].dist, lo, hi);
     else
         *lo = *hi = n.value;
 }
@@ -340,7 +317,7 @@ static int num_impl(sc_reader *r, const yd_node *n, const char *what, const char
         return -1;
     }
     double lo, hi;
-    dist_support(&d, &lo, &hi);
+    sal_dist_support(&d, &lo, &hi);
     char form[64];
     snprintf(form, sizeof form, "a %s distribution", key);
     if (check_support(r, v, what, form, lo, hi, range) != 0) {

@@ -40,6 +40,8 @@ double sal_dist_sample(const sal_dist *d, gsl_rng *r);
 /* Inverse CDF at u in (0, 1). */
 double sal_dist_quantile(const sal_dist *d, double u);
 double sal_dist_mean(const sal_dist *d);
+/* The support [lo, hi] of d (an unbounded side is infinite). */
+void sal_dist_support(const sal_dist *d, double *lo, double *hi);
 /* Releases values/weights (the struct itself is the caller's). */
 void sal_dist_clear(sal_dist *d);
 /* "pert(3000, 11000, 100000)" etc., for provenance tables. */
