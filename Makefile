@@ -49,7 +49,7 @@ $(BUILD)/salient: LDLIBS += $(MPI_LIBS)
 endif
 endif
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(wildcard src/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -57,10 +57,10 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
 # Files carried inside the binaries (tools/embed.c turns each into a C array):
 # the charting library bundled into every report.html, and the report's own
-# style and script (src/report.css, src/report.js), in the library.
+# style and script (src/out/report.css, src/out/report.js), in the library.
 # Add a line per file: the symbol, then the file.
 EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js \
-             sal_report_css=src/report.css sal_report_js=src/report.js
+             sal_report_css=src/out/report.css sal_report_js=src/out/report.js
 embed_sym  = $(word 1,$(subst =, ,$(1)))
 embed_file = $(word 2,$(subst =, ,$(1)))
 LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)

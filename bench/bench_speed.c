@@ -33,8 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine_int.h" /* sal_draw_poisson: the engine's own sampler */
-#include "rng_int.h"    /* PHILOX_M4x32_0 ... for the vectorised duel */
+#include "engine/engine_int.h" /* sal_draw_poisson: the engine's own sampler */
+#include "base/rng_int.h"    /* PHILOX_M4x32_0 ... for the vectorised duel */
 #include "salient/salient.h"
 
 static double SECS = 0.25;

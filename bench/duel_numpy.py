@@ -8,7 +8,7 @@ Every day t = 0..horizon, both sides fire at once (square law):
 with a the coefficient of blue (A) and b that of red (B), exactly the duel the
 engine runs (bench/bench_speed.c, DUEL_PURE).  The loop is over days; each day
 is two Poisson draws over all runs at once (NumPy's Generator.poisson, which
-uses Hormann's PTRS for means >= 10, the same algorithm as src/draw.c).
+uses Hormann's PTRS for means >= 10, the same algorithm as src/base/draw.c).
 
 Usage: duel_numpy.py RUNS REPS [A0 B0 a b horizon]
 Prints one line per repetition, "rate RUN_DAYS_PER_S CPU_SHARE" (CPU time

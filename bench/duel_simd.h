@@ -32,7 +32,7 @@
 #define SIMD_TARGET __attribute__((target("avx512f,avx512dq,avx512vl,avx2")))
 
 /* Philox4x32-10 of eight counters (x0 = block, x1 = stream, x2 = run_lo,
- * x3 = run_hi), one per 32-bit lane: the library's round (src/rng_int.h). */
+ * x3 = run_hi), one per 32-bit lane: the library's round (src/base/rng_int.h). */
 SIMD_TARGET static inline void philox8_lanes(__m256i x0, __m256i x1, __m256i x2, __m256i x3,
                                              uint32_t k0, uint32_t k1, __m256i w[4])
 {

@@ -25,7 +25,7 @@ cd "$top" || exit 1
 JOBS=${JOBS:-2}
 stamps=build/lint
 mkdir -p "$stamps"
-files=$(ls src/*.c cli/*.c tools/*.c 2>/dev/null)
+files=$(ls src/*/*.c cli/*.c tools/*.c 2>/dev/null)
 pkg=$(pkg-config --cflags gsl yaml-0.1 sqlite3 2>/dev/null)
 mpi=$(pkg-config --cflags ompi-c 2>/dev/null)
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc $pkg -DSAL_VERSION=\"lint\" -fopenmp"

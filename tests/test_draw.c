@@ -1,4 +1,4 @@
-/* The engine's Poisson and binomial samplers (src/draw.c) against the exact
+/* The engine's Poisson and binomial samplers (src/base/draw.c) against the exact
  * probability mass functions (GSL's gsl_ran_*_pdf), in every regime of the
  * algorithms: inversion below a mean of 10, transformed rejection above,
  * and the binomial's symmetry for p > 1/2.  A chi-square test of goodness of
@@ -10,7 +10,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "engine_int.h"
+#include "engine/engine_int.h"
 
 enum { DRAWS = 1000000, MAXK = 400000 };
 

@@ -4,7 +4,7 @@
 
 #include <omp.h>
 
-#include "engine_int.h" /* sal_share */
+#include "engine/engine_int.h" /* sal_share */
 
 #define HEAD(h)                                                                     \
     "scenario: {name: t, start: 2024-11-01, horizon: " #h ", sides: [blue, red]}\n" \

@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 #include "salient/salient.h"
-#include "report_int.h"
+#include "out/report_int.h"
 
 static void fmt_is(double x, const char *want)
 {

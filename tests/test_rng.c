@@ -7,7 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "rng_int.h"
+#include "base/rng_int.h"
 #include "salient/rng.h"
 
 /* Random123's published known-answer vectors for Philox4x32-10 (Random123
@@ -159,7 +159,7 @@ static void test_gsl_set(void **st)
     gsl_rng_free(b);
 }
 
-/* The inlined path of the engine's samplers (src/rng_int.h) hands out the
+/* The inlined path of the engine's samplers (src/base/rng_int.h) hands out the
  * very numbers gsl_rng_uniform gives on the same stream, across many
  * blocks, interleaved with gsl_rng_get on the same generator; and a
  * generator of another type falls back to GSL. */

@@ -1,4 +1,4 @@
-/* Theses files and their evaluation (src/study.c, src/study_run.c):
+/* Theses files and their evaluation (src/analysis/study.c, src/analysis/study_run.c):
  * the reader's errors (file:line:col, did-you-mean), the name checks against
  * the scenario, the shares read from sketches, the Wilson interval, and the
  * verdicts of a study of tiny scenarios whose answers are known in closed

@@ -11,7 +11,7 @@
 
 #include "salient/rng.h"
 #include "salient/summary.h"
-#include "summary_int.h"
+#include "ensemble/summary_int.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 

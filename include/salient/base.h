@@ -52,6 +52,9 @@ const sal_diag *sal_diags_get(const sal_diags *d, size_t i);
 /* Formats entry i as "file:line:col: error: message" into buf (truncating). */
 void sal_diag_format(const sal_diag *e, char *buf, size_t size);
 
+/* The library's version string, e.g. "0.1.0". */
+const char *sal_version(void);
+
 #ifdef __cplusplus
 }
 #endif

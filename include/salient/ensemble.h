@@ -188,7 +188,7 @@ int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t see
                           uint64_t runs_requested, int partial);
 void sal_results_db_close(sal_results_db *db);
 
-/* ---- checkpoints (src/checkpoint.c; docs/ensemble.md) -------------------
+/* ---- checkpoints (src/ensemble/checkpoint.c; docs/ensemble.md) -------------------
  *
  * DIR/checkpoint/state: what an ensemble belongs to and the summary of its
  * first `done` runs, written whole; DIR/checkpoint/runs.bin: the caller's

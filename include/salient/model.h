@@ -1,7 +1,7 @@
 /* salient — the in-memory scenario model (model v1).
  *
- * The scenario reader (src/scenario.c) turns a YAML file into a sal_model;
- * the engine (src/engine.c) runs it day by day.  This header is the contract
+ * The scenario reader (src/scenario/scenario.c) turns a YAML file into a sal_model;
+ * the engine (src/engine/engine.c) runs it day by day.  This header is the contract
  * between them: every field below is documented in docs/scenario.md (the YAML
  * key) and docs/model.md (the equation that uses it).
  *

@@ -1,7 +1,9 @@
 /* salient — the public face of libsalient.  Include this one header.
  *
  * Modules:
- *   base.h        status codes, diagnostics (file:line:col messages)
+ *   base.h        status codes, diagnostics (file:line:col messages), version
+ *   date.h        calendar dates (ISO 8601) and day counts
+ *   dist.h        distributions of uncertain inputs (PERT, uniform, ...)
  *   rng.h         Philox4x32-10 counter-based streams as a gsl_rng_type
  *   model.h       the scenario model, read from YAML (sal_model_read, sal_model_check)
  *   engine.h      the daily engine: one run of a scenario (sal_run_exec)
@@ -15,6 +17,7 @@
  *   battle.h      daily battle series (CSV) for fitting
  *   fit.h         nonlinear least-squares fit of the attrition law
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
+ *   study.h       studies: theses files, base and variants, theses judged
  *   report.h      the HTML report built from a results database
  */
 #ifndef SALIENT_H
@@ -24,7 +27,9 @@
 #define SALIENT_VERSION_MINOR 1
 
 #include "salient/base.h"
+#include "salient/date.h"
 #include "salient/rng.h"
+#include "salient/dist.h"
 #include "salient/model.h"
 #include "salient/engine.h"
 #include "salient/expr.h"
@@ -35,9 +40,7 @@
 #include "salient/battle.h"
 #include "salient/fit.h"
 #include "salient/sobol.h"
+#include "salient/study.h"
 #include "salient/report.h"
-
-/* The library's version string, e.g. "0.1.0". */
-const char *sal_version(void);
 
 #endif

@@ -9,7 +9,7 @@
  *   event test    {event: E, by: DATE, expect: {probability_above: p}}
  *   compare test  {compare: V, metric: M | event: E, ...}        V - base
  *
- * Evaluation (src/study.c; docs/theses.md states the same rules):
+ * Evaluation (src/analysis/study.c; docs/theses.md states the same rules):
  *   metric and compare-metric tests: value = the mean of the metric (or of
  *     the per-run difference V - base on common random numbers) on the day,
  *     lo/hi its p05/p95 across runs, probability the share of runs on the
@@ -230,7 +230,7 @@ typedef struct {
 #define SAL_STREAM_STUDY 0x40000000u
 
 /* The Sobol' indices of metrics[0 .. nmetrics-1] of model m at the horizon
- * from one Saltelli design of o->sobol_base rows (src/study_sobol.c: the
+ * from one Saltelli design of o->sobol_base rows (src/analysis/study_sobol.c: the
  * points of sal_sobol_design up to SAL_SOBOL_MAX_INPUTS inputs, Philox Monte
  * Carlo beyond), with o->sobol_nboot bootstrap replicates.  ok[q] is 1 when
  * out[q] holds indices (0: the metric does not vary).  progress as in
@@ -253,7 +253,7 @@ int sal_study_load(const sal_theses *t, const char *scenario_buf, size_t scenari
 
 /* Runs the study: the base ensemble (records kept for runs.csv), every
  * variant against the base on common random numbers (the base run once and
- * kept, each variant paired with it: src/study_pair.c; see pair_bytes), the
+ * kept, each variant paired with it: src/analysis/study_pair.c; see pair_bytes), the
  * Sobol' indices at the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
  * parts finished are kept, partial set); the error of a failed run. */
 int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags);

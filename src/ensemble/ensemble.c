@@ -1,0 +1,776 @@
+/* salient — the ensemble driver: blocks of runs claimed by whichever OpenMP
+ * thread is free, one workspace and one partial summary per thread, partial
+ * summaries merged exactly (so the bytes do not depend on the threads or the
+ * schedule), per-run records handed to the caller in run order as soon as
+ * the runs before them are done.  The same loop runs one model (an
+ * ensemble) or two on the same streams (a comparison). */
+#include <math.h>
+#include <omp.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "salient/engine.h"
+#include "salient/ensemble.h"
+#include "ensemble/compare_int.h"
+#include "ensemble/summary_int.h"
+
+/* With checkpoint_seconds <= 0 a checkpoint follows every wave of this
+ * many blocks per thread (at least WAVE_MIN_BLOCKS). */
+enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
+
+
+typedef struct {
+    sal_run *ws[2];
+    double *series[2];   /* block x ndays x nmetrics, day-major per run */
+    int32_t *events[2];  /* block x nevents */
+    sal_summary *sum[2];
+    sal_summary *diff;   /* compare only */
+    double *dbuf;        /* block x ndays x ncommon */
+    sal_xsum *mom;       /* ncommon x NMOM */
+    uint64_t *disc;      /* per common event: runs where exactly one variant had it */
+    int fail_rc;
+    int merge_rc;        /* of this thread's share of the final merge */
+    int fail_model;
+    uint64_t fail_run;
+} tls;
+
+typedef struct {
+    const sal_model *m[2];
+    int nmodels;
+    const sal_ensemble_opts *o;
+    size_t ndays;
+    size_t block;
+    size_t nc, *ca, *cb;     /* common metrics */
+    size_t ne, *ea, *eb;     /* common events */
+    size_t reclen;           /* doubles per run record (ensemble with on_run) */
+} job;
+
+sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy)
+{
+    sal_summary_layout l = {
+        .nmetrics = (uint32_t)m->nmetrics,
+        .ndays = (uint32_t)(m->horizon + 1),
+        .nevents = (uint32_t)m->nevents,
+        .horizon = m->horizon,
+        .accuracy = accuracy,
+        .max_buckets = 0,
+    };
+    return l;
+}
+
+static void tls_free(tls *t)
+{
+    for (int k = 0; k < 2; k++) {
+        sal_run_free(t->ws[k]);
+        free(t->series[k]);
+        free(t->events[k]);
+        sal_summary_free(t->sum[k]);
+    }
+    sal_summary_free(t->diff);
+    free(t->dbuf);
+    free(t->mom);
+    free(t->disc);
+}
+
+static int tls_alloc(tls *t, const job *j)
+{
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < j->nmodels; k++) {
+        const sal_model *m = j->m[k];
+        sal_summary_layout l = sal_ensemble_layout(m, j->o->accuracy);
+        t->ws[k] = sal_run_alloc(m);
+        t->series[k] = malloc(j->block * j->ndays * (m->nmetrics ? m->nmetrics : 1) * sizeof(double));
+        t->events[k] = malloc(j->block * (m->nevents ? m->nevents : 1) * sizeof(int32_t));
+        t->sum[k] = sal_summary_alloc(&l);
+        if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k])
+            return SAL_ENOMEM;
+    }
+    if (j->nmodels == 2) {
+        sal_summary_layout l = {.nmetrics = (uint32_t)j->nc, .ndays = (uint32_t)j->ndays,
+                                .nevents = 0, .horizon = (int32_t)j->ndays - 1,
+                                .accuracy = j->o->accuracy};
+        t->diff = sal_summary_alloc(&l);
+        t->dbuf = malloc(j->block * j->ndays * (j->nc ? j->nc : 1) * sizeof(double));
+        t->mom = malloc((j->nc ? j->nc : 1) * NMOM * sizeof(sal_xsum));
+        t->disc = calloc(j->ne ? j->ne : 1, sizeof(uint64_t));
+        if (!t->diff || !t->dbuf || !t->mom || !t->disc)
+            return SAL_ENOMEM;
+        for (size_t i = 0; i < j->nc * NMOM; i++)
+            sal_xsum_init(&t->mom[i]);
+    }
+    return SAL_OK;
+}
+
+/* Runs one block and folds it into the thread's summaries; per-run records go
+ * to rec (NULL when not wanted).  A failure is recorded in t, not reported:
+ * the calling thread reports the lowest failing run after the wave. */
+static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
+{
+    size_t nd = j->ndays;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t run = r0 + i;
+        for (int k = 0; k < j->nmodels; k++) {
+            const sal_model *m = j->m[k];
+            sal_run_opts ro = {j->o->seed, run, 0, NULL, t->series[k] + i * nd * m->nmetrics,
+                               t->events[k] + i * m->nevents};
+            int rc = sal_run_exec(t->ws[k], &ro, NULL);
+            if (rc != SAL_OK) {
+                if (!t->fail_rc || run < t->fail_run) {
+                    t->fail_rc = rc;
+                    t->fail_run = run;
+                    t->fail_model = k;
+                }
+                return;
+            }
+        }
+        if (rec) {
+            const sal_model *m = j->m[0];
+            double *p = rec + i * j->reclen;
+            if (m->nuncertain)
+                memcpy(p, sal_run_inputs(t->ws[0]), m->nuncertain * sizeof(double));
+            if (m->nmetrics)
+                memcpy(p + m->nuncertain, t->series[0] + i * nd * m->nmetrics + (nd - 1) * m->nmetrics,
+                       m->nmetrics * sizeof(double));
+        }
+        if (j->nmodels == 2) {
+            size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
+            const double *sa = t->series[0] + i * nd * na, *sb = t->series[1] + i * nd * nb;
+            double *d = t->dbuf + i * nd * j->nc;
+            for (size_t day = 0; day < nd; day++)
+                for (size_t c = 0; c < j->nc; c++)
+                    d[day * j->nc + c] = sb[day * nb + j->cb[c]] - sa[day * na + j->ca[c]];
+            for (size_t c = 0; c < j->nc; c++) {
+                double a = sa[(nd - 1) * na + j->ca[c]], b = sb[(nd - 1) * nb + j->cb[c]];
+                double dd = b - a;
+                sal_xsum *x = t->mom + c * NMOM;
+                /* NaN/inf are refused by the sums and so left out */
+                sal_xsum_add(&x[MOM_A], a);
+                sal_xsum_add(&x[MOM_A2], a * a);
+                sal_xsum_add(&x[MOM_B], b);
+                sal_xsum_add(&x[MOM_B2], b * b);
+                sal_xsum_add(&x[MOM_D], dd);
+                sal_xsum_add(&x[MOM_D2], dd * dd);
+            }
+            const int32_t *ea = t->events[0] + i * j->m[0]->nevents;
+            const int32_t *eb = t->events[1] + i * j->m[1]->nevents;
+            for (size_t e = 0; e < j->ne; e++)
+                t->disc[e] += (ea[j->ea[e]] >= 0) != (eb[j->eb[e]] >= 0);
+        }
+    }
+    for (int k = 0; k < j->nmodels; k++) {
+        const sal_model *m = j->m[k];
+        sal_summary_strides st = {nd * m->nmetrics, 1, m->nmetrics};
+        int rc = sal_summary_add_runs(t->sum[k], n, t->series[k], &st, t->events[k]);
+        if (rc != SAL_OK && !t->fail_rc) {
+            t->fail_rc = rc;
+            t->fail_run = r0;
+            t->fail_model = -1;
+        }
+    }
+    if (j->nmodels == 2) {
+        sal_summary_strides st = {nd * j->nc, 1, j->nc};
+        int rc = sal_summary_add_runs(t->diff, n, t->dbuf, &st, NULL);
+        if (rc != SAL_OK && !t->fail_rc) {
+            t->fail_rc = rc;
+            t->fail_run = r0;
+            t->fail_model = -1;
+        }
+    }
+}
+
+/* Re-runs the failing run alone, for its diagnostic. */
+static void report_failure(const job *j, const tls *t, sal_diags *diags)
+{
+    if (!diags || t->fail_model < 0)
+        return;
+    sal_run *r = sal_run_alloc(j->m[t->fail_model]);
+    if (!r)
+        return;
+    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
+    sal_run_exec(r, &ro, diags);
+    sal_run_free(r);
+}
+
+/* ---- scheduling ------------------------------------------------------
+ *
+ * Blocks are claimed in index order from one counter by whichever thread is
+ * free: no barrier between blocks, so a thread that is slow (or descheduled
+ * by another process) holds up nobody.  The threads meet only at the end of
+ * an epoch: the end of the ensemble, a stop, a failure or a checkpoint.
+ *
+ * Determinism: a block's runs, and so what it adds to a summary, depend only
+ * on its index; summaries merge exactly, so which thread summarised which
+ * block never shows in the bytes.  Records reach on_run in run order through
+ * a ring of `ring` block slots: the thread that finishes block b publishes
+ * fin[b % ring] = b + 1 (release), and the calling thread hands blocks
+ * ready, ready + 1, ... to on_run as they become finished (acquire), then
+ * advances `ready` (release), which frees their slots.  A block is claimed
+ * only below ready + ring, so a slot is never overwritten before it is
+ * flushed.  Claims are always the prefix 0 .. next - 1, so a stop or a
+ * failure leaves exactly the first `next` blocks run. */
+enum { CLAIM_NONE, CLAIM_GOT, CLAIM_FULL };
+
+/* Shared by the threads and touched once per block of runs, too rarely for
+ * the cache line its fields share to cost anything measurable: not padded. */
+typedef struct {
+    uint64_t limit;   /* end of the epoch (blocks); written between barriers only */
+    uint64_t nblocks;
+    uint64_t ring;    /* slots in fin and rec */
+    _Atomic uint64_t *fin;
+    double *rec;      /* ring x block x reclen, when records are kept */
+    _Atomic uint64_t next;   /* the next block to claim */
+    _Atomic uint64_t ready;  /* blocks finished and flushed, a prefix; the calling thread writes it */
+    _Atomic int stop;        /* claim nothing more in this epoch */
+} sched;
+
+/* Slots in the ring, in blocks: how far the threads may run ahead of the
+ * oldest block not yet flushed (a slow or descheduled thread, or the calling
+ * thread busy in on_run or descheduled) before they wait.  Measured under
+ * load, 80 blocks of the duel (16 ms) were not enough: the other thread spun
+ * for most of a second.  So up to RING_BYTES of records, at least 8 blocks
+ * per thread plus 64; without records a slot is only its 8-byte mark. */
+enum { RING_BYTES = 4 << 20, RING_MAX = 4096 };
+
+static uint64_t ring_blocks(uint64_t T, uint64_t block, uint64_t reclen, int records)
+{
+    uint64_t lo = 8 * T + 64;
+    if (!records)
+        return lo + RING_MAX;
+    uint64_t n = RING_BYTES / (block * (reclen ? reclen : 1) * sizeof(double));
+    n = n < RING_MAX ? n : RING_MAX;
+    return n > lo ? n : lo;
+}
+
+static int claim(sched *s, uint64_t *b)
+{
+    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed);
+    for (;;) {
+        if (atomic_load_explicit(&s->stop, memory_order_relaxed) || n >= s->limit)
+            return CLAIM_NONE;
+        if (n >= atomic_load_explicit(&s->ready, memory_order_acquire) + s->ring)
+            return CLAIM_FULL;
+        if (atomic_compare_exchange_weak_explicit(&s->next, &n, n + 1, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            *b = n;
+            return CLAIM_GOT;
+        }
+    }
+}
+
+/* The calling thread's state between blocks (it alone touches it). */
+typedef struct {
+    uint64_t progressed;  /* runs last reported to progress */
+    double last_ckpt;
+    int flush_failed, interrupted, ckpt_due;
+} caller;
+
+/* The first run of block b, for b in 0 .. nblocks (runs_of(nblocks) is the
+ * number of runs).  Every block holds j->block runs but the last.  (Cutting
+ * the last few blocks smaller, so that the threads end closer together, was
+ * measured slower on the flagship: adding 8 runs to a summary costs nearly
+ * what adding 32 does, one pass over all its cells.) */
+static uint64_t runs_of(const job *j, uint64_t b)
+{
+    uint64_t r = b * j->block;
+    return r < j->o->runs ? r : j->o->runs;
+}
+
+/* On the calling thread: hands the finished prefix of blocks to on_run in
+ * order, reports progress, and ends the epoch when a checkpoint is due or
+ * progress asks to stop.  Called between its own blocks and at the end of
+ * an epoch. */
+static void service(const job *j, sched *s, caller *c)
+{
+    const sal_ensemble_opts *o = j->o;
+    uint64_t r = atomic_load_explicit(&s->ready, memory_order_relaxed), r0 = r;
+    while (!c->flush_failed &&
+           atomic_load_explicit(&s->fin[r % s->ring], memory_order_acquire) == r + 1) {
+        if (s->rec) {
+            const double *p = s->rec + (r % s->ring) * j->block * j->reclen;
+            uint64_t first = runs_of(j, r), n = runs_of(j, r + 1) - first;
+            for (uint64_t i = 0; i < n; i++)
+                if (o->on_run(o->ctx, o->first + first + i, p + i * j->reclen,
+                              p + i * j->reclen + j->m[0]->nuncertain) != 0) {
+                    c->flush_failed = 1;
+                    atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+                    break;
+                }
+            if (c->flush_failed)
+                break;
+        }
+        r++;
+        atomic_store_explicit(&s->ready, r, memory_order_release);
+    }
+    /* progress for every advance but the last (reported once all is done) */
+    if (r != r0 && r < s->nblocks && o->progress && !c->interrupted) {
+        c->progressed = runs_of(j, r);
+        if (o->progress(o->ctx, c->progressed, o->runs) != 0) {
+            c->interrupted = 1;
+            atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+        }
+    }
+    if (o->checkpoint && j->nmodels == 1 && o->checkpoint_seconds > 0 && !c->ckpt_due &&
+        omp_get_wtime() - c->last_ckpt >= o->checkpoint_seconds) {
+        c->ckpt_due = 1;
+        atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+    }
+}
+
+/* A checkpoint at the end of an epoch, on the calling thread while the
+ * others wait: every finished run has gone to on_run (service), so merging
+ * the partial summaries into thread 0's (and emptying them: merges are
+ * exact, the final result does not change) gives the summary of exactly the
+ * runs on_run has seen. */
+static int checkpoint(const job *j, tls *tl, int T)
+{
+    for (int i = 1; i < T; i++) {
+        if (sal_summary_merge(tl[0].sum[0], tl[i].sum[0]) != SAL_OK)
+            return SAL_ENOMEM;
+        sal_summary_clear(tl[i].sum[0]);
+    }
+    return j->o->checkpoint(j->o->ctx, tl[0].sum[0]) != 0 ? SAL_EIO : SAL_OK;
+}
+
+/* The end of an epoch's claims: all of the epoch's checkpoints run between
+ * waves of wave_blocks when checkpoint_seconds <= 0 (after every wave). */
+static uint64_t epoch_limit(const job *j, const sched *s, uint64_t wave_blocks)
+{
+    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed);
+    if (j->o->checkpoint && j->nmodels == 1 && j->o->checkpoint_seconds <= 0)
+        return s->nblocks - n < wave_blocks ? s->nblocks : n + wave_blocks;
+    return s->nblocks;
+}
+
+/* The summaries merged at the end: each model's, and the differences. */
+static int merge_targets(const job *j, tls *t, sal_summary **out)
+{
+    int n = 0;
+    for (int k = 0; k < j->nmodels; k++)
+        out[n++] = t->sum[k];
+    if (j->nmodels == 2)
+        out[n++] = t->diff;
+    return n;
+}
+
+/* Before the final merge, on one thread: whether every partial summary
+ * fits into thread 0's (the run counts add up within range). */
+static int merge_check(const job *j, tls *tl, int nt)
+{
+    sal_summary *dst[3], *src[3];
+    int n = merge_targets(j, &tl[0], dst);
+    for (int g = 0; g < n; g++) {
+        uint64_t runs = sal_summary_runs(dst[g]);
+        for (int i = 1; i < nt; i++) {
+            merge_targets(j, &tl[i], src);
+            if (sal_summary_merge_check(dst[g], src[g]) != SAL_OK)
+                return SAL_ERANGE;
+            runs += sal_summary_runs(src[g]);
+        }
+        if (runs > UINT32_MAX)
+            return SAL_ERANGE;
+    }
+    return SAL_OK;
+}
+
+enum { MERGE_CHUNK = 64 }; /* cells a thread merges at a time */
+
+/* The cells of every thread's summaries into thread 0's, in chunks shared
+ * among the threads of the team (a worksharing loop: every thread calls
+ * it).  A failure is left in the merging thread's merge_rc. */
+static void merge_cells(const job *j, tls *tl, int nt)
+{
+    sal_summary *dst[3];
+    int n = merge_targets(j, &tl[0], dst);
+    long chunks[3], all = 0;
+    for (int g = 0; g < n; g++) {
+        chunks[g] = (long)((sal_summary_ncells(dst[g]) + MERGE_CHUNK - 1) / MERGE_CHUNK);
+        all += chunks[g];
+    }
+    tls *me = &tl[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+    for (long q = 0; q < all; q++) {
+        int g = 0;
+        long k = q;
+        while (k >= chunks[g])
+            k -= chunks[g++];
+        size_t lo = (size_t)k * MERGE_CHUNK;
+        for (int i = 1; i < nt && me->merge_rc == SAL_OK; i++) {
+            sal_summary *src[3];
+            merge_targets(j, &tl[i], src);
+            me->merge_rc = sal_summary_merge_cells(dst[g], src[g], lo, lo + MERGE_CHUNK);
+        }
+    }
+}
+
+/* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
+ * merged summaries are left in tl[0]. */
+static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
+{
+    const sal_ensemble_opts *o = j->o;
+    int T = o->threads > 0 ? o->threads : omp_get_max_threads();
+    uint64_t total = o->runs;
+    uint64_t maxblocks = (total + j->block - 1) / j->block;
+    if ((uint64_t)T > maxblocks)
+        T = (int)maxblocks;
+    if (T < 1)
+        T = 1; /* also when there are no runs: one (idle) thread */
+    tls *tl = calloc((size_t)T, sizeof *tl);
+    if (!tl)
+        return SAL_ENOMEM;
+    *tlp = tl;
+    *ntlp = T;
+    uint64_t wave_blocks = (uint64_t)T * WAVE_BLOCKS_PER_THREAD;
+    if (wave_blocks < WAVE_MIN_BLOCKS)
+        wave_blocks = WAVE_MIN_BLOCKS;
+    int records = o->on_run && j->nmodels == 1;
+    sched s = {.nblocks = maxblocks, .ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
+    atomic_init(&s.next, 0);
+    atomic_init(&s.ready, 0);
+    atomic_init(&s.stop, 0);
+    s.fin = malloc(s.ring * sizeof *s.fin);
+    if (records)
+        s.rec = malloc(s.ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+    if (!s.fin || (records && !s.rec)) {
+        free(s.fin);
+        free(s.rec);
+        return SAL_ENOMEM;
+    }
+    for (uint64_t i = 0; i < s.ring; i++)
+        atomic_init(&s.fin[i], 0); /* block b's mark is b + 1: none is 0 */
+    s.limit = epoch_limit(j, &s, wave_blocks);
+
+    caller c = {0};
+    int status = SAL_OK, quit = 0, nt = 1, alloc_failed = 0;
+
+#pragma omp parallel num_threads(T)
+    {
+        int me = omp_get_thread_num();
+        tls *t = &tl[me];
+        /* each thread allocates (and first touches) its own workspace */
+        if (tls_alloc(t, j) != SAL_OK) {
+#pragma omp atomic write
+            alloc_failed = 1;
+        }
+#pragma omp barrier
+#pragma omp master
+        {
+            nt = omp_get_num_threads(); /* OpenMP may give fewer than T */
+            if (alloc_failed) {
+                status = SAL_ENOMEM;
+                quit = 1;
+            } else if (o->resume_from && j->nmodels == 1 &&
+                       sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK) {
+                /* a resumed ensemble starts from the summary of the runs
+                 * already done; merges are exact, so the result is the one
+                 * an uninterrupted run gives */
+                status = SAL_EINPUT;
+                quit = 1;
+            }
+            quit |= maxblocks == 0;
+            c.last_ckpt = omp_get_wtime();
+        }
+#pragma omp barrier
+        while (!quit) {
+            for (;;) {
+                if (me == 0)
+                    service(j, &s, &c);
+                uint64_t b;
+                int got = claim(&s, &b);
+                if (got == CLAIM_NONE)
+                    break;
+                if (got == CLAIM_FULL) { /* the oldest block is still running */
+                    sched_yield();
+                    continue;
+                }
+                uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
+                do_block(j, t, o->first + r0, (size_t)n,
+                         s.rec ? s.rec + (b % s.ring) * j->block * j->reclen : NULL);
+                if (t->fail_rc) /* its records are never flushed: no mark */
+                    atomic_store_explicit(&s.stop, 1, memory_order_relaxed);
+                else
+                    atomic_store_explicit(&s.fin[b % s.ring], b + 1, memory_order_release);
+            }
+#pragma omp barrier
+            /* every block claimed has finished or failed: the calling
+             * thread alone, while the others wait */
+#pragma omp master
+            {
+                service(j, &s, &c);
+                int failed = -1;
+                for (int i = 0; i < nt; i++)
+                    if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
+                        failed = i;
+                uint64_t ready = atomic_load_explicit(&s.ready, memory_order_relaxed);
+                if (failed >= 0) {
+                    status = tl[failed].fail_rc;
+                    report_failure(j, &tl[failed], diags);
+                    quit = 1;
+                } else if (c.flush_failed) {
+                    status = SAL_EIO;
+                    quit = 1;
+                } else if (ready >= s.nblocks) {
+                    quit = 1;
+                } else if (c.interrupted) {
+                    status = SAL_EINTR;
+                    quit = 1;
+                } else {
+                    if (o->checkpoint && j->nmodels == 1 &&
+                        (c.ckpt_due || o->checkpoint_seconds <= 0)) {
+                        if (checkpoint(j, tl, nt) != SAL_OK) {
+                            status = SAL_EIO;
+                            quit = 1;
+                        }
+                        c.ckpt_due = 0;
+                        c.last_ckpt = omp_get_wtime();
+                    }
+                    s.limit = epoch_limit(j, &s, wave_blocks);
+                    atomic_store_explicit(&s.stop, 0, memory_order_relaxed);
+                }
+                if (quit && (status == SAL_OK || status == SAL_EINTR) &&
+                    merge_check(j, tl, nt) != SAL_OK)
+                    status = SAL_ENOMEM;
+            }
+#pragma omp barrier
+        }
+        /* the partial summaries into thread 0's, all threads merging
+         * slices of cells (the bytes do not depend on the slicing:
+         * summary_int.h) */
+        if (status == SAL_OK || status == SAL_EINTR)
+            merge_cells(j, tl, nt);
+    }
+    *ntlp = T;
+    uint64_t done = runs_of(j, atomic_load_explicit(&s.ready, memory_order_relaxed));
+    free(s.fin);
+    free(s.rec);
+    /* the last report: the runs finished, which a stop's caller gets too */
+    if ((status == SAL_OK || (status == SAL_EINTR && done != c.progressed)) && o->progress)
+        o->progress(o->ctx, done, total);
+    *done_out = done;
+    if (status != SAL_OK && status != SAL_EINTR)
+        return status;
+    for (int i = 0; i < nt; i++)
+        if (tl[i].merge_rc != SAL_OK)
+            return tl[i].merge_rc;
+    for (int i = 1; i < nt; i++) {
+        for (int k = 0; k < j->nmodels; k++)
+            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
+        if (j->nmodels == 2) {
+            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
+            for (size_t m = 0; m < j->nc * NMOM; m++)
+                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
+            for (size_t e = 0; e < j->ne; e++)
+                tl[0].disc[e] += tl[i].disc[e];
+        }
+    }
+    return status;
+}
+
+uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *o, int compare)
+{
+    if (!m || !o || m->horizon < 0)
+        return 0;
+    uint64_t block = o->block ? o->block : SAL_ENSEMBLE_BLOCK;
+    uint64_t T = o->threads > 0 ? (uint64_t)o->threads : (uint64_t)omp_get_max_threads();
+    uint64_t nblocks = o->runs ? (o->runs + block - 1) / block : 1;
+    if (T < 1)
+        T = 1;
+    if (T > nblocks)
+        T = nblocks;
+    uint64_t days = (uint64_t)m->horizon + 1, nm = m->nmetrics, ne = m->nevents;
+    /* a sketch at its cap: 680 bytes of struct and exact sum, two stores of
+     * pow2ceil(max_buckets) 32-bit counts (docs/ensemble.md, memory model),
+     * whatever the accuracy: the cap is in buckets */
+    uint64_t cell = 680 + (uint64_t)2 * 4 * SAL_SKETCH_MAX_BUCKETS;
+    double sum = 1536.0 + (double)nm * (double)days * (double)cell +
+                 (double)ne * (double)(days + 1) * 8.0;
+    double ws = 0;
+    sal_run *r = sal_run_alloc(m);
+    if (r) {
+        ws = (double)sal_run_bytes(r) + 4096;
+        sal_run_free(r);
+    }
+    double buf = (double)block * (double)days * (double)(nm ? nm : 1) * 8.0 +
+                 (double)block * (double)(ne ? ne : 1) * 4.0;
+    int k = compare ? 2 : 1;
+    /* compare: two summaries, a difference summary, two of everything */
+    double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
+    double rec = 0;
+    if (!compare && o->on_run) {
+        uint64_t reclen = m->nuncertain + nm;
+        rec = (double)ring_blocks(T, block, reclen, 1) * (double)block *
+              (double)(reclen ? reclen : 1) * 8.0;
+    }
+    rec += (double)ring_blocks(T, block, m->nuncertain + nm, !compare && o->on_run) * 8.0; /* marks */
+    double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
+    return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
+}
+
+static int check_opts(const sal_model *m, const sal_ensemble_opts *o)
+{
+    if (!m || !o || o->runs == 0 || m->horizon < 0 || o->threads < 0 ||
+        o->runs > UINT32_MAX || o->first > UINT64_MAX - o->runs)
+        return SAL_EINPUT;
+    return SAL_OK;
+}
+
+static void free_tls(tls *tl, int n)
+{
+    for (int i = 0; tl && i < n; i++)
+        tls_free(&tl[i]);
+    free(tl);
+}
+
+int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
+                     uint64_t *done, sal_diags *diags)
+{
+    uint64_t dummy;
+    if (!done)
+        done = &dummy;
+    *done = 0;
+    if (out)
+        *out = NULL;
+    if (!out || check_opts(m, o) != SAL_OK)
+        return SAL_EINPUT;
+    job j = {.m = {m, NULL}, .nmodels = 1, .o = o, .ndays = (size_t)m->horizon + 1,
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
+             .reclen = m->nuncertain + m->nmetrics};
+    tls *tl = NULL;
+    int n = 0;
+    int rc = drive(&j, &tl, &n, done, diags);
+    if (rc == SAL_OK || rc == SAL_EINTR) {
+        *out = tl[0].sum[0];
+        tl[0].sum[0] = NULL;
+    }
+    free_tls(tl, n);
+    return rc;
+}
+
+/* ---- comparisons ----------------------------------------------------- */
+
+void sal_compare_free(sal_compare *c)
+{
+    if (!c)
+        return;
+    free(c->metric_a);
+    free(c->metric_b);
+    free(c->event_a);
+    free(c->event_b);
+    sal_summary_free(c->a);
+    sal_summary_free(c->b);
+    sal_summary_free(c->diff);
+    free(c->var_diff);
+    free(c->var_indep);
+    free(c->event_var_diff);
+    free(c->event_var_indep);
+    free(c);
+}
+
+static double sample_var(const sal_xsum *s, const sal_xsum *s2, double n)
+{
+    if (n < 2)
+        return NAN;
+    double x = sal_xsum_value(s), x2 = sal_xsum_value(s2);
+    double v = (x2 - x * x / n) / (n - 1);
+    return v < 0 ? 0 : v;
+}
+
+sal_compare *sal_compare_alloc_common(const sal_model *a, const sal_model *b)
+{
+    sal_compare *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    size_t nm = a->nmetrics ? a->nmetrics : 1, ne = a->nevents ? a->nevents : 1;
+    c->metric_a = malloc(nm * sizeof(size_t));
+    c->metric_b = malloc(nm * sizeof(size_t));
+    c->event_a = malloc(ne * sizeof(size_t));
+    c->event_b = malloc(ne * sizeof(size_t));
+    c->var_diff = malloc(nm * sizeof(double));
+    c->var_indep = malloc(nm * sizeof(double));
+    c->event_var_diff = malloc(ne * sizeof(double));
+    c->event_var_indep = malloc(ne * sizeof(double));
+    if (!c->metric_a || !c->metric_b || !c->event_a || !c->event_b || !c->var_diff ||
+        !c->var_indep || !c->event_var_diff || !c->event_var_indep) {
+        sal_compare_free(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < a->nmetrics; i++)
+        for (size_t k = 0; k < b->nmetrics; k++)
+            if (strcmp(a->metrics[i].name, b->metrics[k].name) == 0) {
+                c->metric_a[c->nmetrics] = i;
+                c->metric_b[c->nmetrics++] = k;
+                break;
+            }
+    for (size_t i = 0; i < a->nevents; i++)
+        for (size_t k = 0; k < b->nevents; k++)
+            if (strcmp(a->events[i], b->events[k]) == 0) {
+                c->event_a[c->nevents] = i;
+                c->event_b[c->nevents++] = k;
+                break;
+            }
+    return c;
+}
+
+void sal_compare_set_variances(sal_compare *c, const sal_summary *a, const sal_xsum *mom,
+                               const uint64_t *disc)
+{
+    double rn = (double)c->runs;
+    for (size_t i = 0; i < c->nmetrics; i++) {
+        const sal_xsum *x = mom + i * NMOM;
+        c->var_diff[i] = sample_var(&x[MOM_D], &x[MOM_D2], rn);
+        c->var_indep[i] = sample_var(&x[MOM_A], &x[MOM_A2], rn) + sample_var(&x[MOM_B], &x[MOM_B2], rn);
+    }
+    for (size_t e = 0; e < c->nevents; e++) {
+        double ca = (double)sal_summary_event_count(a, (uint32_t)c->event_a[e]);
+        double cb = (double)sal_summary_event_count(c->b, (uint32_t)c->event_b[e]);
+        double dc = (double)disc[e];
+        if (rn < 2) {
+            c->event_var_diff[e] = c->event_var_indep[e] = NAN;
+            continue;
+        }
+        /* the indicators' sample variances, from exact counts */
+        c->event_var_diff[e] = (dc - (cb - ca) * (cb - ca) / rn) / (rn - 1);
+        c->event_var_indep[e] = (ca * (rn - ca) + cb * (rn - cb)) / (rn * (rn - 1));
+    }
+}
+
+int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_opts *o,
+                    sal_compare **out, uint64_t *done, sal_diags *diags)
+{
+    uint64_t dummy;
+    if (!done)
+        done = &dummy;
+    *done = 0;
+    if (out)
+        *out = NULL;
+    if (!out || check_opts(a, o) != SAL_OK || check_opts(b, o) != SAL_OK ||
+        a->horizon != b->horizon)
+        return SAL_EINPUT;
+    sal_compare *c = sal_compare_alloc_common(a, b);
+    if (!c)
+        return SAL_ENOMEM;
+    job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
+             .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
+             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b};
+    tls *tl = NULL;
+    int n = 0;
+    int rc = drive(&j, &tl, &n, done, diags);
+    if (rc == SAL_OK || rc == SAL_EINTR) {
+        c->runs = *done;
+        c->a = tl[0].sum[0];
+        c->b = tl[0].sum[1];
+        c->diff = tl[0].diff;
+        tl[0].sum[0] = tl[0].sum[1] = NULL;
+        tl[0].diff = NULL;
+        sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
+    }
+    free_tls(tl, n);
+    if (rc != SAL_OK && rc != SAL_EINTR) {
+        sal_compare_free(c);
+        return rc;
+    }
+    *out = c;
+    return rc;
+}

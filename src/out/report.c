@@ -1,0 +1,449 @@
+/* salient — the report: DIR/results.sqlite into DIR/report.html
+ * (salient/report.h).  This file opens and checks the database, reads what
+ * every section shares (metadata, metrics, dates, variants), and assembles
+ * the page; the sections are in src/out/report_sect.c and src/out/report_charts.c,
+ * the page's style and script in src/out/report.css and src/out/report.js (carried
+ * in the library by tools/embed.c, like Chart.js). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "salient/date.h"
+#include "salient/ensemble.h"
+#include "salient/report.h"
+#include "salient/salient.h"
+#include "out/report_int.h"
+
+extern const unsigned char sal_chartjs[];
+extern const size_t sal_chartjs_len;
+extern const unsigned char sal_report_css[];
+extern const size_t sal_report_css_len;
+extern const unsigned char sal_report_js[];
+extern const size_t sal_report_js_len;
+
+static const char *const schema_hint =
+    "expected a results database written by 'salient ensemble' or 'salient' (docs/report.md)";
+
+sqlite3_stmt *rpt_prepare(rpt_db *d, const char *table, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (d->status)
+        return NULL;
+    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sal_diags_add(d->diags, d->path, 0, 0, "table '%s': %s; %s", table,
+                      sqlite3_errmsg(d->db), schema_hint);
+        d->status = SAL_EINPUT;
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+double rpt_col_num(sqlite3_stmt *st, int i)
+{
+    int t = sqlite3_column_type(st, i);
+    if (t == SQLITE_INTEGER || t == SQLITE_FLOAT)
+        return sqlite3_column_double(st, i);
+    if (t == SQLITE_TEXT) { /* a number stored as text still reads */
+        const char *s = (const char *)sqlite3_column_text(st, i);
+        char *end;
+        double x = s ? strtod(s, &end) : 0;
+        if (s && *s && !*end)
+            return x;
+    }
+    return (double)NAN;
+}
+
+const char *rpt_col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+int rpt_variant_index(const rpt_db *d, const char *name)
+{
+    for (size_t i = 0; i < d->nvariants; i++)
+        if (strcmp(d->variants[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *rpt_day_date(const rpt_db *d, double day)
+{
+    if (!(day >= 0) || day >= (double)d->ndays)
+        return "";
+    return d->dates[(size_t)day];
+}
+
+int rpt_metric_index(const rpt_db *d, const char *name)
+{
+    for (size_t i = 0; i < d->nmetrics; i++)
+        if (strcmp(d->metrics[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *rpt_variant_color(int v)
+{
+    /* Okabe & Ito (2008), "Color Universal Design": distinguishable with the
+     * common colour-vision deficiencies; yellow left out (unreadable on
+     * white).  The base is a dark slate, distinct from all of them. */
+    static const char *const pal[] = {"#d55e00", "#0072b2", "#009e73", "#cc79a7",
+                                      "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f"};
+    if (v < 0)
+        return "#2c3e50";
+    return pal[(size_t)v % (sizeof pal / sizeof pal[0])];
+}
+
+static char *dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* Appends s to a list of strings (NULL-safe on out of memory: status). */
+static void push(rpt_db *d, char ***v, size_t *n, const char *s)
+{
+    char **nv = realloc(*v, (*n + 1) * sizeof **v);
+    char *c = dup(s);
+    if (!nv || !c) {
+        free(c);
+        if (nv)
+            *v = nv;
+        d->status = d->status ? d->status : SAL_ENOMEM;
+        return;
+    }
+    *v = nv;
+    (*v)[(*n)++] = c;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int table_exists(rpt_db *d, const char *name)
+{
+    if (d->status)
+        return 0;
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
+                      sqlite3_errmsg(d->db), schema_hint);
+        d->status = SAL_EINPUT;
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        found = 1;
+    else if (rc != SQLITE_DONE) {
+        sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
+                      sqlite3_errmsg(d->db), schema_hint);
+        d->status = SAL_EINPUT;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static char *meta_get(rpt_db *d, const char *key)
+{
+    sqlite3_stmt *st = rpt_prepare(d, "metadata", "SELECT value FROM metadata WHERE key = ?");
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    char *v = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        v = dup(rpt_col_text(st, 0));
+        if (!v)
+            d->status = SAL_ENOMEM;
+    }
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void require(rpt_db *d, const char *table)
+{
+    if (!d->status && !table_exists(d, table) && !d->status) {
+        sal_diags_add(d->diags, d->path, 0, 0, "no table '%s'; %s", table, schema_hint);
+        d->status = SAL_EINPUT;
+    }
+}
+
+/* The variants in the order the study wrote them: the variants table, or
+ * else the order they first appear in the other tables. */
+static void load_variants(rpt_db *d)
+{
+    static const char *const from[][2] = {
+        {"variants", "SELECT name, description FROM variants ORDER BY ord, rowid"},
+        {"compare", "SELECT variant, NULL FROM compare GROUP BY variant ORDER BY MIN(rowid)"},
+        {"variant_quantiles",
+         "SELECT variant, NULL FROM variant_quantiles GROUP BY variant ORDER BY MIN(rowid)"},
+        {"variant_events",
+         "SELECT variant, NULL FROM variant_events GROUP BY variant ORDER BY MIN(rowid)"},
+    };
+    const int has[] = {d->has_variants, d->has_compare, d->has_vq, d->has_ve};
+    for (size_t t = 0; t < 4 && !d->status; t++) {
+        if (!has[t])
+            continue;
+        sqlite3_stmt *st = rpt_prepare(d, from[t][0], from[t][1]);
+        while (st && !d->status && sqlite3_step(st) == SQLITE_ROW) {
+            const char *name = rpt_col_text(st, 0);
+            if (rpt_variant_index(d, name) >= 0)
+                continue;
+            size_t n = d->nvariants;
+            push(d, &d->variants, &d->nvariants, name);
+            push(d, &d->variant_desc, &n, rpt_col_text(st, 1));
+        }
+        sqlite3_finalize(st);
+    }
+}
+
+/* The variant the evolving-difference chart bands first: the first, in the
+ * study's order, that a thesis tests (the theses table's 'variant' column,
+ * NULL for a thesis about the base).  A variant no thesis tests — a
+ * calibration world, say — is an analyst's tool, not one of the questions;
+ * with no such column or no thesis naming a variant, the first variant. */
+static void load_band_variant(rpt_db *d)
+{
+    d->band_variant = 0;
+    if (d->status || !d->has_theses || !d->nvariants)
+        return;
+    sqlite3_stmt *st = NULL;
+    /* an older study's theses table has no 'variant' column: not an error */
+    if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM pragma_table_info('theses') WHERE name = 'variant'",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_finalize(st);
+    st = rpt_prepare(d, "theses", "SELECT variant FROM theses WHERE variant IS NOT NULL");
+    int best = -1;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        int v = rpt_variant_index(d, rpt_col_text(st, 0));
+        if (v >= 0 && (best < 0 || v < best))
+            best = v;
+    }
+    sqlite3_finalize(st);
+    if (best >= 0)
+        d->band_variant = best;
+}
+
+static void load(rpt_db *d)
+{
+    require(d, "metadata");
+    require(d, "quantiles");
+    require(d, "events");
+    if (d->status)
+        return;
+    d->scenario = meta_get(d, "scenario");
+    d->title = meta_get(d, "title");
+    d->description = meta_get(d, "description");
+    d->variant = meta_get(d, "variant");
+    d->start = meta_get(d, "start");
+    d->seed = meta_get(d, "seed");
+    d->runs = meta_get(d, "runs");
+    d->runs_requested = meta_get(d, "runs_requested");
+    d->key_metric = meta_get(d, "key_metric");
+    d->sobol_base = meta_get(d, "sobol_base");
+    char *partial = meta_get(d, "partial"), *horizon = meta_get(d, "horizon");
+    char *study = meta_get(d, "study");
+    d->partial = partial && strcmp(partial, "0") != 0;
+    d->study = study && strcmp(study, "1") == 0;
+    char *end = NULL;
+    long h = horizon ? strtol(horizon, &end, 10) : -1;
+    int y, m, dd;
+    if (!d->status && (!horizon || *end || h < 0 || h > 1000000)) {
+        sal_diags_add(d->diags, d->path, 0, 0,
+                      "metadata 'horizon' is %s%s%s; expected a number of days", horizon ? "'" : "",
+                      horizon ? horizon : "missing", horizon ? "'" : "");
+        d->status = SAL_EINPUT;
+    } else if (!d->status && (!d->start || sal_date_parse(d->start, &y, &m, &dd) != 0)) {
+        sal_diags_add(d->diags, d->path, 0, 0,
+                      "metadata 'start' is %s%s%s; expected a date YYYY-MM-DD", d->start ? "'" : "",
+                      d->start ? d->start : "missing", d->start ? "'" : "");
+        d->status = SAL_EINPUT;
+    } else if (!d->status && (!d->scenario || !d->runs || !d->seed)) {
+        sal_diags_add(d->diags, d->path, 0, 0, "metadata lacks '%s'; %s",
+                      !d->scenario ? "scenario" : !d->runs ? "runs" : "seed", schema_hint);
+        d->status = SAL_EINPUT;
+    }
+    free(partial);
+    free(horizon);
+    free(study);
+    if (d->status)
+        return;
+    d->horizon = (int)h;
+    d->ndays = (size_t)h + 1;
+    d->dates = calloc(d->ndays, sizeof *d->dates);
+    if (!d->dates) {
+        d->status = SAL_ENOMEM;
+        return;
+    }
+    long day0 = sal_date_to_days(y, m, dd);
+    for (size_t k = 0; k < d->ndays; k++) {
+        char s[16];
+        sal_date_format(day0 + (long)k, s);
+        d->dates[k] = dup(s);
+        if (!d->dates[k]) {
+            d->status = SAL_ENOMEM;
+            return;
+        }
+    }
+    sqlite3_stmt *st = rpt_prepare(
+        d, "quantiles", "SELECT metric FROM quantiles GROUP BY metric ORDER BY MIN(rowid)");
+    while (st && !d->status && sqlite3_step(st) == SQLITE_ROW)
+        push(d, &d->metrics, &d->nmetrics, rpt_col_text(st, 0));
+    sqlite3_finalize(st);
+    /* the columns every section reads, checked once here */
+    st = rpt_prepare(d, "quantiles",
+                     "SELECT metric, day, date, mean, p05, p25, p50, p75, p95 FROM quantiles LIMIT 0");
+    sqlite3_finalize(st);
+    st = rpt_prepare(d, "events", "SELECT event, probability, p05, p50, p95 FROM events LIMIT 0");
+    sqlite3_finalize(st);
+
+    d->has_curve = table_exists(d, "event_curve");
+    d->has_variants = table_exists(d, "variants");
+    d->has_vq = table_exists(d, "variant_quantiles");
+    d->has_ve = table_exists(d, "variant_events");
+    d->has_compare = table_exists(d, "compare");
+    d->has_sobol = table_exists(d, "sobol");
+    d->has_theses = table_exists(d, "theses");
+    d->has_params = table_exists(d, "parameters");
+    load_variants(d);
+    load_band_variant(d);
+    /* The key metric of the findings and of the counterfactual chart: the
+     * one the study names (metadata key_metric), else the flagship's ground
+     * held in Kursk, else the first. */
+    d->key = d->nmetrics ? 0 : -1;
+    if (d->key_metric && rpt_metric_index(d, d->key_metric) >= 0)
+        d->key = rpt_metric_index(d, d->key_metric);
+    else if (rpt_metric_index(d, "kursk_ground_km2") >= 0)
+        d->key = rpt_metric_index(d, "kursk_ground_km2");
+}
+
+static void unload(rpt_db *d)
+{
+    free(d->title);
+    free(d->description);
+    free(d->scenario);
+    free(d->variant);
+    free(d->start);
+    free(d->seed);
+    free(d->runs);
+    free(d->runs_requested);
+    free(d->key_metric);
+    free(d->sobol_base);
+    free_list(d->metrics, d->nmetrics);
+    free_list(d->dates, d->dates ? d->ndays : 0);
+    free_list(d->variants, d->nvariants);
+    free_list(d->variant_desc, d->nvariants);
+    sqlite3_close(d->db);
+}
+
+/* The whole page: head (style), body (sections), the chart data as JSON in
+ * a non-executed script element, Chart.js, then the page's own script. */
+static void assemble(rpt_db *d, rpt_buf *page)
+{
+    rpt_buf body = {0}, js = {0};
+    int ncharts = 0;
+    rpt_header(d, &body);
+    rpt_findings(d, &body);
+    rpt_metrics(d, &body, &js, &ncharts);
+    rpt_events(d, &body, &js, &ncharts);
+    rpt_compare(d, &body, &js, &ncharts);
+    rpt_sobol(d, &body, &js, &ncharts);
+    rpt_theses(d, &body);
+    rpt_provenance(d, &body);
+
+    const char *title = d->title && *d->title ? d->title : d->scenario;
+    rpt_put(page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<meta name=\"generator\" content=\"salient ");
+    rpt_html(page, sal_version());
+    rpt_put(page, "\">\n<title>");
+    rpt_html(page, title);
+    rpt_put(page, " \xe2\x80\x94 salient report</title>\n<style>\n");
+    rpt_putn(page, (const char *)sal_report_css, sal_report_css_len);
+    rpt_printf(page, "</style>\n</head>\n<body data-charts=\"%d\" data-rendered=\"0\">\n<main>\n",
+               ncharts);
+    rpt_putn(page, body.p, body.n);
+    rpt_put(page, "<footer>Generated by salient ");
+    rpt_html(page, sal_version());
+    rpt_put(page, " from <code>results.sqlite</code>. Charts drawn with Chart.js 3.9.1 (MIT "
+                  "licence), carried inside this file; the page needs no network.</footer>\n"
+                  "</main>\n<script type=\"application/json\" id=\"salient-data\">{");
+    rpt_putn(page, js.p, js.n);
+    rpt_put(page, "\"version\":1}</script>\n<script>\n");
+    rpt_putn(page, (const char *)sal_chartjs, sal_chartjs_len);
+    rpt_put(page, "\n</script>\n<script>\n");
+    rpt_putn(page, (const char *)sal_report_js, sal_report_js_len);
+    rpt_put(page, "</script>\n</body>\n</html>\n");
+    if (body.oom || js.oom)
+        page->oom = 1;
+    free(body.p);
+    free(js.p);
+}
+
+int sal_report_write(const char *dir, sal_diags *diags)
+{
+    if (!dir)
+        return SAL_EINPUT;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/results.sqlite", dir) >= sizeof path) {
+        sal_diags_add(diags, dir, 0, 0, "directory name too long");
+        return SAL_EINPUT;
+    }
+    rpt_db d = {0};
+    d.path = path;
+    d.diags = diags;
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        sal_diags_add(diags, path, 0, 0, "cannot open the results database (%s); %s",
+                      strerror(errno), schema_hint);
+        return SAL_EINPUT;
+    }
+    fclose(probe);
+    /* read-only: the report never changes the results it reports */
+    if (sqlite3_open_v2(path, &d.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sal_diags_add(diags, path, 0, 0, "cannot be opened as SQLite (%s); %s",
+                      d.db ? sqlite3_errmsg(d.db) : "out of memory", schema_hint);
+        sqlite3_close(d.db);
+        return SAL_EINPUT;
+    }
+    load(&d);
+    rpt_buf page = {0};
+    if (!d.status)
+        assemble(&d, &page);
+    int rc = d.status ? d.status : page.oom ? SAL_ENOMEM : SAL_OK;
+    unload(&d);
+    if (rc == SAL_OK) {
+        sal_outfile o;
+        rc = sal_outfile_open(&o, dir, "report.html", 1);
+        if (rc == SAL_OK) {
+            if (fwrite(page.p, 1, page.n, o.f) != page.n)
+                rc = SAL_EIO;
+            int c = sal_outfile_close(&o);
+            rc = rc ? rc : c;
+            if (rc == SAL_OK)
+                rc = sal_outfile_commit(&o);
+            if (rc != SAL_OK)
+                sal_outfile_abort(&o);
+        }
+        if (rc != SAL_OK)
+            sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");
+    }
+    free(page.p);
+    return rc;
+}

@@ -1,0 +1,106 @@
+/* salient — internals of the report (src/report*.c): a growing text buffer
+ * with the escapes the page needs, readable number formats, and the
+ * database reader shared by the sections. */
+#ifndef SALIENT_REPORT_INT_H
+#define SALIENT_REPORT_INT_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+#include "salient/base.h"
+
+/* The page is built in memory, then written in one go (whole or nothing). */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom; /* an allocation failed: the text is incomplete, report SAL_ENOMEM */
+} rpt_buf;
+
+void rpt_put(rpt_buf *b, const char *s);
+void rpt_putn(rpt_buf *b, const char *s, size_t n);
+void rpt_printf(rpt_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Text as HTML (element content and quoted attribute values): & < > " '
+ * escaped.  NULL writes nothing. */
+void rpt_html(rpt_buf *b, const char *s);
+/* Text as a JSON string literal that is also safe inside <script>: quotes,
+ * backslashes and control characters escaped as JSON requires, and < > &
+ * and U+2028/U+2029 as \uXXXX, so scenario text holding "</script>" or
+ * "<!--" cannot end or bend the script element.  NULL gives null. */
+void rpt_json_str(rpt_buf *b, const char *s);
+/* A number for the charts' data: %.6g (six significant digits are far below
+ * the ensemble's own sampling error), null for NaN or infinity. */
+void rpt_json_num(rpt_buf *b, double x);
+
+/* Readable numbers for the text: three significant digits with thousands
+ * separators ("12,300", "0.0452", "-1,250,000"), "n/a" for NaN. */
+void rpt_fmt(char *buf, size_t n, double x);
+/* A share in [0, 1] as a percentage: "73%", "<1%", ">99%", "0%", "100%". */
+void rpt_fmt_pct(char *buf, size_t n, double p);
+/* "2024-11-05" as "5 Nov 2024"; anything else copied as it is. */
+void rpt_fmt_date(char *buf, size_t n, const char *iso);
+/* The same, HTML-escaped into b. */
+void rpt_put_date(rpt_buf *b, const char *iso);
+void rpt_put_num(rpt_buf *b, double x);
+void rpt_put_pct(rpt_buf *b, double p);
+
+/* The database and what the report found in it. */
+typedef struct {
+    sqlite3 *db;
+    const char *path;     /* for diagnostics */
+    sal_diags *diags;
+    int status;           /* first error (SAL_EINPUT for a malformed file) */
+    /* metadata */
+    char *title, *description, *scenario, *variant, *start, *seed, *runs, *runs_requested;
+    char *key_metric;     /* optional metadata key_metric */
+    char *sobol_base;     /* optional metadata sobol_base */
+    int partial, horizon, study;
+    int key;              /* the key metric (index in metrics), -1 without metrics */
+    /* metrics (quantiles, in the order written) and their dates */
+    size_t nmetrics;
+    char **metrics;
+    size_t ndays;
+    char **dates;         /* dates[day], day 0..ndays-1 */
+    /* optional tables present */
+    int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
+    size_t nvariants;
+    char **variants;      /* in ord order */
+    char **variant_desc;
+    /* The variant whose 90% band the evolving-difference chart shows first:
+     * the first variant (in order) that a thesis tests, else 0 */
+    int band_variant;
+} rpt_db;
+
+/* Prepares sql; on failure records "PATH: table TABLE: <sqlite's message>;
+ * expected ..." and returns NULL. */
+sqlite3_stmt *rpt_prepare(rpt_db *d, const char *table, const char *sql);
+/* Column helpers: NULL reads as NaN / "" */
+double rpt_col_num(sqlite3_stmt *st, int i);
+const char *rpt_col_text(sqlite3_stmt *st, int i);
+/* Index of a variant by name, or -1. */
+int rpt_variant_index(const rpt_db *d, const char *name);
+/* The date of a day ("" outside 0..horizon). */
+const char *rpt_day_date(const rpt_db *d, double day);
+/* An integer held as text, with thousands separators ("12000" -> "12,000"). */
+void rpt_fmt_count(char *buf, size_t n, const char *digits);
+/* Index of a metric by name, or -1. */
+int rpt_metric_index(const rpt_db *d, const char *name);
+/* The colour of variant v (-1: the base), a fixed colour-blind-safe
+ * palette (Okabe-Ito), so a variant has one colour across every chart. */
+const char *rpt_variant_color(int v);
+
+/* Sections (src/out/report_sect.c, src/out/report_charts.c).  Each appends its HTML
+ * to b and its chart data (JSON members) to js, and counts its canvases. */
+void rpt_header(rpt_db *d, rpt_buf *b);
+void rpt_findings(rpt_db *d, rpt_buf *b);
+void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+void rpt_theses(rpt_db *d, rpt_buf *b);
+void rpt_provenance(rpt_db *d, rpt_buf *b);
+
+#endif

@@ -1,0 +1,393 @@
+/* The scenario reader: policies and their actions (see docs/scenario.md,
+ * "policies"). */
+#include "scenario/scenario_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "salient/expr.h"
+
+/* ---- policies --------------------------------------------------------- */
+
+static const char *const ACTION_KEYS[] = {"deploy", "move", "set", "transfer", "escalate",
+                                          "event", NULL};
+
+/* Registers the events policies record: their own name and every `event:`
+ * action (before expressions and tranches refer to them). */
+void sc_policy_events(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_policy *p = &r->m->policies[i];
+    if (p->name)
+        sc_add_event(r, p->name);
+    if (!v || v->kind != YD_MAP)
+        return;
+    const yd_node *acts = yd_get(v, "actions");
+    if (!acts || acts->kind != YD_SEQ)
+        return;
+    for (size_t j = 0; j < acts->n; j++) {
+        const yd_node *e = yd_get(acts->kids[j], "event");
+        if (e && e->kind == YD_SCALAR && !yd_is_null(e) && e->str[0] && sc_name_ok(r, e, "event"))
+            sc_add_event(r, e->str);
+    }
+}
+
+static sal_expr *const_expr(sc_reader *r, int value, const yd_node *at, const char *what)
+{
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", value);
+    yd_node n = *at;
+    n.str = buf;
+    n.len = strlen(buf);
+    n.style = 0;
+    return sc_compile(r, &n, what);
+}
+
+static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
+                                    "value", NULL};
+    sc_keys(r, b, K, aw);
+    const char *targets[] = {"force", "sector", "pipeline", "param"};
+    const yd_node *tn = NULL;
+    int tk = -1;
+    for (int k = 0; k < 4; k++) {
+        const yd_node *x = yd_get(b, targets[k]);
+        if (!x)
+            continue;
+        if (tn) {
+            sc_err(r, x, "%s names both a %s and a %s; expected one target", aw, targets[tk],
+                   targets[k]);
+            return;
+        }
+        tn = x;
+        tk = k;
+    }
+    if (!tn) {
+        sc_err(r, b, "%s has no target; expected one of force, sector, pipeline or param", aw);
+        return;
+    }
+    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
+    char w[300];
+    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
+    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
+    if (fn && !field) {
+        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
+        return;
+    }
+    int is_enum = 0;
+    const char *const *enames = NULL;
+    const int *evals = NULL;
+    int need_side = 0;
+    switch (tk) {
+    case 0: {
+        sc_ref(r, tn, w, "force", &a->force);
+        static const char *const F[] = {"multiplier", "role", "exposure", "interoperability", NULL};
+        static const sal_field FV[] = {SAL_FIELD_FORCE_MULTIPLIER, SAL_FIELD_FORCE_ROLE,
+                                       SAL_FIELD_FORCE_EXPOSURE, SAL_FIELD_FORCE_INTEROPERABILITY};
+        if (!fn) {
+            sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
+                         "interoperability",
+                   aw);
+            return;
+        }
+        int k = sc_enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
+        if (k < 0)
+            return;
+        a->field = FV[k];
+        if (k == 1) {
+            is_enum = 1;
+            enames = SC_ROLE_NAMES;
+            evals = SC_ROLE_VALUES;
+        }
+        break;
+    }
+    case 1: {
+        sc_ref(r, tn, w, "sector", &a->sector);
+        static const char *const F[] = {"intensity", "defence", "posture", "coefficient", NULL};
+        static const sal_field FV[] = {SAL_FIELD_SECTOR_INTENSITY, SAL_FIELD_SECTOR_DEFENCE,
+                                       SAL_FIELD_SECTOR_POSTURE, SAL_FIELD_SECTOR_COEFF};
+        if (!fn) {
+            sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
+                         "coefficient",
+                   aw);
+            return;
+        }
+        int k = sc_enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
+        if (k < 0)
+            return;
+        a->field = FV[k];
+        need_side = k >= 2;
+        if (k == 2) {
+            is_enum = 1;
+            enames = SC_POSTURE_NAMES;
+            evals = SC_POSTURE_VALUES;
+        }
+        break;
+    }
+    case 2:
+        sc_ref(r, tn, w, "pipeline", &a->pipeline);
+        a->field = SAL_FIELD_PIPELINE_RATE;
+        if (fn && strcmp(field, "rate") != 0) {
+            sc_err(r, fn, "the field of a pipeline is '%s'; expected rate", field);
+            return;
+        }
+        break;
+    case 3:
+        sc_ref(r, tn, w, "parameter", &a->param);
+        a->field = SAL_FIELD_PARAM;
+        if (fn && strcmp(field, "value") != 0) {
+            sc_err(r, fn, "a parameter has no field '%s'; expected no 'field' (or field: value)",
+                   field);
+            return;
+        }
+        break;
+    }
+    if (need_side) {
+        if (!sn) {
+            sc_err(r, b, "%s sets a sector's %s without 'side'; expected the side it applies to",
+                   aw, field);
+        } else {
+            char sw[300];
+            snprintf(sw, sizeof sw, "the side of %s", aw);
+            sc_ref(r, sn, sw, "side", &a->side);
+        }
+    } else if (sn) {
+        sc_err(r, sn, "%s has a 'side' that field '%s' does not use; expected no side", aw,
+               field ? field : "value");
+    }
+    if (!vn) {
+        sc_err(r, b, "%s has no 'value'; expected the new value", aw);
+        return;
+    }
+    char vw[300];
+    snprintf(vw, sizeof vw, "the value of %s", aw);
+    if (is_enum) {
+        int ev = sc_enum_value(r, vn, vw, enames, evals);
+        if (ev >= 0)
+            a->amount = const_expr(r, ev, vn, vw);
+    } else {
+        a->amount = sc_compile(r, vn, vw);
+    }
+}
+
+static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x, const char *where)
+{
+    sal_model *m = r->m;
+    sal_action *a = &p->actions[p->nactions++];
+    memset(a, 0, sizeof *a);
+    a->force = a->force2 = a->actor = a->stock = a->actor2 = a->stock2 = -1;
+    a->sector = a->side = a->pipeline = a->param = a->ladder = a->rung = a->event = -1;
+    char aw[260];
+    snprintf(aw, sizeof aw, "action %zu of %s", j + 1, where);
+    if (!x || x->kind != YD_MAP || x->n != 1) {
+        if (x && x->kind == YD_MAP)
+            sc_err(r, x, "%s has %zu keys; expected one action per list item, e.g. "
+                         "- deploy: {force: F, amount: N}",
+                   aw, x->n);
+        else
+            sc_err(r, x, "%s is %s; expected a mapping such as - deploy: {force: F, amount: N}", aw,
+                   yd_describe(x));
+        a->kind = SAL_ACT_EVENT;
+        return;
+    }
+    const yd_node *k = yd_key(x, 0), *b = yd_val(x, 0);
+    static const sal_action_kind KV[] = {SAL_ACT_DEPLOY, SAL_ACT_MOVE, SAL_ACT_SET,
+                                         SAL_ACT_TRANSFER, SAL_ACT_ESCALATE, SAL_ACT_EVENT};
+    int kind = -1;
+    for (int q = 0; ACTION_KEYS[q]; q++)
+        if (strcmp(k->str, ACTION_KEYS[q]) == 0)
+            kind = q;
+    if (kind < 0) {
+        const char *sg = sc_suggest(k->str, ACTION_KEYS, 6);
+        if (sg)
+            sc_err(r, k, "unknown action '%s' in %s; did you mean '%s'?", k->str, where, sg);
+        else
+            sc_err(r, k, "unknown action '%s' in %s; expected one of: deploy, move, set, transfer, "
+                         "escalate, event",
+                   k->str, where);
+        a->kind = SAL_ACT_EVENT;
+        return;
+    }
+    a->kind = KV[kind];
+    snprintf(aw, sizeof aw, "action %zu (%s) of %s", j + 1, k->str, where);
+    char w[300];
+    if (a->kind == SAL_ACT_EVENT) {
+        if (b->kind == YD_SCALAR && !yd_is_null(b) && b->str[0] && sc_event(m, b->str) >= 0)
+            a->event = sc_event(m, b->str);
+        else if (b->kind != YD_SCALAR || yd_is_null(b))
+            sc_err(r, b, "%s is %s; expected an event name", aw, yd_describe(b));
+        return; /* a bad name was reported when events were collected */
+    }
+    if (!sc_is_map(r, b, aw))
+        return;
+    const yd_node *n;
+    switch (a->kind) {
+    case SAL_ACT_DEPLOY: {
+        static const char *const K[] = {"force", "amount", "from", NULL};
+        sc_keys(r, b, K, aw);
+        snprintf(w, sizeof w, "the force of %s", aw);
+        if (!(n = yd_get(b, "force")))
+            sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
+        else
+            sc_ref(r, n, w, "force", &a->force);
+        if ((n = yd_get(b, "from"))) {
+            snprintf(w, sizeof w, "'from' of %s", aw);
+            sc_stock_ref(r, n, w, &a->actor, &a->stock);
+        }
+        break;
+    }
+    case SAL_ACT_MOVE: {
+        static const char *const K[] = {"from", "to", "amount", NULL};
+        sc_keys(r, b, K, aw);
+        snprintf(w, sizeof w, "'from' of %s", aw);
+        if (!(n = yd_get(b, "from")))
+            sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
+        else
+            sc_ref(r, n, w, "force", &a->force);
+        snprintf(w, sizeof w, "'to' of %s", aw);
+        if (!(n = yd_get(b, "to")))
+            sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
+        else
+            sc_ref(r, n, w, "force", &a->force2);
+        if (a->force >= 0 && a->force == a->force2)
+            sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
+                   m->forces[a->force].name);
+        break;
+    }
+    case SAL_ACT_TRANSFER: {
+        static const char *const K[] = {"from", "to", "amount", NULL};
+        sc_keys(r, b, K, aw);
+        snprintf(w, sizeof w, "'from' of %s", aw);
+        if (!(n = yd_get(b, "from")))
+            sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
+        else
+            sc_stock_ref(r, n, w, &a->actor, &a->stock);
+        snprintf(w, sizeof w, "'to' of %s", aw);
+        if (!(n = yd_get(b, "to")))
+            sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
+        else
+            sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+        break;
+    }
+    case SAL_ACT_ESCALATE: {
+        static const char *const K[] = {"ladder", "to", NULL};
+        sc_keys(r, b, K, aw);
+        snprintf(w, sizeof w, "the ladder of %s", aw);
+        if (!(n = yd_get(b, "ladder")))
+            sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
+        else
+            sc_ref(r, n, w, "ladder", &a->ladder);
+        if (!(n = yd_get(b, "to"))) {
+            sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
+        } else if (a->ladder >= 0) {
+            snprintf(w, sizeof w, "'to' of %s", aw);
+            a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
+            if (a->rung >= 0)
+                a->event = m->ladders[a->ladder].rung_events[a->rung];
+        }
+        return;
+    }
+    case SAL_ACT_SET:
+        read_set(r, a, b, aw);
+        return;
+    default:
+        return;
+    }
+    /* deploy, move, transfer: an amount */
+    if (!(n = yd_get(b, "amount"))) {
+        sc_err(r, b, "%s has no 'amount'; expected a number or an expression", aw);
+        return;
+    }
+    snprintf(w, sizeof w, "the amount of %s", aw);
+    a->amount = sc_compile(r, n, w);
+}
+
+void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_model *m = r->m;
+    sal_policy *p = &m->policies[i];
+    char where[128], base[128], what[260];
+    snprintf(where, sizeof where, "policy '%s'", p->name);
+    snprintf(base, sizeof base, "policies.%s", p->name);
+    p->enabled = 1;
+    p->hazard = (sal_num){1, -1};
+    p->probability = (sal_num){1, -1};
+    p->delay = (sal_num){0, -1};
+    if (!sc_is_map(r, v, where))
+        return;
+    size_t eprov0 = r->m->nprovenance;
+    static const char *const K[] = {"when", "hazard", "probability", "delay", "repeat",
+                                    "enabled", "requires", "actions", "source", "description",
+                                    NULL};
+    sc_keys(r, v, K, where);
+    const yd_node *n;
+    if ((n = yd_get(v, "when"))) {
+        snprintf(what, sizeof what, "the condition ('when') of %s", where);
+        p->when = sc_compile(r, n, what);
+    }
+    sc_field(r, v, "hazard", where, base, 1, SC_SHARE, &p->hazard);
+    sc_field(r, v, "probability", where, base, 1, SC_SHARE, &p->probability);
+    sc_field(r, v, "delay", where, base, 0, SC_NONNEG, &p->delay);
+    if ((n = yd_get(v, "repeat"))) {
+        snprintf(what, sizeof what, "'repeat' of %s", where);
+        sc_bool(r, n, what, &p->repeat);
+    }
+    if ((n = yd_get(v, "enabled"))) {
+        snprintf(what, sizeof what, "'enabled' of %s", where);
+        sc_bool(r, n, what, &p->enabled);
+    }
+    if ((n = yd_get(v, "requires"))) {
+        snprintf(what, sizeof what, "'requires' of %s", where);
+        if (n->kind == YD_SCALAR && !yd_is_null(n)) {
+            p->requires = calloc(1, sizeof *p->requires);
+            if (!p->requires) {
+                r->oom = 1;
+                return;
+            }
+            if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
+                p->nrequires = 1;
+        } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
+            p->requires = calloc(n->n + 1, sizeof *p->requires);
+            if (!p->requires) {
+                r->oom = 1;
+                return;
+            }
+            for (size_t j = 0; j < n->n; j++)
+                if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
+                    p->nrequires++;
+        }
+    }
+    const yd_node *acts = yd_get(v, "actions");
+    size_t na = 0;
+    if (acts && !yd_is_null(acts)) {
+        snprintf(what, sizeof what, "the actions of %s", where);
+        if (sc_is_list(r, acts, what)) {
+            if (acts->n > SC_MAX_LIST)
+                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
+            else
+                na = acts->n;
+        }
+    }
+    /* every policy records its own name as an event when it acts (last) */
+    p->actions = calloc(na + 1, sizeof *p->actions);
+    if (!p->actions) {
+        r->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < na; j++)
+        read_action(r, p, j, acts->kids[j], where);
+    sal_action *self = &p->actions[p->nactions++];
+    memset(self, 0, sizeof *self);
+    self->kind = SAL_ACT_EVENT;
+    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
+    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
+    self->event = p->name ? sc_event(m, p->name) : -1;
+    if ((n = yd_get(v, "source")))
+        sc_strdup(r, n, "the source", &p->source);
+    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
+        sc_inherit_source(r, eprov0, v);
+    if ((n = yd_get(v, "description")))
+        sc_str(r, n, "the description", &(const char *){0});
+}
+
