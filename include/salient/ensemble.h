@@ -155,9 +155,7 @@ int sal_outfile_close(sal_outfile *o);
 int sal_outfile_commit(sal_outfile *o);
 void sal_outfile_abort(sal_outfile *o);
 
-/* Numbers as the shortest of %.15g / %.17g that reads back the same double;
- * NaN as an empty field. */
-void sal_fmt_num(char *buf, size_t n, double x);
+/* sal_fmt_num (numbers as text) is in base.h. */
 /* A CSV field, quoted when it holds a comma, quote or newline. */
 void sal_csv_field(FILE *f, const char *s);
 
@@ -188,7 +186,7 @@ int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t see
                           uint64_t runs_requested, int partial);
 void sal_results_db_close(sal_results_db *db);
 
-/* ---- checkpoints (src/ensemble/checkpoint.c; docs/ensemble.md) -------------------
+/* ---- checkpoints (src/out/checkpoint.c; docs/ensemble.md) ------------------------
  *
  * DIR/checkpoint/state: what an ensemble belongs to and the summary of its
  * first `done` runs, written whole; DIR/checkpoint/runs.bin: the caller's

@@ -1,12 +1,20 @@
 /* salient (internal) — the run workspace shared by the engine's modules.
  *
- * src/engine/engine.c    the workspace, the day loop, (a) arrivals and pipelines,
- *                 (i) metrics, the state functions of expressions, accessors
+ * The engine's files, from the bottom up (docs/architecture.md; a file
+ * calls only the ones below it, checked by scripts/layers.sh):
+ *
+ * src/engine/run.c       the workspace, its accessors, and the services the
+ *                        steps use: failures, expression state, events,
+ *                        troops joining a force
+ * src/engine/ground.c    (g) the ground law, called by the sector step
+ * src/engine/arrivals.c  (a) tranches, wounded back, stock flows, pipelines
  * src/engine/policy.c    (b) treaties, policies and their actions, ladders
- * src/engine/attrition.c (c)-(h) the sector step: effective strength, the attrition
- *                 law and its noise, casualty sharing, killed/wounded split,
- *                 learning, break points, ground, munitions
- * src/base/draw.c      exact Poisson and binomial samplers for the daily noise
+ * src/engine/attrition.c (c)-(h) the sector step: effective strength, the
+ *                        attrition law and its noise, casualty sharing,
+ *                        killed/wounded split, learning, break points,
+ *                        munitions
+ * src/engine/engine.c    the start of a run, (i) metrics, and the day loop
+ * src/base/draw.c        exact Poisson and binomial samplers for the noise
  *
  * State lives in flat arrays, one per quantity (structure of arrays), carved
  * from one allocation made by sal_run_alloc; a run only overwrites them. */
@@ -106,7 +114,7 @@ struct sal_run {
     void *block;           /* the one allocation everything above lives in */
 };
 
-/* engine.c */
+/* run.c: the services every step may call */
 double sal_run_get(void *state, int id, int arg0, int arg1);
 /* Records event e today (first day kept, count raised). */
 void sal_run_event(sal_run *r, int e);
@@ -133,11 +141,17 @@ int sal_run_eval(sal_run *r, const sal_expr *e, const char *what, double *out);
 /* A whole number of days from a drawn delay: nearest, never below lo. */
 int sal_run_days(double d, int lo);
 
+/* arrivals.c: (a) */
+void sal_arrivals_step(sal_run *r);
+
 /* policy.c: (b), and the run-start state of policies and ladders */
 void sal_policy_start(sal_run *r);
 void sal_policy_step(sal_run *r);
 
 /* draw.c: exact Poisson and binomial draws (base/draw.h) */
+
+/* ground.c: (g) in sector s, once its effective strengths s_E are set */
+void sal_ground_step(sal_run *r, size_t s);
 
 /* attrition.c: (c)-(h) */
 void sal_sector_step(sal_run *r);

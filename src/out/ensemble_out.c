@@ -160,18 +160,6 @@ void sal_outfile_abort(sal_outfile *o)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-void sal_fmt_num(char *buf, size_t n, double x)
-{
-    if (isnan(x)) {
-        if (n)
-            buf[0] = '\0';
-        return;
-    }
-    snprintf(buf, n, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, n, "%.17g", x);
-}
-
 void sal_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\n\r")) {

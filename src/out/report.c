@@ -2,6 +2,7 @@
  * (salient/report.h).  This file opens and checks the database, reads what
  * every section shares (metadata, metrics, dates, variants), and assembles
  * the page; the sections are in src/out/report_sect.c and src/out/report_charts.c,
+ * the helpers they share with this file in src/out/report_data.c,
  * the page's style and script in src/out/report.css and src/out/report.js (carried
  * in the library by tools/embed.c, like Chart.js). */
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include "salient/date.h"
 #include "salient/ensemble.h"
 #include "salient/report.h"
-#include "salient/salient.h"
 #include "out/report_int.h"
 
 extern const unsigned char sal_chartjs[];
@@ -22,80 +22,6 @@ extern const unsigned char sal_report_css[];
 extern const size_t sal_report_css_len;
 extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
-
-static const char *const schema_hint =
-    "expected a results database written by 'salient ensemble' or 'salient' (docs/report.md)";
-
-sqlite3_stmt *rpt_prepare(rpt_db *d, const char *table, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (d->status)
-        return NULL;
-    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sal_diags_add(d->diags, d->path, 0, 0, "table '%s': %s; %s", table,
-                      sqlite3_errmsg(d->db), schema_hint);
-        d->status = SAL_EINPUT;
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-double rpt_col_num(sqlite3_stmt *st, int i)
-{
-    int t = sqlite3_column_type(st, i);
-    if (t == SQLITE_INTEGER || t == SQLITE_FLOAT)
-        return sqlite3_column_double(st, i);
-    if (t == SQLITE_TEXT) { /* a number stored as text still reads */
-        const char *s = (const char *)sqlite3_column_text(st, i);
-        char *end;
-        double x = s ? strtod(s, &end) : 0;
-        if (s && *s && !*end)
-            return x;
-    }
-    return (double)NAN;
-}
-
-const char *rpt_col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? (const char *)s : "";
-}
-
-int rpt_variant_index(const rpt_db *d, const char *name)
-{
-    for (size_t i = 0; i < d->nvariants; i++)
-        if (strcmp(d->variants[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *rpt_day_date(const rpt_db *d, double day)
-{
-    if (!(day >= 0) || day >= (double)d->ndays)
-        return "";
-    return d->dates[(size_t)day];
-}
-
-int rpt_metric_index(const rpt_db *d, const char *name)
-{
-    for (size_t i = 0; i < d->nmetrics; i++)
-        if (strcmp(d->metrics[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *rpt_variant_color(int v)
-{
-    /* Okabe & Ito (2008), "Color Universal Design": distinguishable with the
-     * common colour-vision deficiencies; yellow left out (unreadable on
-     * white).  The base is a dark slate, distinct from all of them. */
-    static const char *const pal[] = {"#d55e00", "#0072b2", "#009e73", "#cc79a7",
-                                      "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f"};
-    if (v < 0)
-        return "#2c3e50";
-    return pal[(size_t)v % (sizeof pal / sizeof pal[0])];
-}
 
 static char *dup(const char *s)
 {
@@ -138,7 +64,7 @@ static int table_exists(rpt_db *d, const char *name)
     if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                            -1, &st, NULL) != SQLITE_OK) {
         sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
-                      sqlite3_errmsg(d->db), schema_hint);
+                      sqlite3_errmsg(d->db), rpt_schema_hint);
         d->status = SAL_EINPUT;
         sqlite3_finalize(st);
         return 0;
@@ -149,7 +75,7 @@ static int table_exists(rpt_db *d, const char *name)
         found = 1;
     else if (rc != SQLITE_DONE) {
         sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
-                      sqlite3_errmsg(d->db), schema_hint);
+                      sqlite3_errmsg(d->db), rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
     sqlite3_finalize(st);
@@ -175,7 +101,7 @@ static char *meta_get(rpt_db *d, const char *key)
 static void require(rpt_db *d, const char *table)
 {
     if (!d->status && !table_exists(d, table) && !d->status) {
-        sal_diags_add(d->diags, d->path, 0, 0, "no table '%s'; %s", table, schema_hint);
+        sal_diags_add(d->diags, d->path, 0, 0, "no table '%s'; %s", table, rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
 }
@@ -276,7 +202,7 @@ static void load(rpt_db *d)
         d->status = SAL_EINPUT;
     } else if (!d->status && (!d->scenario || !d->runs || !d->seed)) {
         sal_diags_add(d->diags, d->path, 0, 0, "metadata lacks '%s'; %s",
-                      !d->scenario ? "scenario" : !d->runs ? "runs" : "seed", schema_hint);
+                      !d->scenario ? "scenario" : !d->runs ? "runs" : "seed", rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
     free(partial);
@@ -411,14 +337,14 @@ int sal_report_write(const char *dir, sal_diags *diags)
     FILE *probe = fopen(path, "rb");
     if (!probe) {
         sal_diags_add(diags, path, 0, 0, "cannot open the results database (%s); %s",
-                      strerror(errno), schema_hint);
+                      strerror(errno), rpt_schema_hint);
         return SAL_EINPUT;
     }
     fclose(probe);
     /* read-only: the report never changes the results it reports */
     if (sqlite3_open_v2(path, &d.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sal_diags_add(diags, path, 0, 0, "cannot be opened as SQLite (%s); %s",
-                      d.db ? sqlite3_errmsg(d.db) : "out of memory", schema_hint);
+                      d.db ? sqlite3_errmsg(d.db) : "out of memory", rpt_schema_hint);
         sqlite3_close(d.db);
         return SAL_EINPUT;
     }
