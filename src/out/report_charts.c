@@ -93,19 +93,19 @@ static void names_free(names *l)
 
 /* ---- fan charts --------------------------------------------------------- */
 
-void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
+/* What every chart shares, in the page's JSON: the dates of the x axis and
+ * the variants with their colours. */
+static void fan_shared(const rpt_db *d, rpt_buf *js)
 {
-    size_t nd = d->ndays, nv = d->nvariants;
-    /* what every chart shares: the dates of the x axis, the variants */
     rpt_put(js, "\"dates\":[");
-    for (size_t k = 0; k < nd; k++) {
+    for (size_t k = 0; k < d->ndays; k++) {
         rpt_put(js, k ? "," : "");
         rpt_json_str(js, d->dates[k]);
     }
     rpt_put(js, "],\"base\":{\"name\":\"base\",\"color\":");
     rpt_json_str(js, rpt_variant_color(-1));
     rpt_put(js, "},\"variants\":[");
-    for (size_t v = 0; v < nv; v++) {
+    for (size_t v = 0; v < d->nvariants; v++) {
         rpt_put(js, v ? ",{\"name\":" : "{\"name\":");
         rpt_json_str(js, d->variants[v]);
         rpt_put(js, ",\"color\":");
@@ -113,7 +113,13 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_put(js, "}");
     }
     rpt_put(js, "],\"fans\":[");
+}
 
+/* The section's opening: how to read a fan, one key for every chart, and
+ * the variant toggles. */
+static void fan_intro(const rpt_db *d, rpt_buf *b)
+{
+    size_t nv = d->nvariants;
     rpt_put(b, "<section id=\"outcomes\">\n<h2>Outcomes over time</h2>\n<p class=\"explain\">Each "
                "chart is a fan of the ensemble's runs: the line is the median day by day, the dark "
                "band holds the middle 50% of runs, the light band 90%.");
@@ -137,7 +143,84 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_put(b, "</span>");
     }
     rpt_put(b, "</div>\n<div class=\"grid\">\n");
+}
 
+/* Metric m's quantiles q[j * nd + day] (st) and variant medians
+ * vm[v * nd + day] (vst, may be NULL); returns 1 if a variant median was read. */
+static int fan_read(const rpt_db *d, const char *m, sqlite3_stmt *st, sqlite3_stmt *vst,
+                    double *q, double *vm)
+{
+    size_t nd = d->ndays;
+    for (size_t i = 0; i < 5 * nd; i++)
+        q[i] = (double)NAN;
+    for (size_t i = 0; i < d->nvariants * nd; i++)
+        vm[i] = (double)NAN;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        long day = day_index(d, st, 0);
+        for (int j = 0; day >= 0 && j < 5; j++)
+            q[(size_t)j * nd + (size_t)day] = rpt_col_num(st, 1 + j);
+    }
+    int vany = 0;
+    if (vst) {
+        sqlite3_reset(vst);
+        sqlite3_bind_text(vst, 1, m, -1, SQLITE_STATIC);
+        while (sqlite3_step(vst) == SQLITE_ROW) {
+            int v = rpt_variant_index(d, rpt_col_text(vst, 0));
+            long day = day_index(d, vst, 1);
+            if (v >= 0 && day >= 0) {
+                vm[(size_t)v * nd + (size_t)day] = rpt_col_num(vst, 2);
+                vany = 1;
+            }
+        }
+    }
+    return vany;
+}
+
+/* The fan chart of metric k (m) and its data. */
+static void fan_card(const rpt_db *d, size_t k, const char *m, const double *q, const double *vm,
+                     int vany, rpt_buf *b, rpt_buf *js, int *ncharts)
+{
+    size_t nd = d->ndays;
+    rpt_printf(b, "<figure class=\"card\"><figcaption><b>");
+    rpt_html(b, m);
+    rpt_put(b, "</b><span>");
+    rpt_put_date(b, d->dates[nd - 1]);
+    rpt_put(b, ": median ");
+    rpt_put_num(b, q[2 * nd + nd - 1]);
+    rpt_put(b, ", 90% of runs ");
+    rpt_put_num(b, q[nd - 1]);
+    rpt_put(b, " to ");
+    rpt_put_num(b, q[4 * nd + nd - 1]);
+    rpt_printf(b, "</span></figcaption><div class=\"chart\"><canvas id=\"fan-%zu\" "
+                  "role=\"img\" aria-label=\"fan chart of ",
+               k);
+    rpt_html(b, m);
+    rpt_put(b, "\"></canvas></div></figure>\n");
+    (*ncharts)++;
+
+    rpt_printf(js, "%s{\"id\":\"fan-%zu\",\"name\":", k ? "," : "", k);
+    rpt_json_str(js, m);
+    rpt_put(js, ",\"q\":[");
+    for (int j = 0; j < 5; j++) {
+        rpt_put(js, j ? "," : "");
+        json_arr(js, q + (size_t)j * nd, nd);
+    }
+    rpt_put(js, "],\"variants\":[");
+    for (size_t v = 0; vany && v < d->nvariants; v++) {
+        rpt_printf(js, "%s{\"v\":%zu,\"p50\":", v ? "," : "", v);
+        json_arr(js, vm + v * nd, nd);
+        rpt_put(js, "}");
+    }
+    rpt_put(js, "]}");
+}
+
+void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
+{
+    size_t nd = d->ndays, nv = d->nvariants;
+    fan_shared(d, js);
+    fan_intro(d, b);
     sqlite3_stmt *st = rpt_prepare(d, "quantiles",
                                    "SELECT day, p05, p25, p50, p75, p95 FROM quantiles WHERE "
                                    "metric = ? ORDER BY day");
@@ -148,62 +231,8 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     int oom = 0;
     double *q = nans(5 * nd, &oom), *vm = nans(nv * nd, &oom);
     for (size_t k = 0; st && q && vm && k < d->nmetrics; k++) {
-        const char *m = d->metrics[k];
-        for (size_t i = 0; i < 5 * nd; i++)
-            q[i] = (double)NAN;
-        for (size_t i = 0; i < nv * nd; i++)
-            vm[i] = (double)NAN;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            long day = day_index(d, st, 0);
-            for (int j = 0; day >= 0 && j < 5; j++)
-                q[(size_t)j * nd + (size_t)day] = rpt_col_num(st, 1 + j);
-        }
-        int vany = 0;
-        if (vst) {
-            sqlite3_reset(vst);
-            sqlite3_bind_text(vst, 1, m, -1, SQLITE_STATIC);
-            while (sqlite3_step(vst) == SQLITE_ROW) {
-                int v = rpt_variant_index(d, rpt_col_text(vst, 0));
-                long day = day_index(d, vst, 1);
-                if (v >= 0 && day >= 0) {
-                    vm[(size_t)v * nd + (size_t)day] = rpt_col_num(vst, 2);
-                    vany = 1;
-                }
-            }
-        }
-        rpt_printf(b, "<figure class=\"card\"><figcaption><b>");
-        rpt_html(b, m);
-        rpt_put(b, "</b><span>");
-        rpt_put_date(b, d->dates[nd - 1]);
-        rpt_put(b, ": median ");
-        rpt_put_num(b, q[2 * nd + nd - 1]);
-        rpt_put(b, ", 90% of runs ");
-        rpt_put_num(b, q[nd - 1]);
-        rpt_put(b, " to ");
-        rpt_put_num(b, q[4 * nd + nd - 1]);
-        rpt_printf(b, "</span></figcaption><div class=\"chart\"><canvas id=\"fan-%zu\" "
-                      "role=\"img\" aria-label=\"fan chart of ",
-                   k);
-        rpt_html(b, m);
-        rpt_put(b, "\"></canvas></div></figure>\n");
-        (*ncharts)++;
-
-        rpt_printf(js, "%s{\"id\":\"fan-%zu\",\"name\":", k ? "," : "", k);
-        rpt_json_str(js, m);
-        rpt_put(js, ",\"q\":[");
-        for (int j = 0; j < 5; j++) {
-            rpt_put(js, j ? "," : "");
-            json_arr(js, q + (size_t)j * nd, nd);
-        }
-        rpt_put(js, "],\"variants\":[");
-        for (size_t v = 0; vany && v < nv; v++) {
-            rpt_printf(js, "%s{\"v\":%zu,\"p50\":", v ? "," : "", v);
-            json_arr(js, vm + v * nd, nd);
-            rpt_put(js, "}");
-        }
-        rpt_put(js, "]}");
+        int vany = fan_read(d, d->metrics[k], st, vst, q, vm);
+        fan_card(d, k, d->metrics[k], q, vm, vany, b, js, ncharts);
     }
     rpt_put(js, "],");
     rpt_put(b, "</div>\n</section>\n");
@@ -701,6 +730,102 @@ static int by_total(const void *pa, const void *pb)
     return x->ord < y->ord ? -1 : x->ord > y->ord;
 }
 
+/* The rows of one metric (st bound to it), sorted by total index; *n rows,
+ * fewer on out of memory (*oom set). */
+static sobol_row *sobol_read(sqlite3_stmt *st, const char *metric, size_t *np, int *oom)
+{
+    sobol_row *rows = NULL;
+    size_t n = 0;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, metric, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        sobol_row *nr = realloc(rows, (n + 1) * sizeof *nr);
+        const char *in = rpt_col_text(st, 0);
+        char *c = malloc(strlen(in) + 1);
+        if (!nr || !c) {
+            if (nr)
+                rows = nr;
+            free(c);
+            *oom = 1;
+            break;
+        }
+        rows = nr;
+        memcpy(c, in, strlen(in) + 1);
+        rows[n].input = c;
+        rows[n].ord = n;
+        for (int j = 0; j < 6; j++)
+            rows[n].s[j] = rpt_col_num(st, 1 + j);
+        n++;
+    }
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, by_total);
+    *np = n;
+    return rows;
+}
+
+/* The card of metric m (name) and its chart data. */
+static void sobol_card(size_t m, const char *name, const sobol_row *rows, size_t n, rpt_buf *b,
+                       rpt_buf *js, int *ncharts)
+{
+    /* a chart of more than a dozen bars is read for its top anyway:
+     * the rest are in the table */
+    size_t shown = n < SOBOL_BARS ? n : SOBOL_BARS;
+    rpt_put(b, "<figure class=\"card\"><figcaption><b>");
+    rpt_html(b, name);
+    if (shown < n)
+        rpt_printf(b, "</b><span>the %zu largest of %zu uncertain inputs</span>", shown, n);
+    else
+        rpt_printf(b, "</b><span>%zu uncertain inputs</span>", n);
+    rpt_printf(b, "</figcaption><div class=\"chart\" style=\"height:%zupx\"><canvas "
+                  "id=\"sobol-%zu\" role=\"img\" aria-label=\"Sobol' indices of ",
+               90 + 30 * shown, m);
+    rpt_html(b, name);
+    rpt_put(b, "\"></canvas></div></figure>\n");
+    (*ncharts)++;
+    rpt_printf(js, "%s{\"id\":\"sobol-%zu\",\"name\":", m ? "," : "", m);
+    rpt_json_str(js, name);
+    rpt_put(js, ",\"inputs\":[");
+    for (size_t i = 0; i < shown; i++) {
+        rpt_put(js, i ? "," : "");
+        rpt_json_str(js, rows[i].input);
+    }
+    rpt_put(js, "]");
+    static const char *const key[] = {"S1", "S1lo", "S1hi", "ST", "STlo", "SThi"};
+    for (int j = 0; j < 6; j++) {
+        rpt_printf(js, ",\"%s\":[", key[j]);
+        for (size_t i = 0; i < shown; i++) {
+            rpt_put(js, i ? "," : "");
+            rpt_json_num(js, rows[i].s[j]);
+        }
+        rpt_put(js, "]");
+    }
+    rpt_put(js, "}");
+}
+
+/* The table rows of one metric (name): every input with its intervals. */
+static void sobol_table(const char *name, const sobol_row *rows, size_t n, rpt_buf *tab)
+{
+    for (size_t i = 0; i < n; i++) {
+        rpt_put(tab, i ? "<tr><td></td><td><code>" : "<tr class=\"first\"><td><b>");
+        if (!i) {
+            rpt_html(tab, name);
+            rpt_put(tab, "</b></td><td><code>");
+        }
+        rpt_html(tab, rows[i].input);
+        rpt_put(tab, "</code></td>");
+        for (int j = 0; j < 6; j += 3) {
+            rpt_put(tab, "<td class=\"num\">");
+            rpt_put_num(tab, rows[i].s[j]);
+            rpt_put(tab, "</td><td class=\"num muted\">");
+            rpt_put_num(tab, rows[i].s[j + 1]);
+            rpt_put(tab, " to ");
+            rpt_put_num(tab, rows[i].s[j + 2]);
+            rpt_put(tab, "</td>");
+        }
+        rpt_put(tab, "</tr>\n");
+    }
+}
+
 void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
 {
     if (!d->has_sobol)
@@ -741,84 +866,12 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
                   "interval</th><th class=\"num\">Total ST</th><th class=\"num\">90% interval</th>"
                   "</tr></thead>\n<tbody>\n");
     for (size_t m = 0; m < mets.n && !oom; m++) {
-        sobol_row *rows = NULL;
         size_t n = 0;
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, mets.v[m], -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            sobol_row *nr = realloc(rows, (n + 1) * sizeof *nr);
-            const char *in = rpt_col_text(st, 0);
-            char *c = malloc(strlen(in) + 1);
-            if (!nr || !c) {
-                if (nr)
-                    rows = nr;
-                free(c);
-                oom = 1;
-                break;
-            }
-            rows = nr;
-            memcpy(c, in, strlen(in) + 1);
-            rows[n].input = c;
-            rows[n].ord = n;
-            for (int j = 0; j < 6; j++)
-                rows[n].s[j] = rpt_col_num(st, 1 + j);
-            n++;
-        }
-        if (n > 1)
-            qsort(rows, n, sizeof *rows, by_total);
-        /* a chart of more than a dozen bars is read for its top anyway:
-         * the rest are in the table */
-        size_t shown = n < SOBOL_BARS ? n : SOBOL_BARS;
-        rpt_put(b, "<figure class=\"card\"><figcaption><b>");
-        rpt_html(b, mets.v[m]);
-        if (shown < n)
-            rpt_printf(b, "</b><span>the %zu largest of %zu uncertain inputs</span>", shown, n);
-        else
-            rpt_printf(b, "</b><span>%zu uncertain inputs</span>", n);
-        rpt_printf(b, "</figcaption><div class=\"chart\" style=\"height:%zupx\"><canvas "
-                      "id=\"sobol-%zu\" role=\"img\" aria-label=\"Sobol' indices of ",
-                   90 + 30 * shown, m);
-        rpt_html(b, mets.v[m]);
-        rpt_put(b, "\"></canvas></div></figure>\n");
-        (*ncharts)++;
-        rpt_printf(js, "%s{\"id\":\"sobol-%zu\",\"name\":", m ? "," : "", m);
-        rpt_json_str(js, mets.v[m]);
-        rpt_put(js, ",\"inputs\":[");
-        for (size_t i = 0; i < shown; i++) {
-            rpt_put(js, i ? "," : "");
-            rpt_json_str(js, rows[i].input);
-        }
-        rpt_put(js, "]");
-        static const char *const key[] = {"S1", "S1lo", "S1hi", "ST", "STlo", "SThi"};
-        for (int j = 0; j < 6; j++) {
-            rpt_printf(js, ",\"%s\":[", key[j]);
-            for (size_t i = 0; i < shown; i++) {
-                rpt_put(js, i ? "," : "");
-                rpt_json_num(js, rows[i].s[j]);
-            }
-            rpt_put(js, "]");
-        }
-        rpt_put(js, "}");
-        for (size_t i = 0; i < n; i++) {
-            rpt_put(&tab, i ? "<tr><td></td><td><code>" : "<tr class=\"first\"><td><b>");
-            if (!i) {
-                rpt_html(&tab, mets.v[m]);
-                rpt_put(&tab, "</b></td><td><code>");
-            }
-            rpt_html(&tab, rows[i].input);
-            rpt_put(&tab, "</code></td>");
-            for (int j = 0; j < 6; j += 3) {
-                rpt_put(&tab, "<td class=\"num\">");
-                rpt_put_num(&tab, rows[i].s[j]);
-                rpt_put(&tab, "</td><td class=\"num muted\">");
-                rpt_put_num(&tab, rows[i].s[j + 1]);
-                rpt_put(&tab, " to ");
-                rpt_put_num(&tab, rows[i].s[j + 2]);
-                rpt_put(&tab, "</td>");
-            }
-            rpt_put(&tab, "</tr>\n");
+        sobol_row *rows = sobol_read(st, mets.v[m], &n, &oom);
+        sobol_card(m, mets.v[m], rows, n, b, js, ncharts);
+        sobol_table(mets.v[m], rows, n, &tab);
+        for (size_t i = 0; i < n; i++)
             free(rows[i].input);
-        }
         free(rows);
     }
     rpt_put(js, "],");
