@@ -166,13 +166,10 @@ static void load_band_variant(rpt_db *d)
         d->band_variant = best;
 }
 
-static void load(rpt_db *d)
+/* The metadata every section reads; returns the horizon and sets the start
+ * date y-m-dd (d->status set on a missing or bad entry). */
+static long load_meta(rpt_db *d, int *y, int *m, int *dd)
 {
-    require(d, "metadata");
-    require(d, "quantiles");
-    require(d, "events");
-    if (d->status)
-        return;
     d->scenario = meta_get(d, "scenario");
     d->title = meta_get(d, "title");
     d->description = meta_get(d, "description");
@@ -189,13 +186,12 @@ static void load(rpt_db *d)
     d->study = study && strcmp(study, "1") == 0;
     char *end = NULL;
     long h = horizon ? strtol(horizon, &end, 10) : -1;
-    int y, m, dd;
     if (!d->status && (!horizon || *end || h < 0 || h > 1000000)) {
         sal_diags_add(d->diags, d->path, 0, 0,
                       "metadata 'horizon' is %s%s%s; expected a number of days", horizon ? "'" : "",
                       horizon ? horizon : "missing", horizon ? "'" : "");
         d->status = SAL_EINPUT;
-    } else if (!d->status && (!d->start || sal_date_parse(d->start, &y, &m, &dd) != 0)) {
+    } else if (!d->status && (!d->start || sal_date_parse(d->start, y, m, dd) != 0)) {
         sal_diags_add(d->diags, d->path, 0, 0,
                       "metadata 'start' is %s%s%s; expected a date YYYY-MM-DD", d->start ? "'" : "",
                       d->start ? d->start : "missing", d->start ? "'" : "");
@@ -208,8 +204,12 @@ static void load(rpt_db *d)
     free(partial);
     free(horizon);
     free(study);
-    if (d->status)
-        return;
+    return h;
+}
+
+/* d->dates: the date of each day of the horizon h from the start y-m-dd. */
+static void load_dates(rpt_db *d, long h, int y, int m, int dd)
+{
     d->horizon = (int)h;
     d->ndays = (size_t)h + 1;
     d->dates = calloc(d->ndays, sizeof *d->dates);
@@ -227,6 +227,22 @@ static void load(rpt_db *d)
             return;
         }
     }
+}
+
+static void load(rpt_db *d)
+{
+    require(d, "metadata");
+    require(d, "quantiles");
+    require(d, "events");
+    if (d->status)
+        return;
+    int y = 0, m = 0, dd = 0;
+    long h = load_meta(d, &y, &m, &dd);
+    if (d->status)
+        return;
+    load_dates(d, h, y, m, dd);
+    if (d->status)
+        return;
     sqlite3_stmt *st = rpt_prepare(
         d, "quantiles", "SELECT metric FROM quantiles GROUP BY metric ORDER BY MIN(rowid)");
     while (st && !d->status && sqlite3_step(st) == SQLITE_ROW)
