@@ -404,6 +404,139 @@ static void merge_cells(const job *j, tls *tl, int nt)
     }
 }
 
+/* The schedule of maxblocks blocks for T threads: the ring of block marks,
+ * and of records when on_run wants them (s zeroed by the caller). */
+static int sched_init(const job *j, sched *s, uint64_t maxblocks, int T, uint64_t wave_blocks)
+{
+    int records = j->o->on_run && j->nmodels == 1;
+    s->nblocks = maxblocks;
+    s->ring = ring_blocks((uint64_t)T, j->block, j->reclen, records);
+    atomic_init(&s->next, 0);
+    atomic_init(&s->ready, 0);
+    atomic_init(&s->stop, 0);
+    s->fin = malloc(s->ring * sizeof *s->fin);
+    if (records)
+        s->rec = malloc(s->ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+    if (!s->fin || (records && !s->rec)) {
+        free(s->fin);
+        free(s->rec);
+        return SAL_ENOMEM;
+    }
+    for (uint64_t i = 0; i < s->ring; i++)
+        atomic_init(&s->fin[i], 0); /* block b's mark is b + 1: none is 0 */
+    s->limit = epoch_limit(j, s, wave_blocks);
+    return SAL_OK;
+}
+
+/* Before the first epoch, on the calling thread once every thread has
+ * allocated its workspace: whether to go on (*status, *quit). */
+static void begin(const job *j, tls *tl, int alloc_failed, uint64_t maxblocks, caller *c,
+                  int *status, int *quit)
+{
+    if (alloc_failed) {
+        *status = SAL_ENOMEM;
+        *quit = 1;
+    } else if (j->o->resume_from && j->nmodels == 1 &&
+               sal_summary_merge(tl[0].sum[0], j->o->resume_from) != SAL_OK) {
+        /* a resumed ensemble starts from the summary of the runs
+         * already done; merges are exact, so the result is the one
+         * an uninterrupted run gives */
+        *status = SAL_EINPUT;
+        *quit = 1;
+    }
+    *quit |= maxblocks == 0;
+    c->last_ckpt = omp_get_wtime();
+}
+
+/* One thread's part of an epoch: claims blocks and runs them until the
+ * epoch's claims end; thread 0 (the calling thread) also hands the finished
+ * prefix to on_run between its blocks. */
+static void work(const job *j, sched *s, caller *c, tls *t, int me)
+{
+    for (;;) {
+        if (me == 0)
+            service(j, s, c);
+        uint64_t b;
+        int got = claim(s, &b);
+        if (got == CLAIM_NONE)
+            break;
+        if (got == CLAIM_FULL) { /* the oldest block is still running */
+            sched_yield();
+            continue;
+        }
+        uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
+        do_block(j, t, j->o->first + r0, (size_t)n,
+                 s->rec ? s->rec + (b % s->ring) * j->block * j->reclen : NULL);
+        if (t->fail_rc) /* its records are never flushed: no mark */
+            atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+        else
+            atomic_store_explicit(&s->fin[b % s->ring], b + 1, memory_order_release);
+    }
+}
+
+/* The end of an epoch: every block claimed has finished or failed; on the
+ * calling thread alone, while the others wait.  Decides whether to quit
+ * (*status, *quit), takes a checkpoint when one is due, and opens the next
+ * epoch. */
+static void end_epoch(const job *j, sched *s, caller *c, tls *tl, int nt, uint64_t wave_blocks,
+                      sal_diags *diags, int *status, int *quit)
+{
+    const sal_ensemble_opts *o = j->o;
+    service(j, s, c);
+    int failed = -1;
+    for (int i = 0; i < nt; i++)
+        if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
+            failed = i;
+    uint64_t ready = atomic_load_explicit(&s->ready, memory_order_relaxed);
+    if (failed >= 0) {
+        *status = tl[failed].fail_rc;
+        report_failure(j, &tl[failed], diags);
+        *quit = 1;
+    } else if (c->flush_failed) {
+        *status = SAL_EIO;
+        *quit = 1;
+    } else if (ready >= s->nblocks) {
+        *quit = 1;
+    } else if (c->interrupted) {
+        *status = SAL_EINTR;
+        *quit = 1;
+    } else {
+        if (o->checkpoint && j->nmodels == 1 && (c->ckpt_due || o->checkpoint_seconds <= 0)) {
+            if (checkpoint(j, tl, nt) != SAL_OK) {
+                *status = SAL_EIO;
+                *quit = 1;
+            }
+            c->ckpt_due = 0;
+            c->last_ckpt = omp_get_wtime();
+        }
+        s->limit = epoch_limit(j, s, wave_blocks);
+        atomic_store_explicit(&s->stop, 0, memory_order_relaxed);
+    }
+    if (*quit && (*status == SAL_OK || *status == SAL_EINTR) && merge_check(j, tl, nt) != SAL_OK)
+        *status = SAL_ENOMEM;
+}
+
+/* After merge_cells: a merge failure, else the tails of the summaries and
+ * the paired moments of every thread into thread 0's. */
+static int merge_rest(const job *j, tls *tl, int nt)
+{
+    for (int i = 0; i < nt; i++)
+        if (tl[i].merge_rc != SAL_OK)
+            return tl[i].merge_rc;
+    for (int i = 1; i < nt; i++) {
+        for (int k = 0; k < j->nmodels; k++)
+            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
+        if (j->nmodels == 2) {
+            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
+            for (size_t m = 0; m < j->nc * NMOM; m++)
+                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
+            for (size_t e = 0; e < j->ne; e++)
+                tl[0].disc[e] += tl[i].disc[e];
+        }
+    }
+    return SAL_OK;
+}
+
 /* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
  * merged summaries are left in tl[0]. */
 static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
@@ -424,22 +557,9 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     uint64_t wave_blocks = (uint64_t)T * WAVE_BLOCKS_PER_THREAD;
     if (wave_blocks < WAVE_MIN_BLOCKS)
         wave_blocks = WAVE_MIN_BLOCKS;
-    int records = o->on_run && j->nmodels == 1;
-    sched s = {.nblocks = maxblocks, .ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
-    atomic_init(&s.next, 0);
-    atomic_init(&s.ready, 0);
-    atomic_init(&s.stop, 0);
-    s.fin = malloc(s.ring * sizeof *s.fin);
-    if (records)
-        s.rec = malloc(s.ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
-    if (!s.fin || (records && !s.rec)) {
-        free(s.fin);
-        free(s.rec);
+    sched s = {0};
+    if (sched_init(j, &s, maxblocks, T, wave_blocks) != SAL_OK)
         return SAL_ENOMEM;
-    }
-    for (uint64_t i = 0; i < s.ring; i++)
-        atomic_init(&s.fin[i], 0); /* block b's mark is b + 1: none is 0 */
-    s.limit = epoch_limit(j, &s, wave_blocks);
 
     caller c = {0};
     int status = SAL_OK, quit = 0, nt = 1, alloc_failed = 0;
@@ -457,81 +577,14 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
 #pragma omp master
         {
             nt = omp_get_num_threads(); /* OpenMP may give fewer than T */
-            if (alloc_failed) {
-                status = SAL_ENOMEM;
-                quit = 1;
-            } else if (o->resume_from && j->nmodels == 1 &&
-                       sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK) {
-                /* a resumed ensemble starts from the summary of the runs
-                 * already done; merges are exact, so the result is the one
-                 * an uninterrupted run gives */
-                status = SAL_EINPUT;
-                quit = 1;
-            }
-            quit |= maxblocks == 0;
-            c.last_ckpt = omp_get_wtime();
+            begin(j, tl, alloc_failed, maxblocks, &c, &status, &quit);
         }
 #pragma omp barrier
         while (!quit) {
-            for (;;) {
-                if (me == 0)
-                    service(j, &s, &c);
-                uint64_t b;
-                int got = claim(&s, &b);
-                if (got == CLAIM_NONE)
-                    break;
-                if (got == CLAIM_FULL) { /* the oldest block is still running */
-                    sched_yield();
-                    continue;
-                }
-                uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
-                do_block(j, t, o->first + r0, (size_t)n,
-                         s.rec ? s.rec + (b % s.ring) * j->block * j->reclen : NULL);
-                if (t->fail_rc) /* its records are never flushed: no mark */
-                    atomic_store_explicit(&s.stop, 1, memory_order_relaxed);
-                else
-                    atomic_store_explicit(&s.fin[b % s.ring], b + 1, memory_order_release);
-            }
+            work(j, &s, &c, t, me);
 #pragma omp barrier
-            /* every block claimed has finished or failed: the calling
-             * thread alone, while the others wait */
 #pragma omp master
-            {
-                service(j, &s, &c);
-                int failed = -1;
-                for (int i = 0; i < nt; i++)
-                    if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
-                        failed = i;
-                uint64_t ready = atomic_load_explicit(&s.ready, memory_order_relaxed);
-                if (failed >= 0) {
-                    status = tl[failed].fail_rc;
-                    report_failure(j, &tl[failed], diags);
-                    quit = 1;
-                } else if (c.flush_failed) {
-                    status = SAL_EIO;
-                    quit = 1;
-                } else if (ready >= s.nblocks) {
-                    quit = 1;
-                } else if (c.interrupted) {
-                    status = SAL_EINTR;
-                    quit = 1;
-                } else {
-                    if (o->checkpoint && j->nmodels == 1 &&
-                        (c.ckpt_due || o->checkpoint_seconds <= 0)) {
-                        if (checkpoint(j, tl, nt) != SAL_OK) {
-                            status = SAL_EIO;
-                            quit = 1;
-                        }
-                        c.ckpt_due = 0;
-                        c.last_ckpt = omp_get_wtime();
-                    }
-                    s.limit = epoch_limit(j, &s, wave_blocks);
-                    atomic_store_explicit(&s.stop, 0, memory_order_relaxed);
-                }
-                if (quit && (status == SAL_OK || status == SAL_EINTR) &&
-                    merge_check(j, tl, nt) != SAL_OK)
-                    status = SAL_ENOMEM;
-            }
+            end_epoch(j, &s, &c, tl, nt, wave_blocks, diags, &status, &quit);
 #pragma omp barrier
         }
         /* the partial summaries into thread 0's, all threads merging
@@ -550,21 +603,8 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     *done_out = done;
     if (status != SAL_OK && status != SAL_EINTR)
         return status;
-    for (int i = 0; i < nt; i++)
-        if (tl[i].merge_rc != SAL_OK)
-            return tl[i].merge_rc;
-    for (int i = 1; i < nt; i++) {
-        for (int k = 0; k < j->nmodels; k++)
-            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
-        if (j->nmodels == 2) {
-            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
-            for (size_t m = 0; m < j->nc * NMOM; m++)
-                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
-            for (size_t e = 0; e < j->ne; e++)
-                tl[0].disc[e] += tl[i].disc[e];
-        }
-    }
-    return status;
+    int rc = merge_rest(j, tl, nt);
+    return rc != SAL_OK ? rc : status;
 }
 
 uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *o, int compare)
