@@ -319,15 +319,10 @@ static int per_side(sc_reader *r, const yd_node *n, const char *what, const yd_n
     return 0;
 }
 
-static void read_sector(sc_reader *r, size_t i, const yd_node *v)
+/* A sector's defaults: the square law, both sides holding, Poisson noise
+ * (docs/scenario.md). */
+static void sector_defaults(sal_sector *s)
 {
-    sal_model *m = r->m;
-    sal_sector *s = &m->sectors[i];
-    char where[128], base[128], what[260];
-    s->line = v->line;
-    s->col = v->col;
-    snprintf(where, sizeof where, "sector '%s'", s->name);
-    snprintf(base, sizeof base, "sectors.%s", s->name);
     s->p = (sal_num){1, -1};
     s->q = (sal_num){0, -1};
     s->coeff[0] = s->coeff[1] = (sal_num){0, -1};
@@ -343,6 +338,151 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
     s->ground_max = (sal_num){0, -1};
     s->advance_rate = (sal_num){0, -1};
     s->ratio_threshold = (sal_num){1, -1};
+}
+
+/* posture: {side: attack|hold} */
+static void sector_posture(sc_reader *r, sal_sector *s, const yd_node *n, const char *where)
+{
+    const yd_node *sv[2];
+    char what[260];
+    snprintf(what, sizeof what, "the posture of %s", where);
+    if (per_side(r, n, what, sv) != 0)
+        return;
+    for (int k = 0; k < 2; k++)
+        if (sv[k]) {
+            char w[300];
+            snprintf(w, sizeof w, "the posture of side '%s' in %s", r->m->sides[k], where);
+            int p = sc_enum_value(r, sv[k], w, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
+            if (p >= 0)
+                s->posture[k] = (sal_posture)p;
+        }
+}
+
+/* attrition.coefficients: {side: a} (what: "the attrition of ...", ab its path) */
+static void sector_coefficients(sc_reader *r, sal_sector *s, const yd_node *a, const char *where,
+                                const char *what, const char *ab)
+{
+    const sal_model *m = r->m;
+    const yd_node *c = yd_get(a, "coefficients"), *sv[2];
+    char cw[300];
+    snprintf(cw, sizeof cw, "the coefficients of %s", what);
+    if (!c) {
+        sc_err(r, a, "%s has no 'coefficients'; expected the attrition coefficient of each side, "
+                     "e.g. coefficients: {%s: 0.0001, %s: 0.0001}",
+               what, m->sides[0] ? m->sides[0] : "a", m->sides[1] ? m->sides[1] : "b");
+        return;
+    }
+    if (per_side(r, c, cw, sv) != 0)
+        return;
+    for (int k = 0; k < 2; k++) {
+        if (!sv[k]) {
+            if (m->sides[k] && !r->bad_sides)
+                sc_err(r, c, "%s lack side '%s'; expected a coefficient for each side", cw,
+                       m->sides[k]);
+            continue;
+        }
+        char w[300], pth[300];
+        snprintf(w, sizeof w, "the coefficient of side '%s' in %s", m->sides[k], where);
+        snprintf(pth, sizeof pth, "%s.coefficients.%s", ab, m->sides[k]);
+        sc_num(r, sv[k], w, pth, SC_NONNEG, &s->coeff[k]);
+    }
+}
+
+/* attrition: {law, p, q, coefficients, noise, dispersion} (a, a mapping) */
+static void sector_attrition(sc_reader *r, sal_sector *s, const yd_node *a, const char *where,
+                             const char *what, const char *base)
+{
+    static const char *const AK[] = {"law", "p", "q", "coefficients", "noise", "dispersion",
+                                     NULL};
+    const yd_node *n;
+    sc_keys(r, a, AK, what);
+    char ab[160];
+    snprintf(ab, sizeof ab, "%s.attrition", base);
+    if ((n = yd_get(a, "law"))) {
+        static const char *const LAWS[] = {"square", "linear", "logarithmic", NULL};
+        static const int LV[] = {0, 1, 2};
+        char w[300];
+        snprintf(w, sizeof w, "the law of %s", what);
+        int law = sc_enum_value(r, n, w, LAWS, LV);
+        if (law == 1)
+            s->p = s->q = (sal_num){1, -1};
+        else if (law == 2)
+            s->p = (sal_num){0, -1}, s->q = (sal_num){1, -1};
+    }
+    sal_num p = s->p, q = s->q;
+    sc_field(r, a, "p", what, ab, p.value, SC_NONNEG, &s->p);
+    sc_field(r, a, "q", what, ab, q.value, SC_NONNEG, &s->q);
+    sector_coefficients(r, s, a, where, what, ab);
+    if ((n = yd_get(a, "noise"))) {
+        static const char *const NZ[] = {"none", "poisson", "negbin", NULL};
+        static const int NV[] = {0, 1, 2};
+        char w[300];
+        snprintf(w, sizeof w, "the noise of %s", what);
+        int z = sc_enum_value(r, n, w, NZ, NV);
+        if (z >= 0)
+            s->noise = z;
+    }
+    sc_field(r, a, "dispersion", what, ab, 10, SC_POS, &s->dispersion);
+    if (yd_get(a, "dispersion") && s->noise != 2)
+        sc_err(r, yd_get(a, "dispersion"), "%s has a 'dispersion' but its noise is not negbin; "
+                                           "expected 'noise: negbin' with a dispersion",
+               what);
+}
+
+/* ground: {holder, held, contested, advance_rate, ratio_threshold, source} */
+static void sector_ground(sc_reader *r, sal_sector *s, const yd_node *g, const char *where,
+                          const char *base)
+{
+    char what[260];
+    const yd_node *n;
+    snprintf(what, sizeof what, "the ground of %s", where);
+    if (!sc_is_map(r, g, what))
+        return;
+    static const char *const GK[] = {"holder", "held", "contested", "advance_rate",
+                                     "ratio_threshold", "source", NULL};
+    sc_keys(r, g, GK, what);
+    size_t gprov0 = r->m->nprovenance;
+    char gb[160];
+    snprintf(gb, sizeof gb, "%s.ground", base);
+    if (!(n = yd_get(g, "holder"))) {
+        sc_err(r, g, "%s has no 'holder'; expected the side that holds the contested "
+                     "ground on day 0",
+               what);
+    } else {
+        char w[300];
+        snprintf(w, sizeof w, "the holder of %s", what);
+        sc_ref(r, n, w, "side", &s->holder);
+        if (s->holder < 0)
+            s->holder = 1;
+    }
+    if (!yd_get(g, "contested"))
+        sc_err(r, g, "%s has no 'contested'; expected the km2 contested in all", what);
+    sc_field(r, g, "contested", what, gb, 0, SC_NONNEG, &s->ground_max);
+    sc_field(r, g, "held", what, gb, s->ground_max.value, SC_NONNEG, &s->ground);
+    if (!yd_get(g, "held"))
+        s->ground = s->ground_max; /* all of it, the same draw */
+    sc_field(r, g, "advance_rate", what, gb, 0, SC_NONNEG, &s->advance_rate);
+    sc_field(r, g, "ratio_threshold", what, gb, 1, SC_NONNEG, &s->ratio_threshold);
+    if (yd_get(g, "contested") && s->ground.u < 0 && s->ground_max.u < 0 &&
+        s->ground.value > s->ground_max.value)
+        sc_err(r, yd_get(g, "held"), "%s: %g km2 held is more than the %g km2 contested; "
+                                     "expected held <= contested",
+               what, s->ground.value, s->ground_max.value);
+    const yd_node *src = yd_get(g, "source");
+    if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
+        sc_inherit_source(r, gprov0, g);
+}
+
+static void read_sector(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_model *m = r->m;
+    sal_sector *s = &m->sectors[i];
+    char where[128], base[128], what[260];
+    s->line = v->line;
+    s->col = v->col;
+    snprintf(where, sizeof where, "sector '%s'", s->name);
+    snprintf(base, sizeof base, "sectors.%s", s->name);
+    sector_defaults(s);
     if (!sc_is_map(r, v, where))
         return;
     size_t eprov0 = r->m->nprovenance;
@@ -350,124 +490,24 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
                                     "hold_intensity", "fire_floor", "ground", "source",
                                     "description", NULL};
     sc_keys(r, v, K, where);
-    const yd_node *n, *sv[2];
-    if ((n = yd_get(v, "posture"))) {
-        snprintf(what, sizeof what, "the posture of %s", where);
-        if (per_side(r, n, what, sv) == 0)
-            for (int k = 0; k < 2; k++)
-                if (sv[k]) {
-                    char w[300];
-                    snprintf(w, sizeof w, "the posture of side '%s' in %s", m->sides[k], where);
-                    int p = sc_enum_value(r, sv[k], w, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
-                    if (p >= 0)
-                        s->posture[k] = (sal_posture)p;
-                }
-    }
+    const yd_node *n;
+    if ((n = yd_get(v, "posture")))
+        sector_posture(r, s, n, where);
     sc_field(r, v, "intensity", where, base, 1, SC_NONNEG, &s->intensity);
     sc_field(r, v, "defence", where, base, 1, SC_NONNEG, &s->defence);
     sc_field(r, v, "hold_intensity", where, base, 0.2, SC_NONNEG, &s->hold_intensity);
     sc_field(r, v, "fire_floor", where, base, 0.3, SC_SHARE, &s->fire_floor);
     const yd_node *a = yd_get(v, "attrition");
     snprintf(what, sizeof what, "the attrition of %s", where);
-    if (!a) {
+    if (!a)
         sc_err(r, v, "%s has no 'attrition'; expected 'attrition:' with at least 'coefficients' "
                      "per side",
                where);
-    } else if (sc_is_map(r, a, what)) {
-        static const char *const AK[] = {"law", "p", "q", "coefficients", "noise", "dispersion",
-                                         NULL};
-        sc_keys(r, a, AK, what);
-        char ab[160];
-        snprintf(ab, sizeof ab, "%s.attrition", base);
-        if ((n = yd_get(a, "law"))) {
-            static const char *const LAWS[] = {"square", "linear", "logarithmic", NULL};
-            static const int LV[] = {0, 1, 2};
-            char w[300];
-            snprintf(w, sizeof w, "the law of %s", what);
-            int law = sc_enum_value(r, n, w, LAWS, LV);
-            if (law == 1)
-                s->p = s->q = (sal_num){1, -1};
-            else if (law == 2)
-                s->p = (sal_num){0, -1}, s->q = (sal_num){1, -1};
-        }
-        sal_num p = s->p, q = s->q;
-        sc_field(r, a, "p", what, ab, p.value, SC_NONNEG, &s->p);
-        sc_field(r, a, "q", what, ab, q.value, SC_NONNEG, &s->q);
-        const yd_node *c = yd_get(a, "coefficients");
-        char cw[300];
-        snprintf(cw, sizeof cw, "the coefficients of %s", what);
-        if (!c) {
-            sc_err(r, a, "%s has no 'coefficients'; expected the attrition coefficient of each side, "
-                         "e.g. coefficients: {%s: 0.0001, %s: 0.0001}",
-                   what, m->sides[0] ? m->sides[0] : "a", m->sides[1] ? m->sides[1] : "b");
-        } else if (per_side(r, c, cw, sv) == 0) {
-            for (int k = 0; k < 2; k++) {
-                if (!sv[k]) {
-                    if (m->sides[k] && !r->bad_sides)
-                        sc_err(r, c, "%s lack side '%s'; expected a coefficient for each side", cw,
-                               m->sides[k]);
-                    continue;
-                }
-                char w[300], pth[300];
-                snprintf(w, sizeof w, "the coefficient of side '%s' in %s", m->sides[k], where);
-                snprintf(pth, sizeof pth, "%s.coefficients.%s", ab, m->sides[k]);
-                sc_num(r, sv[k], w, pth, SC_NONNEG, &s->coeff[k]);
-            }
-        }
-        if ((n = yd_get(a, "noise"))) {
-            static const char *const NZ[] = {"none", "poisson", "negbin", NULL};
-            static const int NV[] = {0, 1, 2};
-            char w[300];
-            snprintf(w, sizeof w, "the noise of %s", what);
-            int z = sc_enum_value(r, n, w, NZ, NV);
-            if (z >= 0)
-                s->noise = z;
-        }
-        sc_field(r, a, "dispersion", what, ab, 10, SC_POS, &s->dispersion);
-        if (yd_get(a, "dispersion") && s->noise != 2)
-            sc_err(r, yd_get(a, "dispersion"), "%s has a 'dispersion' but its noise is not negbin; "
-                                               "expected 'noise: negbin' with a dispersion",
-                   what);
-    }
+    else if (sc_is_map(r, a, what))
+        sector_attrition(r, s, a, where, what, base);
     const yd_node *g = yd_get(v, "ground");
-    if (g) {
-        snprintf(what, sizeof what, "the ground of %s", where);
-        if (sc_is_map(r, g, what)) {
-            static const char *const GK[] = {"holder", "held", "contested", "advance_rate",
-                                             "ratio_threshold", "source", NULL};
-            sc_keys(r, g, GK, what);
-            size_t gprov0 = r->m->nprovenance;
-            char gb[160];
-            snprintf(gb, sizeof gb, "%s.ground", base);
-            if (!(n = yd_get(g, "holder"))) {
-                sc_err(r, g, "%s has no 'holder'; expected the side that holds the contested "
-                             "ground on day 0",
-                       what);
-            } else {
-                char w[300];
-                snprintf(w, sizeof w, "the holder of %s", what);
-                sc_ref(r, n, w, "side", &s->holder);
-                if (s->holder < 0)
-                    s->holder = 1;
-            }
-            if (!yd_get(g, "contested"))
-                sc_err(r, g, "%s has no 'contested'; expected the km2 contested in all", what);
-            sc_field(r, g, "contested", what, gb, 0, SC_NONNEG, &s->ground_max);
-            sc_field(r, g, "held", what, gb, s->ground_max.value, SC_NONNEG, &s->ground);
-            if (!yd_get(g, "held"))
-                s->ground = s->ground_max; /* all of it, the same draw */
-            sc_field(r, g, "advance_rate", what, gb, 0, SC_NONNEG, &s->advance_rate);
-            sc_field(r, g, "ratio_threshold", what, gb, 1, SC_NONNEG, &s->ratio_threshold);
-            if (yd_get(g, "contested") && s->ground.u < 0 && s->ground_max.u < 0 &&
-                s->ground.value > s->ground_max.value)
-                sc_err(r, yd_get(g, "held"), "%s: %g km2 held is more than the %g km2 contested; "
-                                             "expected held <= contested",
-                       what, s->ground.value, s->ground_max.value);
-            const yd_node *src = yd_get(g, "source");
-            if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
-                sc_inherit_source(r, gprov0, g);
-        }
-    }
+    if (g)
+        sector_ground(r, s, g, where, base);
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &s->source);
     if (n && n->kind == YD_SCALAR && !yd_is_null(n))
