@@ -171,6 +171,89 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
     }
 }
 
+/* deploy: {force, amount, from} (aw: what the action is) */
+static void act_deploy(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"force", "amount", "from", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "the force of %s", aw);
+    if (!(n = yd_get(b, "force")))
+        sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force);
+    if ((n = yd_get(b, "from"))) {
+        snprintf(w, sizeof w, "'from' of %s", aw);
+        sc_stock_ref(r, n, w, &a->actor, &a->stock);
+    }
+}
+
+/* move: {from, to, amount}: troops from one force to another (aw: what the action is) */
+static void act_move(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    const sal_model *m = r->m;
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"from", "to", "amount", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "'from' of %s", aw);
+    if (!(n = yd_get(b, "from")))
+        sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force);
+    snprintf(w, sizeof w, "'to' of %s", aw);
+    if (!(n = yd_get(b, "to")))
+        sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force2);
+    if (a->force >= 0 && a->force == a->force2)
+        sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
+               m->forces[a->force].name);
+}
+
+/* transfer: {from, to, amount}: between stocks (aw: what the action is) */
+static void act_transfer(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"from", "to", "amount", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "'from' of %s", aw);
+    if (!(n = yd_get(b, "from")))
+        sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
+    else
+        sc_stock_ref(r, n, w, &a->actor, &a->stock);
+    snprintf(w, sizeof w, "'to' of %s", aw);
+    if (!(n = yd_get(b, "to")))
+        sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
+    else
+        sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+}
+
+/* escalate: {ladder, to} (aw: what the action is) */
+static void act_escalate(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    const sal_model *m = r->m;
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"ladder", "to", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "the ladder of %s", aw);
+    if (!(n = yd_get(b, "ladder")))
+        sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
+    else
+        sc_ref(r, n, w, "ladder", &a->ladder);
+    if (!(n = yd_get(b, "to"))) {
+        sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
+    } else if (a->ladder >= 0) {
+        snprintf(w, sizeof w, "'to' of %s", aw);
+        a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
+        if (a->rung >= 0)
+            a->event = m->ladders[a->ladder].rung_events[a->rung];
+    }
+}
+
 static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x, const char *where)
 {
     sal_model *m = r->m;
@@ -223,71 +306,18 @@ static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x,
         return;
     const yd_node *n;
     switch (a->kind) {
-    case SAL_ACT_DEPLOY: {
-        static const char *const K[] = {"force", "amount", "from", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the force of %s", aw);
-        if (!(n = yd_get(b, "force")))
-            sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        if ((n = yd_get(b, "from"))) {
-            snprintf(w, sizeof w, "'from' of %s", aw);
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        }
+    case SAL_ACT_DEPLOY:
+        act_deploy(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_MOVE: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force2);
-        if (a->force >= 0 && a->force == a->force2)
-            sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
-                   m->forces[a->force].name);
+    case SAL_ACT_MOVE:
+        act_move(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_TRANSFER: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+    case SAL_ACT_TRANSFER:
+        act_transfer(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_ESCALATE: {
-        static const char *const K[] = {"ladder", "to", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the ladder of %s", aw);
-        if (!(n = yd_get(b, "ladder")))
-            sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
-        else
-            sc_ref(r, n, w, "ladder", &a->ladder);
-        if (!(n = yd_get(b, "to"))) {
-            sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
-        } else if (a->ladder >= 0) {
-            snprintf(w, sizeof w, "'to' of %s", aw);
-            a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
-            if (a->rung >= 0)
-                a->event = m->ladders[a->ladder].rung_events[a->rung];
-        }
+    case SAL_ACT_ESCALATE:
+        act_escalate(r, a, b, aw);
         return;
-    }
     case SAL_ACT_SET:
         read_set(r, a, b, aw);
         return;
