@@ -43,12 +43,20 @@ static sal_expr *const_expr(sc_reader *r, int value, const yd_node *at, const ch
     return sc_compile(r, &n, what);
 }
 
-static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+/* What a set action's field takes: an enumeration (role, posture) or an
+ * expression, and whether it needs a side. */
+typedef struct {
+    int is_enum;
+    const char *const *enames;
+    const int *evals;
+    int need_side;
+} set_kind;
+
+/* The one target of a set action (force, sector, pipeline or param): its
+ * index in targets and its node, or -1 (reported). */
+static int set_target(sc_reader *r, const yd_node *b, const char *aw, const char *const *targets,
+                      const yd_node **tnp)
 {
-    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
-                                    "value", NULL};
-    sc_keys(r, b, K, aw);
-    const char *targets[] = {"force", "sector", "pipeline", "param"};
     const yd_node *tn = NULL;
     int tk = -1;
     for (int k = 0; k < 4; k++) {
@@ -58,27 +66,26 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         if (tn) {
             sc_err(r, x, "%s names both a %s and a %s; expected one target", aw, targets[tk],
                    targets[k]);
-            return;
+            return -1;
         }
         tn = x;
         tk = k;
     }
     if (!tn) {
         sc_err(r, b, "%s has no target; expected one of force, sector, pipeline or param", aw);
-        return;
+        return -1;
     }
-    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
-    char w[300];
-    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
-    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
-    if (fn && !field) {
-        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
-        return;
-    }
-    int is_enum = 0;
-    const char *const *enames = NULL;
-    const int *evals = NULL;
-    int need_side = 0;
+    *tnp = tn;
+    return tk;
+}
+
+/* The target tn (of kind tk, w what it is) and its field fn (field its
+ * name, NULL when absent): a->field and what the value is (sk); -1 on an
+ * error (reported). */
+static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *aw, int tk,
+                     const yd_node *tn, const char *w, const yd_node *fn, const char *field,
+                     set_kind *sk)
+{
     switch (tk) {
     case 0: {
         sc_ref(r, tn, w, "force", &a->force);
@@ -89,16 +96,16 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
             sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
                          "interoperability",
                    aw);
-            return;
+            return -1;
         }
         int k = sc_enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
         if (k < 0)
-            return;
+            return -1;
         a->field = FV[k];
         if (k == 1) {
-            is_enum = 1;
-            enames = SC_ROLE_NAMES;
-            evals = SC_ROLE_VALUES;
+            sk->is_enum = 1;
+            sk->enames = SC_ROLE_NAMES;
+            sk->evals = SC_ROLE_VALUES;
         }
         break;
     }
@@ -111,17 +118,17 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
             sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
                          "coefficient",
                    aw);
-            return;
+            return -1;
         }
         int k = sc_enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
         if (k < 0)
-            return;
+            return -1;
         a->field = FV[k];
-        need_side = k >= 2;
+        sk->need_side = k >= 2;
         if (k == 2) {
-            is_enum = 1;
-            enames = SC_POSTURE_NAMES;
-            evals = SC_POSTURE_VALUES;
+            sk->is_enum = 1;
+            sk->enames = SC_POSTURE_NAMES;
+            sk->evals = SC_POSTURE_VALUES;
         }
         break;
     }
@@ -130,7 +137,7 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         a->field = SAL_FIELD_PIPELINE_RATE;
         if (fn && strcmp(field, "rate") != 0) {
             sc_err(r, fn, "the field of a pipeline is '%s'; expected rate", field);
-            return;
+            return -1;
         }
         break;
     case 3:
@@ -139,11 +146,18 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         if (fn && strcmp(field, "value") != 0) {
             sc_err(r, fn, "a parameter has no field '%s'; expected no 'field' (or field: value)",
                    field);
-            return;
+            return -1;
         }
         break;
     }
-    if (need_side) {
+    return 0;
+}
+
+/* The side (sn) and the value (vn) of a set action. */
+static void set_value(sc_reader *r, sal_action *a, const yd_node *b, const char *aw,
+                      const char *field, const set_kind *sk, const yd_node *sn, const yd_node *vn)
+{
+    if (sk->need_side) {
         if (!sn) {
             sc_err(r, b, "%s sets a sector's %s without 'side'; expected the side it applies to",
                    aw, field);
@@ -162,13 +176,37 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
     }
     char vw[300];
     snprintf(vw, sizeof vw, "the value of %s", aw);
-    if (is_enum) {
-        int ev = sc_enum_value(r, vn, vw, enames, evals);
+    if (sk->is_enum) {
+        int ev = sc_enum_value(r, vn, vw, sk->enames, sk->evals);
         if (ev >= 0)
             a->amount = const_expr(r, ev, vn, vw);
     } else {
         a->amount = sc_compile(r, vn, vw);
     }
+}
+
+static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
+                                    "value", NULL};
+    sc_keys(r, b, K, aw);
+    const char *const targets[] = {"force", "sector", "pipeline", "param"};
+    const yd_node *tn = NULL;
+    int tk = set_target(r, b, aw, targets, &tn);
+    if (tk < 0)
+        return;
+    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
+    char w[300];
+    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
+    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
+    if (fn && !field) {
+        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
+        return;
+    }
+    set_kind sk = {0, NULL, NULL, 0};
+    if (set_field(r, a, b, aw, tk, tn, w, fn, field, &sk) != 0)
+        return;
+    set_value(r, a, b, aw, field, &sk, sn, vn);
 }
 
 /* deploy: {force, amount, from} (aw: what the action is) */
