@@ -29,12 +29,10 @@ static void deliver(sal_run *r, size_t p, double x)
     }
 }
 
-void sal_arrivals_step(sal_run *r)
+/* Tranches: on their day, or `delay` days after their event; an event
+ * recorded after today's arrivals is seen tomorrow. */
+static void tranches(sal_run *r, int t)
 {
-    const sal_model *m = r->m;
-    int t = r->day;
-    /* tranches: on their day, or `delay` days after their event; an event
-     * recorded after today's arrivals is seen tomorrow */
     for (size_t i = 0; i < r->ntranche; i++) {
         if (r->tr_done[i])
             continue;
@@ -51,7 +49,11 @@ void sal_arrivals_step(sal_run *r)
             sal_run_join(r, f, r->tr_size[i], r->f_x0[f]);
         }
     }
-    /* wounded back to duty (queued by (d) on the day they were hit) */
+}
+
+/* Wounded back to duty (queued by (d) on the day they were hit). */
+static void wounded_back(sal_run *r, int t)
+{
     for (size_t f = 0; f < r->nf; f++) {
         int len = r->f_ring_len[f];
         if (!len)
@@ -73,7 +75,12 @@ void sal_arrivals_step(sal_run *r)
             }
         }
     }
-    /* stock flows: production, recruitment, spending; bounded by [0, cap] */
+}
+
+/* Stock flows: production, recruitment, spending; bounded by [0, cap].
+ * -1 on an overflow (reported). */
+static int stock_flows(sal_run *r)
+{
     for (size_t k = 0; k < r->nstk; k++) {
         if (r->stk_flow[k] == 0)
             continue;
@@ -89,53 +96,72 @@ void sal_arrivals_step(sal_run *r)
                             "stock '%s.%s': a flow of %g overflowed it; expected a finite stock "
                             "(give it a capacity)",
                             ac->name, st->name, r->stk_flow[k]);
-            return;
+            return -1;
         }
         r->stock[k] = v;
     }
+    return 0;
+}
+
+/* Pipeline p sends today's amount (when its condition holds) into its
+ * delay queue.  -1 on a failure (reported). */
+static int send(sal_run *r, size_t p, int t)
+{
+    const sal_pipeline *pl = &r->m->pipelines[p];
+    int on = 1;
+    if (pl->when) {
+        double v;
+        if (sal_run_eval(r, pl->when, "the condition of a pipeline", &v) != SAL_OK)
+            return -1;
+        on = v != 0;
+    }
+    if (!on || !(r->p_rate[p] > 0))
+        return 0;
+    double x = r->p_rate[p];
+    int from = r->p_from[p];
+    double avail = from >= 0 ? r->stock[from] : INFINITY;
+    if (!r->det && r->p_force[p] >= 0) {
+        /* whole troops: the fraction is carried to the next day */
+        double want = x + r->p_carry[p];
+        x = floor(want);
+        r->p_carry[p] = want - x;
+        if (x > floor(avail))
+            x = floor(avail);
+    } else if (x > avail) {
+        x = avail;
+    }
+    if (from >= 0)
+        r->stock[from] -= x;
+    r->p_sent[p] += x;
+    int d = r->p_delay[p], len = r->p_ring_len[p];
+    if (t + d > r->horizon || d >= len) {
+        /* still in transit at the horizon (sal_run_in_transit): a
+         * huge rate from nowhere overflows the sum */
+        r->p_late[p] += x;
+        if (!isfinite(r->p_late[p])) {
+            sal_run_fail_at(r, pl->line, pl->col,
+                            "pipeline '%s': sending %g made the amount in transit "
+                            "not finite; expected a finite amount (lower its rate)",
+                            pl->name, x);
+            return -1;
+        }
+    } else {
+        r->ring[r->p_ring_off[p] + (size_t)((t + d) % len)] += x;
+    }
+    return 0;
+}
+
+void sal_arrivals_step(sal_run *r)
+{
+    int t = r->day;
+    tranches(r, t);
+    wounded_back(r, t);
+    if (stock_flows(r) != 0)
+        return;
     /* pipelines: send today's amount, deliver what was sent `delay` days ago */
     for (size_t p = 0; p < r->np; p++) {
-        const sal_pipeline *pl = &m->pipelines[p];
-        int on = 1;
-        if (pl->when) {
-            double v;
-            if (sal_run_eval(r, pl->when, "the condition of a pipeline", &v) != SAL_OK)
-                return;
-            on = v != 0;
-        }
-        if (on && r->p_rate[p] > 0) {
-            double x = r->p_rate[p];
-            int from = r->p_from[p];
-            double avail = from >= 0 ? r->stock[from] : INFINITY;
-            if (!r->det && r->p_force[p] >= 0) {
-                /* whole troops: the fraction is carried to the next day */
-                double want = x + r->p_carry[p];
-                x = floor(want);
-                r->p_carry[p] = want - x;
-                if (x > floor(avail))
-                    x = floor(avail);
-            } else if (x > avail) {
-                x = avail;
-            }
-            if (from >= 0)
-                r->stock[from] -= x;
-            r->p_sent[p] += x;
-            int d = r->p_delay[p], len = r->p_ring_len[p];
-            if (t + d > r->horizon || d >= len) {
-                /* still in transit at the horizon (sal_run_in_transit): a
-                 * huge rate from nowhere overflows the sum */
-                r->p_late[p] += x;
-                if (!isfinite(r->p_late[p])) {
-                    sal_run_fail_at(r, pl->line, pl->col,
-                                    "pipeline '%s': sending %g made the amount in transit "
-                                    "not finite; expected a finite amount (lower its rate)",
-                                    pl->name, x);
-                    return;
-                }
-            } else {
-                r->ring[r->p_ring_off[p] + (size_t)((t + d) % len)] += x;
-            }
-        }
+        if (send(r, p, t) != 0)
+            return;
         int len = r->p_ring_len[p];
         double *slot = &r->ring[r->p_ring_off[p] + (size_t)(t % len)];
         double x = *slot;
