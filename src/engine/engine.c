@@ -73,24 +73,10 @@ static int draw_inputs(sal_run *r, const sal_run_opts *o)
 
 #define NUM(n) sal_num_value((n), r->draws)
 
-static int start(sal_run *r, const sal_run_opts *o)
+/* Stocks at the start: capacity (none: infinite), flow, initial amount. */
+static void start_stocks(sal_run *r)
 {
     const sal_model *m = r->m;
-    r->seed = o->seed;
-    r->run = o->run;
-    r->series = o->series ? o->series : r->own_series;
-    r->ev_day = o->event_days ? o->event_days : r->own_ev_day;
-    r->det = o->deterministic != 0;
-    r->day = 0;
-    r->status = SAL_OK;
-    r->start_days = sal_date_to_days(m->start_year, m->start_month, m->start_day);
-    if (draw_inputs(r, o) != SAL_OK)
-        return r->status;
-    for (size_t s = 0; s < r->ns; s++)
-        sal_rng_reset(r->rng_sector[s], r->seed, r->run, r->sid_sector[s]);
-    for (size_t p = 0; p < r->npol; p++)
-        sal_rng_reset(r->rng_policy[p], r->seed, r->run, r->sid_policy[p]);
-
     for (size_t a = 0; a < m->nactors; a++)
         for (size_t k = 0; k < m->actors[a].nstocks; k++) {
             const sal_stock *st = &m->actors[a].stocks[k];
@@ -101,6 +87,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             double v = nonneg(NUM(st->initial));
             r->stock[i] = v > r->stk_cap[i] ? r->stk_cap[i] : v;
         }
+}
+
+/* Forces at the start, from the model and this run's draws. */
+static void start_forces(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t f = 0; f < r->nf; f++) {
         const sal_force *fo = &m->forces[f];
         double s0 = whole(r, nonneg(NUM(fo->strength)));
@@ -124,6 +116,12 @@ static int start(sal_run *r, const sal_run_opts *o)
         r->f_role[f] = (int)fo->role;
         r->f_fire[f] = 1;
     }
+}
+
+/* Arrival tranches, flattened over forces in model order. */
+static void start_tranches(sal_run *r)
+{
+    const sal_model *m = r->m;
     size_t t = 0;
     for (size_t f = 0; f < r->nf; f++)
         for (size_t i = 0; i < m->forces[f].narrivals; i++, t++) {
@@ -135,6 +133,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             /* an event tranche whose event is not known never arrives */
             r->tr_done[t] = tr->event >= 0 && r->tr_event[t] < 0;
         }
+}
+
+/* Sectors at the start. */
+static void start_sectors(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t s = 0; s < r->ns; s++) {
         const sal_sector *se = &m->sectors[s];
         r->s_int[s] = nonneg(NUM(se->intensity));
@@ -158,6 +162,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             r->s_loss[2 * s + k] = 0;
         }
     }
+}
+
+/* Pipelines at the start, with the flat indices of their stocks. */
+static void start_pipelines(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t p = 0; p < r->np; p++) {
         const sal_pipeline *pl = &m->pipelines[p];
         r->p_rate[p] = nonneg(NUM(pl->rate));
@@ -169,6 +179,31 @@ static int start(sal_run *r, const sal_run_opts *o)
                          ? (int)(r->stk_off[pl->to_actor] + (size_t)pl->to_stock) : -1;
         r->p_force[p] = pl->to_force >= 0 && (size_t)pl->to_force < r->nf ? pl->to_force : -1;
     }
+}
+
+static int start(sal_run *r, const sal_run_opts *o)
+{
+    const sal_model *m = r->m;
+    r->seed = o->seed;
+    r->run = o->run;
+    r->series = o->series ? o->series : r->own_series;
+    r->ev_day = o->event_days ? o->event_days : r->own_ev_day;
+    r->det = o->deterministic != 0;
+    r->day = 0;
+    r->status = SAL_OK;
+    r->start_days = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    if (draw_inputs(r, o) != SAL_OK)
+        return r->status;
+    for (size_t s = 0; s < r->ns; s++)
+        sal_rng_reset(r->rng_sector[s], r->seed, r->run, r->sid_sector[s]);
+    for (size_t p = 0; p < r->npol; p++)
+        sal_rng_reset(r->rng_policy[p], r->seed, r->run, r->sid_policy[p]);
+
+    start_stocks(r);
+    start_forces(r);
+    start_tranches(r);
+    start_sectors(r);
+    start_pipelines(r);
     memset(r->ring, 0, r->nring * sizeof *r->ring);
     for (size_t i = 0; i < r->npar; i++)
         r->par[i] = NUM(m->params[i].value);
