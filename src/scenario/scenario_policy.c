@@ -371,6 +371,65 @@ static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x,
     a->amount = sc_compile(r, n, w);
 }
 
+/* requires: a treaty or a list of treaties (n).  -1 when out of memory. */
+static int read_requires(sc_reader *r, sal_policy *p, const yd_node *n, const char *where)
+{
+    char what[260];
+    snprintf(what, sizeof what, "'requires' of %s", where);
+    if (n->kind == YD_SCALAR && !yd_is_null(n)) {
+        p->requires = calloc(1, sizeof *p->requires);
+        if (!p->requires) {
+            r->oom = 1;
+            return -1;
+        }
+        if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
+            p->nrequires = 1;
+    } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
+        p->requires = calloc(n->n + 1, sizeof *p->requires);
+        if (!p->requires) {
+            r->oom = 1;
+            return -1;
+        }
+        for (size_t j = 0; j < n->n; j++)
+            if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
+                p->nrequires++;
+    }
+    return 0;
+}
+
+/* The actions of policy p, then its own event, recorded when it acts
+ * (last).  -1 when out of memory. */
+static int read_actions(sc_reader *r, sal_policy *p, const yd_node *v, const char *where)
+{
+    char what[260];
+    const yd_node *acts = yd_get(v, "actions");
+    size_t na = 0;
+    if (acts && !yd_is_null(acts)) {
+        snprintf(what, sizeof what, "the actions of %s", where);
+        if (sc_is_list(r, acts, what)) {
+            if (acts->n > SC_MAX_LIST)
+                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
+            else
+                na = acts->n;
+        }
+    }
+    /* every policy records its own name as an event when it acts (last) */
+    p->actions = calloc(na + 1, sizeof *p->actions);
+    if (!p->actions) {
+        r->oom = 1;
+        return -1;
+    }
+    for (size_t j = 0; j < na; j++)
+        read_action(r, p, j, acts->kids[j], where);
+    sal_action *self = &p->actions[p->nactions++];
+    memset(self, 0, sizeof *self);
+    self->kind = SAL_ACT_EVENT;
+    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
+    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
+    self->event = p->name ? sc_event(r->m, p->name) : -1;
+    return 0;
+}
+
 void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
 {
     sal_model *m = r->m;
@@ -405,52 +464,10 @@ void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
         snprintf(what, sizeof what, "'enabled' of %s", where);
         sc_bool(r, n, what, &p->enabled);
     }
-    if ((n = yd_get(v, "requires"))) {
-        snprintf(what, sizeof what, "'requires' of %s", where);
-        if (n->kind == YD_SCALAR && !yd_is_null(n)) {
-            p->requires = calloc(1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
-                p->nrequires = 1;
-        } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
-            p->requires = calloc(n->n + 1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            for (size_t j = 0; j < n->n; j++)
-                if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
-                    p->nrequires++;
-        }
-    }
-    const yd_node *acts = yd_get(v, "actions");
-    size_t na = 0;
-    if (acts && !yd_is_null(acts)) {
-        snprintf(what, sizeof what, "the actions of %s", where);
-        if (sc_is_list(r, acts, what)) {
-            if (acts->n > SC_MAX_LIST)
-                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
-            else
-                na = acts->n;
-        }
-    }
-    /* every policy records its own name as an event when it acts (last) */
-    p->actions = calloc(na + 1, sizeof *p->actions);
-    if (!p->actions) {
-        r->oom = 1;
+    if ((n = yd_get(v, "requires")) && read_requires(r, p, n, where) != 0)
         return;
-    }
-    for (size_t j = 0; j < na; j++)
-        read_action(r, p, j, acts->kids[j], where);
-    sal_action *self = &p->actions[p->nactions++];
-    memset(self, 0, sizeof *self);
-    self->kind = SAL_ACT_EVENT;
-    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
-    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
-    self->event = p->name ? sc_event(m, p->name) : -1;
+    if (read_actions(r, p, v, where) != 0)
+        return;
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &p->source);
     if (n && n->kind == YD_SCALAR && !yd_is_null(n))

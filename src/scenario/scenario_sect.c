@@ -210,49 +210,29 @@ static void read_arrivals(sc_reader *r, sal_force *f, const yd_node *list, const
     }
 }
 
-static void read_force(sc_reader *r, size_t i, const yd_node *v)
+/* The numbers of a force: key, default, range and where in sal_force. */
+static const struct {
+    const char *key;
+    double def;
+    const sc_range *range;
+    size_t off;
+} FORCE_NUMS[] = {
+    {"strength", 0, &SC_NONNEG, offsetof(sal_force, strength)},
+    {"experience", 1.0, &SC_SHARE, offsetof(sal_force, experience)},
+    {"experience_max", 1, &SC_SHARE, offsetof(sal_force, experience_max)},
+    {"learning_rate", 0, &SC_SHARE, offsetof(sal_force, learning_rate)},
+    {"interoperability", 1, &SC_SHARE, offsetof(sal_force, interoperability)},
+    {"multiplier", 1, &SC_NONNEG, offsetof(sal_force, multiplier)},
+    {"killed_share", 0.25, &SC_SHARE, offsetof(sal_force, killed_share)},
+    {"wounded_return", 0, &SC_SHARE, offsetof(sal_force, wounded_return)},
+    {"return_delay", 30, &SC_NONNEG, offsetof(sal_force, return_delay)},
+    {"break_point", 0, &SC_SHARE, offsetof(sal_force, break_point)},
+    {"shells_per_day", 0, &SC_NONNEG, offsetof(sal_force, shells_per_day)},
+};
+
+/* A force's owner, sector and role. */
+static void force_refs(sc_reader *r, sal_force *f, const yd_node *v, const char *where)
 {
-    sal_force *f = &r->m->forces[i];
-    char where[128], base[128];
-    f->line = v->line;
-    f->col = v->col;
-    snprintf(where, sizeof where, "force '%s'", f->name);
-    snprintf(base, sizeof base, "forces.%s", f->name);
-    f->owner = -1;
-    f->sector = -1;
-    f->role = SAL_ROLE_DEFENCE;
-    f->supply_actor = f->supply_stock = -1;
-    static const struct {
-        const char *key;
-        double def;
-        const sc_range *range;
-        size_t off;
-    } NUMS[] = {
-        {"strength", 0, &SC_NONNEG, offsetof(sal_force, strength)},
-        {"experience", 1.0, &SC_SHARE, offsetof(sal_force, experience)},
-        {"experience_max", 1, &SC_SHARE, offsetof(sal_force, experience_max)},
-        {"learning_rate", 0, &SC_SHARE, offsetof(sal_force, learning_rate)},
-        {"interoperability", 1, &SC_SHARE, offsetof(sal_force, interoperability)},
-        {"multiplier", 1, &SC_NONNEG, offsetof(sal_force, multiplier)},
-        {"killed_share", 0.25, &SC_SHARE, offsetof(sal_force, killed_share)},
-        {"wounded_return", 0, &SC_SHARE, offsetof(sal_force, wounded_return)},
-        {"return_delay", 30, &SC_NONNEG, offsetof(sal_force, return_delay)},
-        {"break_point", 0, &SC_SHARE, offsetof(sal_force, break_point)},
-        {"shells_per_day", 0, &SC_NONNEG, offsetof(sal_force, shells_per_day)},
-    };
-    for (size_t k = 0; k < sizeof NUMS / sizeof NUMS[0]; k++)
-        *(sal_num *)((char *)f + NUMS[k].off) = (sal_num){NUMS[k].def, -1};
-    f->exposure = (sal_num){1, -1};
-    if (!sc_is_map(r, v, where))
-        return;
-    size_t eprov0 = r->m->nprovenance;
-    static const char *const K[] = {"owner", "sector", "role", "strength", "arrivals",
-                                    "experience", "experience_max", "learning_rate",
-                                    "interoperability", "exposure", "multiplier",
-                                    "killed_share", "wounded_return", "return_delay",
-                                    "break_point", "munitions", "shells_per_day", "source",
-                                    "description", NULL};
-    sc_keys(r, v, K, where);
     const yd_node *n;
     char what[200];
     if (!(n = yd_get(v, "owner"))) {
@@ -272,13 +252,43 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
         if (ro >= 0)
             f->role = (sal_role)ro;
     }
-    for (size_t k = 0; k < sizeof NUMS / sizeof NUMS[0]; k++)
-        sc_field(r, v, NUMS[k].key, where, base, NUMS[k].def, *NUMS[k].range,
-                 (sal_num *)((char *)f + NUMS[k].off));
+}
+
+static void read_force(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_force *f = &r->m->forces[i];
+    char where[128], base[128];
+    f->line = v->line;
+    f->col = v->col;
+    snprintf(where, sizeof where, "force '%s'", f->name);
+    snprintf(base, sizeof base, "forces.%s", f->name);
+    f->owner = -1;
+    f->sector = -1;
+    f->role = SAL_ROLE_DEFENCE;
+    f->supply_actor = f->supply_stock = -1;
+    for (size_t k = 0; k < sizeof FORCE_NUMS / sizeof FORCE_NUMS[0]; k++)
+        *(sal_num *)((char *)f + FORCE_NUMS[k].off) = (sal_num){FORCE_NUMS[k].def, -1};
+    f->exposure = (sal_num){1, -1};
+    if (!sc_is_map(r, v, where))
+        return;
+    size_t eprov0 = r->m->nprovenance;
+    static const char *const K[] = {"owner", "sector", "role", "strength", "arrivals",
+                                    "experience", "experience_max", "learning_rate",
+                                    "interoperability", "exposure", "multiplier",
+                                    "killed_share", "wounded_return", "return_delay",
+                                    "break_point", "munitions", "shells_per_day", "source",
+                                    "description", NULL};
+    sc_keys(r, v, K, where);
+    const yd_node *n;
+    force_refs(r, f, v, where);
+    for (size_t k = 0; k < sizeof FORCE_NUMS / sizeof FORCE_NUMS[0]; k++)
+        sc_field(r, v, FORCE_NUMS[k].key, where, base, FORCE_NUMS[k].def, *FORCE_NUMS[k].range,
+                 (sal_num *)((char *)f + FORCE_NUMS[k].off));
     sc_field(r, v, "exposure", where, base, role_exposure((int)f->role), SC_NONNEG, &f->exposure);
     if ((n = yd_get(v, "arrivals")))
         read_arrivals(r, f, n, where, base);
     if ((n = yd_get(v, "munitions"))) {
+        char what[200];
         snprintf(what, sizeof what, "the munitions of %s", where);
         sc_stock_ref(r, n, what, &f->supply_actor, &f->supply_stock);
     } else if ((n = yd_get(v, "shells_per_day"))) {
