@@ -751,6 +751,50 @@ static void read_metric(sc_reader *r, size_t i, const yd_node *v)
 
 /* ---- the sections in order -------------------------------------------- */
 
+/* Step 5 of sc_read_sections: the expressions of pipelines and treaties,
+ * once every name is known. */
+static void read_late_exprs(sc_reader *r)
+{
+    sal_model *m = r->m;
+    for (size_t i = 0; i < m->npipelines; i++) {
+        const yd_node *v = r->n_pipeline[i], *n;
+        if (v && v->kind == YD_MAP && (n = yd_get(v, "when"))) {
+            char what[200];
+            snprintf(what, sizeof what, "the condition ('when') of pipeline '%s'",
+                     m->pipelines[i].name);
+            m->pipelines[i].when = sc_compile(r, n, what);
+        }
+    }
+    for (size_t i = 0; i < m->ntreaties; i++) {
+        const yd_node *v = r->n_treaty[i], *n;
+        if (v && v->kind == YD_MAP && (n = yd_get(v, "trigger"))) {
+            char what[200];
+            snprintf(what, sizeof what, "the trigger of treaty '%s'", m->treaties[i].name);
+            m->treaties[i].trigger = sc_compile(r, n, what);
+        }
+    }
+}
+
+/* Step 6 of sc_read_sections: a force fighting in a sector needs an owner
+ * on a side. */
+static void cross_check(sc_reader *r)
+{
+    const sal_model *m = r->m;
+    for (size_t i = 0; i < m->nforces; i++) {
+        const sal_force *f = &m->forces[i];
+        const yd_node *an = f->owner >= 0 ? r->n_actor[f->owner] : NULL;
+        const yd_node *sn = an && an->kind == YD_MAP ? yd_get(an, "side") : NULL;
+        int tried = sn && !(sn->kind == YD_SCALAR && strcmp(sn->str, "none") == 0);
+        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0 && !tried &&
+            !r->bad_sides)
+            sc_err(r, yd_get(r->n_force[i], "sector"),
+                   "force '%s' fights in sector '%s' but its owner '%s' is on no side; expected "
+                   "'side:' on actor '%s'",
+                   f->name, m->sectors[f->sector].name, m->actors[f->owner].name,
+                   m->actors[f->owner].name);
+    }
+}
+
 void sc_read_sections(sc_reader *r, const yd_node *root)
 {
     sal_model *m = r->m;
@@ -806,35 +850,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
     for (size_t i = 0; i < m->nmetrics; i++)
         read_metric(r, i, r->n_metric[i]);
     /* 5. expressions of pipelines and treaties (every name is known) */
-    for (size_t i = 0; i < m->npipelines; i++) {
-        const yd_node *v = r->n_pipeline[i], *n;
-        if (v && v->kind == YD_MAP && (n = yd_get(v, "when"))) {
-            char what[200];
-            snprintf(what, sizeof what, "the condition ('when') of pipeline '%s'",
-                     m->pipelines[i].name);
-            m->pipelines[i].when = sc_compile(r, n, what);
-        }
-    }
-    for (size_t i = 0; i < m->ntreaties; i++) {
-        const yd_node *v = r->n_treaty[i], *n;
-        if (v && v->kind == YD_MAP && (n = yd_get(v, "trigger"))) {
-            char what[200];
-            snprintf(what, sizeof what, "the trigger of treaty '%s'", m->treaties[i].name);
-            m->treaties[i].trigger = sc_compile(r, n, what);
-        }
-    }
+    read_late_exprs(r);
     /* 6. cross-checks */
-    for (size_t i = 0; i < m->nforces; i++) {
-        const sal_force *f = &m->forces[i];
-        const yd_node *an = f->owner >= 0 ? r->n_actor[f->owner] : NULL;
-        const yd_node *sn = an && an->kind == YD_MAP ? yd_get(an, "side") : NULL;
-        int tried = sn && !(sn->kind == YD_SCALAR && strcmp(sn->str, "none") == 0);
-        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0 && !tried &&
-            !r->bad_sides)
-            sc_err(r, yd_get(r->n_force[i], "sector"),
-                   "force '%s' fights in sector '%s' but its owner '%s' is on no side; expected "
-                   "'side:' on actor '%s'",
-                   f->name, m->sectors[f->sector].name, m->actors[f->owner].name,
-                   m->actors[f->owner].name);
-    }
+    cross_check(r);
 }
