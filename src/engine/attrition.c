@@ -255,9 +255,11 @@ static void break_points(sal_run *r, size_t s)
     }
 }
 
-void sal_sector_step(sal_run *r)
+/* Today's intensity and troops per side in each sector, whether it
+ * fights, and the munitions demand on each stock with the share of it
+ * supplied. */
+static void sector_demand(sal_run *r)
 {
-    /* today's intensity, troops per side, munitions demand */
     for (size_t k = 0; k < r->nstk; k++)
         r->demand[k] = 0;
     for (size_t s = 0; s < r->ns; s++) {
@@ -292,7 +294,21 @@ void sal_sector_step(sal_run *r)
     /* a stock short of what all its users want supplies each the same share */
     for (size_t k = 0; k < r->nstk; k++)
         r->supply[k] = r->demand[k] > r->stock[k] ? r->stock[k] / r->demand[k] : 1;
+}
 
+/* (h) munitions consumed: what was supplied. */
+static void munitions_used(sal_run *r)
+{
+    for (size_t k = 0; k < r->nstk; k++)
+        if (r->demand[k] > 0) {
+            double used = r->demand[k] < r->stock[k] ? r->demand[k] : r->stock[k];
+            r->stock[k] -= used;
+        }
+}
+
+void sal_sector_step(sal_run *r)
+{
+    sector_demand(r); /* today's intensity, troops per side, munitions demand */
     for (size_t s = 0; s < r->ns; s++) {
         int moving = r->s_gmax[s] > 0 && r->s_int[s] > 0 && r->s_adv[s] > 0 &&
                      (r->s_post[2 * s] || r->s_post[2 * s + 1]);
@@ -347,10 +363,5 @@ void sal_sector_step(sal_run *r)
         if (r->status)
             return;
     }
-    /* (h) munitions consumed: what was supplied */
-    for (size_t k = 0; k < r->nstk; k++)
-        if (r->demand[k] > 0) {
-            double used = r->demand[k] < r->stock[k] ? r->demand[k] : r->stock[k];
-            r->stock[k] -= used;
-        }
+    munitions_used(r); /* (h) */
 }

@@ -189,13 +189,10 @@ static void layout(sal_run *r, arena *a)
     TAKE(a, r->own_series, (size_t)(r->horizon + 1) * r->nmet);
 }
 
-sal_run *sal_run_alloc(const sal_model *m)
+/* The model's counts, and the slots of the delay queues: wounded per
+ * force, in transit per pipeline. */
+static void run_sizes(sal_run *r, const sal_model *m)
 {
-    if (!m || m->horizon < 0 || m->horizon > 100000000)
-        return NULL;
-    sal_run *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
     r->m = m;
     r->horizon = m->horizon;
     r->nf = m->nforces;
@@ -223,20 +220,13 @@ sal_run *sal_run_alloc(const sal_model *m)
     for (size_t p = 0; p < m->npipelines; p++)
         nring += (size_t)ring_len(num_upper(m, m->pipelines[p].delay), 0, r->horizon);
     r->nring = nring;
+}
 
-    arena a = {NULL, 0, 0};
-    layout(r, &a);
-    if (a.overflow || !(r->block = calloc(1, a.off + 16))) {
-        free(r);
-        return NULL;
-    }
-    r->bytes = sizeof *r + a.off + 16;
-    a = (arena){r->block, 0, 0};
-    layout(r, &a);
-    r->series = r->own_series;
-    r->ev_day = r->own_ev_day;
-
-    /* streams */
+/* The random streams: their ids, the generators; and each input's support.
+ * -1 when out of memory. */
+static int run_streams(sal_run *r)
+{
+    const sal_model *m = r->m;
     stream_ids(SAL_STREAM_PARAMS, r->nunc, input_name, m, r->sid_input);
     stream_ids(SAL_STREAM_SECTOR, r->ns, sector_name, m, r->sid_sector);
     stream_ids(SAL_STREAM_POLICY, r->npol, policy_name, m, r->sid_policy);
@@ -245,15 +235,19 @@ sal_run *sal_run_alloc(const sal_model *m)
         ok = (r->rng_sector[s] = sal_rng_alloc(0, 0, r->sid_sector[s])) != NULL;
     for (size_t p = 0; ok && p < r->npol; p++)
         ok = (r->rng_policy[p] = sal_rng_alloc(0, 0, r->sid_policy[p])) != NULL;
-    if (!ok) {
-        sal_run_free(r);
-        return NULL;
-    }
+    if (!ok)
+        return -1;
     r->bytes += (1 + r->ns + r->npol) * (sizeof(gsl_rng) + 64);
     for (size_t u = 0; u < r->nunc; u++)
         sal_dist_support(&m->uncertain[u].dist, &r->in_lo[u], &r->in_hi[u]);
+    return 0;
+}
 
-    /* static structure: stocks, the forces of each sector, queue offsets */
+/* The static structure: stocks, the forces of each sector, queue offsets,
+ * the force of each tranche. */
+static void run_structure(sal_run *r)
+{
+    const sal_model *m = r->m;
     r->stk_off[0] = 0;
     for (size_t i = 0; i < m->nactors; i++)
         r->stk_off[i + 1] = r->stk_off[i] + m->actors[i].nstocks;
@@ -298,6 +292,34 @@ sal_run *sal_run_alloc(const sal_model *m)
     for (size_t f = 0; f < r->nf; f++)
         for (size_t i = 0; i < m->forces[f].narrivals; i++)
             r->tr_force[t++] = (int)f;
+}
+
+sal_run *sal_run_alloc(const sal_model *m)
+{
+    if (!m || m->horizon < 0 || m->horizon > 100000000)
+        return NULL;
+    sal_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    run_sizes(r, m);
+    arena a = {NULL, 0, 0};
+    layout(r, &a);
+    if (a.overflow || !(r->block = calloc(1, a.off + 16))) {
+        free(r);
+        return NULL;
+    }
+    r->bytes = sizeof *r + a.off + 16;
+    a = (arena){r->block, 0, 0};
+    layout(r, &a);
+    r->series = r->own_series;
+    r->ev_day = r->own_ev_day;
+
+    if (run_streams(r) != 0) {
+        sal_run_free(r);
+        return NULL;
+    }
+
+    run_structure(r);
     return r;
 }
 
