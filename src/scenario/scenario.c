@@ -696,6 +696,9 @@ static void free_actions(sal_action *a, size_t n)
     free(a);
 }
 
+/* One piece on purpose: one free per owned field of sal_model, in the order
+ * of model.h, so that a new field's free goes next to its neighbours' and a
+ * missing one shows. */
 void sal_model_free(sal_model *m)
 {
     if (!m)
