@@ -15,6 +15,7 @@
 #include "salient/engine.h"
 #include "salient/ensemble.h"
 #include "salient/model.h"
+#include "salient/out.h"
 
 static const char usage[] =
     "usage: salient run FILE [--variant NAME] [--seed S] [--run K] [--out DIR]\n"
@@ -55,71 +56,6 @@ static void fmt_short(char *buf, size_t n, double x)
         snprintf(buf, n, "%.0f", x);
     else
         snprintf(buf, n, "%.6g", x);
-}
-
-static void write_series(FILE *f, const sal_run *r, long start)
-{
-    const sal_model *m = sal_run_model(r);
-    size_t nd = sal_run_ndays(r), nm = sal_run_nmetrics(r);
-    const double *s = sal_run_series(r);
-    fputs("day,date", f);
-    for (size_t k = 0; k < nm; k++) {
-        fputc(',', f);
-        sal_csv_field(f, m->metrics[k].name);
-    }
-    fputc('\n', f);
-    char date[16], num[40];
-    for (size_t d = 0; d < nd; d++) {
-        sal_date_format(start + (long)d, date);
-        fprintf(f, "%zu,%s", d, date);
-        for (size_t k = 0; k < nm; k++) {
-            sal_fmt_num(num, sizeof num, s[d * nm + k]);
-            fprintf(f, ",%s", num);
-        }
-        fputc('\n', f);
-    }
-}
-
-/* Events that happened, by day (then model order), then those that did not. */
-static size_t *event_order(const sal_model *m, const int32_t *days)
-{
-    size_t n = m->nevents, k = 0;
-    size_t *o = malloc((n + 1) * sizeof *o);
-    if (!o)
-        return NULL;
-    for (size_t e = 0; e < n; e++)
-        if (days[e] >= 0)
-            o[k++] = e;
-    /* insertion sort by day: stable, and n is small */
-    for (size_t i = 1; i < k; i++) {
-        size_t x = o[i], j = i;
-        while (j > 0 && days[o[j - 1]] > days[x]) {
-            o[j] = o[j - 1];
-            j--;
-        }
-        o[j] = x;
-    }
-    for (size_t e = 0; e < n; e++)
-        if (days[e] < 0)
-            o[k++] = e;
-    return o;
-}
-
-static void write_events(FILE *f, const sal_model *m, const int32_t *days, const size_t *order,
-                         long start)
-{
-    fputs("event,day,date\n", f);
-    char date[16];
-    for (size_t i = 0; i < m->nevents; i++) {
-        size_t e = order[i];
-        sal_csv_field(f, m->events[e]);
-        if (days[e] >= 0) {
-            sal_date_format(start + days[e], date);
-            fprintf(f, ",%d,%s\n", (int)days[e], date);
-        } else {
-            fputs(",,\n", f);
-        }
-    }
 }
 
 static void summary(const sal_run *r, const sal_model *m, const size_t *order, long start,
@@ -251,7 +187,9 @@ static int run_run(int argc, char **argv)
         return rc == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
     }
     long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
-    size_t *order = event_order(m, sal_run_event_days(r));
+    size_t *order = malloc((m->nevents + 1) * sizeof *order);
+    if (order)
+        sal_run_event_order(r, order);
     int status = 0;
     sal_outfile fs, fe;
     memset(&fs, 0, sizeof fs);
@@ -268,9 +206,9 @@ static int run_run(int argc, char **argv)
         cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
     } else {
-        write_series(fs.f, r, start);
-        write_events(fe.f, m, sal_run_event_days(r), order, start);
-        int bad = sal_outfile_close(&fs) != SAL_OK;
+        int bad = sal_run_write_series(fs.f, r) != SAL_OK;
+        bad |= sal_run_write_events(fe.f, r, order) != SAL_OK;
+        bad |= sal_outfile_close(&fs) != SAL_OK;
         bad |= sal_outfile_close(&fe) != SAL_OK;
         if (bad || sal_outfile_commit(&fs) != SAL_OK || sal_outfile_commit(&fe) != SAL_OK) {
             cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));

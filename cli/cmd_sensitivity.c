@@ -15,6 +15,7 @@
 #include "salient/date.h"
 #include "salient/ensemble.h"
 #include "salient/model.h"
+#include "salient/out.h"
 #include "salient/sobol.h"
 #include "salient/suggest.h"
 
@@ -80,20 +81,9 @@ static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indice
     sal_outfile o;
     if (sal_outfile_open(&o, dir, "sobol.csv", 1) != SAL_OK)
         return -1;
-    FILE *f = o.f;
-    fputs("input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
-    for (size_t i = 0; i < ix->k; i++) {
-        const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
-                             ix->st[i], ix->st_lo[i], ix->st_hi[i]};
-        char num[40];
-        sal_csv_field(f, m->uncertain[i].name);
-        for (int c = 0; c < 6; c++) {
-            sal_fmt_num(num, sizeof num, v[c]); /* NaN: no interval without a bootstrap */
-            fprintf(f, ",%s", num);
-        }
-        fputc('\n', f);
-    }
-    if (sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK) {
+    int bad = sal_sobol_write_header(o.f, 0) != SAL_OK;
+    bad |= sal_sobol_write_rows(o.f, m, NULL, ix) != SAL_OK;
+    if (bad || sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK) {
         int e = errno;
         sal_outfile_abort(&o);
         errno = e;
@@ -286,19 +276,10 @@ static int run_sensitivity(int argc, char **argv)
         }
         o.day = (int)day;
     }
-    {
-        /* the design (A, B: N x k each), the outputs (N x (k + 2)) and the
-         * bootstrap replicates (2 x boot x k) are held whole: refuse up front
-         * what cannot fit */
-        double k = (double)m->nuncertain;
-        double need = (double)base * (3 * k + 2) * 8 + (double)boot * (2 * k + 2) * 8 +
-                      (double)(1 << 24);
-        status = cli_memory_check("sensitivity", need > 1.8e19 ? UINT64_MAX : (uint64_t)need,
-                                  "the Saltelli design",
-                                  "a smaller --base needs less");
-        if (status)
-            goto out;
-    }
+    status = cli_memory_check("sensitivity", sal_sobol_memory_bound(m, &o),
+                              "the Saltelli design", "a smaller --base needs less");
+    if (status)
+        goto out;
     if (base & (base - 1))
         fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
                         "sequence is balanced at powers of 2\n", (unsigned long long)base);

@@ -414,3 +414,11 @@ done:
     free(y);
     return rc;
 }
+
+uint64_t sal_sobol_memory_bound(const sal_model *m, const sal_sobol_opts *o)
+{
+    double k = (double)m->nuncertain;
+    double need = (double)o->nbase * (3 * k + 2) * 8 + (double)o->nboot * (2 * k + 2) * 8 +
+                  (double)(1 << 24);
+    return need > 1.8e19 ? UINT64_MAX : (uint64_t)need;
+}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "salient/date.h"
+#include "salient/out.h"
 #include "salient/study.h"
 
 static void put_num(FILE *f, double x)
@@ -109,23 +110,11 @@ static int write_compare_csv(FILE *f, const sal_study *s)
 static int write_sobol_csv(FILE *f, const sal_study *s)
 {
     const sal_theses *t = s->theses;
-    fputs("metric,input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
-    for (size_t k = 0; k < t->nsobol; k++) {
-        const sal_sobol_indices *ix = &s->sobol[k];
-        if (!s->sobol_ok[k])
-            continue;
-        for (size_t i = 0; i < ix->k; i++) {
-            sal_csv_field(f, t->sobol_metrics[k]);
-            fputc(',', f);
-            sal_csv_field(f, s->base->uncertain[i].name);
-            const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
-                                 ix->st[i], ix->st_lo[i], ix->st_hi[i]};
-            for (int c = 0; c < 6; c++)
-                put_num(f, v[c]);
-            fputc('\n', f);
-        }
-    }
-    return ferror(f) ? SAL_EIO : SAL_OK;
+    int rc = sal_sobol_write_header(f, 1);
+    for (size_t k = 0; k < t->nsobol; k++)
+        if (s->sobol_ok[k])
+            rc |= sal_sobol_write_rows(f, s->base, t->sobol_metrics[k], &s->sobol[k]);
+    return rc ? SAL_EIO : SAL_OK;
 }
 
 static int write_theses_csv(FILE *f, const sal_study *s)
