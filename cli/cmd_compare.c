@@ -124,8 +124,8 @@ static int run_compare(int argc, char **argv)
         var[1] = var[0];
         var[0] = "base";
     }
-    uint64_t runs = a.runs ? a.runs : 1000, seed = 0;
-    if (cli_seed("compare", a.seed, &seed))
+    uint64_t runs = a.runs ? a.runs : 1000;
+    if (cli_seed_check(&a))
         return EXIT_USAGE;
     const char *dir = cli_outdir(&a, "salient-out/compare");
     if (!dir)
@@ -149,8 +149,7 @@ static int run_compare(int argc, char **argv)
         sal_model_free(m[1]);
         return EXIT_USAGE;
     }
-    if (!a.seed)
-        seed = m[0]->seed;
+    uint64_t seed = cli_seed_or(&a, m[0]->seed);
     {
         /* refused before anything is written if the summaries cannot fit */
         sal_ensemble_opts mo = {.runs = runs, .threads = (int)a.threads};

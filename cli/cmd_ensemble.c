@@ -62,31 +62,14 @@ static const char usage[] =
     "docs/ensemble.md describes the summaries, the files, the memory model and\n"
     "interruption and resume.\n";
 
-/* ---- the records of the runs ------------------------------------------- */
-
-int ens_record_write(FILE *f, const sal_model *m, const double *inputs, const double *last)
-{
-    size_t nu = m->nuncertain, nm = m->nmetrics;
-    return fwrite(inputs, sizeof *inputs, nu, f) != nu || fwrite(last, sizeof *last, nm, f) != nm;
-}
-
-int ens_record_add(ens_ctx *c, uint64_t run, const double *inputs, const double *last)
-{
-    if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
-        return 1;
-    return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
-}
-
 /* A sal_ensemble_opts.on_run on rank 0: runs.csv, the checkpoint's log and
  * the runs table. */
 static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
 {
     ens_ctx *c = ctx;
-    if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
+    if (ens_record_add(c, run, inputs, last))
         return 1;
-    if (c->log && ens_record_write(c->log, c->m, inputs, last))
-        return 1;
-    return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
+    return c->log && ens_record_write(c->log, c->m, inputs, last);
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -146,7 +129,7 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
 typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *path, *variant, *resume, *dir;
-    uint64_t runs, seed, every, crash_after;
+    uint64_t runs, every, crash_after;
     int runs_csv;
 } ens_opts;
 
@@ -189,7 +172,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         return o->a.status;
     o->runs = o->a.runs ? o->a.runs : 1000;
     o->path = cli_scenario_operand("ensemble", argc, argv);
-    if (!o->path || cli_seed("ensemble", o->a.seed, &o->seed))
+    if (!o->path || cli_seed_check(&o->a))
         return EXIT_USAGE;
     const char *out = o->a.out;
     if (o->resume && out && strcmp(o->resume, out) != 0) {
@@ -431,7 +414,7 @@ static void job_end(ens_job *j, int status)
 /* The ensemble of a model read on every rank; the exit status. */
 static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m)
 {
-    ens_job j = {.o = o, .w = w, .m = m, .seed = o->a.seed ? o->seed : m->seed,
+    ens_job j = {.o = o, .w = w, .m = m, .seed = cli_seed_or(&o->a, m->seed),
                  .ckpt = w->size == 1};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;

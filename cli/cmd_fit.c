@@ -70,32 +70,10 @@ typedef struct {
 
 /* ---- arguments --------------------------------------------------------- */
 
-static int parse_count(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-')
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-/* Returns -1 to go on, else the exit status. */
+/* Reads the fit's own option c; 0, or the message and EXIT_USAGE. */
 static int option(int c, fit_args *a, const char *arg)
 {
-    long v;
+    uint64_t v;
     switch (c) {
     case 'l':
         if (sal_law_parse(arg, &a->law) != SAL_OK) {
@@ -103,57 +81,43 @@ static int option(int c, fit_args *a, const char *arg)
                       arg);
             return EXIT_USAGE;
         }
-        return -1;
-    case 'j': a->json = 1; return -1;
-    case 'o': a->out = arg; return -1;
-    case 'b': a->builtin = arg; return -1;
+        return 0;
+    case 'j': a->json = 1; return 0;
+    case 'b': a->builtin = arg; return 0;
     case 'B':
-        if (parse_count(arg, 2, 100000, &v) != 0) {
-            cli_error("fit", "--bootstrap '%s'; expected a whole number of replicates "
-                      "from 2 to 100000", arg);
+        if (cli_range("fit", "bootstrap", arg, 2, 100000, &v))
             return EXIT_USAGE;
-        }
         a->nboot = (int)v;
-        return -1;
-    case 's':
-        if (parse_seed(arg, &a->seed) != 0) {
-            cli_error("fit", "--seed '%s'; expected a whole number >= 0", arg);
-            return EXIT_USAGE;
-        }
-        return -1;
-    case 'h':
-        fputs(usage, stdout);
         return 0;
     default:
-        return EXIT_USAGE;
+        return 0;
     }
 }
 
+/* -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, fit_args *a)
 {
     static const struct option opts[] = {
-        {"law", required_argument, NULL, 'l'},   {"json", no_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},   {"builtin", required_argument, NULL, 'b'},
-        {"bootstrap", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        CLI_OPT_OUT, CLI_OPT_SEED, CLI_OPT_HELP,
+        {"law", required_argument, NULL, 'l'},
+        {"json", no_argument, NULL, 'j'},
+        {"builtin", required_argument, NULL, 'b'},
+        {"bootstrap", required_argument, NULL, 'B'},
+        CLI_OPT_END,
     };
     memset(a, 0, sizeof *a);
     a->law = SAL_LAW_SQUARE;
-    a->seed = 1;
-    optind = 1;
-    opterr = 0;
+    cli_args ca = cli_args_start(&cmd_fit, NULL);
     int c;
-    while ((c = getopt_long(argc, argv, ":l:jo:b:B:s:h", opts, NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            const char *what = argv[optind - 1];
-            cli_error("fit", c == ':' ? "option '%s' needs a value; see 'salient fit --help'"
-                                      : "unknown option '%s'; see 'salient fit --help'", what);
+    while ((c = cli_getopt(&ca, argc, argv, ":l:jo:b:B:s:h", opts)) > 0)
+        if (option(c, a, optarg))
             return EXIT_USAGE;
-        }
-        int st = option(c, a, optarg);
-        if (st >= 0)
-            return st;
-    }
+    if (ca.status >= 0)
+        return ca.status;
+    if (cli_seed_check(&ca))
+        return EXIT_USAGE;
+    a->seed = cli_seed_or(&ca, 1);
+    a->out = ca.out;
     if (optind < argc)
         a->file = argv[optind++];
     if (optind < argc) {

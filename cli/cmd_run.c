@@ -152,8 +152,8 @@ static int run_run(int argc, char **argv)
     if (a.status >= 0)
         return a.status;
     const char *path = cli_scenario_operand("run", argc, argv);
-    uint64_t seed = 0, runix = 0;
-    if (!path || cli_seed("run", a.seed, &seed))
+    uint64_t runix = 0;
+    if (!path || cli_seed_check(&a))
         return EXIT_USAGE;
     if (run_s && cli_parse_u64(run_s, &runix) != 0) {
         cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
@@ -167,8 +167,7 @@ static int run_run(int argc, char **argv)
     int st = cli_read_job("run", path, variant, &m, &d);
     if (st)
         return st;
-    if (!a.seed)
-        seed = m->seed;
+    uint64_t seed = cli_seed_or(&a, m->seed);
     sal_run *r = sal_run_alloc(m);
     if (!r) {
         cli_error("run", "out of memory for a run of %s", path);

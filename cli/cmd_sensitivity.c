@@ -223,7 +223,7 @@ static int run_sensitivity(int argc, char **argv)
         cli_error("sensitivity", "no --metric NAME given; see 'salient help sensitivity'");
         return EXIT_USAGE;
     }
-    uint64_t base = 0, seed = 0, threads = 0, boot = 200, day = 0;
+    uint64_t base = 0, threads = 0, boot = 200, day = 0;
     if (!base_s) {
         cli_error("sensitivity", "no --base N given (the rows of the design; try 4096)");
         return EXIT_USAGE;
@@ -233,7 +233,7 @@ static int run_sensitivity(int argc, char **argv)
                   base_s, SAL_SOBOL_MAX_BASE);
         return EXIT_USAGE;
     }
-    if (cli_seed("sensitivity", a.seed, &seed))
+    if (cli_seed_check(&a))
         return EXIT_USAGE;
     if (threads_s && (cli_parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
         cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
@@ -261,7 +261,7 @@ static int run_sensitivity(int argc, char **argv)
     sal_sobol_indices ix = {0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     cli_progress prog;
     cli_progress_init(&prog, a.stop_after);
-    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, a.seed ? seed : m->seed, det,
+    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, cli_seed_or(&a, m->seed), det,
                         (int)threads, cli_progress_update, &prog};
     if (find_metric(m, path, metric, &o.metric) != 0) {
         status = EXIT_USAGE;
