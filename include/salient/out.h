@@ -13,6 +13,7 @@
 #include "salient/base.h"
 #include "salient/battle.h"
 #include "salient/engine.h"
+#include "salient/ensemble.h"
 #include "salient/fit.h"
 #include "salient/model.h"
 #include "salient/sobol.h"
@@ -32,6 +33,24 @@ void sal_run_event_order(const sal_run *r, size_t *order);
 /* events.csv: event, day, date, in that order (day and date empty for the
  * events that did not happen). */
 int sal_run_write_events(FILE *f, const sal_run *r, const size_t *order);
+
+/* ---- a comparison (salient compare, salient theses; ensemble_out.c) ---- */
+
+/* The variance reduction of common random numbers, var_indep / var_crn:
+ * infinite when var_crn is 0 and var_indep is not, NaN when either is NaN
+ * or both are 0. */
+double sal_compare_ratio(double var_indep, double var_crn);
+/* compare.csv's header, after a variant column when with_variant is
+ * non-zero (a study's file, several variants). */
+int sal_compare_write_header(FILE *f, int with_variant);
+/* compare.csv's rows for comparison c (a's names; the format of
+ * sal_compare_write, salient/ensemble.h), each after variant when it is not
+ * NULL.  The numbers of common metric i on day d are cq[(i * (horizon + 1)
+ * + d) * 6 ..] (A's mean, B's, the difference's mean, p05, p50, p95) and
+ * those of common event e ce[e * 2 ..] (P_A, P_B by the horizon) when given
+ * (a study keeps them packed: sal_study_packed), else c's summaries'. */
+int sal_compare_write_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                           const double *cq, const double *ce);
 
 /* ---- Sobol' indices (salient sensitivity, salient theses) -------------- */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 #include "salient/date.h"
 #include "salient/study.h"
 #include "salient/suggest.h"
@@ -304,12 +305,11 @@ int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_di
         name = "<theses>";
     sal_theses *t = calloc(1, sizeof *t);
     yd_arena *a = yd_arena_alloc();
-    if (!t || !a || !(t->file = malloc(strlen(name) + 1)) || !(t->dir = dir_of(name))) {
+    if (!t || !a || !(t->file = sal_strdup(name)) || !(t->dir = dir_of(name))) {
         sal_theses_free(t);
         yd_arena_free(a);
         return SAL_ENOMEM;
     }
-    strcpy(t->file, name);
     yd_node *root = NULL;
     int rc = yd_parse(a, buf, len, name, diags, &root);
     if (rc != SAL_OK) {

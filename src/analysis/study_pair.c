@@ -28,9 +28,6 @@
 
 enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
 
-/* Moments kept per common metric at the horizon, as exact sums (as
- * src/ensemble/ensemble.c). */
-
 typedef struct {
     sal_run *ws;
     double *series;      /* variant pass: block x nd x nmetrics of b */
@@ -181,26 +178,9 @@ static void variant_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
             fail(t, rc, run, 1);
             return;
         }
-        const double *sa = st->series + run * nd * na;
-        const int32_t *ea = st->events + run * nea;
-        double *d = t->dbuf + i * nd * nc;
-        for (size_t day = 0; day < nd; day++)
-            for (size_t k = 0; k < nc; k++)
-                d[day * nc + k] = sb[day * nb + c->metric_b[k]] - sa[day * na + c->metric_a[k]];
-        for (size_t k = 0; k < nc; k++) {
-            double a = sa[(nd - 1) * na + c->metric_a[k]], b = sb[(nd - 1) * nb + c->metric_b[k]];
-            double dd = b - a;
-            sal_xsum *x = t->mom + k * NMOM;
-            /* NaN/inf are refused by the sums and so left out (as ensemble.c) */
-            sal_xsum_add(&x[MOM_A], a);
-            sal_xsum_add(&x[MOM_A2], a * a);
-            sal_xsum_add(&x[MOM_B], b);
-            sal_xsum_add(&x[MOM_B2], b * b);
-            sal_xsum_add(&x[MOM_D], dd);
-            sal_xsum_add(&x[MOM_D2], dd * dd);
-        }
-        for (size_t e = 0; e < c->nevents; e++)
-            t->disc[e] += (ea[c->event_a[e]] >= 0) != (eb[c->event_b[e]] >= 0);
+        sal_compare_arm arm_a = {st->series + run * nd * na, na, st->events + run * nea};
+        sal_compare_arm arm_b = {sb, nb, eb};
+        sal_compare_fold_run(c, nd, arm_a, arm_b, t->dbuf + i * nd * nc, t->mom, t->disc);
     }
     sal_summary_strides sb = {nd * nb, 1, nb};
     int rc = sal_summary_add_runs(t->sum, n, t->series, &sb, t->events);

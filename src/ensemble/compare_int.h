@@ -19,6 +19,24 @@ enum { MOM_A, MOM_A2, MOM_B, MOM_B2, MOM_D, MOM_D2, NMOM };
  * memory. */
 sal_compare *sal_compare_alloc_common(const sal_model *a, const sal_model *b);
 
+/* One arm of a paired run: its series (days x nmetrics, day-major) and its
+ * event days (-1: not seen). */
+typedef struct {
+    const double *series;
+    size_t nmetrics;
+    const int32_t *events;
+} sal_compare_arm;
+
+/* The one paired-moment kernel of a comparison (the ensemble's compare and
+ * the study's variants): run r of arms a and b folded in over c's common
+ * metrics and events: the per-day differences B - A into d (nd x
+ * c->nmetrics), the horizon's exact sums of A, A^2, B, B^2, D, D^2 into mom
+ * (c->nmetrics x NMOM; NaN and infinities are refused by the sums and so
+ * left out), and into disc, per common event, 1 when exactly one arm saw
+ * it. */
+void sal_compare_fold_run(const sal_compare *c, size_t nd, sal_compare_arm a, sal_compare_arm b,
+                          double *d, sal_xsum *mom, uint64_t *disc);
+
 /* Fills c's variances of the paired differences and of independent arms
  * (the variance reduction of common random numbers) over c->runs runs,
  * from mom (c->nmetrics x NMOM) and, per common event, the count of runs

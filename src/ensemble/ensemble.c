@@ -44,6 +44,7 @@ typedef struct {
     size_t block;
     size_t nc, *ca, *cb;     /* common metrics */
     size_t ne, *ea, *eb;     /* common events */
+    const sal_compare *c;    /* compare: the common metrics and events */
     size_t reclen;           /* doubles per run record (ensemble with on_run) */
 } job;
 
@@ -136,27 +137,11 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         }
         if (j->nmodels == 2) {
             size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
-            const double *sa = t->series[0] + i * nd * na, *sb = t->series[1] + i * nd * nb;
-            double *d = t->dbuf + i * nd * j->nc;
-            for (size_t day = 0; day < nd; day++)
-                for (size_t c = 0; c < j->nc; c++)
-                    d[day * j->nc + c] = sb[day * nb + j->cb[c]] - sa[day * na + j->ca[c]];
-            for (size_t c = 0; c < j->nc; c++) {
-                double a = sa[(nd - 1) * na + j->ca[c]], b = sb[(nd - 1) * nb + j->cb[c]];
-                double dd = b - a;
-                sal_xsum *x = t->mom + c * NMOM;
-                /* NaN/inf are refused by the sums and so left out */
-                sal_xsum_add(&x[MOM_A], a);
-                sal_xsum_add(&x[MOM_A2], a * a);
-                sal_xsum_add(&x[MOM_B], b);
-                sal_xsum_add(&x[MOM_B2], b * b);
-                sal_xsum_add(&x[MOM_D], dd);
-                sal_xsum_add(&x[MOM_D2], dd * dd);
-            }
-            const int32_t *ea = t->events[0] + i * j->m[0]->nevents;
-            const int32_t *eb = t->events[1] + i * j->m[1]->nevents;
-            for (size_t e = 0; e < j->ne; e++)
-                t->disc[e] += (ea[j->ea[e]] >= 0) != (eb[j->eb[e]] >= 0);
+            sal_compare_arm a = {t->series[0] + i * nd * na, na,
+                                 t->events[0] + i * j->m[0]->nevents};
+            sal_compare_arm b = {t->series[1] + i * nd * nb, nb,
+                                 t->events[1] + i * j->m[1]->nevents};
+            sal_compare_fold_run(j->c, nd, a, b, t->dbuf + i * nd * j->nc, t->mom, t->disc);
         }
     }
     for (int k = 0; k < j->nmodels; k++) {
@@ -753,7 +738,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
     job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
              .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
-             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b};
+             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b, .c = c};
     tls *tl = NULL;
     int n = 0;
     int rc = drive(&j, &tl, &n, done, diags);

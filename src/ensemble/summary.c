@@ -22,6 +22,7 @@
  * shared by all the sketches of a summary. */
 #include "salient/summary.h"
 #include "ensemble/summary_int.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,20 +34,6 @@
 #define EXP_ALL (UINT64_C(0x7ff) << 52)
 #define SIGN_BIT (UINT64_C(1) << 63)
 #define TWO32 4294967296.0
-
-static uint64_t dbits(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static double bitsd(uint64_t b)
-{
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 /* ---- exact sums ----------------------------------------------------------
  *
@@ -96,7 +83,7 @@ static inline void xsum_add_finite(sal_xsum *a, uint64_t b)
 
 int sal_xsum_add(sal_xsum *a, double x)
 {
-    uint64_t b = dbits(x);
+    uint64_t b = sal_dbits(x);
     if ((b & ~SIGN_BIT) >= EXP_ALL)
         return SAL_ERANGE;
     xsum_add_finite(a, b);
@@ -465,7 +452,7 @@ void sal_sketch_clear(sal_sketch *s)
 
 static inline int sketch_add(sal_sketch *s, double x)
 {
-    uint64_t b = dbits(x), mag = b & ~SIGN_BIT;
+    uint64_t b = sal_dbits(x), mag = b & ~SIGN_BIT;
     if (mag >= EXP_ALL) {
         s->nonfinite++;
         return SAL_ERANGE;
@@ -642,15 +629,17 @@ static void put_u8(wbuf *w, uint32_t v)
 
 static void put_uint(wbuf *w, uint64_t v, int bytes)
 {
+    unsigned char c[8];
+    sal_le_put(c, v, bytes);
     for (int i = 0; i < bytes; i++)
-        put_u8(w, (uint32_t)(v >> (8 * i)) & 0xff);
+        put_u8(w, c[i]);
 }
 
 static void put_u16(wbuf *w, uint32_t v) { put_uint(w, v, 2); }
 static void put_u32(wbuf *w, uint32_t v) { put_uint(w, v, 4); }
 static void put_u64(wbuf *w, uint64_t v) { put_uint(w, v, 8); }
 static void put_i32(wbuf *w, int32_t v) { put_uint(w, (uint32_t)v, 4); }
-static void put_f64(wbuf *w, double v) { put_uint(w, dbits(v), 8); }
+static void put_f64(wbuf *w, double v) { put_uint(w, sal_dbits(v), 8); }
 
 static void put_store(wbuf *w, const sk_store *st)
 {
@@ -733,9 +722,7 @@ static uint64_t get_uint(rbuf *r, int bytes)
         r->bad = 1;
         return 0;
     }
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v |= (uint64_t)r->p[r->n + i] << (8 * i);
+    uint64_t v = sal_le_get(r->p + r->n, bytes);
     r->n += bytes;
     return v;
 }
@@ -745,7 +732,7 @@ static uint32_t get_u16(rbuf *r) { return (uint32_t)get_uint(r, 2); }
 static uint32_t get_u32(rbuf *r) { return (uint32_t)get_uint(r, 4); }
 static uint64_t get_u64(rbuf *r) { return get_uint(r, 8); }
 static int32_t get_i32(rbuf *r) { return (int32_t)get_u32(r); }
-static double get_f64(rbuf *r) { return bitsd(get_u64(r)); }
+static double get_f64(rbuf *r) { return sal_bitsd(get_u64(r)); }
 
 static int get_header(rbuf *r, const char magic[4])
 {
@@ -809,10 +796,10 @@ static int get_body(rbuf *r, sal_sketch *s)
         s->pos.n + s->neg.n != s->count - s->zero)
         return 0;
     if (!s->count)
-        return dbits(s->min) == dbits(HUGE_VAL) &&
-               dbits(s->max) == dbits(-HUGE_VAL) && len == 0;
+        return sal_dbits(s->min) == sal_dbits(HUGE_VAL) &&
+               sal_dbits(s->max) == sal_dbits(-HUGE_VAL) && len == 0;
     if (!isfinite(s->min) || !isfinite(s->max) || s->min > s->max ||
-        dbits(s->min) == SIGN_BIT || dbits(s->max) == SIGN_BIT)
+        sal_dbits(s->min) == SIGN_BIT || sal_dbits(s->max) == SIGN_BIT)
         return 0;
     if ((s->neg.n && s->min >= 0) || (s->pos.n && s->max <= 0) ||
         (s->zero && (s->min > 0 || s->max < 0)))

@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "salient/out.h"
 
 /* ---- whole-or-nothing files ------------------------------------------- */
 
@@ -269,7 +270,7 @@ int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const doub
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
 
-static double ratio(double indep, double crn)
+double sal_compare_ratio(double indep, double crn)
 {
     if (isnan(indep) || isnan(crn))
         return NAN;
@@ -278,42 +279,81 @@ static double ratio(double indep, double crn)
     return indep / crn;
 }
 
-int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c)
+int sal_compare_write_header(FILE *f, int with_variant)
 {
-    (void)b;
+    if (with_variant)
+        fputs("variant,", f);
     fputs("kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,var_independent,"
           "variance_reduction\n",
           f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+/* The six numbers of common metric i on day d: A's mean, B's, and the
+ * difference's mean, 5th, 50th and 95th percentiles. */
+static void metric_numbers(const sal_compare *c, size_t i, int d, double q[6])
+{
+    uint32_t k = (uint32_t)i, day = (uint32_t)d;
+    q[0] = sal_summary_mean(c->a, (uint32_t)c->metric_a[i], day);
+    q[1] = sal_summary_mean(c->b, (uint32_t)c->metric_b[i], day);
+    q[2] = sal_summary_mean(c->diff, k, day);
+    q[3] = sal_summary_quantile(c->diff, k, day, 0.05);
+    q[4] = sal_summary_quantile(c->diff, k, day, 0.5);
+    q[5] = sal_summary_quantile(c->diff, k, day, 0.95);
+}
+
+/* The row's first fields: the variant (if any), the kind and the name. */
+static void row_start(FILE *f, const char *variant, const char *kind, const char *name)
+{
+    if (variant) {
+        sal_csv_field(f, variant);
+        fputc(',', f);
+    }
+    fputs(kind, f);
+    fputc(',', f);
+    sal_csv_field(f, name);
+}
+
+static void metric_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                        const double *cq)
+{
     long start = start_day(a);
     char date[16];
     int h = a->horizon;
+    size_t nd = (size_t)h + 1;
     for (size_t i = 0; i < c->nmetrics; i++)
         for (int d = 0; d <= h; d++) {
-            fputs("metric,", f);
-            sal_csv_field(f, a->metrics[c->metric_a[i]].name);
+            double own[6];
+            const double *q = cq ? cq + (i * nd + (size_t)d) * 6 : own;
+            if (!cq)
+                metric_numbers(c, i, d, own);
+            row_start(f, variant, "metric", a->metrics[c->metric_a[i]].name);
             sal_date_format(start + d, date);
             fprintf(f, ",%d,%s", d, date);
-            put_num(f, sal_summary_mean(c->a, (uint32_t)c->metric_a[i], (uint32_t)d));
-            put_num(f, sal_summary_mean(c->b, (uint32_t)c->metric_b[i], (uint32_t)d));
-            put_num(f, sal_summary_mean(c->diff, (uint32_t)i, (uint32_t)d));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.05));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.5));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.95));
+            for (int j = 0; j < 6; j++)
+                put_num(f, q[j]);
             if (d == h) {
                 put_num(f, c->var_diff[i]);
                 put_num(f, c->var_indep[i]);
-                put_num(f, ratio(c->var_indep[i], c->var_diff[i]));
+                put_num(f, sal_compare_ratio(c->var_indep[i], c->var_diff[i]));
             } else {
                 fputs(",,,", f);
             }
             fputc('\n', f);
         }
-    sal_date_format(start + h, date);
+}
+
+static void event_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                       const double *ce)
+{
+    char date[16];
+    int h = a->horizon;
+    sal_date_format(start_day(a) + h, date);
     for (size_t e = 0; e < c->nevents; e++) {
-        double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
-        double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
-        fputs("event,", f);
-        sal_csv_field(f, a->events[c->event_a[e]]);
+        double pa = ce ? ce[e * 2] : sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
+        double pb =
+            ce ? ce[e * 2 + 1] : sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
+        row_start(f, variant, "event", a->events[c->event_a[e]]);
         fprintf(f, ",%d,%s", h, date);
         put_num(f, pa);
         put_num(f, pb);
@@ -321,10 +361,24 @@ int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal
         fputs(",,,", f);
         put_num(f, c->event_var_diff[e]);
         put_num(f, c->event_var_indep[e]);
-        put_num(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+        put_num(f, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
         fputc('\n', f);
     }
+}
+
+int sal_compare_write_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                           const double *cq, const double *ce)
+{
+    metric_rows(f, a, c, variant, cq);
+    event_rows(f, a, c, variant, ce);
     return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c)
+{
+    (void)b;
+    int rc = sal_compare_write_header(f, 0);
+    return sal_compare_write_rows(f, a, c, NULL, NULL, NULL) | rc;
 }
 
 /* ---- SQLite ------------------------------------------------------------- */

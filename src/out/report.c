@@ -15,6 +15,7 @@
 #include "salient/report.h"
 #include "salient/salient.h"
 #include "out/report_int.h"
+#include "base/util.h"
 
 extern const unsigned char sal_chartjs[];
 extern const size_t sal_chartjs_len;
@@ -97,20 +98,11 @@ const char *rpt_variant_color(int v)
     return pal[(size_t)v % (sizeof pal / sizeof pal[0])];
 }
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Appends s to a list of strings (NULL-safe on out of memory: status). */
 static void push(rpt_db *d, char ***v, size_t *n, const char *s)
 {
     char **nv = realloc(*v, (*n + 1) * sizeof **v);
-    char *c = dup(s);
+    char *c = sal_strdup(s);
     if (!nv || !c) {
         free(c);
         if (nv)
@@ -164,7 +156,7 @@ static char *meta_get(rpt_db *d, const char *key)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     char *v = NULL;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        v = dup(rpt_col_text(st, 0));
+        v = sal_strdup(rpt_col_text(st, 0));
         if (!v)
             d->status = SAL_ENOMEM;
     }
@@ -295,7 +287,7 @@ static void load(rpt_db *d)
     for (size_t k = 0; k < d->ndays; k++) {
         char s[16];
         sal_date_format(day0 + (long)k, s);
-        d->dates[k] = dup(s);
+        d->dates[k] = sal_strdup(s);
         if (!d->dates[k]) {
             d->status = SAL_ENOMEM;
             return;

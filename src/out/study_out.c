@@ -31,80 +31,17 @@ static long start_of(const sal_model *m)
     return sal_date_to_days(m->start_year, m->start_month, m->start_day);
 }
 
-/* A number as src/out/ensemble_out.c writes it in compare.csv (an infinite
- * variance reduction included). */
-static void put_raw(FILE *f, double x)
-{
-    char b[40];
-    sal_fmt_num(b, sizeof b, x);
-    fputc(',', f);
-    fputs(b, f);
-}
-
-static double ratio(double indep, double crn)
-{
-    if (isnan(indep) || isnan(crn))
-        return NAN;
-    if (crn == 0)
-        return indep == 0 ? NAN : INFINITY;
-    return indep / crn;
-}
-
-/* compare.csv: per variant, the rows sal_compare_write (src/out/ensemble_out.c)
- * writes for its comparison, each prefixed with the variant's name; the
- * numbers are those the study kept of it (sal_study_packed). */
+/* compare.csv: per variant, the rows sal_compare_write writes for its
+ * comparison, each after the variant's name; the numbers are those the
+ * study kept of it (sal_study_packed). */
 static int write_compare_csv(FILE *f, const sal_study *s)
 {
-    fputs("variant,kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,"
-          "var_independent,variance_reduction\n",
-          f);
-    const sal_model *a = s->base;
-    long start = start_of(a);
-    char date[16];
-    int h = a->horizon;
-    size_t nd = (size_t)h + 1;
-    for (size_t v = 0; v < s->nvariants; v++) {
-        const sal_compare *c = s->compare[v];
-        const sal_study_packed *p = &s->packed[v];
-        if (!c)
-            continue;
-        for (size_t i = 0; i < c->nmetrics; i++)
-            for (int d = 0; d <= h; d++) {
-                const double *q = p->cq + (i * nd + (size_t)d) * 6;
-                sal_csv_field(f, a->variants[v]);
-                fputs(",metric,", f);
-                sal_csv_field(f, a->metrics[c->metric_a[i]].name);
-                sal_date_format(start + d, date);
-                fprintf(f, ",%d,%s", d, date);
-                for (int j = 0; j < 6; j++)
-                    put_raw(f, q[j]);
-                if (d == h) {
-                    put_raw(f, c->var_diff[i]);
-                    put_raw(f, c->var_indep[i]);
-                    put_raw(f, ratio(c->var_indep[i], c->var_diff[i]));
-                } else {
-                    fputs(",,,", f);
-                }
-                fputc('\n', f);
-            }
-        sal_date_format(start + h, date);
-        for (size_t e = 0; e < c->nevents; e++) {
-            double pa = p->ce[e * 2], pb = p->ce[e * 2 + 1];
-            sal_csv_field(f, a->variants[v]);
-            fputs(",event,", f);
-            sal_csv_field(f, a->events[c->event_a[e]]);
-            fprintf(f, ",%d,%s", h, date);
-            put_raw(f, pa);
-            put_raw(f, pb);
-            put_raw(f, pb - pa);
-            fputs(",,,", f);
-            put_raw(f, c->event_var_diff[e]);
-            put_raw(f, c->event_var_indep[e]);
-            put_raw(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
-            fputc('\n', f);
-        }
-    }
-    return ferror(f) ? SAL_EIO : SAL_OK;
+    int rc = sal_compare_write_header(f, 1);
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->compare[v])
+            rc |= sal_compare_write_rows(f, s->base, s->compare[v], s->base->variants[v],
+                                         s->packed[v].cq, s->packed[v].ce);
+    return rc ? SAL_EIO : SAL_OK;
 }
 
 static int write_sobol_csv(FILE *f, const sal_study *s)
@@ -314,7 +251,8 @@ static void db_compare(dbw *w, const sal_study *s)
                     bind_num(st, 6 + j, q[j]);
                 bind_num(st, 12, d == h ? c->var_diff[i] : NAN);
                 bind_num(st, 13, d == h ? c->var_indep[i] : NAN);
-                bind_num(st, 14, d == h ? ratio(c->var_indep[i], c->var_diff[i]) : NAN);
+                bind_num(st, 14,
+                         d == h ? sal_compare_ratio(c->var_indep[i], c->var_diff[i]) : NAN);
                 step(w, st);
             }
         sal_date_format(start + h, date);
@@ -332,7 +270,7 @@ static void db_compare(dbw *w, const sal_study *s)
                 sqlite3_bind_null(st, k);
             bind_num(st, 12, c->event_var_diff[e]);
             bind_num(st, 13, c->event_var_indep[e]);
-            bind_num(st, 14, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+            bind_num(st, 14, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
             step(w, st);
         }
     }

@@ -1,6 +1,7 @@
 /* The scenario reader: messages, scalars, growth of the model's arrays, name
  * lookups with did-you-mean, dates (see src/scenario/scenario_int.h). */
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -51,13 +52,9 @@ char *sc_strdup_s(sc_reader *r, const char *s)
 {
     if (!s)
         return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p) {
+    char *p = sal_strdup(s);
+    if (!p)
         r->oom = 1;
-        return NULL;
-    }
-    memcpy(p, s, n);
     return p;
 }
 
