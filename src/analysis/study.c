@@ -419,14 +419,7 @@ static int check_name(const sal_theses *t, sal_diags *d, const char *kind, const
                       kind, name, kind);
     else {
         char list[600];
-        size_t o = 0;
-        list[0] = '\0';
-        for (size_t i = 0; i < n && o < sizeof list; i++) {
-            int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", v[i]);
-            if (w < 0)
-                break;
-            o += (size_t)w;
-        }
+        sal_join_names(list, sizeof list, v, n);
         sal_diags_add(d, t->file, p.line, p.col, "no %s '%s' in the scenario; expected one of: %s",
                       kind, name, list);
     }

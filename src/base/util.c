@@ -1,7 +1,8 @@
-/* salient — the helpers of src/base/util.h: string copies and the byte
- * codec of the binary formats. */
+/* salient — the helpers of src/base/util.h: string copies, a list of
+ * names, and the byte codec of the binary formats. */
 #include "base/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,18 @@ char *sal_strndup(const char *s, size_t n)
         p[n] = '\0';
     }
     return p;
+}
+
+void sal_join_names(char *buf, size_t size, const char *const *v, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < size; i++) {
+        int w = snprintf(buf + o, size - o, "%s%s", i ? ", " : "", v[i]);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
 }
 
 void sal_le_put(unsigned char *p, uint64_t v, int bytes)

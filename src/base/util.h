@@ -1,5 +1,6 @@
 /* salient (internal) — the small helpers every layer uses, once
- * (src/base/util.c): copies of strings, and the byte codec of the binary
+ * (src/base/util.c): copies of strings, a list of names for a message, and
+ * the byte codec of the binary
  * formats (ensemble summaries, checkpoints): little-endian integers, and
  * doubles as their IEEE-754 bits. */
 #ifndef SAL_BASE_UTIL_H
@@ -13,6 +14,10 @@ char *sal_strdup(const char *s);
 /* A malloc'd copy of the n bytes at s, with a '\0' after them (NULL when
  * out of memory). */
 char *sal_strndup(const char *s, size_t n);
+
+/* The n names of v joined by ", " into buf (size > 0), cut at its end when
+ * they do not fit: for the "expected one of: ..." of a message. */
+void sal_join_names(char *buf, size_t size, const char *const *v, size_t n);
 
 /* v's low `bytes` bytes (1 to 8) at p, least significant first. */
 void sal_le_put(unsigned char *p, uint64_t v, int bytes);

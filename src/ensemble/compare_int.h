@@ -1,7 +1,8 @@
 /* salient (internal) — what a comparison on common random numbers keeps and
  * makes, shared by the ensemble's compare (src/ensemble/ensemble.c) and the study's
  * variants paired with the kept base runs (src/analysis/study_pair.c), so that the
- * two give the same numbers. */
+ * two give the same numbers (src/ensemble/compare.c; the variances in
+ * ensemble.c). */
 #ifndef SAL_COMPARE_INT_H
 #define SAL_COMPARE_INT_H
 
@@ -27,15 +28,41 @@ typedef struct {
     const int32_t *events;
 } sal_compare_arm;
 
-/* The one paired-moment kernel of a comparison (the ensemble's compare and
- * the study's variants): run r of arms a and b folded in over c's common
- * metrics and events: the per-day differences B - A into d (nd x
- * c->nmetrics), the horizon's exact sums of A, A^2, B, B^2, D, D^2 into mom
- * (c->nmetrics x NMOM; NaN and infinities are refused by the sums and so
- * left out), and into disc, per common event, 1 when exactly one arm saw
- * it. */
-void sal_compare_fold_run(const sal_compare *c, size_t nd, sal_compare_arm a, sal_compare_arm b,
-                          double *d, sal_xsum *mom, uint64_t *disc);
+/* What a thread of a comparison accumulates over c's common metrics and
+ * events (src/ensemble/compare.c), the ensemble's compare and the study's
+ * variants alike. */
+typedef struct {
+    sal_summary *diff;  /* of the per-day differences B - A */
+    double *dbuf;       /* a block's differences: block x nd x ncommon */
+    sal_xsum *mom;      /* ncommon x NMOM, at the horizon */
+    uint64_t *disc;     /* per common event: runs where exactly one arm saw it */
+    size_t nd, nc, ne;  /* days, common metrics, common events */
+} sal_compare_acc;
+
+/* Room for blocks of `block` runs of nd days; SAL_OK or SAL_ENOMEM (then
+ * free it all the same). */
+int sal_compare_acc_alloc(sal_compare_acc *acc, const sal_compare *c, size_t nd, size_t block,
+                          double accuracy);
+void sal_compare_acc_free(sal_compare_acc *acc);
+/* The one paired-moment kernel: run i of the block, arms a and b, folded
+ * in: its per-day differences into the block's buffer, the exact sums of
+ * A, A^2, B, B^2, D, D^2 at the horizon into mom (NaN and infinities are
+ * refused by the sums and so left out), the discordant events into disc. */
+void sal_compare_fold_run(const sal_compare *c, sal_compare_acc *acc, size_t i, sal_compare_arm a,
+                          sal_compare_arm b);
+/* The block's n runs of differences into acc->diff. */
+int sal_compare_acc_add_block(sal_compare_acc *acc, size_t n);
+/* from's moments and discordant counts added to into's (the difference
+ * summaries are merged by the caller, whole or by slices). */
+void sal_compare_acc_merge_sums(sal_compare_acc *into, const sal_compare_acc *from);
+
+/* The threads of a driver (the ensemble's, the study's paired one): the
+ * threads asked for (0: OpenMP's default), at most one per block of runs,
+ * at least one (also when there are no runs: one idle thread). */
+int sal_ensemble_nthreads(int threads, uint64_t runs, size_t block);
+/* The blocks of a wave of T threads: progress, stops and (with
+ * checkpoint_seconds <= 0) checkpoints come between waves. */
+size_t sal_ensemble_wave_blocks(int T);
 
 /* Fills c's variances of the paired differences and of independent arms
  * (the variance reduction of common random numbers) over c->runs runs,

@@ -688,26 +688,43 @@ static void put_header(wbuf *w, const char magic[4])
     put_u16(w, 0);
 }
 
+/* The bytes put writes of x: into buf when it has room for them all (size
+ * bytes), only counted when buf is NULL; how many. */
+static size_t put_into(void (*put)(wbuf *, const void *), const void *x, unsigned char *buf,
+                       size_t size)
+{
+    wbuf w = {buf, 0, buf ? size : 0};
+    put(&w, x);
+    return w.n;
+}
+
+/* x into buf whole (SAL_OK), or SAL_ERANGE when it has not room for it. */
+static int serialise(void (*put)(wbuf *, const void *), const void *x, unsigned char *buf,
+                     size_t size)
+{
+    if (!buf || size < put_into(put, x, NULL, 0))
+        return SAL_ERANGE;
+    put_into(put, x, buf, size);
+    return SAL_OK;
+}
+
+static void put_sketch(wbuf *w, const void *x)
+{
+    const sal_sketch *s = x;
+    put_header(w, "SALK");
+    put_u32(w, s->map->K);
+    put_u32(w, s->maxb);
+    put_body(w, s);
+}
+
 size_t sal_sketch_serialised_size(const sal_sketch *s)
 {
-    wbuf w = {NULL, 0, 0};
-    put_header(&w, "SALK");
-    put_u32(&w, s->map->K);
-    put_u32(&w, s->maxb);
-    put_body(&w, s);
-    return w.n;
+    return put_into(put_sketch, s, NULL, 0);
 }
 
 int sal_sketch_serialise(const sal_sketch *s, unsigned char *buf, size_t size)
 {
-    if (!buf || size < sal_sketch_serialised_size(s))
-        return SAL_ERANGE;
-    wbuf w = {buf, 0, size};
-    put_header(&w, "SALK");
-    put_u32(&w, s->map->K);
-    put_u32(&w, s->maxb);
-    put_body(&w, s);
-    return SAL_OK;
+    return serialise(put_sketch, s, buf, size);
 }
 
 typedef struct {
@@ -1084,8 +1101,9 @@ size_t sal_summary_bytes(const sal_summary *s)
     return b;
 }
 
-static void put_summary(wbuf *w, const sal_summary *s)
+static void put_summary(wbuf *w, const void *x)
 {
+    const sal_summary *s = x;
     const sal_summary_layout *l = &s->layout;
     put_header(w, "SALS");
     put_u32(w, l->nmetrics);
@@ -1115,18 +1133,12 @@ static void put_summary(wbuf *w, const sal_summary *s)
 
 size_t sal_summary_serialised_size(const sal_summary *s)
 {
-    wbuf w = {NULL, 0, 0};
-    put_summary(&w, s);
-    return w.n;
+    return put_into(put_summary, s, NULL, 0);
 }
 
 int sal_summary_serialise(const sal_summary *s, unsigned char *buf, size_t size)
 {
-    if (!buf || size < sal_summary_serialised_size(s))
-        return SAL_ERANGE;
-    wbuf w = {buf, 0, size};
-    put_summary(&w, s);
-    return SAL_OK;
+    return serialise(put_summary, s, buf, size);
 }
 
 int sal_summary_deserialise(sal_summary **out, const unsigned char *buf,
