@@ -163,8 +163,7 @@ static int run_compare(int argc, char **argv)
         }
     }
     int status = 0;
-    sal_outfile fc;
-    memset(&fc, 0, sizeof fc);
+    sal_outfile *fc = NULL;
     sal_compare *cmp = NULL;
     sal_diags *d = cli_diags("compare");
     cli_progress prog;
@@ -198,12 +197,12 @@ static int run_compare(int argc, char **argv)
     int partial = rc == SAL_EINTR;
     int bad = sal_outfile_open(&fc, dir, "compare.csv", 1) != SAL_OK;
     if (!bad) {
-        bad |= sal_compare_write(fc.f, m[0], m[1], cmp) != SAL_OK;
-        bad |= sal_outfile_close(&fc) != SAL_OK;
+        bad |= sal_compare_write(sal_outfile_stream(fc), m[0], m[1], cmp) != SAL_OK;
+        bad |= sal_outfile_close(fc) != SAL_OK;
     }
     if (!bad)
         cli_mark_partial(dir, partial, ndone, runs);
-    if (bad || sal_outfile_commit(&fc) != SAL_OK) {
+    if (bad || sal_outfile_commit(fc) != SAL_OK) {
         cli_error("compare", "cannot write the results in '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
         goto done;
@@ -218,7 +217,7 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
     }
 done:
-    sal_outfile_abort(&fc);
+    sal_outfile_abort(fc);
     sal_compare_free(cmp);
     sal_diags_free(d);
     sal_model_free(m[0]);

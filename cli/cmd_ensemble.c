@@ -198,7 +198,7 @@ typedef struct {
     uint64_t seed;
     uint64_t lo, hi;       /* this rank's runs: contiguous, so rank order is run order */
     ens_ctx ctx;
-    sal_outfile fq, fe, fr, fdb;
+    sal_outfile *fq, *fe, *fr, *fdb;
     sal_summary *s, *prev; /* the summary, and the one resumed */
     sal_diags *d;
     int ckpt;              /* one process: checkpoints kept */
@@ -249,7 +249,7 @@ static int job_outputs(ens_job *j)
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
                    sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, j->fdb.tmp, j->m) != SAL_OK) {
+                   sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
         }
@@ -263,9 +263,9 @@ static int job_outputs(ens_job *j)
     if (!ens_mpi_all(j->w, ok))
         return EXIT_JOB;
     if (runs_csv) {
-        j->ctx.runs = j->fr.f;
+        j->ctx.runs = sal_outfile_stream(j->fr);
         if (rank == 0)
-            sal_ensemble_write_runs_header(j->fr.f, j->m);
+            sal_ensemble_write_runs_header(sal_outfile_stream(j->fr), j->m);
     }
     return -1;
 }
@@ -331,7 +331,7 @@ static int job_gather(ens_job *j)
         return -1;
     int bad = 0, runs_csv = j->o->runs_csv;
     if (w->rank > 0 && runs_csv)
-        bad |= sal_outfile_close(&j->fr) != SAL_OK;
+        bad |= sal_outfile_close(j->fr) != SAL_OK;
     bad |= ens_mpi_gather_summaries(w, &j->s, &j->done) != 0;
     bad |= !ens_mpi_all(w, !bad);
     if (!bad && w->rank == 0 && runs_csv)
@@ -356,23 +356,23 @@ static int job_write(ens_job *j)
     int bad = sal_outfile_open(&j->fq, dir, "quantiles.csv", 1) != SAL_OK ||
               sal_outfile_open(&j->fe, dir, "events.csv", 1) != SAL_OK;
     if (!bad) {
-        bad |= sal_ensemble_write_quantiles(j->fq.f, j->m, j->s) != SAL_OK;
-        bad |= sal_ensemble_write_events(j->fe.f, j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_quantiles(sal_outfile_stream(j->fq), j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_events(sal_outfile_stream(j->fe), j->m, j->s) != SAL_OK;
         bad |= sal_results_db_finish(j->ctx.db, j->s, j->seed, o->runs, j->partial) != SAL_OK;
         sal_results_db_close(j->ctx.db);
         j->ctx.db = NULL;
-        bad |= sal_outfile_close(&j->fq) != SAL_OK;
-        bad |= sal_outfile_close(&j->fe) != SAL_OK;
-        bad |= sal_outfile_close(&j->fdb) != SAL_OK;
+        bad |= sal_outfile_close(j->fq) != SAL_OK;
+        bad |= sal_outfile_close(j->fe) != SAL_OK;
+        bad |= sal_outfile_close(j->fdb) != SAL_OK;
         if (runs_csv)
-            bad |= sal_outfile_close(&j->fr) != SAL_OK;
+            bad |= sal_outfile_close(j->fr) != SAL_OK;
     }
     /* the marker first, so that partial results never appear unmarked */
     if (!bad)
         cli_mark_partial(dir, j->partial, j->done, o->runs);
-    if (bad || sal_outfile_commit(&j->fq) != SAL_OK || sal_outfile_commit(&j->fe) != SAL_OK ||
-        sal_outfile_commit(&j->fdb) != SAL_OK ||
-        (runs_csv && sal_outfile_commit(&j->fr) != SAL_OK)) {
+    if (bad || sal_outfile_commit(j->fq) != SAL_OK || sal_outfile_commit(j->fe) != SAL_OK ||
+        sal_outfile_commit(j->fdb) != SAL_OK ||
+        (runs_csv && sal_outfile_commit(j->fr) != SAL_OK)) {
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
@@ -403,10 +403,10 @@ static void job_end(ens_job *j, int status)
         sal_checkpoint_remove(j->o->dir);
     sal_summary_free(j->prev);
     sal_results_db_close(j->ctx.db);
-    sal_outfile_abort(&j->fq);
-    sal_outfile_abort(&j->fe);
-    sal_outfile_abort(&j->fr);
-    sal_outfile_abort(&j->fdb);
+    sal_outfile_abort(j->fq);
+    sal_outfile_abort(j->fe);
+    sal_outfile_abort(j->fr);
+    sal_outfile_abort(j->fdb);
     sal_summary_free(j->s);
     sal_diags_free(j->d);
 }

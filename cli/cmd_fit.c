@@ -278,33 +278,24 @@ static void print_report(const sal_battle *b, const char *name, const cli_builti
 static int write_series(const char *path, const sal_battle *b, const sal_fit_result *r)
 {
     double *A = malloc(b->n * sizeof(double)), *B = malloc(b->n * sizeof(double));
-    sal_outfile o;
-    memset(&o, 0, sizeof o);
+    sal_outfile *o = NULL;
     int ok = A && B && sal_fit_series(b, r, A, B) == SAL_OK;
     int err = ok ? 0 : ENOMEM;
     /* a temporary left by a fit killed while writing this file goes first */
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        sal_outfile_sweep(".", path);
-    else if ((size_t)(slash - path) < sizeof dir && slash[1]) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = '\0';
-        sal_outfile_sweep(slash == path ? "/" : dir, slash + 1);
-    }
+    sal_outfile_sweep_path(path);
     if (ok && sal_outfile_open_path(&o, path, 1) != SAL_OK) {
         ok = 0;
         err = errno;
     }
     if (ok) {
-        ok = sal_fit_write_series(o.f, b, A, B) == SAL_OK;
-        ok = sal_outfile_close(&o) == SAL_OK && ok;
-        ok = ok && sal_outfile_commit(&o) == SAL_OK;
+        ok = sal_fit_write_series(sal_outfile_stream(o), b, A, B) == SAL_OK;
+        ok = sal_outfile_close(o) == SAL_OK && ok;
+        ok = ok && sal_outfile_commit(o) == SAL_OK;
         if (!ok)
             err = errno;
     }
+    sal_outfile_abort(o); /* errno kept */
     if (!ok) {
-        sal_outfile_abort(&o);
         cli_error("fit", "cannot write '%s': %s", path, err ? strerror(err) : "out of memory");
     }
     free(A);

@@ -190,9 +190,7 @@ static int run_run(int argc, char **argv)
     if (order)
         sal_run_event_order(r, order);
     int status = 0;
-    sal_outfile fs, fe;
-    memset(&fs, 0, sizeof fs);
-    fe = fs;
+    sal_outfile *fs = NULL, *fe = NULL;
     if (!order) {
         cli_error("run", "out of memory");
         status = EXIT_JOB;
@@ -205,19 +203,19 @@ static int run_run(int argc, char **argv)
         cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
     } else {
-        int bad = sal_run_write_series(fs.f, r) != SAL_OK;
-        bad |= sal_run_write_events(fe.f, r, order) != SAL_OK;
-        bad |= sal_outfile_close(&fs) != SAL_OK;
-        bad |= sal_outfile_close(&fe) != SAL_OK;
-        if (bad || sal_outfile_commit(&fs) != SAL_OK || sal_outfile_commit(&fe) != SAL_OK) {
+        int bad = sal_run_write_series(sal_outfile_stream(fs), r) != SAL_OK;
+        bad |= sal_run_write_events(sal_outfile_stream(fe), r, order) != SAL_OK;
+        bad |= sal_outfile_close(fs) != SAL_OK;
+        bad |= sal_outfile_close(fe) != SAL_OK;
+        if (bad || sal_outfile_commit(fs) != SAL_OK || sal_outfile_commit(fe) != SAL_OK) {
             cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));
-            if (fs.state == 3)
-                unlink(fs.final); /* one without the other would mislead */
+            if (sal_outfile_state(fs) == SAL_OUTFILE_COMMITTED)
+                unlink(sal_outfile_path(fs)); /* one without the other would mislead */
             status = EXIT_JOB;
         }
     }
-    sal_outfile_abort(&fs);
-    sal_outfile_abort(&fe);
+    sal_outfile_abort(fs);
+    sal_outfile_abort(fe);
     if (status == 0 && !a.quiet)
         summary(r, m, order, start, seed, det, dir);
     free(order);

@@ -78,18 +78,14 @@ static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indice
 {
     static const char *const names[] = {"sobol.csv", "PARTIAL"};
     cli_sweep(dir, names, 2);
-    sal_outfile o;
+    sal_outfile *o;
     if (sal_outfile_open(&o, dir, "sobol.csv", 1) != SAL_OK)
         return -1;
-    int bad = sal_sobol_write_header(o.f, 0) != SAL_OK;
-    bad |= sal_sobol_write_rows(o.f, m, NULL, ix) != SAL_OK;
-    if (bad || sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK) {
-        int e = errno;
-        sal_outfile_abort(&o);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    int bad = sal_sobol_write_header(sal_outfile_stream(o), 0) != SAL_OK;
+    bad |= sal_sobol_write_rows(sal_outfile_stream(o), m, NULL, ix) != SAL_OK;
+    bad = bad || sal_outfile_close(o) != SAL_OK || sal_outfile_commit(o) != SAL_OK;
+    sal_outfile_abort(o); /* errno kept */
+    return bad ? -1 : 0;
 }
 
 static void interval(char *buf, size_t n, double lo, double hi)

@@ -151,14 +151,14 @@ int sal_checkpoint_write(const char *dir, const sal_checkpoint_id *id, const sal
         free(b.p);
         return SAL_ENOMEM;
     }
-    sal_outfile o;
+    sal_outfile *o;
     int rc = sal_outfile_open(&o, cd, "state", 1);
     if (rc == SAL_OK) {
-        if (fwrite(b.p, 1, b.n, o.f) != b.n)
+        if (fwrite(b.p, 1, b.n, sal_outfile_stream(o)) != b.n)
             rc = SAL_EIO;
-        if (sal_outfile_close(&o) != SAL_OK || rc != SAL_OK || sal_outfile_commit(&o) != SAL_OK)
+        if (sal_outfile_close(o) != SAL_OK || rc != SAL_OK || sal_outfile_commit(o) != SAL_OK)
             rc = SAL_EIO;
-        sal_outfile_abort(&o);
+        sal_outfile_abort(o);
     }
     free(b.p);
     return rc;

@@ -39,59 +39,119 @@ int sal_mkdirs(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? SAL_OK : SAL_EIO;
 }
 
-int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream)
+struct sal_outfile {
+    char tmp[4096];
+    char final[4096];
+    FILE *f;        /* NULL for a file written by another library (SQLite) */
+    int state;      /* SAL_OUTFILE_NONE .. SAL_OUTFILE_COMMITTED */
+};
+
+static int open_into(sal_outfile *o, const char *dir, const char *name, int stream)
 {
-    memset(o, 0, sizeof *o);
     int a = snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
     /* the writer's pid in the name lets a later writer tell a temporary
      * left by a killed process (sal_outfile_sweep) from one in use */
     int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.%ld.XXXXXX", dir, name, (long)getpid());
-    if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final) {
-        o->tmp[0] = '\0';
+    if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final)
         return SAL_EIO;
-    }
     int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        o->tmp[0] = '\0';
+    if (fd < 0)
         return SAL_EIO;
-    }
     /* mkstemp makes 0600; results are ordinary files (0666 less the umask) */
     mode_t um = umask(0);
     umask(um);
     fchmod(fd, 0666 & ~um);
     if (!stream) {
-        o->state = 2;
+        o->state = SAL_OUTFILE_PENDING;
         return close(fd) == 0 ? SAL_OK : SAL_EIO;
     }
     o->f = fdopen(fd, "w");
     if (!o->f) {
+        int e = errno;
         close(fd);
         unlink(o->tmp);
-        o->tmp[0] = '\0';
+        errno = e;
         return SAL_EIO;
     }
-    o->state = 1;
+    o->state = SAL_OUTFILE_OPEN;
     return SAL_OK;
 }
 
-int sal_outfile_open_path(sal_outfile *o, const char *path, int stream)
+int sal_outfile_open(sal_outfile **out, const char *dir, const char *name, int stream)
 {
-    char dir[4096];
+    *out = NULL;
+    sal_outfile *o = calloc(1, sizeof *o);
+    if (!o)
+        return SAL_ENOMEM;
+    int rc = open_into(o, dir, name, stream);
+    if (rc != SAL_OK) {
+        int e = errno;
+        free(o);
+        errno = e;
+        return rc;
+    }
+    *out = o;
+    return SAL_OK;
+}
+
+/* path's directory into dir ("." without a slash, "/" at the root) and
+ * its last name; -1 when path names no file or is too long. */
+static int split_path(const char *path, char dir[4096], const char **name)
+{
     const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!path || !*path || (slash && !slash[1])) {
-        memset(o, 0, sizeof *o);
-        return SAL_EIO;
+    if (!path || !*path || (slash && !slash[1]))
+        return -1;
+    if (!slash) {
+        strcpy(dir, ".");
+        *name = path;
+        return 0;
     }
-    if (!slash)
-        return sal_outfile_open(o, ".", path, stream);
     size_t n = (size_t)(slash - path);
-    if (n >= sizeof dir) {
-        memset(o, 0, sizeof *o);
-        return SAL_EIO;
-    }
+    if (n >= 4096)
+        return -1;
     memcpy(dir, path, n);
     dir[n] = '\0';
-    return sal_outfile_open(o, n ? dir : "/", slash + 1, stream);
+    if (!n)
+        strcpy(dir, "/");
+    *name = slash + 1;
+    return 0;
+}
+
+int sal_outfile_open_path(sal_outfile **o, const char *path, int stream)
+{
+    char dir[4096];
+    const char *name;
+    *o = NULL;
+    if (split_path(path, dir, &name) != 0)
+        return SAL_EIO;
+    return sal_outfile_open(o, dir, name, stream);
+}
+
+int sal_outfile_sweep_path(const char *path)
+{
+    char dir[4096];
+    const char *name;
+    return split_path(path, dir, &name) == 0 ? sal_outfile_sweep(dir, name) : 0;
+}
+
+FILE *sal_outfile_stream(const sal_outfile *o)
+{
+    return o ? o->f : NULL;
+}
+
+const char *sal_outfile_temp_path(const sal_outfile *o)
+{
+    return o ? o->tmp : NULL;
+}
+
+const char *sal_outfile_path(const sal_outfile *o)
+{
+    return o ? o->final : NULL;
+}
+
+int sal_outfile_state(const sal_outfile *o)
+{
+    return o ? o->state : SAL_OUTFILE_NONE;
 }
 
 int sal_outfile_sweep(const char *dir, const char *name)
@@ -130,33 +190,36 @@ int sal_outfile_sweep(const char *dir, const char *name)
 
 int sal_outfile_close(sal_outfile *o)
 {
-    if (o->state != 1)
-        return o->state == 2 ? SAL_OK : SAL_EIO;
+    if (!o || o->state != SAL_OUTFILE_OPEN)
+        return o && o->state == SAL_OUTFILE_PENDING ? SAL_OK : SAL_EIO;
     int bad = ferror(o->f) != 0;
     bad |= fflush(o->f) != 0;
     bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
     bad |= fclose(o->f) != 0;
     o->f = NULL;
-    o->state = 2;
+    o->state = SAL_OUTFILE_PENDING;
     return bad ? SAL_EIO : SAL_OK;
 }
 
 int sal_outfile_commit(sal_outfile *o)
 {
-    if (o->state != 2 || rename(o->tmp, o->final) != 0)
+    if (!o || o->state != SAL_OUTFILE_PENDING || rename(o->tmp, o->final) != 0)
         return SAL_EIO;
-    o->state = 3;
+    o->state = SAL_OUTFILE_COMMITTED;
     return SAL_OK;
 }
 
 void sal_outfile_abort(sal_outfile *o)
 {
-    if (o->state == 1 && o->f)
+    if (!o)
+        return;
+    int e = errno; /* for the caller's message after a failed write */
+    if (o->state == SAL_OUTFILE_OPEN && o->f)
         fclose(o->f);
-    o->f = NULL;
-    if ((o->state == 1 || o->state == 2) && o->tmp[0])
+    if (o->state == SAL_OUTFILE_OPEN || o->state == SAL_OUTFILE_PENDING)
         unlink(o->tmp);
-    o->state = 0;
+    free(o);
+    errno = e;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */

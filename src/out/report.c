@@ -421,17 +421,16 @@ int sal_report_write(const char *dir, sal_diags *diags)
     int rc = d.status ? d.status : page.oom ? SAL_ENOMEM : SAL_OK;
     unload(&d);
     if (rc == SAL_OK) {
-        sal_outfile o;
+        sal_outfile *o;
         rc = sal_outfile_open(&o, dir, "report.html", 1);
         if (rc == SAL_OK) {
-            if (fwrite(page.p, 1, page.n, o.f) != page.n)
+            if (fwrite(page.p, 1, page.n, sal_outfile_stream(o)) != page.n)
                 rc = SAL_EIO;
-            int c = sal_outfile_close(&o);
+            int c = sal_outfile_close(o);
             rc = rc ? rc : c;
             if (rc == SAL_OK)
-                rc = sal_outfile_commit(&o);
-            if (rc != SAL_OK)
-                sal_outfile_abort(&o);
+                rc = sal_outfile_commit(o);
+            sal_outfile_abort(o); /* the temporary removed unless committed */
         }
         if (rc != SAL_OK)
             sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");

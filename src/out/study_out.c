@@ -416,49 +416,48 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
         sal_diags_add(diags, dir, 0, 0, "cannot create the directory: %s", strerror(errno));
         return SAL_EIO;
     }
-    sal_outfile f[NFILES];
-    memset(f, 0, sizeof f);
+    sal_outfile *f[NFILES] = {NULL};
     int rc = SAL_OK;
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_open(&f[i], dir, names[i], i != F_DB);
     if (rc == SAL_OK) {
         size_t nrec = m->nuncertain + m->nmetrics;
-        rc |= sal_ensemble_write_quantiles(f[F_QUANT].f, m, s->summary);
-        rc |= sal_ensemble_write_events(f[F_EVENTS].f, m, s->summary);
-        rc |= sal_ensemble_write_runs_header(f[F_RUNS].f, m);
+        rc |= sal_ensemble_write_quantiles(sal_outfile_stream(f[F_QUANT]), m, s->summary);
+        rc |= sal_ensemble_write_events(sal_outfile_stream(f[F_EVENTS]), m, s->summary);
+        rc |= sal_ensemble_write_runs_header(sal_outfile_stream(f[F_RUNS]), m);
         for (uint64_t r = 0; r < s->runs_done && rc == SAL_OK; r++)
-            rc = sal_ensemble_write_run(f[F_RUNS].f, m, r, s->records + r * nrec,
+            rc = sal_ensemble_write_run(sal_outfile_stream(f[F_RUNS]), m, r, s->records + r * nrec,
                                         s->records + r * nrec + m->nuncertain);
-        rc |= write_compare_csv(f[F_COMPARE].f, s);
-        rc |= write_sobol_csv(f[F_SOBOL].f, s);
-        rc |= write_theses_csv(f[F_THESES].f, s);
+        rc |= write_compare_csv(sal_outfile_stream(f[F_COMPARE]), s);
+        rc |= write_sobol_csv(sal_outfile_stream(f[F_SOBOL]), s);
+        rc |= write_theses_csv(sal_outfile_stream(f[F_THESES]), s);
         for (int i = 0; i < NFILES; i++)
-            rc |= sal_outfile_close(&f[i]);
+            rc |= sal_outfile_close(f[i]);
         if (rc == SAL_OK)
-            rc = write_db(s, f[F_DB].tmp);
+            rc = write_db(s, sal_outfile_temp_path(f[F_DB]));
     }
     /* the marker first, so that partial results never appear unmarked */
     char path[4200];
     snprintf(path, sizeof path, "%s/PARTIAL", dir);
     if (rc == SAL_OK && s->partial) {
-        sal_outfile p;
+        sal_outfile *p;
         rc = sal_outfile_open(&p, dir, "PARTIAL", 1);
         if (rc == SAL_OK) {
-            fprintf(p.f, "interrupted: the study stopped before its end; the files hold the "
+            fprintf(sal_outfile_stream(p), "interrupted: the study stopped before its end; the files hold the "
                          "parts finished (%llu of %llu base runs)\n",
                     (unsigned long long)s->runs_done, (unsigned long long)s->opts.runs);
-            rc = sal_outfile_close(&p);
+            rc = sal_outfile_close(p);
             if (rc == SAL_OK)
-                rc = sal_outfile_commit(&p);
-            sal_outfile_abort(&p);
+                rc = sal_outfile_commit(p);
+            sal_outfile_abort(p);
         }
     } else if (rc == SAL_OK) {
         unlink(path); /* a complete result replaces an earlier partial one */
     }
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
-        rc = sal_outfile_commit(&f[i]);
+        rc = sal_outfile_commit(f[i]);
     for (int i = 0; i < NFILES; i++)
-        sal_outfile_abort(&f[i]);
+        sal_outfile_abort(f[i]);
     if (rc != SAL_OK) {
         sal_diags_add(diags, dir, 0, 0, "cannot write the results: %s",
                       errno ? strerror(errno) : "error");
