@@ -35,8 +35,6 @@ typedef struct {
     const sal_ensemble_opts *o;
     size_t ndays;
     size_t block;
-    size_t nc, *ca, *cb;     /* common metrics */
-    size_t ne, *ea, *eb;     /* common events */
     const sal_compare *c;    /* compare: the common metrics and events */
     size_t reclen;           /* doubles per run record (ensemble with on_run) */
 } job;
@@ -705,9 +703,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
     if (!c)
         return SAL_ENOMEM;
     job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
-             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
-             .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
-             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b, .c = c};
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
     int rc = drive(&j, &tl, &n, done, diags);
