@@ -136,6 +136,64 @@ static void percentile(double *x, size_t n, double *lo, double *hi)
     *hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 1 - tail);
 }
 
+/* The nboot resamples of the rows, resample b from stream (seed, b)
+ * whatever the thread: their indices into bs1, bst (nboot x k) and bnoise;
+ * SAL_OK or SAL_ENOMEM. */
+static int resample(size_t k, size_t n, const double *y, double c, size_t nboot, uint64_t seed,
+                    int threads, double *bs1, double *bst, double *bnoise)
+{
+    int nomem = 0;
+    /* read by the num_threads clause below, which neither analyser sees */
+    // cppcheck-suppress unreadVariable
+    int nt = threads > 0 ? threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
+#pragma omp parallel num_threads(nt)
+    {
+        gsl_rng *g = sal_rng_alloc(seed, 0, SAL_STREAM_SOBOL);
+        if (!g) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < nboot; b++) {
+            if (!g)
+                continue;
+            sal_rng_reset(g, seed, b, SAL_STREAM_SOBOL);
+            estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL, &bnoise[b]);
+        }
+        if (g)
+            gsl_rng_free(g);
+    }
+    return nomem ? SAL_ENOMEM : SAL_OK;
+}
+
+/* The bootstrap's percentile intervals into r (its indices set); SAL_OK or
+ * SAL_ENOMEM. */
+static int bootstrap(size_t k, size_t n, const double *y, double c, size_t nboot, uint64_t seed,
+                     int threads, sal_sobol_indices *r)
+{
+    double *bs1 = malloc(nboot * k * sizeof *bs1), *bst = malloc(nboot * k * sizeof *bst);
+    double *col = malloc(nboot * sizeof *col), *bnoise = malloc(nboot * sizeof *bnoise);
+    int rc = bs1 && bst && col && bnoise
+                 ? resample(k, n, y, c, nboot, seed, threads, bs1, bst, bnoise)
+                 : SAL_ENOMEM;
+    if (rc == SAL_OK) {
+        percentile(bnoise, nboot, &r->noise_lo, &r->noise_hi);
+        for (size_t i = 0; i < k; i++) {
+            for (size_t b = 0; b < nboot; b++)
+                col[b] = bs1[b * k + i];
+            percentile(col, nboot, &r->s1_lo[i], &r->s1_hi[i]);
+            for (size_t b = 0; b < nboot; b++)
+                col[b] = bst[b * k + i];
+            percentile(col, nboot, &r->st_lo[i], &r->st_hi[i]);
+        }
+    }
+    free(bs1);
+    free(bst);
+    free(col);
+    free(bnoise);
+    return rc;
+}
+
 static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t seed,
                     int threads, sal_sobol_indices *out)
 {
@@ -158,65 +216,19 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
     r.st = malloc(k * sizeof *r.st);
     r.st_lo = malloc(k * sizeof *r.st_lo);
     r.st_hi = malloc(k * sizeof *r.st_hi);
-    double *bs1 = nboot ? malloc(nboot * k * sizeof *bs1) : NULL;
-    double *bst = nboot ? malloc(nboot * k * sizeof *bst) : NULL;
-    double *col = nboot ? malloc(nboot * sizeof *col) : NULL;
-    double *bnoise = nboot ? malloc(nboot * sizeof *bnoise) : NULL;
     int rc = SAL_OK;
-    if (!r.s1 || !r.s1_lo || !r.s1_hi || !r.st || !r.st_lo || !r.st_hi ||
-        (nboot && (!bs1 || !bst || !col || !bnoise))) {
+    if (!r.s1 || !r.s1_lo || !r.s1_hi || !r.st || !r.st_lo || !r.st_hi) {
         rc = SAL_ENOMEM;
-        goto done;
+    } else {
+        r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean, &r.noise);
+        r.noise_lo = r.noise_hi = NAN;
+        for (size_t i = 0; i < k; i++)
+            r.s1_lo[i] = r.s1_hi[i] = r.st_lo[i] = r.st_hi[i] = NAN;
+        if (!(r.variance > 0))
+            rc = SAL_EFAIL;
+        else if (nboot)
+            rc = bootstrap(k, n, y, c, nboot, seed, threads, &r);
     }
-    r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean, &r.noise);
-    r.noise_lo = r.noise_hi = NAN;
-    if (!(r.variance > 0)) {
-        rc = SAL_EFAIL;
-        goto done;
-    }
-    for (size_t i = 0; i < k; i++)
-        r.s1_lo[i] = r.s1_hi[i] = r.st_lo[i] = r.st_hi[i] = NAN;
-    if (nboot) {
-        int nomem = 0;
-        /* read by the num_threads clause below, which neither analyser sees */
-        // cppcheck-suppress unreadVariable
-        int nt = threads > 0 ? threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
-#pragma omp parallel num_threads(nt)
-        {
-            gsl_rng *g = sal_rng_alloc(seed, 0, SAL_STREAM_SOBOL);
-            if (!g) {
-#pragma omp atomic write
-                nomem = 1;
-            }
-#pragma omp for schedule(static)
-            for (size_t b = 0; b < nboot; b++) {
-                if (!g)
-                    continue;
-                sal_rng_reset(g, seed, b, SAL_STREAM_SOBOL);
-                estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL, &bnoise[b]);
-            }
-            if (g)
-                gsl_rng_free(g);
-        }
-        if (nomem) {
-            rc = SAL_ENOMEM;
-            goto done;
-        }
-        percentile(bnoise, nboot, &r.noise_lo, &r.noise_hi);
-        for (size_t i = 0; i < k; i++) {
-            for (size_t b = 0; b < nboot; b++)
-                col[b] = bs1[b * k + i];
-            percentile(col, nboot, &r.s1_lo[i], &r.s1_hi[i]);
-            for (size_t b = 0; b < nboot; b++)
-                col[b] = bst[b * k + i];
-            percentile(col, nboot, &r.st_lo[i], &r.st_hi[i]);
-        }
-    }
-done:
-    free(bs1);
-    free(bst);
-    free(col);
-    free(bnoise);
     if (rc != SAL_OK)
         sal_sobol_indices_clear(&r);
     else
