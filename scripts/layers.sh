@@ -47,6 +47,7 @@ fit.h analysis
 sobol.h analysis
 study.h analysis
 report.h out
+out.h out
 salient.h cli
 "
 

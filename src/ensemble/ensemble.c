@@ -16,20 +16,13 @@
 #include "ensemble/compare_int.h"
 #include "ensemble/summary_int.h"
 
-/* With checkpoint_seconds <= 0 a checkpoint follows every wave of this
- * many blocks per thread (at least WAVE_MIN_BLOCKS). */
-enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
-
 
 typedef struct {
     sal_run *ws[2];
     double *series[2];   /* block x ndays x nmetrics, day-major per run */
     int32_t *events[2];  /* block x nevents */
     sal_summary *sum[2];
-    sal_summary *diff;   /* compare only */
-    double *dbuf;        /* block x ndays x ncommon */
-    sal_xsum *mom;       /* ncommon x NMOM */
-    uint64_t *disc;      /* per common event: runs where exactly one variant had it */
+    sal_compare_acc pair; /* compare only */
     int fail_rc;
     int merge_rc;        /* of this thread's share of the final merge */
     int fail_model;
@@ -42,8 +35,7 @@ typedef struct {
     const sal_ensemble_opts *o;
     size_t ndays;
     size_t block;
-    size_t nc, *ca, *cb;     /* common metrics */
-    size_t ne, *ea, *eb;     /* common events */
+    const sal_compare *c;    /* compare: the common metrics and events */
     size_t reclen;           /* doubles per run record (ensemble with on_run) */
 } job;
 
@@ -68,10 +60,7 @@ static void tls_free(tls *t)
         free(t->events[k]);
         sal_summary_free(t->sum[k]);
     }
-    sal_summary_free(t->diff);
-    free(t->dbuf);
-    free(t->mom);
-    free(t->disc);
+    sal_compare_acc_free(&t->pair);
 }
 
 static int tls_alloc(tls *t, const job *j)
@@ -87,19 +76,8 @@ static int tls_alloc(tls *t, const job *j)
         if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k])
             return SAL_ENOMEM;
     }
-    if (j->nmodels == 2) {
-        sal_summary_layout l = {.nmetrics = (uint32_t)j->nc, .ndays = (uint32_t)j->ndays,
-                                .nevents = 0, .horizon = (int32_t)j->ndays - 1,
-                                .accuracy = j->o->accuracy};
-        t->diff = sal_summary_alloc(&l);
-        t->dbuf = malloc(j->block * j->ndays * (j->nc ? j->nc : 1) * sizeof(double));
-        t->mom = malloc((j->nc ? j->nc : 1) * NMOM * sizeof(sal_xsum));
-        t->disc = calloc(j->ne ? j->ne : 1, sizeof(uint64_t));
-        if (!t->diff || !t->dbuf || !t->mom || !t->disc)
-            return SAL_ENOMEM;
-        for (size_t i = 0; i < j->nc * NMOM; i++)
-            sal_xsum_init(&t->mom[i]);
-    }
+    if (j->nmodels == 2)
+        return sal_compare_acc_alloc(&t->pair, j->c, j->ndays, j->block, j->o->accuracy);
     return SAL_OK;
 }
 
@@ -136,27 +114,11 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         }
         if (j->nmodels == 2) {
             size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
-            const double *sa = t->series[0] + i * nd * na, *sb = t->series[1] + i * nd * nb;
-            double *d = t->dbuf + i * nd * j->nc;
-            for (size_t day = 0; day < nd; day++)
-                for (size_t c = 0; c < j->nc; c++)
-                    d[day * j->nc + c] = sb[day * nb + j->cb[c]] - sa[day * na + j->ca[c]];
-            for (size_t c = 0; c < j->nc; c++) {
-                double a = sa[(nd - 1) * na + j->ca[c]], b = sb[(nd - 1) * nb + j->cb[c]];
-                double dd = b - a;
-                sal_xsum *x = t->mom + c * NMOM;
-                /* NaN/inf are refused by the sums and so left out */
-                sal_xsum_add(&x[MOM_A], a);
-                sal_xsum_add(&x[MOM_A2], a * a);
-                sal_xsum_add(&x[MOM_B], b);
-                sal_xsum_add(&x[MOM_B2], b * b);
-                sal_xsum_add(&x[MOM_D], dd);
-                sal_xsum_add(&x[MOM_D2], dd * dd);
-            }
-            const int32_t *ea = t->events[0] + i * j->m[0]->nevents;
-            const int32_t *eb = t->events[1] + i * j->m[1]->nevents;
-            for (size_t e = 0; e < j->ne; e++)
-                t->disc[e] += (ea[j->ea[e]] >= 0) != (eb[j->eb[e]] >= 0);
+            sal_compare_arm a = {t->series[0] + i * nd * na, na,
+                                 t->events[0] + i * j->m[0]->nevents};
+            sal_compare_arm b = {t->series[1] + i * nd * nb, nb,
+                                 t->events[1] + i * j->m[1]->nevents};
+            sal_compare_fold_run(j->c, &t->pair, i, a, b);
         }
     }
     for (int k = 0; k < j->nmodels; k++) {
@@ -170,8 +132,7 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         }
     }
     if (j->nmodels == 2) {
-        sal_summary_strides st = {nd * j->nc, 1, j->nc};
-        int rc = sal_summary_add_runs(t->diff, n, t->dbuf, &st, NULL);
+        int rc = sal_compare_acc_add_block(&t->pair, n);
         if (rc != SAL_OK && !t->fail_rc) {
             t->fail_rc = rc;
             t->fail_run = r0;
@@ -350,7 +311,7 @@ static int merge_targets(const job *j, tls *t, sal_summary **out)
     for (int k = 0; k < j->nmodels; k++)
         out[n++] = t->sum[k];
     if (j->nmodels == 2)
-        out[n++] = t->diff;
+        out[n++] = t->pair.diff;
     return n;
 }
 
@@ -527,11 +488,8 @@ static int merge_rest(const job *j, tls *tl, int nt)
         for (int k = 0; k < j->nmodels; k++)
             sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
         if (j->nmodels == 2) {
-            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
-            for (size_t m = 0; m < j->nc * NMOM; m++)
-                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
-            for (size_t e = 0; e < j->ne; e++)
-                tl[0].disc[e] += tl[i].disc[e];
+            sal_summary_merge_tail(tl[0].pair.diff, tl[i].pair.diff);
+            sal_compare_acc_merge_sums(&tl[0].pair, &tl[i].pair);
         }
     }
     return SAL_OK;
@@ -542,21 +500,15 @@ static int merge_rest(const job *j, tls *tl, int nt)
 static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
 {
     const sal_ensemble_opts *o = j->o;
-    int T = o->threads > 0 ? o->threads : omp_get_max_threads();
     uint64_t total = o->runs;
     uint64_t maxblocks = (total + j->block - 1) / j->block;
-    if ((uint64_t)T > maxblocks)
-        T = (int)maxblocks;
-    if (T < 1)
-        T = 1; /* also when there are no runs: one (idle) thread */
+    int T = sal_ensemble_nthreads(o->threads, total, j->block);
     tls *tl = calloc((size_t)T, sizeof *tl);
     if (!tl)
         return SAL_ENOMEM;
     *tlp = tl;
     *ntlp = T;
-    uint64_t wave_blocks = (uint64_t)T * WAVE_BLOCKS_PER_THREAD;
-    if (wave_blocks < WAVE_MIN_BLOCKS)
-        wave_blocks = WAVE_MIN_BLOCKS;
+    uint64_t wave_blocks = sal_ensemble_wave_blocks(T);
     sched s = {0};
     if (sched_init(j, &s, maxblocks, T, wave_blocks) != SAL_OK)
         return SAL_ENOMEM;
@@ -791,9 +743,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
     if (!c)
         return SAL_ENOMEM;
     job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
-             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
-             .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
-             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b};
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
     int rc = drive(&j, &tl, &n, done, diags);
@@ -801,10 +751,10 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
         c->runs = *done;
         c->a = tl[0].sum[0];
         c->b = tl[0].sum[1];
-        c->diff = tl[0].diff;
+        c->diff = tl[0].pair.diff;
         tl[0].sum[0] = tl[0].sum[1] = NULL;
-        tl[0].diff = NULL;
-        sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
+        tl[0].pair.diff = NULL;
+        sal_compare_set_variances(c, c->a, tl[0].pair.mom, tl[0].pair.disc);
     }
     free_tls(tl, n);
     if (rc != SAL_OK && rc != SAL_EINTR) {

@@ -15,6 +15,7 @@
 #include "salient/ensemble.h"
 #include "salient/report.h"
 #include "out/report_int.h"
+#include "base/util.h"
 
 extern const unsigned char sal_chartjs[];
 extern const size_t sal_chartjs_len;
@@ -23,20 +24,11 @@ extern const size_t sal_report_css_len;
 extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
 
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Appends s to a list of strings (NULL-safe on out of memory: status). */
 static void push(rpt_db *d, char ***v, size_t *n, const char *s)
 {
     char **nv = realloc(*v, (*n + 1) * sizeof **v);
-    char *c = dup(s);
+    char *c = sal_strdup(s);
     if (!nv || !c) {
         free(c);
         if (nv)
@@ -90,7 +82,7 @@ static char *meta_get(rpt_db *d, const char *key)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     char *v = NULL;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        v = dup(rpt_col_text(st, 0));
+        v = sal_strdup(rpt_col_text(st, 0));
         if (!v)
             d->status = SAL_ENOMEM;
     }
@@ -221,7 +213,7 @@ static void load_dates(rpt_db *d, long h, int y, int m, int dd)
     for (size_t k = 0; k < d->ndays; k++) {
         char s[16];
         sal_date_format(day0 + (long)k, s);
-        d->dates[k] = dup(s);
+        d->dates[k] = sal_strdup(s);
         if (!d->dates[k]) {
             d->status = SAL_ENOMEM;
             return;
@@ -371,17 +363,16 @@ int sal_report_write(const char *dir, sal_diags *diags)
     int rc = d.status ? d.status : page.oom ? SAL_ENOMEM : SAL_OK;
     unload(&d);
     if (rc == SAL_OK) {
-        sal_outfile o;
+        sal_outfile *o;
         rc = sal_outfile_open(&o, dir, "report.html", 1);
         if (rc == SAL_OK) {
-            if (fwrite(page.p, 1, page.n, o.f) != page.n)
+            if (fwrite(page.p, 1, page.n, sal_outfile_stream(o)) != page.n)
                 rc = SAL_EIO;
-            int c = sal_outfile_close(&o);
+            int c = sal_outfile_close(o);
             rc = rc ? rc : c;
             if (rc == SAL_OK)
-                rc = sal_outfile_commit(&o);
-            if (rc != SAL_OK)
-                sal_outfile_abort(&o);
+                rc = sal_outfile_commit(o);
+            sal_outfile_abort(o); /* the temporary removed unless committed */
         }
         if (rc != SAL_OK)
             sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "out/report_int.h"
+#include "base/util.h"
 
 
 static void json_arr(rpt_buf *js, const double *v, size_t n)
@@ -69,8 +70,7 @@ static long names_add(names *l, const char *s, int *oom)
     if (i >= 0)
         return i;
     char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
-    size_t len = strlen(s) + 1;
-    char *c = malloc(len);
+    char *c = sal_strdup(s);
     if (!nv || !c) {
         if (nv)
             l->v = nv;
@@ -78,7 +78,6 @@ static long names_add(names *l, const char *s, int *oom)
         *oom = 1;
         return -1;
     }
-    memcpy(c, s, len);
     l->v = nv;
     l->v[l->n] = c;
     return (long)l->n++;
@@ -741,7 +740,7 @@ static sobol_row *sobol_read(sqlite3_stmt *st, const char *metric, size_t *np, i
     while (sqlite3_step(st) == SQLITE_ROW) {
         sobol_row *nr = realloc(rows, (n + 1) * sizeof *nr);
         const char *in = rpt_col_text(st, 0);
-        char *c = malloc(strlen(in) + 1);
+        char *c = sal_strdup(in);
         if (!nr || !c) {
             if (nr)
                 rows = nr;
@@ -750,7 +749,6 @@ static sobol_row *sobol_read(sqlite3_stmt *st, const char *metric, size_t *np, i
             break;
         }
         rows = nr;
-        memcpy(c, in, strlen(in) + 1);
         rows[n].input = c;
         rows[n].ord = n;
         for (int j = 0; j < 6; j++)

@@ -65,6 +65,11 @@ void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
 #endif
     ;
 
+/* "WHAT refers to KIND 'NAME', which is not defined; " then a did-you-mean
+ * among the n candidates (none when cands is NULL), else "expected HINT". */
+void sc_err_undefined(sc_reader *r, const yd_node *at, const char *what, const char *kind,
+                      const char *name, const char *const *cands, size_t n, const char *hint);
+
 /* Unknown keys of map against allowed (NULL-terminated) with did-you-mean;
  * where: "force 'dprk-kursk'". Returns 0 if every key is allowed. */
 int sc_keys(sc_reader *r, const yd_node *map, const char *const *allowed, const char *where);

@@ -2,6 +2,7 @@
  * checks shared by the entity sections (scenario_sect.c) and the policies
  * (scenario_policy.c), below both (docs/architecture.md). */
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,14 +40,7 @@ int sc_enum_value(sc_reader *r, const yd_node *n, const char *what,
         if (strcmp(names[k], s) == 0)
             return values[k];
     char list[200];
-    size_t o = 0;
-    list[0] = '\0';
-    for (size_t j = 0; j < k && o < sizeof list; j++) {
-        int w = snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", names[j]);
-        if (w < 0)
-            break;
-        o += (size_t)w;
-    }
+    sal_join_names(list, sizeof list, names, k);
     const char *sg = sc_suggest(s, names, k);
     if (sg)
         sc_err(r, n, "%s is '%s'; did you mean '%s'?", what, s, sg);

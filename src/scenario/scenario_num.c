@@ -253,14 +253,7 @@ static int num_param(sc_reader *r, const yd_node *n, const yd_node *v, const cha
         for (size_t i = 0; c && i < r->m->nparams; i++)
             if (!param_name || strcmp(r->m->params[i].name, param_name) != 0)
                 c[nc++] = r->m->params[i].name;
-        const char *s = c ? sc_suggest(pn, c, nc) : NULL;
-        if (s)
-            sc_err(r, v, "%s refers to parameter '%s', which is not defined; did you mean '%s'?",
-                   what, pn, s);
-        else
-            sc_err(r, v, "%s refers to parameter '%s', which is not defined; expected a name "
-                         "under 'parameters:'",
-                   what, pn);
+        sc_err_undefined(r, v, what, "parameter", pn, c, nc, "a name under 'parameters:'");
         free(c);
         return -1;
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "salient/expr.h"
 
 /* The mapping of a section, or NULL when absent or wrong (reported). */

@@ -6,6 +6,8 @@
 
 #include <yaml.h>
 
+#include "base/util.h"
+
 struct yd_arena {
     yd_node **v;
     size_t n, cap;
@@ -146,16 +148,6 @@ static int count_node(builder *b, int line, int col)
     return 0;
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
 /* An alias: a new node at the alias's position whose children are the
  * anchor's own children, shared, not copied.  The tree is read-only once
  * built (the reader and yd_merge never change a node), so sharing is safe,
@@ -173,13 +165,13 @@ static yd_node *alias_of(builder *b, const yd_node *src, int line, int col)
     x->size = src->size;
     x->n = src->n;
     if (src->str) {
-        x->str = dupn(src->str, src->len);
+        x->str = sal_strndup(src->str, src->len);
         if (!x->str)
             return NULL;
         x->len = src->len;
     }
     if (src->raw) {
-        x->raw = dupn(src->raw, strlen(src->raw));
+        x->raw = sal_strndup(src->raw, strlen(src->raw));
         if (!x->raw)
             return NULL;
         x->rline = src->rline;
@@ -284,7 +276,7 @@ static int add_anchor(builder *b, const char *name, yd_node *x)
         b->anchors = v;
         b->capanchors = cap;
     }
-    char *nm = dupn(name, strlen(name));
+    char *nm = sal_strndup(name, strlen(name));
     if (!nm)
         return -1;
     b->anchors[b->nanchors].name = nm;
@@ -388,7 +380,7 @@ static int set_raw(builder *b, yd_node *x, const yaml_event_t *ev)
     } else if (x->style != 0 || !memchr(b->buf + s, '\n', e - s)) {
         return 0;
     }
-    x->raw = dupn(b->buf + s, e - s);
+    x->raw = sal_strndup(b->buf + s, e - s);
     if (!x->raw)
         return -1;
     x->rline = line;
@@ -409,7 +401,7 @@ static int on_scalar(builder *b, const yaml_event_t *ev, int line, int col)
     if (count_node(b, line, col) != 0)
         return 1;
     yd_node *x = node_new(b->a, YD_SCALAR, line, col);
-    if (!x || !(x->str = dupn((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
+    if (!x || !(x->str = sal_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
         b->oom = 1;
         return 0;
     }
@@ -457,7 +449,7 @@ static int on_start(builder *b, const yaml_event_t *ev, int line, int col)
     frame *f = &b->stack[b->depth++];
     f->node = x;
     f->slots = 0;
-    f->anchor = an ? dupn((const char *)an, strlen((const char *)an)) : NULL;
+    f->anchor = an ? sal_strndup((const char *)an, strlen((const char *)an)) : NULL;
     if (an && !f->anchor)
         b->oom = 1;
     return 0;
