@@ -229,7 +229,8 @@ static const yd_node *read_figure(obs_reader *q, const yd_node *map, const char 
 }
 
 /* The figure against its error model: a figure on a day is a count or an
- * amount (never negative); a lognormal error never gives 0 or less. */
+ * amount (never negative); a lognormal error never gives exactly 0 (a
+ * change may be negative: a negative truth times a lognormal error). */
 static void check_figure(obs_reader *q, const yd_node *at, const char *what,
                          const sal_obs_entry *e)
 {
@@ -240,16 +241,10 @@ static void check_figure(obs_reader *q, const yd_node *at, const char *what,
                what, low, q->r.m->metrics[e->index].name);
         return;
     }
-    if (e->err != SAL_OBS_ERR_LOGNORMAL)
-        return;
-    if (e->kind == SAL_OBS_VALUE && !(e->lo > 0))
-        sc_err(&q->r, at, "%s gives the figure %.15g with a lognormal error, which only gives "
-                          "figures > 0; expected a figure > 0, or error: {normal: SD}",
-               what, e->lo);
-    else if (low < 0)
-        sc_err(&q->r, at, "%s gives the bound %.15g with a lognormal error, which only gives "
-                          "figures > 0; expected a bound >= 0, or error: {normal: SD}",
-               what, low);
+    if (e->err == SAL_OBS_ERR_LOGNORMAL && e->kind == SAL_OBS_VALUE && e->lo == 0)
+        sc_err(&q->r, at, "%s gives the figure 0 with a lognormal error, which multiplies and so "
+                          "never gives 0; expected a figure other than 0, or error: {normal: SD}",
+               what);
 }
 
 /* ---- error and bias models ------------------------------------------------ */
