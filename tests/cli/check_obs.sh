@@ -72,5 +72,21 @@ else
         no "the example of docs/observations.md is refused"
 fi
 
+# the real reports of "Every form" in docs/observations.md, against the flagship
+# (once the flagship is simulated from August 2024 and has its observations file)
+if [ -f scenarios/kursk-2024.observations.yaml ]; then
+    "$SALIENT" check -q scenarios/kursk-2024.yaml --observations scenarios/kursk-2024.observations.yaml ||
+        no "scenarios/kursk-2024.observations.yaml is refused"
+    {
+        echo "observations:"
+        awk '/^## Every form/ { on = 1 } /^## Semantics/ { on = 0 } on' docs/observations.md |
+            awk '/^```yaml$/ { inb = 1; next } /^```$/ { inb = 0; next } inb'
+    } > "$tmp/forms.yaml"
+    [ "$(grep -c -e '^  - metric:' -e '^  - event:' "$tmp/forms.yaml")" -ge 8 ] ||
+        no "docs/observations.md: fewer than 8 examples under 'Every form'"
+    "$SALIENT" check -q scenarios/kursk-2024.yaml --observations "$tmp/forms.yaml" ||
+        no "the examples of 'Every form' in docs/observations.md are refused by the flagship"
+fi
+
 echo "check_obs: $n bad files, $fail failed"
 [ "$fail" -eq 0 ]
