@@ -15,6 +15,10 @@
 #define SALIENT_SCORE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "salient/base.h"
+#include "salient/model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -91,6 +95,45 @@ int sal_score_numeric(const sal_mixture *f, const double *draws, sal_report_kind
 /* Scores an event report: p, the forecast probability of what was
  * reported (sum_i w_i P(report | run i)), over n runs. */
 void sal_score_event(double p, size_t n, sal_score_row *out);
+
+/* ---- an ensemble's runs, as 'salient score' reads them ------------------ */
+
+/* The per-run paths and event days of an ensemble (ensemble.h's paths and
+ * run_events tables), one row per run in run order. */
+typedef struct {
+    size_t nruns, ncols, nevents;
+    uint64_t *run;        /* the runs' indices */
+    double *weight;       /* their weights, summing to 1 */
+    uint32_t *col_metric; /* per column: the model's metric index */
+    int32_t *col_day;     /* and the day (from the start) */
+    double *value;        /* nruns x ncols, run-major; NaN: not recorded */
+    double *event_day;    /* nruns x nevents (the model's events): the day,
+                             -1 when it did not happen */
+} sal_run_paths;
+
+/* Allocated with every value NaN, every event day -1, weights 1/nruns;
+ * NULL when out of memory. */
+sal_run_paths *sal_run_paths_alloc(size_t nruns, size_t ncols, size_t nevents);
+void sal_run_paths_free(sal_run_paths *p);
+/* The bytes sal_run_paths_alloc takes (for a memory check up front). */
+uint64_t sal_run_paths_bytes(size_t nruns, size_t ncols, size_t nevents);
+/* The column of metric k on day d, or -1 when the ensemble did not keep it. */
+long sal_run_paths_col(const sal_run_paths *p, uint32_t k, int32_t d);
+
+/* Reads the runs of DIR's results database (path: the .sqlite file) for
+ * model m: the paths and run_events tables (written by 'salient ensemble
+ * --series' or '--observations'), and the runs table's weight column when
+ * it has one (a calibration's posterior; else 1/N).  SAL_EINPUT with a
+ * diagnostic naming the file when it is not such a database, names a metric
+ * or event m lacks, or a run lacks a path the others have; SAL_ENOMEM. */
+int sal_run_paths_read(const char *path, const sal_model *m, sal_run_paths **out,
+                       sal_diags *diags);
+/* A metadata value of that database into buf (n bytes); SAL_EINPUT when
+ * the key is absent, SAL_EIO when the file does not read. */
+int sal_results_meta_get(const char *path, const char *key, char *buf, size_t n);
+/* The number of runs and of path columns in it (for a memory check before
+ * reading): SAL_OK or SAL_EINPUT (no paths table). */
+int sal_run_paths_size(const char *path, size_t *nruns, size_t *ncols, sal_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -205,3 +205,62 @@ void sal_score_event(double p, size_t n, sal_score_row *o)
     o->log_score = sal_log_score(p, n);
     o->brier = sal_brier_score(p, 1);
 }
+
+/* ---- an ensemble's runs --------------------------------------------------- */
+
+uint64_t sal_run_paths_bytes(size_t nruns, size_t ncols, size_t nevents)
+{
+    return (uint64_t)sizeof(sal_run_paths) + (uint64_t)nruns * (8 + 8 + 8 * ncols + 8 * nevents) +
+           (uint64_t)ncols * 8;
+}
+
+sal_run_paths *sal_run_paths_alloc(size_t nruns, size_t ncols, size_t nevents)
+{
+    sal_run_paths *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->nruns = nruns;
+    p->ncols = ncols;
+    p->nevents = nevents;
+    size_t nr = nruns ? nruns : 1, nc = ncols ? ncols : 1;
+    p->run = malloc(nr * sizeof *p->run);
+    p->weight = malloc(nr * sizeof *p->weight);
+    p->col_metric = malloc(nc * sizeof *p->col_metric);
+    p->col_day = malloc(nc * sizeof *p->col_day);
+    p->value = nruns > SIZE_MAX / nc / sizeof(double) ? NULL : malloc(nr * nc * sizeof(double));
+    p->event_day = malloc(nr * (nevents ? nevents : 1) * sizeof(double));
+    if (!p->run || !p->weight || !p->col_metric || !p->col_day || !p->value || !p->event_day) {
+        sal_run_paths_free(p);
+        return NULL;
+    }
+    for (size_t i = 0; i < nruns; i++) {
+        p->run[i] = i;
+        p->weight[i] = 1.0 / (double)nruns;
+    }
+    for (size_t i = 0; i < nruns * ncols; i++)
+        p->value[i] = NAN;
+    for (size_t i = 0; i < nruns * nevents; i++)
+        p->event_day[i] = -1;
+    return p;
+}
+
+void sal_run_paths_free(sal_run_paths *p)
+{
+    if (!p)
+        return;
+    free(p->run);
+    free(p->weight);
+    free(p->col_metric);
+    free(p->col_day);
+    free(p->value);
+    free(p->event_day);
+    free(p);
+}
+
+long sal_run_paths_col(const sal_run_paths *p, uint32_t k, int32_t d)
+{
+    for (size_t c = 0; c < p->ncols; c++)
+        if (p->col_metric[c] == k && p->col_day[c] == d)
+            return (long)c;
+    return -1;
+}
