@@ -182,10 +182,35 @@ int ens_paths_resolve(ens_paths *p, const sal_model *m, const char *series, cons
 int ens_paths_from_observations(ens_paths *p, const sal_model *m, const char *obs,
                                 int want_metrics, int want_dates)
 {
-    (void)p;
-    (void)m;
-    (void)want_metrics;
-    (void)want_dates;
-    cli_error("ensemble", "--observations '%s': not available yet", obs);
-    return EXIT_USAGE;
+    sal_obs_set *o = NULL;
+    sal_diags *d = cli_diags("ensemble");
+    if (!d)
+        return EXIT_JOB;
+    int rc = sal_obs_read_file(obs, m, &o, d);
+    cli_print_diags(d);
+    sal_diags_free(d);
+    if (rc != SAL_OK) {
+        if (rc == SAL_EIO)
+            cli_error("ensemble", "cannot read --observations '%s'", obs);
+        return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+    }
+    int st = 0;
+    for (size_t i = 0; i < sal_obs_count(o) && !st; i++) {
+        if (sal_obs_is_event(o, i))
+            continue; /* the runs' event days are kept with any paths */
+        int32_t days[2];
+        size_t nd = sal_obs_truth_days(o, i, days);
+        if (want_metrics && add_metric(p, (uint32_t)sal_obs_index(o, i)))
+            st = EXIT_JOB;
+        for (size_t k = 0; want_dates && k < nd && !st; k++)
+            st = add_day(p, days[k]) ? EXIT_JOB : 0;
+    }
+    /* reports of events only: their days need no metric, but the files
+     * need one; the first of the scenario's */
+    if (!st && want_metrics && p->spec.nmetrics == 0 && m->nmetrics)
+        st = add_metric(p, 0) ? EXIT_JOB : 0;
+    if (!st && want_dates && p->spec.ndays == 0)
+        st = add_day(p, m->horizon) ? EXIT_JOB : 0;
+    sal_obs_free(o);
+    return st;
 }

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "salient/base.h"
 #include "salient/model.h"
@@ -134,6 +135,79 @@ int sal_results_meta_get(const char *path, const char *key, char *buf, size_t n)
 /* The number of runs and of path columns in it (for a memory check before
  * reading): SAL_OK or SAL_EINPUT (no paths table). */
 int sal_run_paths_size(const char *path, size_t *nruns, size_t *ncols, sal_diags *diags);
+
+/* ---- an ensemble scored against an observations file -------------------- */
+
+struct sal_obs_set;
+
+typedef struct {
+    int32_t as_of;      /* the forecast's as-of day: reports made on or before
+                           it are "fit", later ones "test" */
+    uint64_t seed;      /* of the draws for the CRPS (Philox: report i draws
+                           from stream (seed, i, SAL_SCORE_STREAM)) */
+    int threads;        /* OpenMP threads over the reports (0: the default) */
+    unsigned bias_nodes;/* Gauss-Hermite nodes over a bias's prior (0: 16) */
+    const char *obs_path; /* the observations file, for messages */
+} sal_score_opts;
+
+#define SAL_SCORE_STREAM 0x53434f52u /* "SCOR" */
+
+/* What one report scored. */
+typedef struct {
+    size_t report;      /* its index in the observations */
+    int test;           /* 0: fit (made on or before as_of), 1: test */
+    sal_score_row s;
+} sal_score_report;
+
+/* Scores every report of o (bound to model m) against the runs p: rows[i]
+ * for report i (sal_obs_count(o) of them, allocated by the caller).  A
+ * report's forecast is the runs' mixture of its reported figure: each run's
+ * truth (sal_obs_truth) through the report's bias and error (sal_obs_cdf),
+ * its bias integrated over its lognormal prior by Gauss-Hermite quadrature
+ * (opts->bias_nodes nodes); the CRPS from one draw per run (sal_obs_draw,
+ * the bias drawn from its prior).  Bit-identical for any threads.
+ * SAL_EINPUT (diags name the report, file:line:col, and the path it needs)
+ * when the runs lack a path a report needs; SAL_ENOMEM. */
+int sal_score_reports(const sal_model *m, const struct sal_obs_set *o, const sal_run_paths *p,
+                      const sal_score_opts *opts, sal_score_report *rows, sal_diags *diags);
+
+/* One row of scores_summary.csv: the reports of one set (fit or test) and
+ * one metric or event (metric NULL: all of them). */
+typedef struct {
+    const char *metric;  /* NULL: every report of the set */
+    int test;
+    size_t reports;      /* in this row */
+    size_t values;       /* of them value reports (coverage, CRPS, interval scores) */
+    size_t probs;        /* censored and event reports (log and Brier scores) */
+    double coverage50, coverage90;  /* share of the value reports inside the band */
+    double crps, is50, is90;        /* means over the value reports; NaN in the
+                                       overall row (units are never mixed) */
+    double log_score, brier;        /* means over censored and event reports */
+    double crps_reference;          /* the reference's mean CRPS, same reports */
+    double crps_skill;              /* 1 - crps / crps_reference */
+} sal_score_summary;
+
+/* The summary rows: for test = 0 then 1, one per metric or event with
+ * reports in that set (in the order of first appearance), then the overall
+ * row; ref (NULL: none) the reference's rows for the same reports.  *out
+ * allocated (free()), *n rows.  SAL_ENOMEM. */
+int sal_score_summarise(const struct sal_obs_set *o, const sal_score_report *rows,
+                        const sal_score_report *ref, sal_score_summary **out, size_t *n);
+
+/* ---- the files (src/out/score_out.c; docs/scores.md) ----------------------- */
+
+/* DIR/scores.csv: one row per report (rows from sal_score_reports). */
+int sal_scores_write_csv(FILE *f, const sal_model *m, const struct sal_obs_set *o,
+                         const sal_score_report *rows);
+/* DIR/scores_summary.csv. */
+int sal_scores_write_summary_csv(FILE *f, const sal_score_summary *s, size_t n);
+/* The tables scores and scores_summary (the CSV files' columns), replaced
+ * in the results database at path (a copy of DIR's, renamed into place by
+ * the caller), and the metadata keys scores_observations and scores_as_of,
+ * in one transaction.  SAL_EIO. */
+int sal_scores_write_db(const char *path, const sal_model *m, const struct sal_obs_set *o,
+                        const sal_score_report *rows, const sal_score_summary *s, size_t n,
+                        const char *obs_path, int32_t as_of);
 
 #ifdef __cplusplus
 }
