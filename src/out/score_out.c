@@ -145,7 +145,7 @@ static int put_scores(sqlite3 *db, const sal_model *m, const sal_obs_set *o,
     char sql[1024] = "CREATE TABLE scores (report TEXT, metric TEXT, kind TEXT, quantity TEXT,"
                      " first TEXT, last TEXT, reported TEXT, \"set\" TEXT";
     for (int k = 0; k < NNUM; k++)
-        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", %s REAL", num_cols[k]);
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", \"%s\" REAL", num_cols[k]);
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", source TEXT);");
     sqlite3_stmt *st = NULL;
     if (exec(db, sql) != SAL_OK ||
@@ -182,7 +182,7 @@ static int put_summary(sqlite3 *db, const sal_score_summary *s, size_t n)
 {
     char sql[1024] = "CREATE TABLE scores_summary (\"set\" TEXT, metric TEXT";
     for (int k = 0; k < NSUM; k++)
-        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", %s REAL", sum_cols[k]);
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ", \"%s\" REAL", sum_cols[k]);
     snprintf(sql + strlen(sql), sizeof sql - strlen(sql), ");");
     sqlite3_stmt *st = NULL;
     if (exec(db, sql) != SAL_OK ||
