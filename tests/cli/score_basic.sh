@@ -1,0 +1,112 @@
+#!/bin/sh
+# 'salient score' (issue 14, items 2-3) on a toy whose truth is known
+# (tests/data/score/toy.yaml, reports of the truth in truth.yaml): the
+# forecast centred on the truth scores better than the shifted variant
+# (CRPS, interval and log scores, coverage, skill against it as reference);
+# the as-of date splits fit from test; the same bytes for any --threads;
+# event reports' probabilities by hand; bad inputs refused with exit 2 and
+# nothing written.
+set -u
+: "${SALIENT:?set SALIENT to the salient binary}"
+cd "$(dirname "$0")/../.." || exit 1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+no() { echo "FAIL: $*"; fail=$((fail + 1)); }
+toy=tests/data/score/toy.yaml
+obs=tests/data/score/truth.yaml
+# col FILE SET METRIC COLUMN: a column of scores_summary.csv
+col() {
+    awk -F, -v s="$2" -v m="$3" -v c="$4" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+        $1 == s && $2 == m { print $k[c] }' "$1"
+}
+# lt A B: A < B as numbers
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0 && a != "" && b != "") }'; }
+
+"$SALIENT" ensemble $toy --runs 500 --observations $obs -q --out "$tmp/c" || no "ensemble (centred)"
+"$SALIENT" ensemble $toy --variant shifted --runs 500 --observations $obs -q --out "$tmp/s" \
+    || no "ensemble (shifted)"
+[ "$(awk -F, 'NR > 1 && $1 == 0 { print $2 }' "$tmp/c/paths.csv" | tr '\n' ' ')" = \
+  "2024-11-01 2024-11-06 2024-11-11 2024-11-16 2024-11-21 2024-12-01 " ] \
+    || no "--observations: the paths' dates are not the reports' ($(awk -F, 'NR > 1 && $1 == 0 { print $2 }' "$tmp/c/paths.csv" | tr '\n' ' '))"
+"$SALIENT" score "$tmp/c" --observations $obs -q --threads 1 || no "score (centred)"
+"$SALIENT" score "$tmp/s" --observations $obs -q || no "score (shifted)"
+for x in scores.csv scores_summary.csv; do
+    [ -s "$tmp/c/$x" ] || no "no $x"
+done
+# every report is 'test' (made after the start, the default as-of) but
+# the first, made on the start day
+[ "$(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')" = "set fit test test test test test " ] \
+    || no "fit/test: $(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')"
+cc=$(col "$tmp/c/scores_summary.csv" test figure crps)
+cs=$(col "$tmp/s/scores_summary.csv" test figure crps)
+lt "$cc" "$cs" || no "the centred forecast's CRPS ($cc) is not below the shifted one's ($cs)"
+for k in is90 log_score brier; do
+    a=$(col "$tmp/c/scores_summary.csv" test figure $k)
+    b=$(col "$tmp/s/scores_summary.csv" test figure $k)
+    lt "$a" "$b" || no "the centred forecast's $k ($a) is not below the shifted one's ($b)"
+done
+[ "$(col "$tmp/c/scores_summary.csv" test figure coverage90)" = 1 ] || no "centred: 90% coverage not 1"
+[ "$(col "$tmp/s/scores_summary.csv" test figure coverage90)" = 0 ] || no "shifted: 90% coverage not 0"
+# the shifted forecast's PIT is low: the truth below most of its runs
+awk -F, 'NR > 1 && $3 == "value" && !($16 < 0.05) { bad = 1 } END { exit bad }' "$tmp/s/scores.csv" \
+    || no "shifted: a value report's PIT is not below 0.05"
+# censored reports: PIT intervals [F(lo), 1] and [F(lo), F(hi)], the
+# probability their width
+awk -F, '$3 == "at_least" { if (!($17 == 1 && $16 > 0 && $16 < 1 && $21 - (1 - $16) < 1e-12 && (1 - $16) - $21 < 1e-12)) bad = 1; n++ }
+         $3 == "range" { if (!($16 < $17 && $21 - ($17 - $16) < 1e-12 && ($17 - $16) - $21 < 1e-12)) bad = 1; n++ }
+         END { exit bad || n != 2 }' "$tmp/c/scores.csv" || no "censored reports' PIT intervals"
+# skill: the centred forecast against the shifted one as reference
+"$SALIENT" score "$tmp/c" --observations $obs --reference "$tmp/s" -q --out-ignored 2> /dev/null \
+    && no "an unknown option accepted"
+"$SALIENT" score "$tmp/c" --observations $obs --reference "$tmp/s" -q --threads 2 || no "--reference"
+sk=$(col "$tmp/c/scores_summary.csv" test figure crps_skill)
+lt 0.5 "$sk" || no "skill against the shifted forecast ($sk) not above 0.5"
+[ "$(col "$tmp/c/scores_summary.csv" test figure crps_reference)" = "$cs" ] \
+    || no "the reference's CRPS is not the shifted forecast's own"
+[ -z "$(col "$tmp/c/scores_summary.csv" test '(all)' crps)" ] || no "the overall row averages CRPS"
+# --threads: the same bytes
+cp "$tmp/c/scores.csv" "$tmp/scores-t2.csv"
+"$SALIENT" score "$tmp/c" --observations $obs -q --threads 1 --reference "$tmp/s" || no "score again"
+cmp -s "$tmp/c/scores.csv" "$tmp/scores-t2.csv" || no "scores.csv differs between 1 and 2 threads"
+# the tables, for the report
+[ "$(sqlite3 "$tmp/c/results.sqlite" "select count(*) from scores; select count(*) from scores_summary where metric = 'figure'")" = "$(printf '6\n2')" ] \
+    || no "the scores tables"
+# --as-of: reports made on or before it are fit
+"$SALIENT" score "$tmp/c" --observations $obs --as-of 2024-11-11 -q || no "--as-of"
+[ "$(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')" = "set fit fit fit test test test " ] \
+    || no "--as-of 2024-11-11: $(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')"
+
+# events: probabilities of what was reported, by hand (misreport 0.02)
+ev=tests/data/score/events.yaml
+"$SALIENT" ensemble examples/every-section.yaml --runs 100 --observations $ev -q --out "$tmp/e" || no "ensemble (events)"
+"$SALIENT" score "$tmp/e" --observations $ev -q || no "score (events)"
+awk -F, 'function off(a, b) { return a - b > 1e-12 || b - a > 1e-12 }
+         $2 == "treaty-in-force" { if (off($21, 0.98) || off($22, -log(0.98)) || off($23, 0.0004)) bad = 1; n++ }
+         $2 == "rok-aid.lethal" { if (off($21, 0.02) || off($22, -log(0.02)) || off($23, 0.9604)) bad = 1; n++ }
+         END { exit bad || n != 2 }' "$tmp/e/scores.csv" || no "event reports: $(cut -d, -f2,21-23 "$tmp/e/scores.csv" | tr '\n' ' ')"
+
+# bad inputs: exit 2, nothing written
+"$SALIENT" ensemble $toy --runs 20 -q --out "$tmp/plain" || no "plain ensemble"
+"$SALIENT" score "$tmp/plain" --observations $obs 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "no per-run paths" "$tmp/err" || no "no paths: $(cat "$tmp/err")"
+"$SALIENT" ensemble $toy --runs 20 -q --series figure --dates 2024-11-01 --out "$tmp/few" || no "few dates"
+"$SALIENT" score "$tmp/few" --observations $obs 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "truth.yaml:.*report 'figure@2024-11-06' needs figure on 2024-11-06" "$tmp/err" \
+    || no "a missing path: $(cat "$tmp/err")"
+[ -e "$tmp/few/scores.csv" ] && no "a refused score wrote scores.csv"
+printf 'observations:\n  - metric: figur\n    date: 2024-11-02\n    value: 1\n    error: {lognormal: 0.1}\n    source: "x"\n' > "$tmp/bad.yaml"
+"$SALIENT" score "$tmp/c" --observations "$tmp/bad.yaml" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "bad.yaml:2:" "$tmp/err" || no "a bad observations file: $(cat "$tmp/err")"
+"$SALIENT" score "$tmp/c" 2> "$tmp/err"
+[ $? -eq 2 ] || no "no --observations: exit 2"
+# the scenario changed since the ensemble
+cp $toy "$tmp/toy.yaml"
+"$SALIENT" ensemble "$tmp/toy.yaml" --runs 20 --observations $obs -q --out "$tmp/ch" || no "ensemble (copy)"
+echo "# changed" >> "$tmp/toy.yaml"
+"$SALIENT" score "$tmp/ch" --observations $obs 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "has changed since the ensemble ran" "$tmp/err" || no "a changed scenario: $(cat "$tmp/err")"
+ls -A "$tmp/c" | grep -q '^\.' && no "temporaries left: $(ls -A "$tmp/c")"
+
+echo "score_basic: $fail failed"
+[ "$fail" -eq 0 ]
