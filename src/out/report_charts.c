@@ -125,6 +125,7 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     rpt_put(b, "</p>\n<div class=\"fan-key\"><span><i style=\"background:#2c3e50;height:3px\"></i>"
                "median</span><span><i style=\"background:rgba(44,62,80,0.34)\"></i>50% of runs</span>"
                "<span><i style=\"background:rgba(44,62,80,0.16)\"></i>90% of runs</span>");
+    rpt_fan_reports_key(d, b);
     if (toggles) {
         rpt_put(b, "<span class=\"toggles\">variant medians:");
         for (size_t v = 0; v < nv; v++) {
@@ -203,7 +204,9 @@ void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
             json_arr(js, vm + v * nd, nd);
             rpt_put(js, "}");
         }
-        rpt_put(js, "]}");
+        rpt_put(js, "]");
+        rpt_fan_reports(d, js, m);
+        rpt_put(js, "}");
     }
     rpt_put(js, "],");
     rpt_put(b, "</div>\n</section>\n");
