@@ -277,16 +277,32 @@ static int write_files(const score_opts *so, const forecast *f, const sal_score_
     return 0;
 }
 
+/* A number in a column of width w, "-" when it does not apply. */
+static void put_col(double x, int w, int prec)
+{
+    if (x != x) /* NaN */
+        printf(" %*s", w, "-");
+    else
+        printf(" %*.*f", w, prec, x);
+}
+
 static void print_summary(const score_opts *so, const sal_score_summary *s, size_t n)
 {
     printf("%-5s %-28s %7s %6s %6s %12s %9s %9s%s\n", "set", "metric", "reports", "cov50",
            "cov90", "mean CRPS", "log score", "Brier", so->ref ? "  CRPS skill" : "");
     for (size_t i = 0; i < n; i++) {
-        printf("%-5s %-28s %7zu %6.2f %6.2f %12.6g %9.4f %9.4f", s[i].test ? "test" : "fit",
-               s[i].metric ? s[i].metric : "(all)", s[i].reports, s[i].coverage50,
-               s[i].coverage90, s[i].crps, s[i].log_score, s[i].brier);
+        printf("%-5s %-28s %7zu", s[i].test ? "test" : "fit", s[i].metric ? s[i].metric : "(all)",
+               s[i].reports);
+        put_col(s[i].coverage50, 6, 2);
+        put_col(s[i].coverage90, 6, 2);
+        if (s[i].crps != s[i].crps)
+            printf(" %12s", "-");
+        else
+            printf(" %12.6g", s[i].crps);
+        put_col(s[i].log_score, 9, 4);
+        put_col(s[i].brier, 9, 4);
         if (so->ref)
-            printf("  %10.4f", s[i].crps_skill);
+            put_col(s[i].crps_skill, 11, 4);
         putchar('\n');
     }
     printf("\nwrote %s/scores.csv, scores_summary.csv, and the scores tables in "
