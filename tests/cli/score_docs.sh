@@ -1,0 +1,25 @@
+#!/bin/sh
+# docs/scores.md's first example works as written: its observations file
+# (the first yaml block) on examples/duel.yaml, 'salient ensemble --runs 200
+# --observations' then 'salient score', prints the table the page shows.
+set -u
+: "${SALIENT:?set SALIENT to the salient binary}"
+cd "$(dirname "$0")/../.." || exit 1
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+no() { echo "FAIL: $*"; fail=$((fail + 1)); }
+awk '/^```yaml$/ { n++; on = n == 1; next } /^```$/ { on = 0 } on' docs/scores.md > "$tmp/obs.yaml"
+awk 'st == 2 && /^```$/ { exit } st == 2 { print } st == 1 && /^```$/ { st = 2 }
+     /^`salient score ens --observations duel-reports.yaml` prints$/ { st = 1 }' \
+    docs/scores.md > "$tmp/want"
+[ -s "$tmp/obs.yaml" ] && [ -s "$tmp/want" ] || no "the example or its output not found in docs/scores.md"
+"$SALIENT" ensemble examples/duel.yaml --runs 200 --observations "$tmp/obs.yaml" -q --out "$tmp/ens" \
+    || no "ensemble of the example"
+"$SALIENT" score "$tmp/ens" --observations "$tmp/obs.yaml" > "$tmp/out" || no "score of the example"
+head -n "$(wc -l < "$tmp/want")" "$tmp/out" | diff "$tmp/want" - || no "the printed table differs from docs/scores.md"
+# the PIT the page works out by hand
+awk -F, 'NR == 2 { exit !($16 > 0.1255 && $16 < 0.1257) }' "$tmp/ens/scores.csv" \
+    || no "the first report's PIT is not 0.126: $(sed -n 2p "$tmp/ens/scores.csv")"
+echo "score_docs: $fail failed"
+[ "$fail" -eq 0 ]
