@@ -4,6 +4,7 @@
  * scores are the library's (src/analysis/score*.c, src/out/score*.c). */
 #include <errno.h>
 #include <getopt.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,18 @@ static int read_scenario(const char *dir, forecast *f)
     return cli_read_model("score", path, *variant ? variant : NULL, &f->m);
 }
 
+/* Refused (printed) when the runs' paths, the rows and each thread's
+ * buffers (a draw per run, a day-major series) would not fit. */
+static int memory_refused(const score_opts *so, const forecast *f, size_t nruns, size_t ncols)
+{
+    uint64_t threads = so->a.threads ? so->a.threads : (uint64_t)omp_get_max_threads();
+    uint64_t need = sal_run_paths_bytes(nruns, ncols, f->m->nevents) +
+                    (uint64_t)sal_obs_count(f->o) * sizeof(sal_score_report) +
+                    threads * ((uint64_t)nruns * 16 +
+                               (uint64_t)(f->m->horizon + 1) * (f->m->nmetrics + 1) * 8);
+    return cli_memory_check("score", need, "the runs' paths", "fewer runs or dates need less") != 0;
+}
+
 /* The forecast of dir against the observations; 0 or the exit status. */
 static int load(const score_opts *so, const char *dir, forecast *f)
 {
@@ -160,16 +173,9 @@ static int load(const score_opts *so, const char *dir, forecast *f)
     size_t nruns = 0, ncols = 0;
     if (rc == SAL_OK)
         rc = sal_run_paths_size(f->db, &nruns, &ncols, d);
-    if (rc == SAL_OK) {
-        uint64_t need = sal_run_paths_bytes(nruns, ncols, f->m->nevents) +
-                        (uint64_t)sal_obs_count(f->o) * sizeof(sal_score_report) +
-                        (uint64_t)(so->a.threads ? so->a.threads : 2) *
-                            ((uint64_t)nruns * 16 + (uint64_t)(f->m->horizon + 1) *
-                                                        (f->m->nmetrics + 1) * 8);
-        if (cli_memory_check("score", need, "the runs' paths", "fewer runs or dates need less")) {
-            sal_diags_free(d);
-            return EXIT_USAGE;
-        }
+    if (rc == SAL_OK && memory_refused(so, f, nruns, ncols)) {
+        sal_diags_free(d);
+        return EXIT_USAGE;
     }
     if (rc == SAL_OK)
         rc = sal_run_paths_read(f->db, f->m, &f->p, d);

@@ -245,6 +245,8 @@ int sal_score_reports(const sal_model *m, const sal_obs_set *o, const sal_run_pa
         return SAL_ENOMEM;
     }
     int T = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    if ((size_t)T > nr) /* no idle threads with their buffers */
+        T = nr ? (int)nr : 1;
     int status = SAL_OK;
     size_t failed = nr; /* the lowest failing report: its diagnostic, whatever the threads */
 #pragma omp parallel num_threads(T)
