@@ -38,7 +38,8 @@ typedef struct {
     double *bias;            /* nbias values, all 1 but the report's own */
     int bi;                  /* the report's bias index, -1: none */
     size_t nnodes;
-    const double *node_bias, *node_w;
+    double *node_bias;       /* the report's bias at each node: exp(mu + sigma x_j) */
+    const double *node_x, *node_w; /* the standard normal's nodes and weights */
 } fc;
 
 static void load_run(fc *f, size_t i)
@@ -180,9 +181,8 @@ static int score_one(fc *f, const sal_score_opts *opts, double *x, sal_score_rep
     if (f->bi >= 0) {
         double mu, sigma;
         sal_obs_bias_prior(o, (size_t)f->bi, &mu, &sigma);
-        double *nb = (double *)f->node_bias;
         for (size_t j = 0; j < f->nnodes; j++)
-            nb[j] = exp(mu + sigma * nb[f->nnodes + j]); /* the unit nodes are kept after */
+            f->node_bias[j] = exp(mu + sigma * f->node_x[j]);
     }
     rc = draws_of(f, opts->seed, x);
     if (rc != SAL_OK)
@@ -194,7 +194,7 @@ static int score_one(fc *f, const sal_score_opts *opts, double *x, sal_score_rep
 
 /* A thread's buffers. */
 typedef struct {
-    double *series, *bias, *x, *node_bias, *node_w;
+    double *series, *bias, *x, *node_bias;
     int32_t *events;
 } bufs;
 
@@ -204,12 +204,11 @@ static void bufs_free(bufs *b)
     free(b->bias);
     free(b->x);
     free(b->node_bias);
-    free(b->node_w);
     free(b->events);
 }
 
 static int bufs_alloc(bufs *b, const sal_model *m, const sal_obs_set *o, const sal_run_paths *p,
-                      size_t nnodes, const double *ux, const double *uw)
+                      size_t nnodes)
 {
     size_t ndays = (size_t)m->horizon + 1, nm = m->nmetrics ? m->nmetrics : 1;
     size_t nb = sal_obs_nbias(o);
@@ -217,18 +216,14 @@ static int bufs_alloc(bufs *b, const sal_model *m, const sal_obs_set *o, const s
     b->series = malloc(ndays * nm * sizeof *b->series);
     b->bias = malloc((nb ? nb : 1) * sizeof *b->bias);
     b->x = malloc((p->nruns ? p->nruns : 1) * sizeof *b->x);
-    b->node_bias = malloc(2 * nnodes * sizeof *b->node_bias);
-    b->node_w = malloc(nnodes * sizeof *b->node_w);
+    b->node_bias = malloc(nnodes * sizeof *b->node_bias);
     b->events = malloc((p->nevents ? p->nevents : 1) * sizeof *b->events);
-    if (!b->series || !b->bias || !b->x || !b->node_bias || !b->node_w || !b->events)
+    if (!b->series || !b->bias || !b->x || !b->node_bias || !b->events)
         return SAL_ENOMEM;
     for (size_t k = 0; k < ndays * nm; k++)
         b->series[k] = NAN;
     for (size_t k = 0; k < nb; k++)
         b->bias[k] = 1;
-    /* node_bias: [0, n) the biases of the report at hand, [n, 2n) the unit nodes */
-    memcpy(b->node_bias + nnodes, ux, nnodes * sizeof *ux);
-    memcpy(b->node_w, uw, nnodes * sizeof *uw);
     return SAL_OK;
 }
 
@@ -252,7 +247,7 @@ int sal_score_reports(const sal_model *m, const sal_obs_set *o, const sal_run_pa
 #pragma omp parallel num_threads(T)
     {
         bufs b;
-        int rc = bufs_alloc(&b, m, o, p, nnodes, ux, ux + nnodes);
+        int rc = bufs_alloc(&b, m, o, p, nnodes);
         sal_diags *mine = sal_diags_alloc();
         size_t myfail = nr;
         int myrc = rc == SAL_OK && mine ? SAL_OK : SAL_ENOMEM;
@@ -262,7 +257,8 @@ int sal_score_reports(const sal_model *m, const sal_obs_set *o, const sal_run_pa
                 continue;
             fc f = {.o = o, .m = m, .p = p, .obs_path = opts->obs_path, .report = i, .ndays = (size_t)m->horizon + 1,
                     .series = b.series, .events = b.events, .bias = b.bias, .bi = -1,
-                    .nnodes = nnodes, .node_bias = b.node_bias, .node_w = b.node_w};
+                    .nnodes = nnodes, .node_bias = b.node_bias, .node_x = ux,
+                    .node_w = ux + nnodes};
             memset(&rows[i], 0, sizeof rows[i]);
             int r = score_one(&f, opts, b.x, &rows[i], mine);
             if (r == SAL_EINPUT)

@@ -93,6 +93,32 @@ sqlite3 "$tmp/w/results.sqlite" 'UPDATE runs SET weight = -1 WHERE run = 3'
 "$SALIENT" score "$tmp/w" --observations $obs -q 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "weight is negative" "$tmp/err" || no "a negative weight: $(cat "$tmp/err")"
 
+# the bias integrated over its prior (Gauss-Hermite), against the closed
+# form: every run of the duel is the same (no uncertain input, no noise),
+# so a report with a lognormal bias LN(ln 1.5, 0.3^2) and a lognormal error
+# LN(0, 0.2^2) is LN(ln(1.5 t), 0.3^2 + 0.2^2) with t the run's value;
+# its quantiles to a relative 1e-4 (the 16-node rule's error in the tails
+# is below 1e-5)
+cat > "$tmp/bias.yaml" << 'YAML'
+observations:
+  - metric: japanese_strength
+    date: 1945-03-01
+    value: 20000
+    error: {lognormal: 0.2}
+    bias: {lognormal: {median: 1.5, sigma: 0.3}}
+    source: "a test of the bias integral"
+YAML
+"$SALIENT" ensemble examples/duel.yaml --runs 50 --observations "$tmp/bias.yaml" -q --out "$tmp/duel" || no "duel ensemble"
+"$SALIENT" score "$tmp/duel" --observations "$tmp/bias.yaml" -q || no "duel score"
+t=$(awk -F, 'NR == 2 { print $4 }' "$tmp/duel/paths.csv")
+awk -F, -v t="$t" 'function off(a, b) { return (a - b) / b > 1e-4 || (b - a) / b > 1e-4 }
+    NR == 2 { m = log(1.5 * t); s = sqrt(0.09 + 0.04)
+              if (off($11, exp(m - 1.6448536269514722 * s)) || off($12, exp(m - 0.6744897501960817 * s)) ||
+                  off($13, exp(m)) || off($14, exp(m + 0.6744897501960817 * s)) ||
+                  off($15, exp(m + 1.6448536269514722 * s))) bad = 1; n++ }
+    END { exit bad || n != 1 }' "$tmp/duel/scores.csv" \
+    || no "the biased report's quantiles are not those of LN(ln(1.5 x $t), 0.13): $(sed -n 2p "$tmp/duel/scores.csv")"
+
 # events: probabilities of what was reported, by hand (misreport 0.02)
 ev=tests/data/score/events.yaml
 "$SALIENT" ensemble examples/every-section.yaml --runs 100 --observations $ev -q --out "$tmp/e" || no "ensemble (events)"
