@@ -239,9 +239,10 @@ int sal_score_reports(const sal_model *m, const sal_obs_set *o, const sal_run_pa
         free(ux);
         return SAL_ENOMEM;
     }
+    /* no idle threads with their buffers: at most one per report (read by
+     * num_threads below, which the analysers do not see) */
     int T = opts->threads > 0 ? opts->threads : omp_get_max_threads();
-    if ((size_t)T > nr) /* no idle threads with their buffers */
-        T = nr ? (int)nr : 1;
+    T = (size_t)T > nr ? (nr ? (int)nr : 1) : T; // NOLINT(clang-analyzer-deadcode.DeadStores)
     int status = SAL_OK;
     size_t failed = nr; /* the lowest failing report: its diagnostic, whatever the threads */
 #pragma omp parallel num_threads(T)
