@@ -69,6 +69,18 @@ p=$(awk -F, '$2 == "treaty-in-force" && $3 != "" { n++ } END { print n / 777 }' 
   "2024-11-01 2024-11-08 2024-11-15 2024-11-22 2024-11-29 2024-12-06 2024-12-13 2024-12-20 2024-12-27 2025-01-03 2025-01-10 2025-01-17 2025-01-24 2025-01-31 2025-02-07 2025-02-14 2025-02-21 2025-02-28 2025-03-01 " ] \
     || no "default dates: $(awk -F, 'NR > 1 && $1 == 0 { print $2 }' "$tmp/d7/paths.csv" | tr '\n' ' ')"
 
+# memory checked up front: the paths' records count in the bound (41 MiB
+# without, 59 MiB with every metric on every day, 2 threads), so a limit
+# between the two refuses the paths and nothing is written
+all=$(awk -F, '$1 == "dprk_strength" { printf "%s%s", n++ ? "," : "", $3 }' "$tmp/t1/quantiles.csv")
+M=dprk_strength,dprk_casualties,dprk_killed,ground_ukraine,russian_shells,rok_rung,since_treaty,ratio,lethal_aid
+SALIENT_MEMORY_LIMIT=50000000 "$SALIENT" ensemble "$f" --runs 100 --threads 2 -q --out "$tmp/mem0" \
+    || no "the memory limit refused an ensemble without paths"
+SALIENT_MEMORY_LIMIT=50000000 "$SALIENT" ensemble "$f" --runs 100 --threads 2 -q --series $M --dates "$all" \
+    --out "$tmp/mem1" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "would need up to" "$tmp/err" || no "paths over the memory limit: $(cat "$tmp/err")"
+[ -e "$tmp/mem1" ] && no "a refused ensemble wrote its directory"
+
 # OMP_NUM_THREADS is the default
 OMP_NUM_THREADS=1 "$SALIENT" ensemble "$f" --runs 777 -q --out "$tmp/o1" || no "OMP 1"
 cmp -s "$tmp/t1/results.sqlite" "$tmp/o1/results.sqlite" || no "OMP_NUM_THREADS=1 differs"
