@@ -152,10 +152,11 @@ static int read_values(reader *r)
 {
     sal_run_paths *p = r->p;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db, "SELECT run, metric, date, value FROM paths ORDER BY run",
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT run, metric, date, value FROM paths ORDER BY run, metric, date",
                            -1, &st, NULL) != SQLITE_OK)
         return bad(r, "no paths table");
-    long i = -1;
+    long i = -1, next = 0;
     int rc = SAL_OK;
     long long prev = -1;
     while (rc == SAL_OK && sqlite3_step(st) == SQLITE_ROW) {
@@ -167,9 +168,19 @@ static int read_values(reader *r)
             }
             p->run[i] = (uint64_t)run;
             prev = run;
+            next = 0;
         }
-        int k = metric_of(r->m, (const char *)sqlite3_column_text(st, 1));
-        long c = k < 0 ? -1 : sal_run_paths_col(p, (uint32_t)k, day_of(r, st, 2));
+        /* the table's key order (run, metric, date) is the columns' order:
+         * the next column is the row's, else it is looked up */
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        int32_t day = day_of(r, st, 2);
+        long c = next;
+        if (!((size_t)c < p->ncols && p->col_day[c] == day && name &&
+              strcmp(r->m->metrics[p->col_metric[c]].name, name) == 0)) {
+            int k = metric_of(r->m, name);
+            c = k < 0 ? -1 : sal_run_paths_col(p, (uint32_t)k, day);
+        }
+        next = c + 1;
         if (c < 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "run %lld has a path (%s on %s) the first run has not",
