@@ -203,7 +203,10 @@ static void test_tails(void **st)
         "  - {metric: losses, date: 2024-11-11, at_most: 10, error: {normal: 20}, source: c}\n"
         "  - {metric: losses, date: 2024-11-11, value: 500, error: {lognormal: 0.3}, source: d}\n"
         "  - {metric: losses, date: 2024-11-11, at_most: 5, error: {lognormal: 0.3}, source: e}\n"
-        "  - {metric: losses, date: 2024-11-11, value: 1e300, error: {normal: 1e-300}, source: f}\n");
+        "  - {metric: losses, date: 2024-11-11, value: 1e300, error: {normal: 1e-300}, source: f}\n"
+        "  - {metric: losses, date: 2024-11-11, at_least: 1e300, error: {normal: 1e100}, source: g}\n"
+        "  - {metric: losses, date: 2024-11-11, range: [1e299, 1e300], error: {lognormal: 0.01},\n"
+        "     source: h}\n");
     double s[NDAYS * NM];
     series_fill(s); /* losses(10) = 1000 */
     double za = (log(1e6) - log(1000)) / 0.1; /* 69 standard deviations */
@@ -226,6 +229,10 @@ static void test_tails(void **st)
     assert_true(sal_obs_loglik_one(o, 4, s, NDAYS, NULL, NULL) == 0);
     /* a figure 1e600 standard deviations off: the floor, not -inf */
     assert_true(sal_obs_loglik_one(o, 5, s, NDAYS, NULL, NULL) == SAL_OBS_LOGLIK_FLOOR);
+    /* z of 1e200 (GSL's log erfc of it must not fail) and 68,000: the floor */
+    series_fill(s);
+    assert_true(sal_obs_loglik_one(o, 6, s, NDAYS, NULL, NULL) == SAL_OBS_LOGLIK_FLOOR);
+    assert_true(sal_obs_loglik_one(o, 7, s, NDAYS, NULL, NULL) == SAL_OBS_LOGLIK_FLOOR);
     sal_obs_free(o);
     sal_model_free(m);
 }

@@ -25,7 +25,7 @@ typedef struct {
     sc_reader r;
     sal_obs_set *o;
     long start;        /* the scenario's first day, in days since 1970 */
-    size_t cape, capb;
+    size_t capb;
     const yd_node **group_at;   /* per bias unknown: the node that named it */
     const yd_node **model_at;   /* per bias unknown: where its model was given, or NULL */
 } obs_reader;
