@@ -190,14 +190,20 @@ static int load(const score_opts *so, const char *dir, forecast *f)
     return rc == SAL_OK ? 0 : rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
 }
 
-/* The as-of day: --as-of, else the ensemble's as_of metadata, else 0. */
-static int as_of_day(const score_opts *so, const forecast *f, int32_t *day)
+static long start_of(const sal_model *m)
+{
+    return sal_date_to_days(m->start_year, m->start_month, m->start_day);
+}
+
+/* The as-of date (a day number): --as-of, else the ensemble's as_of
+ * metadata, else its start. */
+static int as_of_date(const score_opts *so, const forecast *f, long *date)
 {
     char buf[64];
     const char *s = so->as_of;
     if (!s && sal_results_meta_get(f->db, "as_of", buf, sizeof buf) == SAL_OK)
         s = buf;
-    *day = 0;
+    *date = start_of(f->m);
     if (!s)
         return 0;
     int y, mo, dd;
@@ -205,10 +211,16 @@ static int as_of_day(const score_opts *so, const forecast *f, int32_t *day)
         cli_error("score", "--as-of '%s' is not a date; expected YYYY-MM-DD", s);
         return EXIT_USAGE;
     }
-    long d = sal_date_to_days(y, mo, dd) -
-             sal_date_to_days(f->m->start_year, f->m->start_month, f->m->start_day);
-    *day = d < -1 ? -1 : d > INT32_MAX ? INT32_MAX : (int32_t)d;
+    *date = sal_date_to_days(y, mo, dd);
     return 0;
+}
+
+/* The as-of date as a day of forecast f (its start may differ from the
+ * reference's). */
+static int32_t as_of_day(const forecast *f, long date)
+{
+    long d = date - start_of(f->m);
+    return d < -1 ? -1 : d > INT32_MAX ? INT32_MAX : (int32_t)d;
 }
 
 static int score(const score_opts *so, forecast *f, int32_t as_of)
@@ -322,12 +334,12 @@ static int run_score(int argc, char **argv)
     if (st >= 0)
         return st;
     forecast f = {0}, r = {0};
-    int32_t as_of = 0;
+    long as_of = 0;
     sal_score_summary *s = NULL;
     size_t ns = 0;
     st = load(&so, so.dir, &f);
     if (!st)
-        st = as_of_day(&so, &f, &as_of);
+        st = as_of_date(&so, &f, &as_of);
     if (!st && so.ref) {
         st = load(&so, so.ref, &r);
         if (!st && sal_obs_count(r.o) != sal_obs_count(f.o)) {
@@ -337,15 +349,15 @@ static int run_score(int argc, char **argv)
         }
     }
     if (!st)
-        st = score(&so, &f, as_of);
+        st = score(&so, &f, as_of_day(&f, as_of));
     if (!st && so.ref)
-        st = score(&so, &r, as_of);
+        st = score(&so, &r, as_of_day(&r, as_of));
     if (!st && sal_score_summarise(f.o, f.rows, so.ref ? r.rows : NULL, &s, &ns) != SAL_OK) {
         cli_error("score", "out of memory");
         st = EXIT_JOB;
     }
     if (!st)
-        st = write_files(&so, &f, s, ns, as_of);
+        st = write_files(&so, &f, s, ns, as_of_day(&f, as_of));
     if (!st && !so.a.quiet)
         print_summary(&so, s, ns);
     free(s);
