@@ -77,27 +77,6 @@ static const char usage[] =
     "docs/ensemble.md describes the summaries, the files, the memory model and\n"
     "interruption and resume.\n";
 
-/* ---- the records of the runs ------------------------------------------- */
-
-int ens_record_write(FILE *f, const ens_ctx *c, const double *inputs)
-{
-    return fwrite(inputs, sizeof *inputs, c->reclen, f) != c->reclen;
-}
-
-int ens_record_add(ens_ctx *c, uint64_t run, const double *inputs, const double *last)
-{
-    if (c->runs_csv && (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK ||
-                        sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK))
-        return 1;
-    if (!c->paths)
-        return 0;
-    const double *tail = last + c->m->nmetrics;
-    return sal_ensemble_write_paths(c->fpaths, c->m, c->paths, run, tail) != SAL_OK ||
-           (c->fevents &&
-            sal_ensemble_write_run_events(c->fevents, c->m, c->paths, run, tail) != SAL_OK) ||
-           sal_results_db_add_paths(c->db, run, tail) != SAL_OK;
-}
-
 /* A sal_ensemble_opts.on_run on rank 0: runs.csv, paths.csv and
  * run_events.csv, their tables, and the checkpoint's log. */
 static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
@@ -166,7 +145,7 @@ typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *path, *variant, *resume, *dir;
     const char *series, *dates, *obs;  /* per-run paths; NULL: not given */
-    uint64_t runs, seed, every, crash_after;
+    uint64_t runs, every, crash_after;
     int runs_csv;
 } ens_opts;
 
@@ -215,7 +194,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         return o->a.status;
     o->runs = o->a.runs ? o->a.runs : 1000;
     o->path = cli_scenario_operand("ensemble", argc, argv);
-    if (!o->path || cli_seed("ensemble", o->a.seed, &o->seed))
+    if (!o->path || cli_seed_check(&o->a))
         return EXIT_USAGE;
     const char *out = o->a.out;
     if (o->resume && out && strcmp(o->resume, out) != 0) {
@@ -243,7 +222,7 @@ typedef struct {
     uint64_t seed;
     uint64_t lo, hi;       /* this rank's runs: contiguous, so rank order is run order */
     ens_ctx ctx;
-    sal_outfile fq, fe, fr, fdb, fp, fev;
+    sal_outfile *fq, *fe, *fr, *fdb, *fp, *fev;
     sal_summary *s, *prev; /* the summary, and the one resumed */
     sal_diags *d;
     int ckpt;              /* one process: checkpoints kept */
@@ -312,10 +291,10 @@ static int open_paths(ens_job *j)
         sal_outfile_open(&j->fev, dir, "run_events.csv", 1) != SAL_OK ||
         sal_results_db_paths(j->ctx.db, &j->paths->spec) != SAL_OK || paths_metadata(j))
         return 1;
-    j->ctx.fpaths = j->fp.f;
-    j->ctx.fevents = j->fev.f;
-    return sal_ensemble_write_paths_header(j->fp.f) != SAL_OK ||
-           sal_ensemble_write_run_events_header(j->fev.f) != SAL_OK;
+    j->ctx.fpaths = sal_outfile_stream(j->fp);
+    j->ctx.fevents = sal_outfile_stream(j->fev);
+    return sal_ensemble_write_paths_header(j->ctx.fpaths) != SAL_OK ||
+           sal_ensemble_write_run_events_header(j->ctx.fevents) != SAL_OK;
 }
 
 /* The directory, runs.csv (or a rank's records) and results.sqlite opened. */
@@ -330,7 +309,7 @@ static int job_outputs(ens_job *j)
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
                    sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, j->fdb.tmp, j->m) != SAL_OK ||
+                   sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m) != SAL_OK ||
                    (j->paths->on && open_paths(j))) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
@@ -345,9 +324,9 @@ static int job_outputs(ens_job *j)
     if (!ens_mpi_all(j->w, ok))
         return EXIT_JOB;
     if (runs_csv || (rank > 0 && j->records)) {
-        j->ctx.runs = j->fr.f;
+        j->ctx.runs = sal_outfile_stream(j->fr);
         if (rank == 0)
-            sal_ensemble_write_runs_header(j->fr.f, j->m);
+            sal_ensemble_write_runs_header(sal_outfile_stream(j->fr), j->m);
     }
     return -1;
 }
@@ -414,7 +393,7 @@ static int job_gather(ens_job *j)
         return -1;
     int bad = 0, runs_csv = j->records;
     if (w->rank > 0 && runs_csv)
-        bad |= sal_outfile_close(&j->fr) != SAL_OK;
+        bad |= sal_outfile_close(j->fr) != SAL_OK;
     bad |= ens_mpi_gather_summaries(w, &j->s, &j->done) != 0;
     bad |= !ens_mpi_all(w, !bad);
     if (!bad && w->rank == 0 && runs_csv)
@@ -439,29 +418,29 @@ static int job_write(ens_job *j)
     int bad = sal_outfile_open(&j->fq, dir, "quantiles.csv", 1) != SAL_OK ||
               sal_outfile_open(&j->fe, dir, "events.csv", 1) != SAL_OK;
     if (!bad) {
-        bad |= sal_ensemble_write_quantiles(j->fq.f, j->m, j->s) != SAL_OK;
-        bad |= sal_ensemble_write_events(j->fe.f, j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_quantiles(sal_outfile_stream(j->fq), j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_events(sal_outfile_stream(j->fe), j->m, j->s) != SAL_OK;
         bad |= sal_results_db_finish(j->ctx.db, j->s, j->seed, o->runs, j->partial) != SAL_OK;
         sal_results_db_close(j->ctx.db);
         j->ctx.db = NULL;
-        bad |= sal_outfile_close(&j->fq) != SAL_OK;
-        bad |= sal_outfile_close(&j->fe) != SAL_OK;
-        bad |= sal_outfile_close(&j->fdb) != SAL_OK;
+        bad |= sal_outfile_close(j->fq) != SAL_OK;
+        bad |= sal_outfile_close(j->fe) != SAL_OK;
+        bad |= sal_outfile_close(j->fdb) != SAL_OK;
         if (runs_csv)
-            bad |= sal_outfile_close(&j->fr) != SAL_OK;
+            bad |= sal_outfile_close(j->fr) != SAL_OK;
         if (j->paths->on) {
-            bad |= sal_outfile_close(&j->fp) != SAL_OK;
-            bad |= sal_outfile_close(&j->fev) != SAL_OK;
+            bad |= sal_outfile_close(j->fp) != SAL_OK;
+            bad |= sal_outfile_close(j->fev) != SAL_OK;
         }
     }
     /* the marker first, so that partial results never appear unmarked */
     if (!bad)
         cli_mark_partial(dir, j->partial, j->done, o->runs);
-    if (bad || sal_outfile_commit(&j->fq) != SAL_OK || sal_outfile_commit(&j->fe) != SAL_OK ||
-        sal_outfile_commit(&j->fdb) != SAL_OK ||
-        (runs_csv && sal_outfile_commit(&j->fr) != SAL_OK) ||
-        (j->paths->on && (sal_outfile_commit(&j->fp) != SAL_OK ||
-                          sal_outfile_commit(&j->fev) != SAL_OK))) {
+    if (bad || sal_outfile_commit(j->fq) != SAL_OK || sal_outfile_commit(j->fe) != SAL_OK ||
+        sal_outfile_commit(j->fdb) != SAL_OK ||
+        (runs_csv && sal_outfile_commit(j->fr) != SAL_OK) ||
+        (j->paths->on && (sal_outfile_commit(j->fp) != SAL_OK ||
+                          sal_outfile_commit(j->fev) != SAL_OK))) {
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
@@ -492,12 +471,12 @@ static void job_end(ens_job *j, int status)
         sal_checkpoint_remove(j->o->dir);
     sal_summary_free(j->prev);
     sal_results_db_close(j->ctx.db);
-    sal_outfile_abort(&j->fq);
-    sal_outfile_abort(&j->fe);
-    sal_outfile_abort(&j->fr);
-    sal_outfile_abort(&j->fdb);
-    sal_outfile_abort(&j->fp);
-    sal_outfile_abort(&j->fev);
+    sal_outfile_abort(j->fq);
+    sal_outfile_abort(j->fe);
+    sal_outfile_abort(j->fr);
+    sal_outfile_abort(j->fdb);
+    sal_outfile_abort(j->fp);
+    sal_outfile_abort(j->fev);
     sal_summary_free(j->s);
     sal_diags_free(j->d);
 }
@@ -505,7 +484,7 @@ static void job_end(ens_job *j, int status)
 /* The ensemble of a model read on every rank; the exit status. */
 static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m, const ens_paths *paths)
 {
-    ens_job j = {.o = o, .w = w, .m = m, .seed = o->a.seed ? o->seed : m->seed,
+    ens_job j = {.o = o, .w = w, .m = m, .seed = cli_seed_or(&o->a, m->seed),
                  .ckpt = w->size == 1, .paths = paths, .records = o->runs_csv || paths->on};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;

@@ -89,8 +89,9 @@ static int read_options(int argc, char **argv, score_opts *o)
         return o->a.status;
     o->dir = cli_operand("score", argc, argv, "no DIR given (the ensemble's directory)",
                          "more than one DIR given");
-    if (!o->dir || cli_seed("score", o->a.seed, &o->seed))
+    if (!o->dir || cli_seed_check(&o->a))
         return EXIT_USAGE;
+    o->seed = cli_seed_or(&o->a, 1);
     if (!o->obs) {
         cli_error("score", "no --observations FILE given: the reports to score against");
         return EXIT_USAGE;
@@ -247,7 +248,7 @@ static int score(const score_opts *so, forecast *f, int32_t as_of)
 /* Copies the file src to the (open, empty) temporary of o. */
 static int copy_file(const char *src, const sal_outfile *o)
 {
-    FILE *in = fopen(src, "rb"), *out = fopen(o->tmp, "wb");
+    FILE *in = fopen(src, "rb"), *out = fopen(sal_outfile_temp_path(o), "wb");
     char buf[65536];
     size_t got;
     int bad = !in || !out;
@@ -267,32 +268,30 @@ static int write_files(const score_opts *so, const forecast *f, const sal_score_
     const char *dir = so->dir;
     static const char *const names[] = {"scores.csv", "scores_summary.csv", "results.sqlite"};
     cli_sweep(dir, names, 3);
-    sal_outfile fs, fm, fdb;
-    memset(&fs, 0, sizeof fs);
-    memset(&fm, 0, sizeof fm);
-    memset(&fdb, 0, sizeof fdb);
+    sal_outfile *fs = NULL, *fm = NULL, *fdb = NULL;
     int bad = sal_outfile_open(&fs, dir, "scores.csv", 1) != SAL_OK ||
               sal_outfile_open(&fm, dir, "scores_summary.csv", 1) != SAL_OK ||
               sal_outfile_open(&fdb, dir, "results.sqlite", 0) != SAL_OK;
     if (!bad) {
-        bad |= sal_scores_write_csv(fs.f, f->m, f->o, f->rows) != SAL_OK;
-        bad |= sal_scores_write_summary_csv(fm.f, s, ns) != SAL_OK;
-        bad |= copy_file(f->db, &fdb);
-        bad |= !bad && sal_scores_write_db(fdb.tmp, f->m, f->o, f->rows, s, ns, so->obs,
-                                           as_of) != SAL_OK;
-        bad |= sal_outfile_close(&fs) != SAL_OK;
-        bad |= sal_outfile_close(&fm) != SAL_OK;
-        bad |= sal_outfile_close(&fdb) != SAL_OK;
+        bad |= sal_scores_write_csv(sal_outfile_stream(fs), f->m, f->o, f->rows) != SAL_OK;
+        bad |= sal_scores_write_summary_csv(sal_outfile_stream(fm), s, ns) != SAL_OK;
+        bad |= copy_file(f->db, fdb);
+        bad |= !bad && sal_scores_write_db(sal_outfile_temp_path(fdb), f->m, f->o, f->rows, s,
+                                           ns, so->obs, as_of) != SAL_OK;
+        bad |= sal_outfile_close(fs) != SAL_OK;
+        bad |= sal_outfile_close(fm) != SAL_OK;
+        bad |= sal_outfile_close(fdb) != SAL_OK;
     }
-    if (bad || sal_outfile_commit(&fs) != SAL_OK || sal_outfile_commit(&fm) != SAL_OK ||
-        sal_outfile_commit(&fdb) != SAL_OK) {
+    if (bad || sal_outfile_commit(fs) != SAL_OK || sal_outfile_commit(fm) != SAL_OK ||
+        sal_outfile_commit(fdb) != SAL_OK) {
         cli_error("score", "cannot write the scores in '%s': %s", dir, strerror(errno));
-        sal_outfile_abort(&fs);
-        sal_outfile_abort(&fm);
-        sal_outfile_abort(&fdb);
-        return EXIT_JOB;
+        bad = 1;
     }
-    return 0;
+    /* every file opened ends here: removed unless committed */
+    sal_outfile_abort(fs);
+    sal_outfile_abort(fm);
+    sal_outfile_abort(fdb);
+    return bad ? EXIT_JOB : 0;
 }
 
 /* A number in a column of width w, "-" when it does not apply. */
