@@ -47,6 +47,7 @@ battle.h analysis
 fit.h analysis
 sobol.h analysis
 study.h analysis
+score.h analysis
 report.h out
 out.h out
 salient.h cli

@@ -22,6 +22,7 @@
  *   out.h         the files of one run, of Sobol' indices and of a fit
  *   obs.h         observations files (reports of metrics and events) and the
  *                 observation model: likelihood, draws and CDF of a report
+ *   score.h       proper scores of a forecast against reports (CRPS, PIT, ...)
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -47,5 +48,6 @@
 #include "salient/report.h"
 #include "salient/out.h"
 #include "salient/obs.h"
+#include "salient/score.h"
 
 #endif
