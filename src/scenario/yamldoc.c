@@ -454,6 +454,14 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
                 stop = 1;
                 break;
             }
+            /* a "\0" escape (or a NUL in the file) would end the C string
+             * early and the rest would be silently lost */
+            if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
+                sal_diags_add(diags, file, line, col,
+                              "this value holds a NUL character (\\0); expected text without "
+                              "NUL characters");
+                b.errors++;
+            }
             yd_node *x = node_new(a, YD_SCALAR, line, col);
             if (!x || !(x->str = dupn((const char *)ev.data.scalar.value, ev.data.scalar.length))) {
                 b.oom = 1;
