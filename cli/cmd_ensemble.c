@@ -84,7 +84,8 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
     ens_ctx *c = ctx;
     if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
         return 1;
-    if (c->log && ens_record_write(c->log, c->m, inputs, last))
+    if (c->log && sal_checkpoint_log_append(c->log, run, inputs, c->m->nuncertain, last,
+                                            c->m->nmetrics) != SAL_OK)
         return 1;
     return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
 }
