@@ -16,7 +16,7 @@ gen() { # days file
         a = 2e-5; b = 1e-5; A = 20000; B = 30000; rA = 60; rB = 70; s = 12345
         print "day,A,B,reinf_A,reinf_B"; printf "0,%.0f,%.0f,0,0\n", A, B
         for (d = 1; d <= n; d++) {
-            for (k = 0; k < 10; k++) { dA = -a * B + rA; dB = -b * A + rB; A += dA / 10; B += dB / 10 }
+            for (k = 0; k < 10; k++) { dA = -a * B + rA; dB = -b * A + rB; A += dA / 10; B += dB / 10; if (A < 0) A = 0; if (B < 0) B = 0 }
             s = (s * 1103515245 + 12345) % 2147483648; u = s / 2147483648 - 0.5
             nA = A + 2 * u * sqrt(a * B); nB = B - 2 * u * sqrt(b * A)
             printf "%d,%.0f,%.0f,%d,%d\n", d, nA < 0 ? 0 : nA, nB < 0 ? 0 : nB, rA, rB

@@ -178,6 +178,8 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
         goto done;
     }
+    if ((status = cli_lock_dir("compare", dir)) != 0)
+        goto done;
     static const char *const names[] = {"compare.csv", "PARTIAL"};
     cli_sweep(dir, names, 2);
     cli_progress_init(&prog, a.stop_after);

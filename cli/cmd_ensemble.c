@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ensemble_int.h"
 #include "salient/date.h"
@@ -444,6 +445,20 @@ static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m)
                               "fewer --threads, metrics or days need less");
     if (!ens_mpi_all(w, st == 0))
         return EXIT_USAGE;
+    /* the directory locked for the whole job, by rank 0 for every rank;
+     * a resume of a directory that does not exist creates none */
+    if (w->rank == 0) {
+        struct stat sb;
+        if (!o->resume && sal_mkdirs(o->dir) != SAL_OK) {
+            cli_error("ensemble", "cannot create the directory '%s': %s", o->dir,
+                      strerror(errno));
+            st = EXIT_JOB;
+        } else if (stat(o->dir, &sb) == 0) {
+            st = cli_lock_dir("ensemble", o->dir);
+        }
+    }
+    if (!ens_mpi_all(w, st == 0))
+        return st ? st : EXIT_USAGE;
     j.d = cli_diags("ensemble");
     if (!j.d)
         return EXIT_JOB;

@@ -262,6 +262,8 @@ static int run_run(int argc, char **argv)
     } else if (sal_mkdirs(dir) != 0) {
         cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
         status = EXIT_JOB;
+    } else if ((status = cli_lock_dir("run", dir)) != 0) {
+        /* printed */
     } else if ((sal_outfile_sweep(dir, "series.csv"), sal_outfile_sweep(dir, "events.csv"),
                 sal_outfile_open(&fs, dir, "series.csv", 1) != SAL_OK ||
                     sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK)) {

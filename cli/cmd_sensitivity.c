@@ -321,6 +321,8 @@ static int run_sensitivity(int argc, char **argv)
         status = EXIT_JOB;
         goto out;
     }
+    if ((status = cli_lock_dir("sensitivity", dir)) != 0)
+        goto out;
     uint64_t total = (uint64_t)base * (ix.k + 2), done = (uint64_t)ix.n * (ix.k + 2);
     /* the marker first, so that partial results never appear unmarked */
     if (partial)
