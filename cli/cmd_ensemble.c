@@ -267,10 +267,17 @@ static int job_outputs(ens_job *j)
             ok = 0;
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
-                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, j->fdb.tmp, j->m) != SAL_OK) {
+                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
+        } else {
+            /* SQLite's failures do not set errno: no stale one is printed */
+            int rc = sal_results_db_open(&j->ctx.db, j->fdb.tmp, j->m);
+            if (rc != SAL_OK)
+                cli_error("ensemble", "cannot create the database of '%s/results.sqlite' "
+                          "(%s)", dir, rc == SAL_ENOMEM ? "out of memory" :
+                          "SQLite refused its tables or a write to the disk");
+            ok = rc == SAL_OK;
         }
     }
     ok = ens_mpi_all(j->w, ok);
