@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "out/db_seal.h"
 
 /* ---- whole-or-nothing files ------------------------------------------- */
 
@@ -495,6 +496,8 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
             rc = SAL_EIO;
     }
     sqlite3_finalize(st);
+    if (rc == SAL_OK)
+        rc = sal_db_seal(d->db);
     if (rc == SAL_OK)
         rc = exec(d->db, "COMMIT;");
     return rc == SAL_OK ? SAL_OK : SAL_EIO;

@@ -14,6 +14,7 @@
 #include "salient/ensemble.h"
 #include "salient/report.h"
 #include "salient/salient.h"
+#include "out/db_seal.h"
 #include "out/report_int.h"
 
 extern const unsigned char sal_chartjs[];
@@ -419,6 +420,11 @@ int sal_report_write(const char *dir, sal_diags *diags)
     if (sqlite3_open_v2(path, &d.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sal_diags_add(diags, path, 0, 0, "cannot be opened as SQLite (%s); %s",
                       d.db ? sqlite3_errmsg(d.db) : "out of memory", schema_hint);
+        sqlite3_close(d.db);
+        return SAL_EINPUT;
+    }
+    /* damage refused before anything is read (src/out/db_seal.c) */
+    if (sal_db_verify(d.db, path, diags) != SAL_OK) {
         sqlite3_close(d.db);
         return SAL_EINPUT;
     }
