@@ -56,6 +56,8 @@ static int run_report(int argc, char **argv)
     sal_diags_free(d);
     if (rc == SAL_EINPUT)
         return EXIT_USAGE;
+    if (rc == SAL_EIO)
+        return EXIT_JOB; /* the message above says why, with the system's reason */
     if (rc != SAL_OK) {
         cli_error("report", "%s", sal_strstatus(rc));
         return EXIT_JOB;

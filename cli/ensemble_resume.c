@@ -111,9 +111,13 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
                 bad = 1;
             }
         }
-        if (bad)
+        if (bad) {
+            int err = errno;
+            /* no empty checkpoint/ left behind (a full disk) */
+            sal_checkpoint_remove(c->dir);
             cli_error("ensemble", "cannot write the checkpoint in '%s/checkpoint': %s", c->dir,
-                      strerror(errno));
+                      strerror(err));
+        }
         return bad ? -1 : 0;
     }
     if (!keep)

@@ -884,6 +884,24 @@ static void test_choice_overflow(void **st)
     sal_model_free(m);
 }
 
+/* Issue 21, "Also": a huge value (a 2 MiB description) is refused by the
+ * documented limit of 1 MiB a value, where it starts. */
+static void test_huge_value(void **st)
+{
+    (void)st;
+    size_t n = 2u << 20;
+    char *text = malloc(n + 200);
+    assert_non_null(text);
+    int o = snprintf(text, 200, "scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b],"
+                                " description: \"");
+    memset(text + o, 'x', n);
+    snprintf(text + o + n, 200, "\"}\n");
+    sal_diags *d = read_bad(text, NULL);
+    assert_true(has_diag(d, 1, 81, "expected at most 1048576 (1 MiB)"));
+    sal_diags_free(d);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -903,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_param_chains),
         cmocka_unit_test(test_nul_scalars),
         cmocka_unit_test(test_choice_overflow),
+        cmocka_unit_test(test_huge_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

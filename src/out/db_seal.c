@@ -207,10 +207,16 @@ static int check_types(sqlite3 *db, const char *path, sal_diags *d)
 int sal_db_verify(sqlite3 *db, const char *path, sal_diags *diags)
 {
     char ok[256];
-    if (query_text(db, "PRAGMA quick_check", ok, sizeof ok) != 0 || strcmp(ok, "ok") != 0) {
+    if (query_text(db, "PRAGMA quick_check", ok, sizeof ok) != 0) {
+        sal_diags_add(diags, path, 0, 0, "cannot be read as SQLite (%s); expected the "
+                      "results.sqlite written by salient (report.html is left as it was)",
+                      sqlite3_errmsg(db));
+        return SAL_EINPUT;
+    }
+    if (strcmp(ok, "ok") != 0) {
         sal_diags_add(diags, path, 0, 0, "the database fails SQLite's quick_check (%s); it is "
                       "damaged: rebuild it with the command that wrote it (report.html is left "
-                      "as it was)", ok[0] ? ok : sqlite3_errmsg(db));
+                      "as it was)", ok);
         return SAL_EINPUT;
     }
     int rc = check_seal(db, path, diags);

@@ -436,19 +436,28 @@ int sal_report_write(const char *dir, sal_diags *diags)
     unload(&d);
     if (rc == SAL_OK) {
         sal_outfile o;
+        int err = 0; /* the first failure's errno: the abort's unlink may change it */
+        errno = 0;
         rc = sal_outfile_open(&o, dir, "report.html", 1);
+        err = rc != SAL_OK ? errno : 0;
         if (rc == SAL_OK) {
-            if (fwrite(page.p, 1, page.n, o.f) != page.n)
+            if (fwrite(page.p, 1, page.n, o.f) != page.n) {
                 rc = SAL_EIO;
+                err = errno;
+            }
             int c = sal_outfile_close(&o);
+            if (c != SAL_OK && !err)
+                err = errno;
             rc = rc ? rc : c;
-            if (rc == SAL_OK)
-                rc = sal_outfile_commit(&o);
+            if (rc == SAL_OK && (rc = sal_outfile_commit(&o)) != SAL_OK)
+                err = errno;
             if (rc != SAL_OK)
                 sal_outfile_abort(&o);
         }
+        /* "No space left on device" said as such, not "input/output error" */
         if (rc != SAL_OK)
-            sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");
+            sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory: %s",
+                          err ? strerror(err) : sal_strstatus(rc));
     }
     free(page.p);
     return rc;

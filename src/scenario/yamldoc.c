@@ -454,6 +454,14 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
                 stop = 1;
                 break;
             }
+            if (ev.data.scalar.length > YD_MAX_SCALAR) {
+                sal_diags_add(diags, file, line, col,
+                              "this value is %zu bytes long; expected at most %d (1 MiB)",
+                              ev.data.scalar.length, YD_MAX_SCALAR);
+                b.errors++;
+                stop = 1;
+                break;
+            }
             /* a "\0" escape (or a NUL in the file) would end the C string
              * early and the rest would be silently lost */
             if (memchr(ev.data.scalar.value, '\0', ev.data.scalar.length)) {
