@@ -19,6 +19,7 @@
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  *   study.h       studies: theses files, base and variants, theses judged
  *   report.h      the HTML report built from a results database
+ *   out.h         the files of one run, of Sobol' indices and of a fit
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -42,5 +43,6 @@
 #include "salient/sobol.h"
 #include "salient/study.h"
 #include "salient/report.h"
+#include "salient/out.h"
 
 #endif
