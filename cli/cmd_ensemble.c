@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ensemble_int.h"
 #include "salient/date.h"
@@ -84,7 +85,7 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
     ens_ctx *c = ctx;
     if (ens_record_add(c, run, inputs, last))
         return 1;
-    return c->log && ens_record_write(c->log, c, inputs);
+    return c->log && sal_checkpoint_log_append(c->log, run, inputs, c->reclen, NULL, 0) != SAL_OK;
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -308,11 +309,22 @@ static int job_outputs(ens_job *j)
             ok = 0;
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
-                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m) != SAL_OK ||
-                   (j->paths->on && open_paths(j))) {
+                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
+        } else {
+            /* SQLite's failures do not set errno: no stale one is printed */
+            int rc = sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m);
+            if (rc != SAL_OK)
+                cli_error("ensemble", "cannot create the database of '%s/results.sqlite' "
+                          "(%s)", dir, rc == SAL_ENOMEM ? "out of memory" :
+                          "SQLite refused its tables or a write to the disk");
+            ok = rc == SAL_OK;
+            if (ok && j->paths->on && open_paths(j)) {
+                cli_error("ensemble", "cannot write the paths in '%s': %s", dir,
+                          errno ? strerror(errno) : "SQLite refused a table or a write");
+                ok = 0;
+            }
         }
     }
     ok = ens_mpi_all(j->w, ok);
@@ -498,6 +510,20 @@ static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m, const e
                               "fewer --threads, metrics or days need less");
     if (!ens_mpi_all(w, st == 0))
         return EXIT_USAGE;
+    /* the directory locked for the whole job, by rank 0 for every rank;
+     * a resume of a directory that does not exist creates none */
+    if (w->rank == 0) {
+        struct stat sb;
+        if (!o->resume && sal_mkdirs(o->dir) != SAL_OK) {
+            cli_error("ensemble", "cannot create the directory '%s': %s", o->dir,
+                      strerror(errno));
+            st = EXIT_JOB;
+        } else if (stat(o->dir, &sb) == 0) {
+            st = cli_lock_dir("ensemble", o->dir);
+        }
+    }
+    if (!ens_mpi_all(w, st == 0))
+        return st ? st : EXIT_USAGE;
     j.d = cli_diags("ensemble");
     if (!j.d)
         return EXIT_JOB;

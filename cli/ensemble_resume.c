@@ -81,7 +81,19 @@ int ens_resume_read(ens_ctx *c, sal_summary **prev, sal_diags *d)
         return EXIT_USAGE;
     }
     c->offset = have.done;
-    return 0;
+    /* every record the state counts checked before anything in DIR changes */
+    if (!(c->id.flags & SAL_CKPT_RUNS_CSV))
+        return 0;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/checkpoint/runs.bin", dir);
+    int lc = sal_checkpoint_log_check(path, &c->id, have.done, d);
+    if (lc == SAL_EIO && errno == ENOENT && have.done == 0)
+        return 0; /* killed between the first state and the log's creation */
+    if (lc == SAL_EIO)
+        cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
+    else if (lc != SAL_OK)
+        cli_print_diags(d);
+    return lc == SAL_OK ? 0 : lc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
 }
 
 /* Opens DIR/checkpoint/runs.bin for appending.  Fresh: the state of zero
@@ -105,23 +117,32 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
             *fresh = 1;
             if (keep) {
                 c->log = fopen(path, "wb");
-                bad = !c->log;
+                bad = !c->log || sal_checkpoint_log_header(c->log, &c->id) != SAL_OK;
             } else if (remove(path) != 0 && errno != ENOENT) {
                 bad = 1;
             }
         }
-        if (bad)
+        if (bad) {
+            int err = errno;
+            /* no empty checkpoint/ left behind (a full disk) */
+            sal_checkpoint_remove(c->dir);
             cli_error("ensemble", "cannot write the checkpoint in '%s/checkpoint': %s", c->dir,
-                      strerror(errno));
+                      strerror(err));
+        }
         return bad ? -1 : 0;
     }
     if (!keep)
         return 0;
-    uint64_t need = c->offset * rl * sizeof(double);
+    uint64_t need = SAL_CKPT_LOG_HEADER + c->offset * sal_checkpoint_log_record_size(c->id.records);
     c->log = fopen(path, "r+b");
     /* killed between the first state and the log's creation: an empty log */
-    if (!c->log && errno == ENOENT && c->offset == 0)
+    if (!c->log && errno == ENOENT && c->offset == 0) {
         c->log = fopen(path, "w+b");
+        if (c->log && sal_checkpoint_log_header(c->log, &c->id) != SAL_OK) {
+            cli_error("ensemble", "cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+    }
     struct stat st;
     if (!c->log || fstat(fileno(c->log), &st) != 0) {
         cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
@@ -134,14 +155,17 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
                   (unsigned long long)need);
         return -1;
     }
-    if (ftruncate(fileno(c->log), (off_t)need) != 0) {
+    /* records past the state's count (a torn last one among them) are
+     * dropped: those runs are run again */
+    if (fflush(c->log) != 0 || ftruncate(fileno(c->log), (off_t)need) != 0 ||
+        fseek(c->log, SAL_CKPT_LOG_HEADER, SEEK_SET) != 0) {
         cli_error("ensemble", "cannot cut '%s' to its checkpoint: %s", path, strerror(errno));
         return -1;
     }
     double *rec = malloc((rl ? rl : 1) * sizeof *rec);
     int bad = !rec;
     for (uint64_t run = 0; !bad && run < c->offset; run++) {
-        bad = fread(rec, sizeof *rec, rl, c->log) != rl;
+        bad = sal_checkpoint_log_next(c->log, run, rec, c->id.records) != SAL_OK;
         if (!bad)
             bad = ens_record_add(c, run, rec, rec + c->m->nuncertain);
     }

@@ -289,6 +289,34 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
 /* Removes DIR/checkpoint (state, runs.bin, the directory). */
 int sal_checkpoint_remove(const char *dir);
 
+/* The run log, DIR/checkpoint/runs.bin (format 1, little-endian): a header
+ * of SAL_CKPT_LOG_HEADER bytes,
+ *     "SALR" u16 1 u16 0  u64 scenario hash  u64 scenario size  u64 seed
+ *     u64 runs requested  u32 record doubles  u32 flags  u32 CRC-32C of the
+ *     48 bytes before,
+ * then a record a run, in run order, of sal_checkpoint_log_record_size bytes:
+ *     u64 run  record doubles (IEEE 754 bits)  u32 CRC-32C of the bytes
+ *     before it in the record.
+ * A kill -9 may tear the last record; the state's `done` says how many are
+ * valid, and records past it are dropped.  A damaged record before it is
+ * refused, never replayed. */
+#define SAL_CKPT_LOG_HEADER 52
+size_t sal_checkpoint_log_record_size(uint32_t records);
+/* Writes the header for id; 0 or SAL_EIO. */
+int sal_checkpoint_log_header(FILE *f, const sal_checkpoint_id *id);
+/* Appends the record of run: na doubles a, then nb doubles b; 0 or SAL_EIO. */
+int sal_checkpoint_log_append(FILE *f, uint64_t run, const double *a, size_t na,
+                              const double *b, size_t nb);
+/* Checks the log at path: its header against id, then its first `done`
+ * records (checksums and run numbers).  SAL_OK; SAL_EIO when it cannot be
+ * read (errno says why); SAL_EINPUT when it is short, damaged or another
+ * ensemble's (diags name the file and the record); SAL_ENOMEM. */
+int sal_checkpoint_log_check(const char *path, const sal_checkpoint_id *id, uint64_t done,
+                             sal_diags *diags);
+/* Reads the next record of f, which must be run's, into rec[id records];
+ * SAL_OK, or SAL_EINPUT when it is short or damaged. */
+int sal_checkpoint_log_next(FILE *f, uint64_t run, double *rec, uint32_t records);
+
 #ifdef __cplusplus
 }
 #endif

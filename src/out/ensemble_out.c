@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "out/db_seal.h"
 #include "salient/out.h"
 
 /* ---- whole-or-nothing files ------------------------------------------- */
@@ -487,12 +488,6 @@ struct sal_results_db {
     const sal_model *m;
 };
 
-/* A quoted SQL identifier (the metric and input names may hold dots). */
-static char *quote_ident(const char *s)
-{
-    return sqlite3_mprintf("\"%w\"", s);
-}
-
 static int exec(sqlite3 *db, const char *sql)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
@@ -530,36 +525,15 @@ int sal_results_db_open(sal_results_db **out, const char *path, const sal_model 
                " p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY (metric, day));"
                "CREATE TABLE events (event TEXT PRIMARY KEY, probability REAL,"
                " p05 INTEGER, p50 INTEGER, p95 INTEGER);");
-    /* runs: run, then one column per input, then per metric */
-    char *sql = sqlite3_mprintf("CREATE TABLE runs (run INTEGER PRIMARY KEY");
-    char *ins = sqlite3_mprintf("INSERT INTO runs VALUES (?");
-    for (size_t i = 0; sql && ins && i < m->nuncertain + m->nmetrics; i++) {
-        const char *name = i < m->nuncertain ? m->uncertain[i].name
-                                             : m->metrics[i - m->nuncertain].name;
-        char *q = quote_ident(name);
-        char *s2 = q ? sqlite3_mprintf("%s, %s REAL", sql, q) : NULL;
-        char *i2 = sqlite3_mprintf("%s, ?", ins);
-        sqlite3_free(q);
-        sqlite3_free(sql);
-        sqlite3_free(ins);
-        sql = s2;
-        ins = i2;
-    }
-    char *s2 = sql ? sqlite3_mprintf("%s);", sql) : NULL;
-    char *i2 = ins ? sqlite3_mprintf("%s);", ins) : NULL;
-    sqlite3_free(sql);
-    sqlite3_free(ins);
-    if (!s2 || !i2) {
-        sqlite3_free(s2);
-        sqlite3_free(i2);
-        sal_results_db_close(d);
-        return SAL_ENOMEM;
-    }
-    rc |= exec(d->db, s2);
-    if (rc == SAL_OK && sqlite3_prepare_v2(d->db, i2, -1, &d->ins_run, NULL) != SQLITE_OK)
+    /* runs: a long table, a row per run and value (the run's drawn inputs,
+     * then its metrics on the last day), in that order: no column limit
+     * (SQLite's is 2,000 by default, and a wide table of more inputs and
+     * metrics could not be created) */
+    rc |= exec(d->db, "CREATE TABLE runs (run INTEGER, name TEXT, value REAL);");
+    if (rc == SAL_OK &&
+        sqlite3_prepare_v2(d->db, "INSERT INTO runs VALUES (?, ?, ?)", -1, &d->ins_run, NULL) !=
+            SQLITE_OK)
         rc = SAL_EIO;
-    sqlite3_free(s2);
-    sqlite3_free(i2);
     if (rc != SAL_OK) {
         sal_results_db_close(d);
         return SAL_EIO;
@@ -581,13 +555,17 @@ int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs
 {
     const sal_model *m = d->m;
     sqlite3_stmt *st = d->ins_run;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
-    for (size_t u = 0; u < m->nuncertain; u++)
-        bind_num(st, (int)u + 2, inputs[u]);
-    for (size_t k = 0; k < m->nmetrics; k++)
-        bind_num(st, (int)(m->nuncertain + k) + 2, last[k]);
-    return sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+    for (size_t i = 0; i < m->nuncertain + m->nmetrics; i++) {
+        int u = i < m->nuncertain;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+        sqlite3_bind_text(st, 2, u ? m->uncertain[i].name : m->metrics[i - m->nuncertain].name,
+                          -1, SQLITE_STATIC);
+        bind_num(st, 3, u ? inputs[i] : last[i - m->nuncertain]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return SAL_EIO;
+    }
+    return SAL_OK;
 }
 
 static int meta(sqlite3 *db, const char *key, const char *value);
@@ -686,7 +664,7 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
     char buf[64], date[16];
     int rc = SAL_OK;
     long start = start_day(m);
-    rc |= meta(d->db, "format", "salient-ensemble 1");
+    rc |= meta(d->db, "format", "salient-ensemble 2"); /* 2: runs as a long table */
     rc |= meta(d->db, "scenario", m->name);
     rc |= meta(d->db, "variant", m->variant);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
@@ -738,6 +716,8 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
             rc = SAL_EIO;
     }
     sqlite3_finalize(st);
+    if (rc == SAL_OK)
+        rc = sal_db_seal(d->db);
     if (rc == SAL_OK)
         rc = exec(d->db, "COMMIT;");
     return rc == SAL_OK ? SAL_OK : SAL_EIO;

@@ -233,15 +233,15 @@ static int read_events(reader *r)
     return rc;
 }
 
-/* The runs table's weight column, when there is one (normalised). */
+/* The runs' weights, rows named 'weight' of the runs table (run, name,
+ * value), when there are any (normalised). */
 static int read_weights(reader *r)
 {
-    if (one_int(r->db, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'weight'") <=
-        0)
+    if (one_int(r->db, "SELECT COUNT(*) FROM runs WHERE name = 'weight'") <= 0)
         return SAL_OK;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db, "SELECT run, weight FROM runs", -1, &st, NULL) != SQLITE_OK)
-        return bad(r, "the runs table's weight column does not read");
+    if (sqlite3_prepare_v2(r->db, "SELECT run, value FROM runs WHERE name = 'weight'", -1, &st, NULL) != SQLITE_OK)
+        return bad(r, "the runs table's weights do not read");
     sal_run_paths *p = r->p;
     for (size_t i = 0; i < p->nruns; i++)
         p->weight[i] = NAN;

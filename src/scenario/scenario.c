@@ -331,7 +331,7 @@ static void build(sc_reader *r, const yd_node *root)
     }
     sc_keys(r, root, TOP_KEYS, "the top level");
     read_scenario(r, root);
-    /* parameters first: read on demand, so references may come in any order */
+    /* parameters first, each after those it refers to (any order in the file) */
     const yd_node *params = yd_get(root, "parameters");
     if (params && !yd_is_null(params) && params->kind != YD_MAP)
         r->bad_sections |= sc_kind_bit("parameter");
@@ -353,8 +353,7 @@ static void build(sc_reader *r, const yd_node *root)
                 m->params[i].value.value = NAN;
                 m->params[i].value.u = -1;
             }
-            for (size_t i = 0; i < params->n; i++)
-                sc_resolve_param(r, (int)i, yd_val(params, i));
+            sc_read_params(r);
         }
     }
     sc_read_sections(r, root);

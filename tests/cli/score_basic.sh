@@ -77,19 +77,19 @@ cmp -s "$tmp/c/scores.csv" "$tmp/scores-t2.csv" || no "scores.csv differs betwee
 [ "$(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')" = "set fit fit fit test test test " ] \
     || no "--as-of 2024-11-11: $(cut -d, -f8 "$tmp/c/scores.csv" | tr '\n' ' ')"
 
-# weights (a weight column in the runs table, as a calibration writes):
+# weights (rows named 'weight' in the runs table, as a calibration writes):
 # equal weights change nothing; all the weight on the runs whose level is
 # below the truth puts the report of day 0 high in the forecast
 "$SALIENT" score "$tmp/c" --observations $obs -q || no "score before the weights"
 cp "$tmp/c/scores.csv" "$tmp/unweighted.csv"
 mkdir "$tmp/w" && cp "$tmp/c/results.sqlite" "$tmp/w/" || no "copy"
-sqlite3 "$tmp/w/results.sqlite" 'ALTER TABLE runs ADD COLUMN weight REAL; UPDATE runs SET weight = 2' || no "weights"
+sqlite3 "$tmp/w/results.sqlite" "INSERT INTO runs SELECT DISTINCT run, 'weight', 2 FROM runs" || no "weights"
 "$SALIENT" score "$tmp/w" --observations $obs -q || no "score with equal weights"
 cmp -s "$tmp/w/scores.csv" "$tmp/unweighted.csv" || no "equal weights changed scores.csv"
-sqlite3 "$tmp/w/results.sqlite" 'UPDATE runs SET weight = ("parameters.level" < 1000)' || no "weights below"
+sqlite3 "$tmp/w/results.sqlite" "UPDATE runs SET value = (SELECT v.value < 1000 FROM runs v WHERE v.run = runs.run AND v.name = 'parameters.level') WHERE name = 'weight'" || no "weights below"
 "$SALIENT" score "$tmp/w" --observations $obs -q || no "score with weights"
 awk -F, 'NR == 2 { exit !($16 > 0.75) }' "$tmp/w/scores.csv" || no "weighted: PIT of day 0 not above 0.75 (0.5 unweighted): $(sed -n 2p "$tmp/w/scores.csv")"
-sqlite3 "$tmp/w/results.sqlite" 'UPDATE runs SET weight = -1 WHERE run = 3'
+sqlite3 "$tmp/w/results.sqlite" "UPDATE runs SET value = -1 WHERE run = 3 AND name = 'weight'"
 "$SALIENT" score "$tmp/w" --observations $obs -q 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "weight is negative" "$tmp/err" || no "a negative weight: $(cat "$tmp/err")"
 
