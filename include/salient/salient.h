@@ -18,6 +18,7 @@
  *   fit.h         nonlinear least-squares fit of the attrition law
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  *   study.h       studies: theses files, base and variants, theses judged
+ *   discover.h    scenario discovery: PRIM and CART boxes of the inputs
  *   report.h      the HTML report built from a results database
  */
 #ifndef SALIENT_H
@@ -41,6 +42,7 @@
 #include "salient/fit.h"
 #include "salient/sobol.h"
 #include "salient/study.h"
+#include "salient/discover.h"
 #include "salient/report.h"
 
 #endif
