@@ -20,6 +20,7 @@ static const cli_command *const commands[] = {
     &cmd_compare,
     &cmd_theses,
     &cmd_report,
+    &cmd_discover,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -43,6 +43,7 @@
 #include <stdint.h>
 
 #include "salient/base.h"
+#include "salient/model.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -130,6 +131,120 @@ void sal_disc_result_free(sal_disc_result *r);
 
 /* Non-zero when run i of d lies in the box. */
 int sal_disc_contains(const sal_disc_result *r, const sal_disc_range *box, const double *xi);
+
+/* ---- the runs and the condition (src/analysis/disc_runs.c) ------------
+ *
+ * The record of every run of an ensemble that discovery reads: its drawn
+ * inputs, its metrics on the last day, the first day of each event (day
+ * index from the start; INFINITY: never happened) and, for the condition's
+ * metric(NAME, DATE), chosen metrics on chosen days. */
+typedef struct {
+    size_t n;                 /* runs */
+    uint64_t *run;            /* their indices */
+    size_t ninputs;
+    char **inputs;            /* names */
+    int *categorical;         /* a `choice` input (or, read from a file, one of at most
+                                 SAL_DISC_FEW_LEVELS distinct values) */
+    double *x;                /* n x ninputs */
+    size_t nmetrics;
+    char **metrics;
+    double *last;             /* n x nmetrics */
+    size_t nevents;
+    char **events;
+    double *event_day;        /* n x nevents, or NULL when the record has none */
+    size_t npairs;            /* metric(NAME, DATE) values held */
+    size_t *pair_metric;
+    int *pair_day;
+    double *pair;             /* n x npairs */
+    double *w;                /* n weights, or NULL */
+    long start;               /* day 0 as days since 1970-01-01 */
+    int horizon;
+    char missing[256];        /* what the source could not give (for messages) */
+} sal_disc_runs;
+
+/* Read from a file, an input with at most this many distinct values among
+ * at least 4x as many runs is taken as categorical. */
+#define SAL_DISC_FEW_LEVELS 12
+
+void sal_disc_runs_free(sal_disc_runs *r);
+/* Marks inputs of few distinct values as categorical (see above). */
+void sal_disc_runs_guess_categorical(sal_disc_runs *r);
+
+/* The condition that splits runs into cases of interest and the rest: an
+ * expression (docs/expressions.md) over one run's record.  A metric's name
+ * (or last(NAME)) is its value on the last day; metric(NAME, DATE) its
+ * value on a date (2025-02-01) or day index; event_day(NAME) the day an
+ * event first happened (+infinity if never); date(2025-02-01) a date, as a
+ * day index.  Names are checked against the runs' metrics and events. */
+typedef struct sal_disc_where sal_disc_where;
+
+int sal_disc_where_compile(const char *src, const sal_disc_runs *vocab, sal_diags *diags,
+                           sal_disc_where **out);
+void sal_disc_where_free(sal_disc_where *w);
+/* The metric(NAME, DATE) pairs it reads (metric index, day), in order of
+ * first appearance; returns how many (write up to max). */
+size_t sal_disc_where_pairs(const sal_disc_where *w, size_t *metric, int *day, size_t max);
+/* Non-zero when it reads event days. */
+int sal_disc_where_uses_events(const sal_disc_where *w);
+/* Labels every run: y[i] = 1 when the condition holds.  SAL_ERANGE when it
+ * is NaN for a run (a metric missing), the run named in why; SAL_EINPUT
+ * when it needs what the runs do not hold (event days, a metric on a date),
+ * said in why. */
+int sal_disc_where_label(const sal_disc_where *w, const sal_disc_runs *r, unsigned char *y,
+                         char *why, size_t whylen);
+
+/* The names, start and horizon of model m's runs (no runs yet): what a
+ * condition is compiled against before the runs are made. */
+int sal_disc_runs_init_model(sal_disc_runs *r, const sal_model *m);
+/* Runs 0 .. runs - 1 of m under seed (threads: 0 OpenMP's default), into
+ * r (from sal_disc_runs_init_model): inputs, last-day metrics, event days
+ * and the values of metric pair_metric[k] on day pair_day[k].  Each run is
+ * named by (seed, run), so the record does not depend on the threads.
+ * SAL_ERANGE when a run fails (the lowest, re-run for diags), SAL_ENOMEM. */
+int sal_disc_runs_simulate(sal_disc_runs *r, const sal_model *m, uint64_t seed, uint64_t runs,
+                           int threads, const size_t *pair_metric, const int *pair_day,
+                           size_t npairs, sal_diags *diags);
+
+/* ---- reading the runs of a results file (src/out/results_read.c) ------
+ *
+ * The one place that knows how results.sqlite holds runs: the table runs
+ * (wide: run, one column per input, one per metric; or long: run, name,
+ * value), the metric names from quantiles, the events from events, every
+ * run's event days from run_events (run, event, date) and weights from
+ * weights (run, weight) when those tables exist.  What is not there is
+ * said in r->missing.  SAL_EINPUT with the reason in why (no such file, not
+ * a results file, no runs), SAL_ENOMEM. */
+int sal_results_read_runs(const char *path, sal_disc_runs *r, char *why, size_t whylen);
+/* The values of metric pair_metric[k] on day pair_day[k] for every run,
+ * from the table paths (run, date, metric, value); without that table
+ * r->npairs stays 0 (r->missing says so).  SAL_EINPUT when a value is
+ * absent. */
+int sal_results_read_pairs(const char *path, sal_disc_runs *r, const size_t *pair_metric,
+                           const int *pair_day, size_t npairs, char *why, size_t whylen);
+
+/* ---- outputs (src/out/discover_out.c; docs/discover.md) ----------------
+ *
+ * Into dir, each file whole or not at all: boxes.csv (box, input, lower,
+ * upper, subset, quasi_p, stability, and the box's coverage, density,
+ * mass), trajectory.csv (box, step, coverage, density, mass, restricted,
+ * inputs, chosen) and results.sqlite with the same as tables
+ * discover_boxes, discover_trajectory, plus discover_inputs (each input's
+ * range, categorical, irrelevant), discover_points (the runs on the two
+ * inputs the first box restricts most, for the report's scatter) and
+ * discover (key, value: method, condition, runs, cases).  source: a
+ * results.sqlite whose metadata, quantiles and events are copied in (so
+ * that `salient report` shows them too), or NULL. */
+typedef struct {
+    const char *method;       /* "prim" or "cart" */
+    const char *where;        /* the condition */
+    const char *source;       /* results.sqlite to copy the ensemble's tables from, or NULL */
+    const char *scenario;     /* its name, for the metadata when source is NULL */
+    uint64_t seed;
+    double threshold;
+} sal_disc_meta;
+
+int sal_disc_write(const char *dir, const sal_disc_result *res, const sal_disc_runs *runs,
+                   const unsigned char *y, const sal_disc_meta *meta);
 
 #ifdef __cplusplus
 }

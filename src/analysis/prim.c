@@ -327,7 +327,31 @@ static size_t choose(const sal_disc_box *b, const sal_disc_opts *o)
     return best;
 }
 
-/* One box among the alive runs: trajectory, choice, pasting, quasi-p. */
+/* Bryant and Lempert (2010, sec. 3.3) drop the restrictions whose
+ * quasi-p-value says they may be chance: here the one of highest
+ * quasi-p-value above max_qp is lifted, the others recomputed, until none
+ * is above.  The box keeps only restrictions that the data support. */
+static void prune(const disc_ws *ws, sal_disc_range *rg, const unsigned char *alive,
+                  double max_qp, double *qp)
+{
+    sal_disc_step st = {0};
+    st.range = rg;
+    for (;;) {
+        disc_quasi_p(ws, &st, alive, qp);
+        size_t worst = ws->p;
+        for (size_t j = 0; j < ws->p; j++)
+            if (qp[j] > max_qp && (worst == ws->p || qp[j] > qp[worst]))
+                worst = j;
+        if (worst == ws->p)
+            return;
+        rg[worst].lower = -INFINITY;
+        rg[worst].upper = INFINITY;
+        rg[worst].levels = ws->r->nlevels[worst] >= 64 ? ~(uint64_t)0
+                                                        : ((uint64_t)1 << ws->r->nlevels[worst]) - 1;
+    }
+}
+
+/* One box among the alive runs: trajectory, choice, pasting, pruning. */
 static int find_box(const disc_ws *ws, scratch *s, const unsigned char *alive,
                     const sal_disc_opts *o, sal_disc_box *b)
 {
@@ -340,12 +364,12 @@ static int find_box(const disc_ws *ws, scratch *s, const unsigned char *alive,
         return SAL_ENOMEM;
     memcpy(rg, b->steps[b->chosen].range, ws->p * sizeof *rg);
     paste(ws, s, rg, alive, o->alpha);
+    prune(ws, rg, alive, o->max_qp, b->qp);
     rc = disc_step_set(ws, &b->box, rg, alive);
     free(rg);
     if (rc != SAL_OK)
         return rc;
     b->met = b->box.density >= o->threshold;
-    disc_quasi_p(ws, &b->box, alive, b->qp);
     return SAL_OK;
 }
 
