@@ -48,6 +48,8 @@ static const char usage[] =
     "                        earlier ones (default 1)\n"
     "  -b, --bootstrap B     replicates for the stability of the first box\n"
     "                        (default 20; 0: none)\n"
+    "  -P, --max-qp Q        PRIM drops restrictions whose quasi-p-value is above Q\n"
+    "                        (default 0.05; 1 keeps every restriction)\n"
     "  -n, --runs N          runs to make from a scenario file\n"
     "  -v, --variant NAME    the scenario's variant NAME\n"
     "  -s, --seed S          seed of the runs and of the bootstrap (default: the\n"
@@ -63,7 +65,7 @@ static const char usage[] =
     "2 bad usage, a bad condition or scenario, or runs without what EXPR needs.\n";
 
 typedef struct {
-    const char *where, *method, *variant, *threshold, *box, *boxes, *boot;
+    const char *where, *method, *variant, *threshold, *box, *boxes, *boot, *max_qp;
     sal_disc_opts o;
     int cart;
 } job;
@@ -99,8 +101,9 @@ static int options(job *j, const cli_args *a)
         return EXIT_USAGE;
     }
     j->cart = j->method && strcmp(j->method, "cart") == 0;
-    double thr = 0.8, box = 0, boxes = 1, boot = 20;
+    double thr = 0.8, box = 0, boxes = 1, boot = 20, qp = 0.05;
     if (number("threshold", j->threshold, 1e-9, 1, &thr) || number("box", j->box, 1, 1e6, &box) ||
+        number("max-qp", j->max_qp, 1e-300, 1, &qp) ||
         number("boxes", j->boxes, 1, 100, &boxes) || number("bootstrap", j->boot, 0, 10000, &boot))
         return EXIT_USAGE;
     if (floor(box) != box || floor(boxes) != boxes || floor(boot) != boot) {
@@ -108,6 +111,7 @@ static int options(job *j, const cli_args *a)
         return EXIT_USAGE;
     }
     j->o.threshold = thr;
+    j->o.max_qp = qp;
     j->o.box = (size_t)box;
     j->o.boxes = (size_t)boxes;
     j->o.bootstrap = (unsigned)boot;
@@ -233,6 +237,13 @@ static void print_result(const sal_disc_result *r, const sal_disc_runs *runs, si
            runs->n, cases, 100.0 * (double)cases / (double)runs->n, j->where);
     for (size_t b = 0; b < r->nboxes; b++) {
         const sal_disc_box *x = &r->boxes[b];
+        if (x->nsteps) {
+            const sal_disc_step *c = &x->steps[x->chosen];
+            printf("box %zu: step %zu of %zu on the trajectory: coverage %.1f%%, density %.1f%%, "
+                   "%zu inputs restricted; pasted, restrictions of quasi-p > %g dropped:\n", b + 1,
+                   x->chosen, x->nsteps - 1, 100 * c->coverage, 100 * c->density, c->nrestricted,
+                   j->o.max_qp > 0 ? j->o.max_qp : 0.05);
+        }
         printf("box %zu: coverage %.1f%%, density %.1f%%, mass %.1f%%%s\n", b + 1,
                100 * x->box.coverage, 100 * x->box.density, 100 * x->box.mass,
                x->met ? "" : " (below the threshold)");
@@ -304,12 +315,13 @@ static int run_discover(int argc, char **argv)
         {"boxes", required_argument, NULL, 'K'},
         {"bootstrap", required_argument, NULL, 'b'},
         {"variant", required_argument, NULL, 'v'},
+        {"max-qp", required_argument, NULL, 'P'},
         CLI_OPT_END,
     };
     job j = {0};
     int c;
     cli_args a = cli_args_start(&cmd_discover, NULL);
-    while ((c = cli_getopt(&a, argc, argv, ":n:t:s:o:qhw:m:T:k:K:b:v:", opts)) > 0) {
+    while ((c = cli_getopt(&a, argc, argv, ":n:t:s:o:qhw:m:T:k:K:b:v:P:", opts)) > 0) {
         switch (c) {
         case 'w': j.where = optarg; break;
         case 'm': j.method = optarg; break;
@@ -318,6 +330,7 @@ static int run_discover(int argc, char **argv)
         case 'K': j.boxes = optarg; break;
         case 'b': j.boot = optarg; break;
         case 'v': j.variant = optarg; break;
+        case 'P': j.max_qp = optarg; break;
         default: break;
         }
     }

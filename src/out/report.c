@@ -321,6 +321,7 @@ static void load(rpt_db *d)
     d->has_sobol = table_exists(d, "sobol");
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
+    d->has_discover = table_exists(d, "discover_boxes");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the
@@ -364,6 +365,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_events(d, &body, &js, &ncharts);
     rpt_compare(d, &body, &js, &ncharts);
     rpt_sobol(d, &body, &js, &ncharts);
+    rpt_discover(d, &body, &js, &ncharts);
     rpt_theses(d, &body);
     rpt_provenance(d, &body);
 

@@ -66,6 +66,7 @@ typedef struct {
     char **dates;         /* dates[day], day 0..ndays-1 */
     /* optional tables present */
     int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
+    int has_discover;     /* discover_* tables (src/out/report_discover.c) */
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
@@ -102,5 +103,8 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 void rpt_theses(rpt_db *d, rpt_buf *b);
 void rpt_provenance(rpt_db *d, rpt_buf *b);
+/* Scenario discovery (src/out/report_discover.c): the trade-off, the boxes,
+ * the scatter of the two inputs restricted most. */
+void rpt_discover(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 
 #endif
