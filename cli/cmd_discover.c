@@ -348,6 +348,7 @@ static int run_discover(int argc, char **argv)
     int dir = is_dir(src), st;
     if (dir) {
         st = runs_from_dir(src, &j, &runs, &w, db, sizeof db);
+        seed = runs.seed;
         if (!st && cli_seed("discover", a.seed, &seed))
             st = EXIT_USAGE;
         snprintf(dflt, sizeof dflt, "%s/discover", src);

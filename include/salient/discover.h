@@ -159,6 +159,7 @@ typedef struct {
     double *w;                /* n weights, or NULL */
     long start;               /* day 0 as days since 1970-01-01 */
     int horizon;
+    uint64_t seed;            /* the runs' seed (the scenario's, or the ensemble's) */
     char missing[256];        /* what the source could not give (for messages) */
 } sal_disc_runs;
 

@@ -64,6 +64,7 @@ int sal_disc_runs_init_model(sal_disc_runs *r, const sal_model *m)
         r->categorical[j] = m->uncertain[j].dist.kind == SAL_DIST_CHOICE;
     r->start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
     r->horizon = m->horizon;
+    r->seed = m->seed;
     return SAL_OK;
 }
 

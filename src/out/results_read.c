@@ -92,6 +92,8 @@ static int meta(rd *d, sal_disc_runs *r)
             r->start = sal_date_to_days(y, m, dd);
             have |= 1;
         }
+        if (k && v && strcmp(k, "seed") == 0)
+            r->seed = strtoull(v, NULL, 10);
         if (k && v && strcmp(k, "horizon") == 0) {
             r->horizon = atoi(v);
             have |= 2;
