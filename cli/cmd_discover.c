@@ -251,6 +251,8 @@ static void print_result(const sal_disc_result *r, const sal_disc_runs *runs, si
             if (!isnan(x->qp[jx]))
                 print_range(r, runs, b, jx);
     }
+    if (r->nboxes == 0)
+        printf("no box: no leaf of the tree where the cases of interest are the majority\n");
     size_t nirr = 0;
     for (size_t jx = 0; jx < r->p; jx++)
         nirr += (size_t)r->irrelevant[jx];

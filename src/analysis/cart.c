@@ -81,7 +81,7 @@ static void split_levels(grower *g, const size_t *idx, size_t m, size_t j, doubl
 {
     const disc_ws *ws = g->ws;
     double lw[SAL_DISC_MAX_LEVELS] = {0}, lw1[SAL_DISC_MAX_LEVELS] = {0};
-    size_t ln[SAL_DISC_MAX_LEVELS] = {0}, lidx[SAL_DISC_MAX_LEVELS];
+    size_t ln[SAL_DISC_MAX_LEVELS] = {0}, lidx[SAL_DISC_MAX_LEVELS] = {0};
     double dens[SAL_DISC_MAX_LEVELS] = {0};
     for (size_t k = 0; k < m; k++) {
         size_t i = idx[k];
@@ -96,7 +96,7 @@ static void split_levels(grower *g, const size_t *idx, size_t m, size_t j, doubl
             dens[np] = lw[l] > 0 ? lw1[l] / lw[l] : 0;
             lidx[np++] = l;
         }
-    size_t ord[SAL_DISC_MAX_LEVELS];
+    size_t ord[SAL_DISC_MAX_LEVELS] = {0};
     gsl_sort_index(ord, dens, 1, np);
     double W = 0, W1 = 0, L = 0, L1 = 0;
     for (size_t a = 0; a < np; a++) {

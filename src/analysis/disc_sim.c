@@ -119,7 +119,9 @@ int sal_disc_runs_simulate(sal_disc_runs *r, const sal_model *m, uint64_t seed, 
         return runs == 0 ? SAL_EINPUT : SAL_ENOMEM;
     long first_bad = -1;
     int oom = 0;
-    int nt = threads > 0 ? threads : omp_get_max_threads();
+    /* read by the num_threads clause below, which neither analyser sees */
+    // cppcheck-suppress unreadVariable
+    int nt = threads > 0 ? threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
 #pragma omp parallel num_threads(nt)
     {
         sal_run *ws = sal_run_alloc(m);

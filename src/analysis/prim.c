@@ -489,7 +489,9 @@ static int stability(const sal_disc_data *d, const sal_disc_opts *o, sal_disc_re
     if (!flags)
         return SAL_ENOMEM;
     int bad = 0;
-    int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
+    /* read by the num_threads clause below, which neither analyser sees */
+    // cppcheck-suppress unreadVariable
+    int nt = o->threads > 0 ? o->threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) reduction(| : bad)
     for (long k = 0; k < (long)B; k++)
         bad |= replicate(d, o, (unsigned)k, flags + (size_t)k * d->p) != SAL_OK;

@@ -20,9 +20,9 @@ static void subset(char *buf, size_t n, const sal_disc_result *r, size_t j, uint
     for (size_t l = 0; l < r->nlevels[j]; l++) {
         if (!(levels >> l & 1))
             continue;
-        char num[40];
-        sal_fmt_num(num, sizeof num, r->levels[j * SAL_DISC_MAX_LEVELS + l]);
-        int w = snprintf(buf + k, n - k, "%s%s", k ? " " : "", num);
+        char v[40];
+        sal_fmt_num(v, sizeof v, r->levels[j * SAL_DISC_MAX_LEVELS + l]);
+        int w = snprintf(buf + k, n - k, "%s%s", k ? " " : "", v);
         if (w < 0 || (size_t)w >= n - k)
             return;
         k += (size_t)w;
@@ -280,13 +280,11 @@ static int db_points(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs 
         rc = step_done(st);
     }
     sqlite3_finalize(st);
-    char sql[1024];
     char *q = sqlite3_mprintf("INSERT INTO discover VALUES ('x', %Q), ('y', %Q)", runs->inputs[a],
                               b < r->p ? runs->inputs[b] : "");
     if (rc == SAL_OK)
         rc = q ? exec(db, q) : SAL_ENOMEM;
     sqlite3_free(q);
-    (void)sql;
     return rc;
 }
 

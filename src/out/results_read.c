@@ -95,7 +95,7 @@ static int meta(rd *d, sal_disc_runs *r)
         if (k && v && strcmp(k, "seed") == 0)
             r->seed = strtoull(v, NULL, 10);
         if (k && v && strcmp(k, "horizon") == 0) {
-            r->horizon = atoi(v);
+            r->horizon = (int)strtol(v, NULL, 10);
             have |= 2;
         }
     }
@@ -130,7 +130,7 @@ static int split(sal_disc_runs *r, char **cols, size_t nc)
 static int alloc_runs(sal_disc_runs *r, size_t n)
 {
     r->n = n;
-    r->run = malloc((n + 1) * sizeof *r->run);
+    r->run = calloc(n + 1, sizeof *r->run);
     r->x = malloc((n * r->ninputs + 1) * sizeof *r->x);
     r->last = malloc((n * r->nmetrics + 1) * sizeof *r->last);
     if (!r->run || !r->x || !r->last)
@@ -192,7 +192,8 @@ static int values(rd *d, sal_disc_runs *r, char **cols, size_t nc, int longform)
                 put(r, i, cols[c], st, (int)c + 1);
     }
     sqlite3_finalize(st);
-    return SAL_OK;
+    r->n = first ? 0 : i + 1 < r->n ? i + 1 : r->n;
+    return r->n ? SAL_OK : fail(d, "%s", "the table runs is empty; expected one row per run");
 }
 
 /* The index of run `run` (runs are sorted), or -1. */
