@@ -348,6 +348,11 @@ static int run_discover(int argc, char **argv)
     char db[PATH_MAX + 32] = "", dflt[PATH_MAX + 32], *name = NULL;
     uint64_t seed = 0;
     int dir = is_dir(src), st;
+    struct stat any;
+    if (!dir && stat(src, &any) != 0) {
+        cli_error("discover", "%s: no such results directory or scenario file", src);
+        return EXIT_USAGE;
+    }
     if (dir) {
         st = runs_from_dir(src, &j, &runs, &w, db, sizeof db);
         seed = runs.seed;

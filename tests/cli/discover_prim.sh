@@ -126,6 +126,7 @@ expect 2 "expected prim or cart" "$d" --where 'hit > 0' --method svm
 expect 2 "threshold" "$d" --where 'hit > 0' --threshold 2
 expect 2 "no run is a case of interest" "$d" --where 'hit > 5'
 expect 2 "give --runs N" examples/minimal.yaml --where 'day > 0'
+expect 2 "no such results directory or scenario file" "$tmp/nowhere" --where 'hit > 0'
 expect 2 "no table runs\|cannot open\|no table metadata" "$tmp" --where 'hit > 0'
 "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$d" 2> "$tmp/err" > /dev/null; st=$?
 [ $st -eq 2 ] && grep -q "would overwrite" "$tmp/err" || no "--out DIR itself: exit $st"
