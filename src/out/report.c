@@ -22,6 +22,8 @@ extern const unsigned char sal_report_css[];
 extern const size_t sal_report_css_len;
 extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
+extern const unsigned char sal_report_discover_js[];
+extern const size_t sal_report_discover_js_len;
 
 static const char *const schema_hint =
     "expected a results database written by 'salient ensemble' or 'salient' (docs/report.md)";
@@ -355,6 +357,25 @@ static void unload(rpt_db *d)
 
 /* The whole page: head (style), body (sections), the chart data as JSON in
  * a non-executed script element, Chart.js, then the page's own script. */
+/* report.js, with the discovery charts' script (src/out/report_discover.js)
+ * spliced in before its self-check when the page has that section: a report
+ * without one keeps report.js's bytes exactly. */
+static void put_script(rpt_buf *page, int discover)
+{
+    const char *js = (const char *)sal_report_js;
+    size_t n = sal_report_js_len, cut = n;
+    static const char mark[] = "  // ---- self-check";
+    for (size_t i = 0; discover && i + sizeof mark - 1 <= n; i++)
+        if (memcmp(js + i, mark, sizeof mark - 1) == 0) {
+            cut = i;
+            break;
+        }
+    rpt_putn(page, js, cut);
+    if (cut < n)
+        rpt_putn(page, (const char *)sal_report_discover_js, sal_report_discover_js_len);
+    rpt_putn(page, js + cut, n - cut);
+}
+
 static void assemble(rpt_db *d, rpt_buf *page)
 {
     rpt_buf body = {0}, js = {0};
@@ -390,7 +411,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_put(page, "\"version\":1}</script>\n<script>\n");
     rpt_putn(page, (const char *)sal_chartjs, sal_chartjs_len);
     rpt_put(page, "\n</script>\n<script>\n");
-    rpt_putn(page, (const char *)sal_report_js, sal_report_js_len);
+    put_script(page, d->has_discover);
     rpt_put(page, "</script>\n</body>\n</html>\n");
     if (body.oom || js.oom)
         page->oom = 1;

@@ -41,6 +41,15 @@ done
 sqlite3 "$tmp/d-prim/results.sqlite" "SELECT COUNT(*) FROM quantiles" | grep -qv '^0$' ||
     no "the ensemble's quantiles not copied"
 grep -q 'id="discover"' "$tmp/d-prim/report.html" || no "no discovery section in report.html"
+# ... and draws every chart in a browser: the 9 fan charts and the 3 of discovery
+if command -v chromium > /dev/null; then
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$tmp/profile" --window-size=1400,1000 \
+        --dump-dom "file://$tmp/d-prim/report.html" 2> /dev/null > "$tmp/dom"
+    tag=$(grep -o '<body[^>]*>' "$tmp/dom" | head -n 1)
+    echo "$tag" | grep -q 'data-charts="12" data-rendered="12" data-errors="0"' ||
+        no "report.html: not every chart drawn: $tag"
+fi
 
 # event days: the treaty comes into force on day 0 in every run, so
 # 'event_day(treaty-in-force) > 5' holds nowhere; '< date(2024-11-05)' everywhere
