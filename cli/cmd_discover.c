@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "salient/discover.h"
+#include "salient/salient.h"
 
 static const char usage[] =
     "usage: salient discover DIR --where EXPR [--method prim|cart] [--threshold D]\n"
@@ -168,11 +168,7 @@ static int runs_from_scenario(const char *path, job *j, const cli_args *a, sal_d
     int st = cli_read_job("discover", path, j->variant, &m, &d);
     if (st)
         return st;
-    if (cli_seed("discover", a->seed, seed)) {
-        st = EXIT_USAGE;
-    } else if (!a->seed) {
-        *seed = m->seed;
-    }
+    *seed = cli_seed_or(a, m->seed);
     int rc = st ? SAL_EINPUT : sal_disc_runs_init_model(r, m);
     if (rc == SAL_OK)
         rc = sal_disc_where_compile(j->where, r, d, w);
@@ -341,7 +337,7 @@ static int run_discover(int argc, char **argv)
     const char *src = cli_operand("discover", argc, argv,
                                   "no DIR or SCENARIO given; see 'salient help discover'",
                                   "expected one DIR or SCENARIO");
-    if (!src || options(&j, &a))
+    if (!src || options(&j, &a) || cli_seed_check(&a))
         return EXIT_USAGE;
     sal_disc_runs runs = {0};
     sal_disc_where *w = NULL;
@@ -355,9 +351,7 @@ static int run_discover(int argc, char **argv)
     }
     if (dir) {
         st = runs_from_dir(src, &j, &runs, &w, db, sizeof db);
-        seed = runs.seed;
-        if (!st && cli_seed("discover", a.seed, &seed))
-            st = EXIT_USAGE;
+        seed = cli_seed_or(&a, runs.seed);
         snprintf(dflt, sizeof dflt, "%s/discover", src);
     } else {
         st = runs_from_scenario(src, &j, &a, &runs, &w, &seed, &name);

@@ -20,6 +20,8 @@
  *   study.h       studies: theses files, base and variants, theses judged
  *   discover.h    scenario discovery: PRIM and CART boxes of the inputs
  *   report.h      the HTML report built from a results database
+ *   out.h         the files of one run, of Sobol' indices, of a fit and of
+ *                 scenario discovery (and the runs read back from results.sqlite)
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -44,5 +46,6 @@
 #include "salient/study.h"
 #include "salient/discover.h"
 #include "salient/report.h"
+#include "salient/out.h"
 
 #endif

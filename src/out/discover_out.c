@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "salient/date.h"
-#include "salient/discover.h"
+#include "salient/out.h"
 #include "salient/ensemble.h"
 
 /* The levels of categorical input j in the box, "1 3". */
@@ -115,14 +115,16 @@ typedef int (*csv_writer)(FILE *, const sal_disc_result *, const sal_disc_runs *
 static int write_csv(const char *dir, const char *name, csv_writer fn, const sal_disc_result *r,
                      const sal_disc_runs *runs)
 {
-    sal_outfile o;
+    sal_outfile *o = NULL;
     if (sal_outfile_open(&o, dir, name, 1) != SAL_OK)
         return SAL_EIO;
-    int rc = fn(o.f, r, runs);
-    if (rc == SAL_OK && sal_outfile_close(&o) == SAL_OK && sal_outfile_commit(&o) == SAL_OK)
-        return SAL_OK;
-    sal_outfile_abort(&o);
-    return SAL_EIO;
+    int rc = fn(sal_outfile_stream(o), r, runs);
+    if (rc == SAL_OK && sal_outfile_close(o) == SAL_OK && sal_outfile_commit(o) == SAL_OK)
+        rc = SAL_OK;
+    else
+        rc = SAL_EIO;
+    sal_outfile_abort(o);
+    return rc;
 }
 
 /* ---- SQLite -------------------------------------------------------------- */
@@ -384,12 +386,12 @@ int sal_disc_write(const char *dir, const sal_disc_result *r, const sal_disc_run
         rc = write_csv(dir, "trajectory.csv", write_trajectory, r, runs);
     if (rc != SAL_OK)
         return rc;
-    sal_outfile o;
+    sal_outfile *o = NULL;
     if (sal_outfile_open(&o, dir, "results.sqlite", 0) != SAL_OK)
         return SAL_EIO;
-    rc = write_db(o.tmp, r, runs, y, m);
-    if (rc == SAL_OK && sal_outfile_commit(&o) == SAL_OK)
-        return SAL_OK;
-    sal_outfile_abort(&o);
-    return SAL_EIO;
+    rc = write_db(sal_outfile_temp_path(o), r, runs, y, m);
+    if (rc == SAL_OK && sal_outfile_commit(o) != SAL_OK)
+        rc = SAL_EIO;
+    sal_outfile_abort(o);
+    return rc == SAL_OK ? SAL_OK : SAL_EIO;
 }

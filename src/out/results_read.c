@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "salient/date.h"
-#include "salient/discover.h"
+#include "salient/out.h"
 
 typedef struct {
     sqlite3 *db;
