@@ -169,7 +169,7 @@ static int runs_from_scenario(const char *path, job *j, const cli_args *a, sal_d
     if (st)
         return st;
     *seed = cli_seed_or(a, m->seed);
-    int rc = st ? SAL_EINPUT : sal_disc_runs_init_model(r, m);
+    int rc = sal_disc_runs_init_model(r, m);
     if (rc == SAL_OK)
         rc = sal_disc_where_compile(j->where, r, d, w);
     size_t np = rc == SAL_OK ? sal_disc_where_pairs(*w, NULL, NULL, 0) : 0;
@@ -191,8 +191,6 @@ static int runs_from_scenario(const char *path, job *j, const cli_args *a, sal_d
     }
     sal_diags_free(d);
     sal_model_free(m);
-    if (st)
-        return st;
     if (rc == SAL_ERANGE)
         cli_error("discover", "a run failed; nothing was written");
     else if (rc == SAL_ENOMEM)
