@@ -240,7 +240,7 @@ static int run_run(int argc, char **argv)
         sal_diags_free(d);
         return EXIT_JOB;
     }
-    sal_run_opts o = {seed, runix, det, NULL, NULL, NULL};
+    sal_run_opts o = {.seed = seed, .run = runix, .deterministic = det, .inputs = NULL, .series = NULL, .event_days = NULL};
     int rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         cli_print_diags(d);

@@ -145,7 +145,7 @@ static void base_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint64_t run = r0 + i;
         double *ser = st->series + run * nd * nm;
-        sal_run_opts ro = {j->o->seed, run, 0, NULL, ser, st->events + run * ne};
+        sal_run_opts ro = {.seed = j->o->seed, .run = run, .deterministic = 0, .inputs = NULL, .series = ser, .event_days = st->events + run * ne};
         int rc = sal_run_exec(t->ws, &ro, NULL);
         if (rc != SAL_OK) {
             fail(t, rc, run, 0);
@@ -175,7 +175,7 @@ static void variant_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
         uint64_t run = r0 + i;
         double *sb = t->series + i * nd * nb;
         int32_t *eb = t->events + i * neb;
-        sal_run_opts ro = {j->o->seed, run, 0, NULL, sb, eb};
+        sal_run_opts ro = {.seed = j->o->seed, .run = run, .deterministic = 0, .inputs = NULL, .series = sb, .event_days = eb};
         int rc = sal_run_exec(t->ws, &ro, NULL);
         if (rc != SAL_OK) {
             fail(t, rc, run, 1);
@@ -221,7 +221,7 @@ static void report_failure(const pjob *j, const ptls *t, sal_diags *diags)
     sal_run *r = sal_run_alloc(m);
     if (!r)
         return;
-    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
+    sal_run_opts ro = {.seed = j->o->seed, .run = t->fail_run, .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
     sal_run_exec(r, &ro, diags);
     sal_run_free(r);
 }

@@ -113,8 +113,7 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         uint64_t run = r0 + i;
         for (int k = 0; k < j->nmodels; k++) {
             const sal_model *m = j->m[k];
-            sal_run_opts ro = {j->o->seed, run, 0, NULL, t->series[k] + i * nd * m->nmetrics,
-                               t->events[k] + i * m->nevents};
+            sal_run_opts ro = {.seed = j->o->seed, .run = run, .deterministic = 0, .inputs = NULL, .series = t->series[k] + i * nd * m->nmetrics, .event_days = t->events[k] + i * m->nevents};
             int rc = sal_run_exec(t->ws[k], &ro, NULL);
             if (rc != SAL_OK) {
                 if (!t->fail_rc || run < t->fail_run) {
@@ -188,7 +187,7 @@ static void report_failure(const job *j, const tls *t, sal_diags *diags)
     sal_run *r = sal_run_alloc(j->m[t->fail_model]);
     if (!r)
         return;
-    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
+    sal_run_opts ro = {.seed = j->o->seed, .run = t->fail_run, .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
     sal_run_exec(r, &ro, diags);
     sal_run_free(r);
 }
