@@ -38,6 +38,25 @@ extern "C" {
 
 #define SAL_ENSEMBLE_BLOCK 32u
 
+/* A posterior as an input source (salient calibrate, docs/calibration.md):
+ * N particles, each the values of some uncertain inputs (by name) and the
+ * random key of its run.  Run r of an ensemble on it replays particle
+ * r mod N (its inputs; its daily streams keyed by (seed, keys[r mod N]))
+ * up to branch_day - 1 and continues from branch_day on the ensemble's own
+ * streams (the ensemble's seed, run r): the state the reports spoke about is
+ * kept, the future is fresh.  An input of the model the posterior does not
+ * hold, or whose value lies outside the model's distribution (a variant
+ * that redefines it), is drawn from the model's prior. */
+typedef struct {
+    size_t n;                  /* particles, >= 1 */
+    size_t ninputs;
+    const char *const *names;  /* ninputs input names */
+    const double *inputs;      /* n x ninputs, particle-major */
+    const uint64_t *keys;      /* n run keys */
+    uint64_t seed;             /* the seed the keys belong to */
+    int branch_day;            /* the first day on fresh streams (>= 1) */
+} sal_posterior;
+
 typedef struct {
     uint64_t seed;
     uint64_t first;       /* first run index (an MPI rank's share starts here) */
@@ -70,6 +89,9 @@ typedef struct {
      * Non-zero stops the ensemble with SAL_EIO.  May be NULL. */
     int (*checkpoint)(void *ctx, const sal_summary *s);
     double checkpoint_seconds;
+    /* Runs continue from a posterior's particles (above); NULL: every run
+     * draws its inputs and streams from (seed, run). */
+    const sal_posterior *posterior;
 } sal_ensemble_opts;
 
 /* Runs the ensemble of model m.  On SAL_OK, *out is the summary of all the
