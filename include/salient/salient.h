@@ -19,6 +19,8 @@
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  *   study.h       studies: theses files, base and variants, theses judged
  *   report.h      the HTML report built from a results database
+ *   obs.h         observations files (reports of metrics and events) and the
+ *                 observation model: likelihood, draws and CDF of a report
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -42,5 +44,6 @@
 #include "salient/sobol.h"
 #include "salient/study.h"
 #include "salient/report.h"
+#include "salient/obs.h"
 
 #endif
