@@ -45,5 +45,7 @@
 #include "salient/study.h"
 #include "salient/report.h"
 #include "salient/obs.h"
+#include "salient/smc.h"
+#include "salient/calibrate.h"
 
 #endif
