@@ -37,6 +37,7 @@ extern const cli_command cmd_run;
 extern const cli_command cmd_sensitivity;
 extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
+extern const cli_command cmd_calibrate;
 extern const cli_command cmd_theses;
 extern const cli_command cmd_report;
 

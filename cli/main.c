@@ -18,6 +18,7 @@ static const cli_command *const commands[] = {
     &cmd_sensitivity,
     &cmd_ensemble,
     &cmd_compare,
+    &cmd_calibrate,
     &cmd_theses,
     &cmd_report,
 };
