@@ -122,6 +122,8 @@ int32_t sal_obs_last_day(const sal_obs_set *o, int32_t as_of);
 size_t sal_obs_nbias(const sal_obs_set *o);                  /* bias unknowns: one per bias_group, one per ungrouped biased report */
 const char *sal_obs_bias_name(const sal_obs_set *o, size_t k);/* the group, or the report's label */
 void sal_obs_bias_prior(const sal_obs_set *o, size_t k, double *log_median, double *sigma); /* lognormal */
+/* Draws every bias unknown from its prior into bias[0 .. nbias-1]. */
+void sal_obs_bias_draw(const sal_obs_set *o, gsl_rng *g, double *bias);
 
 /* The run's figure a numeric report speaks of (value on the day, change or
  * mean daily change over the period), from one run's series; NaN for events
@@ -133,9 +135,10 @@ double sal_obs_truth(const sal_obs_set *o, size_t i, const double *series, size_
 int sal_obs_event_true(const sal_obs_set *o, size_t i, size_t ndays, const int32_t *event_days);
 /* log p(report i | run, bias): error and bias models; censored forms the log
  * probability of their interval; events log(1 - p) or log(p).  bias has
- * sal_obs_nbias values (reported/true ratios; NULL when nbias is 0).  Always
- * >= SAL_OBS_LOGLIK_FLOOR and <= the log of the density's maximum; NaN only
- * if the run is too short for the report. */
+ * sal_obs_nbias values (reported/true ratios; NULL when nbias is 0; a ratio
+ * <= 0 or not finite counts as impossible).  Always finite and >=
+ * SAL_OBS_LOGLIK_FLOOR; NaN only if the run is too short for the report
+ * (a day it reads at or beyond ndays). */
 double sal_obs_loglik_one(const sal_obs_set *o, size_t i, const double *series, size_t ndays,
                           const int32_t *event_days, const double *bias);
 /* The sum over reports made on or before as_of (INT32_MAX: all). */
