@@ -26,9 +26,9 @@
  *                  - [log p(x)  + log|J(y)|  + t log L(x, u)];
  *      (ii) a fresh key u' from its prior with x held fixed:
  *            log a = t [log L(x, u') - log L(x, u)];
- *      sweeps repeat until the fraction of particles moved at least once
- *      reaches `moved_target` (or `max_sweeps`); lambda adapts to the
- *      acceptance rate of (i).
+ *      sweeps repeat until the fraction of particles that move (i) moved
+ *      at least once reaches `moved_target` (or `max_sweeps`); lambda
+ *      adapts to the acceptance rate of (i).
  * A stage stops the sampler with SAL_EFAIL when fewer than `min_distinct`
  * distinct particles remain after its moves.
  *
@@ -96,7 +96,7 @@ typedef struct {
     int stage;
     double temperature;
     double ess;          /* after reweighting, before resampling: 1 / sum W_i^2 */
-    size_t distinct;     /* distinct particles after the moves */
+    size_t distinct;     /* particles with distinct coordinates after the moves */
     double acceptance;   /* of the random-walk move (i), over all sweeps */
     double key_acceptance; /* of the key move (ii) (NaN if not stochastic) */
     int sweeps;

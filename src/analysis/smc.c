@@ -251,7 +251,9 @@ static int cmp_pview(const void *a, const void *b)
     return memcmp(p->x, q->x, p->d * sizeof *p->x);
 }
 
-/* Particles that differ in their key or their coordinates. */
+/* Particles that differ in their coordinates (the key is left out: copies
+ * that only drew new keys are not counted as distinct, which would flatter a
+ * model whose runs hardly depend on the key). */
 static size_t count_distinct(const sal_smc *s)
 {
     pview *v = malloc(s->n * sizeof *v);
@@ -259,7 +261,7 @@ static size_t count_distinct(const sal_smc *s)
     size_t k = 0;
     if (v && idx) {
         for (size_t i = 0; i < s->n; i++)
-            v[i] = (pview){s->x + i * s->d, s->d, s->m.stochastic ? s->key[i] : 0};
+            v[i] = (pview){s->x + i * s->d, s->d, 0};
         gsl_heapsort_index(idx, v, s->n, sizeof *v, cmp_pview);
         k = 1;
         for (size_t i = 1; i < s->n; i++)
@@ -504,7 +506,7 @@ static int sweep_all(sal_smc *s, int sweep, size_t *acc_w, size_t *acc_k)
         aw += (size_t)a;
         ak += (size_t)b;
         s->status[i] = st;
-        if (a || b)
+        if (a) /* the key alone does not count: it may not matter */
             s->moved[i] = 1;
     }
     s->sims += s->n * (s->m.stochastic ? 2u : 1u);
