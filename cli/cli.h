@@ -106,6 +106,10 @@ int cli_read_model(const char *cmd, const char *path, const char *variant, sal_m
 int cli_read_job(const char *cmd, const char *path, const char *variant, sal_model **m,
                  sal_diags **d);
 
+/* DIR/posterior.csv of 'salient calibrate' into *p for model m (nothing
+ * when dir is NULL); 0, or the exit status after the message. */
+int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal_posterior *p);
+
 /* ---- progress and Ctrl-C (cli/cli_progress.c) ---------------------------- */
 
 typedef struct {

@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage: salient compare FILE --variant A [--variant B] [--runs N] [--threads T]\n"
-    "                       [--seed S] [--out DIR] [--quiet]\n"
+    "                       [--seed S] [--out DIR] [--quiet] [--posterior DIR]\n"
     "\n"
     "Runs variants A and B of a scenario with common random numbers: run k of B\n"
     "uses the seed and run index of run k of A, so every input, sector and policy\n"
@@ -40,6 +40,9 @@ static const char usage[] =
     "  -s, --seed S          the random seed (default: the scenario's seed)\n"
     "  -o, --out DIR         where to write (default salient-out/compare; created)\n"
     "  -q, --quiet           no summary on stdout\n"
+    "      --posterior DIR   both variants continue from the particles of 'salient\n"
+    "                        calibrate ... --out DIR' (run k: particle k mod N to the\n"
+    "                        as-of date, then (seed, run k); docs/calibration.md)\n"
     "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -98,13 +101,18 @@ static int run_compare(int argc, char **argv)
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"variant", required_argument, NULL, 'v'},
+        {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
-    const char *var[2] = {NULL, NULL};
-    int nvar = 0;
+    const char *var[2] = {NULL, NULL}, *postdir = NULL;
+    int nvar = 0, c;
     cli_args a = cli_args_start(&cmd_compare, NULL);
-    /* --variant is its one option of its own: A, then B */
-    while (cli_getopt(&a, argc, argv, ":n:v:t:s:o:qh", opts) == 'v') {
+    /* --variant A, then B; --posterior DIR */
+    while ((c = cli_getopt(&a, argc, argv, ":n:v:t:s:o:qh", opts)) > 0) {
+        if (c == 1000) {
+            postdir = optarg;
+            continue;
+        }
         if (nvar == 2) {
             cli_error("compare", "more than two --variant given; expected A and B");
             return EXIT_USAGE;
@@ -151,6 +159,12 @@ static int run_compare(int argc, char **argv)
     }
     if (!a.seed)
         seed = m[0]->seed;
+    sal_posterior post;
+    if (cli_read_posterior("compare", postdir, m[0], &post) != 0) {
+        sal_model_free(m[0]);
+        sal_model_free(m[1]);
+        return EXIT_USAGE;
+    }
     {
         /* refused before anything is written if the summaries cannot fit */
         sal_ensemble_opts mo = {.runs = runs, .threads = (int)a.threads};
@@ -182,7 +196,8 @@ static int run_compare(int argc, char **argv)
     cli_sweep(dir, names, 2);
     cli_progress_init(&prog, a.stop_after);
     sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)a.threads,
-                            .progress = cli_progress_update, .ctx = &prog};
+                            .progress = cli_progress_update, .ctx = &prog,
+                            .posterior = postdir ? &post : NULL};
     uint64_t ndone = 0;
     /* caught until the files are written or removed: a second Ctrl-C
      * must not leave temporaries behind */
@@ -219,6 +234,7 @@ static int run_compare(int argc, char **argv)
         status = EXIT_JOB;
     }
 done:
+    sal_posterior_clear(&post);
     sal_outfile_abort(&fc);
     sal_compare_free(cmp);
     sal_diags_free(d);

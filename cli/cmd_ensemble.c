@@ -15,6 +15,7 @@
 static const char usage[] =
     "usage: salient ensemble FILE --runs N [--variant NAME] [--threads T] [--seed S]\n"
     "                        [--out DIR] [--no-runs-csv] [--quiet] [--checkpoint-every S]\n"
+    "                        [--posterior DIR]\n"
     "       salient ensemble FILE --runs N [the same options] --resume DIR\n"
     "\n"
     "Runs a scenario N times (runs 0 .. N-1 of the seed), each drawing its uncertain\n"
@@ -46,6 +47,9 @@ static const char usage[] =
     "  -s, --seed S          the random seed (default: the scenario's seed)\n"
     "  -o, --out DIR         where to write (default salient-out/ensemble; created)\n"
     "      --no-runs-csv     do not write the per-run rows\n"
+    "      --posterior DIR   continue from the particles of 'salient calibrate ... --out\n"
+    "                        DIR': run k replays particle k mod N to the as-of date,\n"
+    "                        then goes on on (seed, run k) (docs/calibration.md)\n"
     "  -q, --quiet           no summary on stdout\n"
     "      --resume DIR      go on from DIR/checkpoint (and write in DIR)\n"
     "      --checkpoint-every S  save a checkpoint every S seconds (0: after every\n"
@@ -145,7 +149,7 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
 
 typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
-    const char *path, *variant, *resume, *dir;
+    const char *path, *variant, *resume, *dir, *posterior;
     uint64_t runs, seed, every, crash_after;
     int runs_csv;
 } ens_opts;
@@ -153,7 +157,7 @@ typedef struct {
 /* -1 to go on, else the exit status. */
 static int read_options(int argc, char **argv, ens_opts *o)
 {
-    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH };
+    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH, OPT_POSTERIOR };
     static const struct option opts[] = {
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
@@ -162,6 +166,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         {"resume", required_argument, NULL, OPT_RESUME},
         {"checkpoint-every", required_argument, NULL, OPT_EVERY},
         {"crash-after", required_argument, NULL, OPT_CRASH},
+        {"posterior", required_argument, NULL, OPT_POSTERIOR},
         CLI_OPT_END,
     };
     *o = (ens_opts){.a = cli_args_start(&cmd_ensemble, NULL), .every = 10, .runs_csv = 1};
@@ -171,6 +176,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         case 'v': o->variant = optarg; break;
         case OPT_RESUME: o->resume = optarg; break;
         case OPT_NORUNS: o->runs_csv = 0; break;
+        case OPT_POSTERIOR: o->posterior = optarg; break;
         case OPT_EVERY:
             if (cli_parse_u64(optarg, &o->every) != 0 || o->every > 86400) {
                 cli_error("ensemble", "--checkpoint-every '%s' is not a whole number of seconds "
@@ -222,6 +228,7 @@ typedef struct {
     int fresh_ckpt;        /* a checkpoint this job began (removed if it fails) */
     int partial;           /* interrupted on some rank */
     uint64_t done;         /* runs done on every rank */
+    const sal_posterior *post; /* --posterior, or NULL */
 } ens_job;
 
 /* The checkpoint this job keeps, and the one it resumes. */
@@ -304,7 +311,7 @@ static int job_run(ens_job *j)
         .on_run = !o->runs_csv ? NULL : j->w->rank == 0 ? on_run : ens_mpi_on_run,
         .progress = on_progress, .ctx = ctx,
         .resume_from = j->prev, .checkpoint = j->ckpt ? ens_checkpoint : NULL,
-        .checkpoint_seconds = (double)o->every,
+        .checkpoint_seconds = (double)o->every, .posterior = j->post,
     };
     uint64_t done = 0;
     int rc = eo.runs > 0 ? sal_ensemble_run(j->m, &eo, &j->s, &done, j->d) : SAL_OK;
@@ -429,10 +436,11 @@ static void job_end(ens_job *j, int status)
 }
 
 /* The ensemble of a model read on every rank; the exit status. */
-static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m)
+static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m,
+                    const sal_posterior *post)
 {
     ens_job j = {.o = o, .w = w, .m = m, .seed = o->a.seed ? o->seed : m->seed,
-                 .ckpt = w->size == 1};
+                 .ckpt = w->size == 1, .post = post};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;
     j.ctx = (ens_ctx){.m = m, .dir = o->dir, .crash_after = o->crash_after};
@@ -474,8 +482,13 @@ static int run_ensemble(int argc, char **argv)
     ens_mpi_start(&w);
     sal_model *m = NULL;
     st = ens_mpi_read_model(&w, o.path, o.variant, &m);
+    sal_posterior post;
+    memset(&post, 0, sizeof post);
     if (!st)
-        st = ensemble(&o, &w, m);
+        st = cli_read_posterior("ensemble", o.posterior, m, &post);
+    if (!st)
+        st = ensemble(&o, &w, m, o.posterior ? &post : NULL);
+    sal_posterior_clear(&post);
     sal_model_free(m);
     ens_mpi_end(&w);
     cli_signals_restore();
