@@ -25,7 +25,7 @@ extern const size_t sal_flagship_theses_len;
 
 static const char usage[] =
     "usage: salient theses [THESES.yaml] [--runs N] [--threads T] [--seed S]\n"
-    "                      [--out DIR] [--markdown] [--quiet]\n"
+    "                      [--out DIR] [--markdown] [--quiet] [--posterior DIR]\n"
     "\n"
     "Runs the study of a theses file (docs/theses.md): the scenario it names, its\n"
     "base ensemble, every variant against the base on common random numbers, the\n"
@@ -51,6 +51,9 @@ static const char usage[] =
     "  -m, --markdown        print the theses table as Markdown (docs/theses.md) instead\n"
     "                        of the summary; files are then written only with --out\n"
     "  -q, --quiet           no summary on stdout\n"
+    "      --posterior DIR   the base and every variant continue from the particles of\n"
+    "                        'salient calibrate ... --out DIR' (docs/calibration.md);\n"
+    "                        Sobol' indices stay on the priors\n"
     "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -161,6 +164,7 @@ typedef struct {
     int files;    /* the files in dir */
     int markdown; /* the theses table as Markdown instead of the summary */
     int report;   /* dir/report.html too (the main job) */
+    const char *posterior; /* --posterior DIR, or NULL */
 } study_out;
 
 /* Shared by 'salient theses' and the main job (a: --runs, --threads,
@@ -171,6 +175,8 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
     sal_theses *t = NULL;
     sal_study *s = NULL;
     const char *dir = out->dir;
+    sal_posterior post;
+    memset(&post, 0, sizeof post);
     sal_diags *d = cli_diags("theses");
     if (!d)
         return EXIT_JOB;
@@ -200,11 +206,15 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
         goto done;
     }
     uint64_t runs = a->runs ? a->runs : t->runs ? t->runs : 1000;
+    if (cli_read_posterior("theses", out->posterior, s->base, &post) != 0) {
+        status = EXIT_USAGE;
+        goto done;
+    }
     cli_progress prog;
     cli_progress_init(&prog, a->stop_after);
     sal_study_opts o = {.runs = runs, .seed = seed, .threads = (int)a->threads,
                         .sobol_base = t->sobol_base, .progress = cli_progress_update,
-                        .ctx = &prog};
+                        .ctx = &prog, .posterior = out->posterior ? &post : NULL};
     /* caught until the files are written or removed: a second Ctrl-C must
      * not leave temporaries behind */
     cli_signals_catch();
@@ -250,6 +260,7 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
     }
 done:
     cli_signals_restore();
+    sal_posterior_clear(&post);
     sal_study_free(s);
     sal_theses_free(t);
     sal_diags_free(d);
@@ -269,13 +280,19 @@ static int run_theses(int argc, char **argv)
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"markdown", no_argument, NULL, 'm'},
+        {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
     study_out out = {0};
     cli_args a = cli_args_start(&cmd_theses, NULL);
-    /* --markdown is its one option of its own */
-    while (cli_getopt(&a, argc, argv, ":n:t:s:o:mqh", opts) == 'm')
-        out.markdown = 1;
+    /* --markdown and --posterior are its own options */
+    int c;
+    while ((c = cli_getopt(&a, argc, argv, ":n:t:s:o:mqh", opts)) > 0) {
+        if (c == 'm')
+            out.markdown = 1;
+        else
+            out.posterior = optarg;
+    }
     if (a.status >= 0)
         return a.status;
     if (argc - optind > 1) {

@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "salient/base.h"
+#include "salient/engine.h"
 #include "salient/model.h"
 #include "salient/summary.h"
 
@@ -56,6 +57,14 @@ typedef struct {
     uint64_t seed;             /* the seed the keys belong to */
     int branch_day;            /* the first day on fresh streams (>= 1) */
 } sal_posterior;
+
+/* The engine options of run `run` of model m under seed `seed`: its own
+ * streams when p is NULL; otherwise particle run mod N of p replayed to the
+ * branch day as above (in: m->nuncertain doubles of the caller's, filled
+ * with the particle's inputs by name, NaN where drawn from the prior).
+ * series and event_days are left NULL for the caller. */
+sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
+                                    uint64_t run, double *in);
 
 typedef struct {
     uint64_t seed;

@@ -76,6 +76,30 @@ static sal_run_opts run_opts(const job *j, int k, uint64_t run, double *in, doub
     return ro;
 }
 
+sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
+                                    uint64_t run, double *in)
+{
+    sal_run_opts ro = {.seed = seed, .run = run};
+    if (!p || p->n == 0)
+        return ro;
+    size_t part = (size_t)(run % p->n);
+    for (size_t u = 0; u < m->nuncertain; u++) {
+        double v = NAN, lo, hi;
+        for (size_t c = 0; c < p->ninputs; c++)
+            if (strcmp(p->names[c], m->uncertain[u].name) == 0)
+                v = p->inputs[part * p->ninputs + c];
+        sal_dist_support(&m->uncertain[u].dist, &lo, &hi);
+        in[u] = v >= lo && v <= hi ? v : NAN;
+    }
+    ro.inputs = in;
+    ro.seed = p->seed;
+    ro.run = p->keys[part];
+    ro.branch_day = p->branch_day;
+    ro.branch_seed = seed;
+    ro.branch_run = run;
+    return ro;
+}
+
 /* The posterior's column of each input of each model. */
 static int posterior_columns(job *j)
 {
