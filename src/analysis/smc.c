@@ -227,7 +227,8 @@ static double normalise(double *logw, size_t n)
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += exp(logw[i] - mx);
-    double lz = mx + log(sum), s2 = 0;
+    /* sum >= 1: the largest weight contributes exp(0) */
+    double lz = mx + log(sum > 1 ? sum : 1), s2 = 0;
     for (size_t i = 0; i < n; i++) {
         logw[i] -= lz;
         s2 += exp(2 * logw[i]);
@@ -521,10 +522,11 @@ static int move_all(sal_smc *s, sal_smc_stage *rec)
 {
     memset(s->moved, 0, s->n);
     size_t tot_w = 0, tot_k = 0;
-    int sweep = 0, st = SAL_OK;
+    int sweep = 0;
     rec->lambda = s->lambda;
     while (sweep < s->o.max_sweeps) {
-        if ((st = proposal(s)) != SAL_OK)
+        int st = proposal(s);
+        if (st != SAL_OK)
             return st;
         size_t aw = 0, ak = 0;
         if ((st = sweep_all(s, sweep, &aw, &ak)) != SAL_OK)
