@@ -24,6 +24,9 @@
 #define FUZZ_ENTRY fuzz_engine_one
 #include "../fuzz/fuzz_engine.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_obs_one
+#include "../fuzz/fuzz_obs.c"
+#undef FUZZ_ENTRY
 
 typedef int (*entry_fn)(const uint8_t *, size_t);
 
@@ -138,6 +141,20 @@ static void test_engine_seeds(void **st)
     replay_dir(fuzz_engine_one, "scenarios", ".yaml");
 }
 
+static void test_obs_regressions(void **st)
+{
+    (void)st;
+    replay_dir(fuzz_obs_one, "fuzz/regress/obs", "");
+}
+
+static void test_obs_seeds(void **st)
+{
+    (void)st;
+    assert_true(replay_dir(fuzz_obs_one, "tests/bad/obs", ".yaml") >= 25);
+    assert_true(replay_dir(fuzz_obs_one, "tests/data/obs", ".yaml") >= 2);
+    replay_dir(fuzz_obs_one, "scenarios", ".observations.yaml");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +162,7 @@ int main(void)
         cmocka_unit_test(test_expr_regressions),     cmocka_unit_test(test_expr_seeds),
         cmocka_unit_test(test_battle_regressions),   cmocka_unit_test(test_battle_seeds),
         cmocka_unit_test(test_engine_regressions),   cmocka_unit_test(test_engine_seeds),
+        cmocka_unit_test(test_obs_regressions),      cmocka_unit_test(test_obs_seeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

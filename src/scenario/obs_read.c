@@ -25,7 +25,7 @@ typedef struct {
     sc_reader r;
     sal_obs_set *o;
     long start;        /* the scenario's first day, in days since 1970 */
-    size_t cape, capb;
+    size_t capb;
     const yd_node **group_at;   /* per bias unknown: the node that named it */
     const yd_node **model_at;   /* per bias unknown: where its model was given, or NULL */
 } obs_reader;
@@ -105,14 +105,18 @@ static int obs_number(obs_reader *q, const yd_node *n, const char *what, const c
     return 0;
 }
 
-/* A number > 0 (and <= hi). */
-static int obs_positive(obs_reader *q, const yd_node *n, const char *what, double hi, double *v)
+/* A number > 0 (and <= hi, or < hi when open). */
+static int obs_positive(obs_reader *q, const yd_node *n, const char *what, double hi, int open,
+                        double *v)
 {
     char expect[80];
-    snprintf(expect, sizeof expect, "a number > 0 and at most %g", hi);
+    if (isinf(hi))
+        snprintf(expect, sizeof expect, "a number > 0");
+    else
+        snprintf(expect, sizeof expect, "a number > 0 and %s %g", open ? "below" : "at most", hi);
     if (obs_number(q, n, what, expect, v) != 0)
         return -1;
-    if (!(*v > 0) || *v > hi) {
+    if (!(*v > 0) || *v > hi || (open && *v == hi)) {
         sc_err(&q->r, n, "%s is %.15g; expected %s", what, *v, expect);
         return -1;
     }
@@ -151,9 +155,12 @@ static int read_range(obs_reader *q, const yd_node *n, const char *what, double 
 {
     char w[300];
     if (!n || n->kind != YD_SEQ || n->n != 2) {
-        sc_err(&q->r, n, "the range of %s is %s%s; expected a list of two numbers [lo, hi]", what,
-               n && n->kind == YD_SEQ ? "a list of " : yd_describe(n),
-               n && n->kind == YD_SEQ ? (n->n == 1 ? "one item" : "other than two items") : "");
+        if (n && n->kind == YD_SEQ)
+            sc_err(&q->r, n, "the range of %s is a list of %zu item%s; expected a list of two "
+                             "numbers [lo, hi]", what, n->n, n->n == 1 ? "" : "s");
+        else
+            sc_err(&q->r, n, "the range of %s is %s; expected a list of two numbers [lo, hi]", what,
+                   yd_describe(n));
         return -1;
     }
     snprintf(w, sizeof w, "the low end of the range of %s", what);
@@ -229,7 +236,8 @@ static const yd_node *read_figure(obs_reader *q, const yd_node *map, const char 
 }
 
 /* The figure against its error model: a figure on a day is a count or an
- * amount (never negative); a lognormal error never gives 0 or less. */
+ * amount (never negative); a lognormal error never gives exactly 0 (a
+ * change may be negative: a negative truth times a lognormal error). */
 static void check_figure(obs_reader *q, const yd_node *at, const char *what,
                          const sal_obs_entry *e)
 {
@@ -240,16 +248,10 @@ static void check_figure(obs_reader *q, const yd_node *at, const char *what,
                what, low, q->r.m->metrics[e->index].name);
         return;
     }
-    if (e->err != SAL_OBS_ERR_LOGNORMAL)
-        return;
-    if (e->kind == SAL_OBS_VALUE && !(e->lo > 0))
-        sc_err(&q->r, at, "%s gives the figure %.15g with a lognormal error, which only gives "
-                          "figures > 0; expected a figure > 0, or error: {normal: SD}",
-               what, e->lo);
-    else if (low < 0)
-        sc_err(&q->r, at, "%s gives the bound %.15g with a lognormal error, which only gives "
-                          "figures > 0; expected a bound >= 0, or error: {normal: SD}",
-               what, low);
+    if (e->err == SAL_OBS_ERR_LOGNORMAL && e->kind == SAL_OBS_VALUE && e->lo == 0)
+        sc_err(&q->r, at, "%s gives the figure 0 with a lognormal error, which multiplies and so "
+                          "never gives 0; expected a figure other than 0, or error: {normal: SD}",
+               what);
 }
 
 /* ---- error and bias models ------------------------------------------------ */
@@ -299,13 +301,14 @@ static void read_error(obs_reader *q, const yd_node *map, const char *what, sal_
     }
     if (e->is_event) {
         e->err = SAL_OBS_ERR_MISREPORT;
-        if (obs_positive(q, v, w, 0.5, &e->err_param) == 0 && e->err_param >= 0.5)
-            sc_err(&q->r, v, "%s is %.15g; expected a misreport probability below 0.5", w,
-                   e->err_param);
+        snprintf(w, sizeof w, "the misreport probability of %s", what);
+        obs_positive(q, v, w, 0.5, 1, &e->err_param);
         return;
     }
     e->err = strcmp(k->str, "lognormal") == 0 ? SAL_OBS_ERR_LOGNORMAL : SAL_OBS_ERR_NORMAL;
-    obs_positive(q, v, w, e->err == SAL_OBS_ERR_LOGNORMAL ? 10 : 1e300, &e->err_param);
+    snprintf(w, sizeof w, "the %s of %s", e->err == SAL_OBS_ERR_LOGNORMAL ? "lognormal error's sigma"
+                                          : "normal error's standard deviation", what);
+    obs_positive(q, v, w, e->err == SAL_OBS_ERR_LOGNORMAL ? 10 : INFINITY, 0, &e->err_param);
 }
 
 /* A bias model read from an entry, until the groups are resolved. */
@@ -363,8 +366,8 @@ static void read_bias(obs_reader *q, const yd_node *map, const char *what, obs_b
     char wm[340], ws[340];
     snprintf(wm, sizeof wm, "the median of %s", w);
     snprintf(ws, sizeof ws, "the sigma of %s", w);
-    int bad = obs_positive(q, mn, wm, 1e6, &med);
-    bad |= obs_positive(q, sn, ws, 10, &sig);
+    int bad = obs_positive(q, mn, wm, 1e6, 0, &med);
+    bad |= obs_positive(q, sn, ws, 10, 0, &sig);
     if (bad)
         return;
     b->log_median = log(med);
@@ -563,6 +566,9 @@ static void read_common(obs_reader *q, const yd_node *map, const char *what, sal
     if (!src)
         sc_err(&q->r, map, "%s has no 'source'; expected source: \"who said it, when, where it was "
                            "reported\"", what);
+    else if (src->kind == YD_SCALAR && src->len == 0)
+        sc_err(&q->r, src, "the source of %s is empty; expected who said it, when, where it was "
+                           "reported", what);
     else {
         snprintf(w, sizeof w, "the source of %s", what);
         if (sc_str(&q->r, src, w, &s) == 0)
