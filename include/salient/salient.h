@@ -47,5 +47,6 @@
 #include "salient/obs.h"
 #include "salient/smc.h"
 #include "salient/calibrate.h"
+#include "salient/givendata.h"
 
 #endif
