@@ -158,18 +158,9 @@ static void sweep_dir(const char *dir)
     cli_sweep(dir, names, sizeof names / sizeof *names);
 }
 
-/* What a study writes and prints. */
-typedef struct {
-    const char *dir;
-    int files;    /* the files in dir */
-    int markdown; /* the theses table as Markdown instead of the summary */
-    int report;   /* dir/report.html too (the main job) */
-    const char *posterior; /* --posterior DIR, or NULL */
-} study_out;
-
 /* Shared by 'salient theses' and the main job (a: --runs, --threads,
  * --seed, --quiet, --stop-after).  path NULL: the flagship. */
-static int study_main(const char *path, const cli_args *a, const study_out *out)
+int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out)
 {
     int status = 0;
     sal_theses *t = NULL;
@@ -241,7 +232,9 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
         sal_study_write_markdown(s, stdout);
     else if (!a->quiet)
         print_summary(s, dir, out->files);
-    if (out->report && out->files) {
+    if (out->after && out->files && !s->partial && out->after(s, dir, a, out->ctx) != 0)
+        status = EXIT_JOB;
+    if (out->report && out->files && !status) {
         sal_diags *rd = sal_diags_alloc();
         if (!rd || sal_report_write(dir, rd) != SAL_OK) {
             if (rd)
@@ -267,13 +260,6 @@ done:
     return status;
 }
 
-int cli_default_study(void)
-{
-    cli_args a = {.cmd = &cmd_theses};
-    study_out out = {.dir = "salient-out", .files = 1, .report = 1};
-    return study_main(NULL, &a, &out);
-}
-
 static int run_theses(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -283,7 +269,7 @@ static int run_theses(int argc, char **argv)
         {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
-    study_out out = {0};
+    cli_study_out out = {0};
     cli_args a = cli_args_start(&cmd_theses, NULL);
     /* --markdown and --posterior are its own options */
     int c;
@@ -303,7 +289,7 @@ static int run_theses(int argc, char **argv)
     if (!out.dir)
         return EXIT_USAGE;
     out.files = !out.markdown || a.out; /* with --markdown, files only with --out */
-    return study_main(argc - optind == 1 ? argv[optind] : NULL, &a, &out);
+    return cli_study_main(argc - optind == 1 ? argv[optind] : NULL, &a, &out);
 }
 
 const cli_command cmd_theses = {

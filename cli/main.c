@@ -106,15 +106,15 @@ static const cli_command *find_command(const char *name)
  * built into the binary, into salient-out/, then its report.html and a short
  * summary (cli/cmd_theses.c).  Engel's Iwo Jima fit, the main job before the
  * flagship, stays one command away: salient fit --builtin iwojima. */
-static int default_job(void)
+static int default_job(int argc, char **argv)
 {
-    return cli_default_study();
+    return cli_default_study(argc, argv);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return default_job();
+        return default_job(argc, argv);
     const char *a = argv[1];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
         print_help(stdout);
@@ -124,6 +124,9 @@ int main(int argc, char **argv)
         printf("salient %s\n", sal_version());
         return 0;
     }
+    /* options without a command: the main job's (salient --as-of DATE ...) */
+    if (a[0] == '-' && a[1] == '-' && a[2])
+        return default_job(argc, argv);
     if (strcmp(a, "help") == 0) {
         if (argc < 3) {
             print_help(stdout);
