@@ -257,6 +257,15 @@ static int after_study(const sal_study *s, const char *dir, const cli_args *a, v
                         sal_outfile_commit(&f2) != SAL_OK))
             sal_outfile_abort(&f2);
     }
+    /* both as tables of results.sqlite too (the report reads forecast_change) */
+    char db[4200], csv[4200];
+    snprintf(db, sizeof db, "%s/results.sqlite", dir);
+    snprintf(csv, sizeof csv, "%s/forecast_change.csv", dir);
+    if (!bad)
+        bad = sal_sqlite_add_csv(db, "forecast_change", csv) != SAL_OK;
+    snprintf(csv, sizeof csv, "%s/sensitivity_posterior.csv", dir);
+    if (!bad)
+        bad = sal_sqlite_add_csv(db, "sensitivity_posterior", csv) != SAL_OK;
     if (bad)
         cli_error(NULL, "cannot write %s/forecast_change.csv or sensitivity_posterior.csv", dir);
     sal_summary_free(pr);

@@ -112,6 +112,9 @@ static void one_twin(const sal_model *m, sal_obs_set *o, const double *lo0, cons
                 b[l] = sal_summary_quantile(s, (uint32_t)k, day, b[l]);
             /* the sketches' relative accuracy (1%) as slack at the edges */
             double e = 0.01 * fabs(y);
+            if (getenv("SALIENT_TWIN_VERBOSE"))
+                print_message("  %s day %u: truth %g, 5/25/75/95%% %g %g %g %g\n", headline[h],
+                              day, y, b[0], b[1], b[2], b[3]);
             t.n50 += y >= b[1] - e && y <= b[2] + e;
             t.n90 += y >= b[0] - e && y <= b[3] + e;
             t.n++;

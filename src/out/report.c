@@ -321,6 +321,7 @@ static void load(rpt_db *d)
     d->has_sobol = table_exists(d, "sobol");
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
+    d->has_change = table_exists(d, "forecast_change");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the

@@ -66,6 +66,7 @@ typedef struct {
     char **dates;         /* dates[day], day 0..ndays-1 */
     /* optional tables present */
     int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
+    int has_change;       /* forecast_change: the priors' forecast against the posterior's */
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
