@@ -465,6 +465,12 @@ static int job_write(cal_job *j, sal_summary **s)
     static const char *const tables[] = {"posterior", "stages", "calibration"};
     for (int i = 0; i < 3 && rc == SAL_OK; i++)
         rc = sal_sqlite_add_csv(f[F_DB].tmp, tables[i], f[i].tmp);
+    if (rc == SAL_OK) { /* for 'salient score': reports made by then are fit, later ones test */
+        char date[16];
+        sal_date_format(sal_date_to_days(j->m->start_year, j->m->start_month, j->m->start_day) +
+                            j->as_of, date);
+        rc = sal_sqlite_set_meta(f[F_DB].tmp, "as_of", date);
+    }
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_commit(&f[i]);
     for (int i = 0; i < NFILES; i++)
