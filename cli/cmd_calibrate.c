@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +234,8 @@ static int job_memory(cal_job *j)
 {
     const cal_opts *o = j->o;
     const sal_model *m = j->m;
-    double T = o->a.threads ? (double)o->a.threads : 2, N = (double)o->particles;
+    double T = o->a.threads ? (double)o->a.threads : (double)omp_get_max_threads();
+    double N = (double)o->particles;
     sal_run *r = sal_run_alloc(m);
     double ws = r ? (double)sal_run_bytes(r) : 0;
     sal_run_free(r);
