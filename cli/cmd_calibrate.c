@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <omp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +234,8 @@ static int job_memory(cal_job *j)
 {
     const cal_opts *o = j->o;
     const sal_model *m = j->m;
-    double T = o->a.threads ? (double)o->a.threads : 2, N = (double)o->particles;
+    double T = o->a.threads ? (double)o->a.threads : (double)omp_get_max_threads();
+    double N = (double)o->particles;
     sal_run *r = sal_run_alloc(m);
     double ws = r ? (double)sal_run_bytes(r) : 0;
     sal_run_free(r);
@@ -465,6 +467,12 @@ static int job_write(cal_job *j, sal_summary **s)
     static const char *const tables[] = {"posterior", "stages", "calibration"};
     for (int i = 0; i < 3 && rc == SAL_OK; i++)
         rc = sal_sqlite_add_csv(f[F_DB].tmp, tables[i], f[i].tmp);
+    if (rc == SAL_OK) { /* for 'salient score': reports made by then are fit, later ones test */
+        char date[16];
+        sal_date_format(sal_date_to_days(j->m->start_year, j->m->start_month, j->m->start_day) +
+                            j->as_of, date);
+        rc = sal_sqlite_set_meta(f[F_DB].tmp, "as_of", date);
+    }
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_commit(&f[i]);
     for (int i = 0; i < NFILES; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ensemble_int.h"
+#include "salient/calibrate.h"
 #include "salient/date.h"
 #include "salient/ensemble.h"
 
@@ -385,6 +386,11 @@ static int job_write(ens_job *j)
         bad |= sal_results_db_finish(j->ctx.db, j->s, j->seed, o->runs, j->partial) != SAL_OK;
         sal_results_db_close(j->ctx.db);
         j->ctx.db = NULL;
+        if (j->post) { /* a forecast from a posterior: its as-of date, for 'salient score' */
+            char date[16];
+            sal_posterior_as_of(j->post, j->m, date);
+            bad |= sal_sqlite_set_meta(j->fdb.tmp, "as_of", date) != SAL_OK;
+        }
         bad |= sal_outfile_close(&j->fq) != SAL_OK;
         bad |= sal_outfile_close(&j->fe) != SAL_OK;
         bad |= sal_outfile_close(&j->fdb) != SAL_OK;

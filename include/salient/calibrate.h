@@ -115,6 +115,12 @@ int sal_calib_write_checks(FILE *f, const sal_calib *c, const sal_calib_check *k
  * (numbers as REAL, other fields as TEXT, empty fields NULL). */
 int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath);
 
+/* Sets key to value in the metadata table of an SQLite results file (the
+ * forecast's as_of, which 'salient score' reads to tell fit from test). */
+int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value);
+/* The as-of date of a posterior (the day before its branch day). */
+void sal_posterior_as_of(const sal_posterior *p, const sal_model *m, char date[16]);
+
 /* Reads DIR/posterior.csv written by sal_calib_write_posterior: the inputs
  * by name (the bias columns left out), keys, seed and branch day.  Allocates
  * the arrays of *p (sal_posterior_clear frees them).  SAL_EINPUT with a

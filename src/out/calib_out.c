@@ -264,6 +264,30 @@ int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpat
     return rc;
 }
 
+int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_open(dbpath, &db) == SQLITE_OK &&
+                     sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata VALUES (?, ?)", -1,
+                                        &st, NULL) == SQLITE_OK
+                 ? SAL_OK : SAL_EIO;
+    if (rc == SAL_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_close(db) != SQLITE_OK)
+        rc = SAL_EIO;
+    return rc;
+}
+
+void sal_posterior_as_of(const sal_posterior *p, const sal_model *m, char date[16])
+{
+    sal_date_format(start_days(m) + (p->branch_day > 0 ? p->branch_day - 1 : 0), date);
+}
+
 /* ---- the posterior read back -------------------------------------------- */
 
 void sal_posterior_clear(sal_posterior *p)

@@ -34,5 +34,11 @@ expect 2 'cannot read' "$f" --observations "$tmp/missing.yaml"
 "$SALIENT" calibrate "$f" --observations "$obs" --resume "$tmp/none" -q 2>"$tmp/err"
 [ $? -eq 2 ] || no "a resume without a checkpoint did not exit 2"
 grep -q 'there is no checkpoint' "$tmp/err" || no "a resume without a checkpoint: no reason given"
+# memory checked before any work
+SALIENT_MEMORY_LIMIT=1000000 "$SALIENT" calibrate "$f" --observations "$obs" -q --out "$tmp/m" \
+    2>"$tmp/err"
+[ $? -eq 2 ] || no "a calibration over the memory limit was not refused with exit 2"
+grep -q 'nothing was run' "$tmp/err" || no "the memory refusal does not say so"
+[ -e "$tmp/m" ] && no "the memory refusal created the output directory"
 [ "$fail" -eq 0 ] && echo "calibrate_bad: ok"
 exit "$fail"

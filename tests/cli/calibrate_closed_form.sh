@@ -54,6 +54,11 @@ END {
 }' "$tmp/a/posterior.csv" || no "the posterior is not the closed form's"
 awk -F, 'END { exit !($4 >= 1000) }' "$tmp/a/stages.csv" || no "fewer than 1000 distinct particles"
 grep -q 'cannot reproduce' "$tmp/a/calibration.csv" && no "a report flagged"
+# results.sqlite: the forecast's tables, the calibration's, and the as-of date for 'salient score'
+[ "$(sqlite3 "$tmp/a/results.sqlite" "SELECT value FROM metadata WHERE key = 'as_of';
+    SELECT count(*) FROM posterior; SELECT count(*) FROM calibration;
+    SELECT count(*) FROM stages WHERE stage = 0" | tr '\n' ' ')" = "2024-01-06 2000 5 1 " ] \
+    || no "results.sqlite lacks the as-of date or a calibration table"
 
 # threads: the same bytes
 "$SALIENT" calibrate "$f" --observations "$obs" --particles 2000 --threads 1 -q \
