@@ -219,9 +219,38 @@ static void print_change(const sal_model *m, const sal_summary *pr, const sal_su
                100 * sal_summary_event_probability(po, (uint32_t)e));
 }
 
+/* dir/name written whole by write(f, s, quiet), and added to dir's
+ * results.sqlite as table name without ".csv"; 0 or -1. */
+static int write_table(const char *dir, const char *name, const sal_study *s,
+                       const sal_summary *pr, int quiet)
+{
+    sal_outfile f;
+    if (sal_outfile_open(&f, dir, name, 1) != SAL_OK)
+        return -1;
+    int bad = 0;
+    if (pr)
+        write_change_rows(f.f, s->base, pr, s->summary);
+    else
+        bad = write_givendata(f.f, s, quiet) != 0;
+    if (!bad)
+        bad = sal_outfile_close(&f) != SAL_OK;
+    if (!bad)
+        bad = sal_outfile_commit(&f) != SAL_OK;
+    if (bad) {
+        sal_outfile_abort(&f);
+        return -1;
+    }
+    char db[4200], csv[4200], table[64];
+    snprintf(db, sizeof db, "%s/results.sqlite", dir);
+    snprintf(csv, sizeof csv, "%s/%s", dir, name);
+    snprintf(table, sizeof table, "%.*s", (int)(strlen(name) - 4), name);
+    return sal_sqlite_add_csv(db, table, csv) == SAL_OK ? 0 : -1;
+}
+
 /* After the study from the posterior: the priors' forecast (the same runs,
- * seed and model, inputs from the priors), set against it; and the
- * given-data indices. */
+ * seed and model, inputs from the priors), set against it
+ * (forecast_change.csv, also a table of results.sqlite that the report's key
+ * findings read); and the given-data indices (sensitivity_posterior.csv). */
 static int after_study(const sal_study *s, const char *dir, const cli_args *a, void *ctx)
 {
     (void)ctx;
@@ -239,33 +268,10 @@ static int after_study(const sal_study *s, const char *dir, const cli_args *a, v
         sal_diags_free(d);
         return -1;
     }
-    sal_outfile f1, f2;
-    int bad = sal_outfile_open(&f1, dir, "forecast_change.csv", 1) != SAL_OK;
-    if (!bad) {
-        write_change_rows(f1.f, m, pr, s->summary);
-        bad = sal_outfile_close(&f1) != SAL_OK || sal_outfile_commit(&f1) != SAL_OK;
-        if (bad)
-            sal_outfile_abort(&f1);
-    }
     if (!a->quiet)
         print_change(m, pr, s->summary);
-    if (!bad && (bad = sal_outfile_open(&f2, dir, "sensitivity_posterior.csv", 1) != SAL_OK) == 0) {
-        bad = write_givendata(f2.f, s, a->quiet) != 0;
-        if (bad)
-            sal_outfile_abort(&f2);
-        else if ((bad = sal_outfile_close(&f2) != SAL_OK ||
-                        sal_outfile_commit(&f2) != SAL_OK))
-            sal_outfile_abort(&f2);
-    }
-    /* both as tables of results.sqlite too (the report reads forecast_change) */
-    char db[4200], csv[4200];
-    snprintf(db, sizeof db, "%s/results.sqlite", dir);
-    snprintf(csv, sizeof csv, "%s/forecast_change.csv", dir);
-    if (!bad)
-        bad = sal_sqlite_add_csv(db, "forecast_change", csv) != SAL_OK;
-    snprintf(csv, sizeof csv, "%s/sensitivity_posterior.csv", dir);
-    if (!bad)
-        bad = sal_sqlite_add_csv(db, "sensitivity_posterior", csv) != SAL_OK;
+    int bad = write_table(dir, "forecast_change.csv", s, pr, 1) != 0 ||
+              write_table(dir, "sensitivity_posterior.csv", s, NULL, a->quiet) != 0;
     if (bad)
         cli_error(NULL, "cannot write %s/forecast_change.csv or sensitivity_posterior.csv", dir);
     sal_summary_free(pr);

@@ -3,6 +3,7 @@
  * the joint distribution by classes of the input at its quantiles
  * (Plischke, Borgonovo and Smith 2013), with Kelley's bias correction. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_sort.h>
@@ -31,7 +32,7 @@ int sal_givendata_first_order(const double *x, const double *y, size_t n, size_t
                               double *raw, double *corrected)
 {
     *raw = *corrected = NAN;
-    if (bins < 2 || n < 2 * bins)
+    if (bins < 2 || n == 0 || bins > n / 2 || n > SIZE_MAX / sizeof(size_t))
         return SAL_EINPUT;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || !isfinite(y[i]))
