@@ -88,7 +88,10 @@ static void print_help(FILE *out)
     fprintf(out,
             "  %-12s %s\n"
             "\n"
-            "With no command, salient runs its main job (see README.md).\n"
+            "With no command, salient runs its main job: the flagship calibrated on its\n"
+            "reports of 22 November 2024, then its study from the posterior, into\n"
+            "salient-out/ (options --as-of DATE, --observations FILE, --particles N,\n"
+            "--runs R, --seed S, --threads T, --out DIR, --quiet; docs/flagship.md).\n"
             "'salient help COMMAND' describes one command.\n"
             "Exit status: 0 success, 1 the job failed, 2 bad usage or input.\n",
             "help", "show the help of a command");
@@ -102,9 +105,10 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
-/* The main job run by "salient" alone: the study of the flagship scenario
- * built into the binary, into salient-out/, then its report.html and a short
- * summary (cli/cmd_theses.c).  Engel's Iwo Jima fit, the main job before the
+/* The main job run by "salient" alone (or with its options): the flagship
+ * built into the binary calibrated on its built-in reports, then its study
+ * from the posterior, into salient-out/, its report.html and a short summary
+ * (cli/cmd_main.c).  Engel's Iwo Jima fit, the main job before the
  * flagship, stays one command away: salient fit --builtin iwojima. */
 static int default_job(int argc, char **argv)
 {
