@@ -96,7 +96,7 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
 typedef struct {
     cli_args a;          /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *var[2];  /* A and B: "base" or a variant's name */
-    const char *path, *dir;
+    const char *path, *dir, *posterior;
     uint64_t runs;
 } cmp_args;
 
@@ -112,8 +112,13 @@ static int parse(int argc, char **argv, cmp_args *s)
     };
     int nvar = 0;
     *s = (cmp_args){.a = cli_args_start(&cmd_compare, NULL)};
-    /* --variant is its one option of its own: A, then B */
-    while (cli_getopt(&s->a, argc, argv, ":n:v:t:s:o:qh", opts) == 'v') {
+    /* --variant A, then B; --posterior DIR */
+    int c;
+    while ((c = cli_getopt(&s->a, argc, argv, ":n:v:t:s:o:qh", opts)) > 0) {
+        if (c == 1000) {
+            s->posterior = optarg;
+            continue;
+        }
         if (nvar == 2) {
             cli_error("compare", "more than two --variant given; expected A and B");
             return EXIT_USAGE;
@@ -211,15 +216,19 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
     cli_sweep(dir, names, 2);
     cli_progress prog;
     cli_progress_init(&prog, s->a.stop_after);
+    sal_posterior post;
+    if (cli_read_posterior("compare", s->posterior, m[0], &post) != 0)
+        return EXIT_USAGE;
     sal_ensemble_opts eo = {.seed = cli_seed_or(&s->a, m[0]->seed), .runs = s->runs,
                             .threads = (int)s->a.threads, .progress = cli_progress_update,
-                            .ctx = &prog};
+                            .ctx = &prog, .posterior = s->posterior ? &post : NULL};
     uint64_t ndone = 0;
     sal_compare *cmp = NULL;
     /* caught until the files are written or removed (run_compare): a
      * second Ctrl-C must not leave temporaries behind */
     cli_signals_catch();
     int rc = sal_compare_run(m[0], m[1], &eo, &cmp, &ndone, d);
+    sal_posterior_clear(&post);
     cli_progress_end(&prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);

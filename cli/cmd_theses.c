@@ -213,7 +213,7 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
     cli_progress_init(&prog, a->stop_after);
     sal_study_opts o = {.runs = runs, .seed = cli_seed_or(a, s->base->seed),
                         .threads = (int)a->threads, .sobol_base = t->sobol_base, .progress = cli_progress_update,
-                        .ctx = &prog};
+                        .ctx = &prog, .posterior = out->posterior ? &post : NULL};
     /* caught until the files are written or removed: a second Ctrl-C must
      * not leave temporaries behind */
     cli_signals_catch();
