@@ -84,15 +84,22 @@ int cli_getopt(cli_args *a, int argc, char **argv, const char *shortopts,
                const struct option *opts);
 /* A whole number >= 0 for --NAME; 0, or the message and EXIT_USAGE. */
 int cli_count(const char *cmd, const char *name, const char *arg, uint64_t *out);
+/* A whole number from lo to hi for --NAME; 0, or the message and EXIT_USAGE. */
+int cli_range(const char *cmd, const char *name, const char *arg, uint64_t lo, uint64_t hi,
+              uint64_t *out);
 /* The one operand left after the options, or NULL after printing none (no
  * operand) or many (more than one). */
 const char *cli_operand(const char *cmd, int argc, char **argv, const char *none,
                         const char *many);
 /* The scenario FILE, the one operand of most commands (NULL: printed). */
 const char *cli_scenario_operand(const char *cmd, int argc, char **argv);
-/* --seed S into *seed (untouched when s is NULL); 0, or the message and
- * EXIT_USAGE. */
-int cli_seed(const char *cmd, const char *s, uint64_t *seed);
+/* The one seed rule of every command: --seed S, a whole number from 0 to
+ * 2^64 - 1 (cli_parse_u64: no sign, no space), else the command's default
+ * (the scenario's seed; the fit's bootstrap: 1).  cli_seed_check refuses a
+ * bad --seed before anything is read (0, or the message and EXIT_USAGE);
+ * cli_seed_or is the seed once the default is known. */
+int cli_seed_check(const cli_args *a);
+uint64_t cli_seed_or(const cli_args *a, uint64_t dflt);
 /* The output directory, --out or dflt; NULL after the message when --out
  * is empty. */
 const char *cli_outdir(const cli_args *a, const char *dflt);

@@ -40,8 +40,7 @@ int cli_count(const char *cmd, const char *name, const char *arg, uint64_t *out)
     return EXIT_USAGE;
 }
 
-/* A whole number from lo to hi for --NAME; 0, or the message and EXIT_USAGE. */
-static int in_range(const char *cmd, const char *name, const char *arg, uint64_t lo,
+int cli_range(const char *cmd, const char *name, const char *arg, uint64_t lo,
                     uint64_t hi, uint64_t *out)
 {
     if (cli_parse_u64(arg, out) == 0 && *out >= lo && *out <= hi)
@@ -76,9 +75,9 @@ static int shared(cli_args *a, int c, const char *name, char **argv)
         return 0;
     int bad = 0;
     if (strcmp(name, "runs") == 0) {
-        bad = in_range(cmd, name, optarg, 1, UINT32_MAX, &a->runs);
+        bad = cli_range(cmd, name, optarg, 1, UINT32_MAX, &a->runs);
     } else if (strcmp(name, "threads") == 0) {
-        bad = in_range(cmd, name, optarg, 1, 1024, &a->threads);
+        bad = cli_range(cmd, name, optarg, 1, 1024, &a->threads);
     } else if (strcmp(name, "stop-after") == 0) {
         bad = cli_count(cmd, name, optarg, &a->stop_after);
     } else if (strcmp(name, "seed") == 0) {
@@ -122,12 +121,22 @@ const char *cli_scenario_operand(const char *cmd, int argc, char **argv)
     return cli_operand(cmd, argc, argv, "no scenario FILE given", "more than one FILE given");
 }
 
-int cli_seed(const char *cmd, const char *s, uint64_t *seed)
+int cli_seed_check(const cli_args *a)
 {
-    if (!s || cli_parse_u64(s, seed) == 0)
+    uint64_t seed;
+    if (!a->seed || cli_parse_u64(a->seed, &seed) == 0)
         return 0;
-    cli_error(cmd, "the seed '%s' is not a whole number from 0 to 18446744073709551615", s);
+    cli_error(a->cmd->name, "--seed '%s' is not a whole number from 0 to 18446744073709551615",
+              a->seed);
     return EXIT_USAGE;
+}
+
+uint64_t cli_seed_or(const cli_args *a, uint64_t dflt)
+{
+    uint64_t seed = dflt;
+    if (a->seed && cli_parse_u64(a->seed, &seed) != 0)
+        seed = dflt; /* refused by cli_seed_check before */
+    return seed;
 }
 
 const char *cli_outdir(const cli_args *a, const char *dflt)

@@ -14,14 +14,16 @@ void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t tota
         unlink(path); /* a complete result replaces an earlier partial one */
         return;
     }
-    sal_outfile o;
+    sal_outfile *o;
     if (sal_outfile_open(&o, dir, "PARTIAL", 1) != SAL_OK)
         return;
-    fprintf(o.f, "interrupted: the results summarise runs 0 to %llu, %llu of the %llu asked for\n",
+    fprintf(sal_outfile_stream(o),
+            "interrupted: the results summarise runs 0 to %llu, %llu of the %llu asked for\n",
             (unsigned long long)(done ? done - 1 : 0), (unsigned long long)done,
             (unsigned long long)total);
-    if (sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK)
-        sal_outfile_abort(&o);
+    if (sal_outfile_close(o) == SAL_OK)
+        sal_outfile_commit(o);
+    sal_outfile_abort(o); /* the temporary removed unless committed */
 }
 
 void cli_sweep(const char *dir, const char *const *names, size_t n)

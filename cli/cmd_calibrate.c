@@ -71,7 +71,7 @@ static const char usage[] =
 typedef struct {
     cli_args a;
     const char *path, *obs, *as_of, *variant, *resume, *dir;
-    uint64_t particles, runs, seed, min_distinct, max_sweeps, crash_after;
+    uint64_t particles, runs, min_distinct, max_sweeps, crash_after;
 } cal_opts;
 
 static int read_options(int argc, char **argv, cal_opts *o)
@@ -110,7 +110,7 @@ static int read_options(int argc, char **argv, cal_opts *o)
     if (o->a.status >= 0)
         return o->a.status;
     o->path = cli_scenario_operand("calibrate", argc, argv);
-    if (!o->path || cli_seed("calibrate", o->a.seed, &o->seed))
+    if (!o->path || cli_seed_check(&o->a))
         return EXIT_USAGE;
     if (!o->obs) {
         cli_error("calibrate", "no observations; expected --observations FILE");
@@ -206,7 +206,7 @@ static int job_read(cal_job *j)
     int st = cli_read_job("calibrate", o->path, o->variant, &j->m, &j->d);
     if (st)
         return st;
-    j->seed = o->a.seed ? o->seed : j->m->seed;
+    j->seed = cli_seed_or(&o->a, j->m->seed);
     int rc = sal_obs_read_file(o->obs, j->m, &j->obs, j->d);
     if (rc != SAL_OK) {
         cli_print_diags(j->d);
@@ -254,16 +254,15 @@ static int job_memory(cal_job *j)
 
 static int save_checkpoint(cal_job *j)
 {
-    sal_outfile f;
+    sal_outfile *f = NULL;
     if (sal_mkdirs(j->ckdir) != SAL_OK || sal_outfile_open_path(&f, j->ckpath, 1) != SAL_OK)
         return 1;
-    int bad = fwrite(&j->id, sizeof j->id, 1, f.f) != 1 || sal_calib_save(j->c, f.f) != SAL_OK;
-    bad |= sal_outfile_close(&f) != SAL_OK;
-    if (bad || sal_outfile_commit(&f) != SAL_OK) {
-        sal_outfile_abort(&f);
-        return 1;
-    }
-    return 0;
+    FILE *s = sal_outfile_stream(f);
+    int bad = fwrite(&j->id, sizeof j->id, 1, s) != 1 || sal_calib_save(j->c, s) != SAL_OK;
+    bad |= sal_outfile_close(f) != SAL_OK;
+    bad = bad || sal_outfile_commit(f) != SAL_OK;
+    sal_outfile_abort(f);
+    return bad;
 }
 
 static int load_checkpoint(cal_job *j)
@@ -403,21 +402,21 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
 }
 
 /* The forecast from the posterior: quantiles, events, runs, results.sqlite. */
-static int write_forecast(cal_job *j, sal_outfile *f, sal_summary **s)
+static int write_forecast(cal_job *j, sal_outfile **f, sal_summary **s)
 {
-    fc_ctx ctx = {.m = j->m, .runs = f[F_RUNS].f};
-    if (sal_results_db_open(&ctx.db, f[F_DB].tmp, j->m) != SAL_OK)
+    fc_ctx ctx = {.m = j->m, .runs = sal_outfile_stream(f[F_RUNS])};
+    if (sal_results_db_open(&ctx.db, sal_outfile_temp_path(f[F_DB]), j->m) != SAL_OK)
         return SAL_EIO;
-    sal_ensemble_write_runs_header(f[F_RUNS].f, j->m);
+    sal_ensemble_write_runs_header(sal_outfile_stream(f[F_RUNS]), j->m);
     sal_posterior post;
     sal_calib_posterior(j->c, &post);
     sal_ensemble_opts eo = {.seed = j->seed, .runs = j->o->runs, .threads = (int)j->o->a.threads,
                             .on_run = on_run, .ctx = &ctx, .posterior = &post};
     int rc = sal_ensemble_run(j->m, &eo, s, NULL, j->d);
     if (rc == SAL_OK) {
-        rc = sal_ensemble_write_quantiles(f[F_QUANT].f, j->m, *s);
+        rc = sal_ensemble_write_quantiles(sal_outfile_stream(f[F_QUANT]), j->m, *s);
         if (rc == SAL_OK)
-            rc = sal_ensemble_write_events(f[F_EVENTS].f, j->m, *s);
+            rc = sal_ensemble_write_events(sal_outfile_stream(f[F_EVENTS]), j->m, *s);
         if (rc == SAL_OK)
             rc = sal_results_db_finish(ctx.db, *s, j->seed, j->o->runs, 0);
     }
@@ -425,7 +424,7 @@ static int write_forecast(cal_job *j, sal_outfile *f, sal_summary **s)
     return rc;
 }
 
-static int write_calibration(cal_job *j, sal_outfile *f)
+static int write_calibration(cal_job *j, sal_outfile **f)
 {
     size_t no = sal_obs_count(j->obs);
     sal_calib_check *k = calloc(no + 1, sizeof *k);
@@ -433,7 +432,7 @@ static int write_calibration(cal_job *j, sal_outfile *f)
         return SAL_ENOMEM;
     int rc = sal_calib_predictive(j->c, j->seed, k, j->d);
     if (rc == SAL_OK)
-        rc = sal_calib_write_checks(f[F_CHECKS].f, j->c, k);
+        rc = sal_calib_write_checks(sal_outfile_stream(f[F_CHECKS]), j->c, k);
     size_t bad = 0;
     for (size_t i = 0; rc == SAL_OK && i < no; i++)
         if (k[i].cannot && bad++ < 20)
@@ -447,36 +446,35 @@ static int write_calibration(cal_job *j, sal_outfile *f)
 static int job_write(cal_job *j, sal_summary **s)
 {
     const char *dir = j->o->dir;
-    sal_outfile f[NFILES];
-    memset(f, 0, sizeof f);
+    sal_outfile *f[NFILES] = {NULL};
     cli_sweep(dir, names, NFILES);
     int rc = SAL_OK;
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_open(&f[i], dir, names[i], i != F_DB);
     if (rc == SAL_OK)
-        rc = sal_calib_write_posterior(f[F_POST].f, j->c);
+        rc = sal_calib_write_posterior(sal_outfile_stream(f[F_POST]), j->c);
     if (rc == SAL_OK)
-        rc = sal_calib_write_stages(f[F_STAGES].f, j->c);
+        rc = sal_calib_write_stages(sal_outfile_stream(f[F_STAGES]), j->c);
     if (rc == SAL_OK)
         rc = write_calibration(j, f);
     if (rc == SAL_OK)
         rc = write_forecast(j, f, s);
     for (int i = 0; i < NFILES; i++)
-        if (f[i].state == 1 && sal_outfile_close(&f[i]) != SAL_OK)
+        if (sal_outfile_state(f[i]) == SAL_OUTFILE_OPEN && sal_outfile_close(f[i]) != SAL_OK)
             rc = rc == SAL_OK ? SAL_EIO : rc;
     static const char *const tables[] = {"posterior", "stages", "calibration"};
     for (int i = 0; i < 3 && rc == SAL_OK; i++)
-        rc = sal_sqlite_add_csv(f[F_DB].tmp, tables[i], f[i].tmp);
+        rc = sal_sqlite_add_csv(sal_outfile_temp_path(f[F_DB]), tables[i], sal_outfile_temp_path(f[i]));
     if (rc == SAL_OK) { /* for 'salient score': reports made by then are fit, later ones test */
         char date[16];
         sal_date_format(sal_date_to_days(j->m->start_year, j->m->start_month, j->m->start_day) +
                             j->as_of, date);
-        rc = sal_sqlite_set_meta(f[F_DB].tmp, "as_of", date);
+        rc = sal_sqlite_set_meta(sal_outfile_temp_path(f[F_DB]), "as_of", date);
     }
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
-        rc = sal_outfile_commit(&f[i]);
+        rc = sal_outfile_commit(f[i]);
     for (int i = 0; i < NFILES; i++)
-        sal_outfile_abort(&f[i]);
+        sal_outfile_abort(f[i]);
     if (rc != SAL_OK) {
         cli_print_diags(j->d);
         cli_error("calibrate", "cannot write the results in '%s' (%s)", dir, sal_strstatus(rc));

@@ -4,7 +4,6 @@
  * buy over independent ones.  DIR/compare.csv, written whole or not at all. */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "cli.h"
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "salient/out.h"
 
 static const char usage[] =
     "usage: salient compare FILE --variant A [--variant B] [--runs N] [--threads T]\n"
@@ -64,8 +64,7 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
         printf("\n  %-22s %11s %11s %11s %11s %11s %9s\n", "metric", "A mean", "B mean",
                "B-A mean", "B-A p05", "B-A p95", "var. red.");
         for (size_t i = 0; i < c->nmetrics && i < MAXROWS; i++) {
-            double r = c->var_diff[i] > 0 ? c->var_indep[i] / c->var_diff[i]
-                                          : (c->var_indep[i] > 0 ? INFINITY : NAN);
+            double r = sal_compare_ratio(c->var_indep[i], c->var_diff[i]);
             printf("  %-22s %11.5g %11.5g %11.5g %11.5g %11.5g %9.3g\n",
                    a->metrics[c->metric_a[i]].name,
                    sal_summary_mean(c->a, (uint32_t)c->metric_a[i], h),
@@ -82,9 +81,7 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
         for (size_t e = 0; e < c->nevents && e < MAXROWS; e++) {
             double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
             double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
-            double r = c->event_var_diff[e] > 0
-                           ? c->event_var_indep[e] / c->event_var_diff[e]
-                           : (c->event_var_indep[e] > 0 ? INFINITY : NAN);
+            double r = sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]);
             printf("  %-22s %11.4f %11.4f %+11.4f %9.3g\n", a->events[c->event_a[e]], pa, pb,
                    pb - pa, r);
         }
@@ -95,7 +92,16 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
            "wrote %s/compare.csv\n", dir);
 }
 
-static int run_compare(int argc, char **argv)
+/* The command line of 'salient compare'. */
+typedef struct {
+    cli_args a;          /* --runs, --threads, --seed, --out, --quiet, --stop-after */
+    const char *var[2];  /* A and B: "base" or a variant's name */
+    const char *path, *dir, *posterior;
+    uint64_t runs;
+} cmp_args;
+
+/* Reads the command line into s; -1 to go on, else the exit status. */
+static int parse(int argc, char **argv, cmp_args *s)
 {
     static const struct option opts[] = {
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
@@ -104,144 +110,163 @@ static int run_compare(int argc, char **argv)
         {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
-    const char *var[2] = {NULL, NULL}, *postdir = NULL;
-    int nvar = 0, c;
-    cli_args a = cli_args_start(&cmd_compare, NULL);
+    int nvar = 0;
+    *s = (cmp_args){.a = cli_args_start(&cmd_compare, NULL)};
     /* --variant A, then B; --posterior DIR */
-    while ((c = cli_getopt(&a, argc, argv, ":n:v:t:s:o:qh", opts)) > 0) {
+    int c;
+    while ((c = cli_getopt(&s->a, argc, argv, ":n:v:t:s:o:qh", opts)) > 0) {
         if (c == 1000) {
-            postdir = optarg;
+            s->posterior = optarg;
             continue;
         }
         if (nvar == 2) {
             cli_error("compare", "more than two --variant given; expected A and B");
             return EXIT_USAGE;
         }
-        var[nvar++] = optarg;
+        s->var[nvar++] = optarg;
     }
-    if (a.status >= 0)
-        return a.status;
-    const char *path = cli_scenario_operand("compare", argc, argv);
-    if (!path)
+    if (s->a.status >= 0)
+        return s->a.status;
+    if (!(s->path = cli_scenario_operand("compare", argc, argv)))
         return EXIT_USAGE;
     if (nvar == 0) {
         cli_error("compare", "no --variant given; expected --variant A [--variant B]");
         return EXIT_USAGE;
     }
     if (nvar == 1) {
-        var[1] = var[0];
-        var[0] = "base";
+        s->var[1] = s->var[0];
+        s->var[0] = "base";
     }
-    uint64_t runs = a.runs ? a.runs : 1000, seed = 0;
-    if (cli_seed("compare", a.seed, &seed))
+    s->runs = s->a.runs ? s->a.runs : 1000;
+    if (cli_seed_check(&s->a))
         return EXIT_USAGE;
-    const char *dir = cli_outdir(&a, "salient-out/compare");
-    if (!dir)
-        return EXIT_USAGE;
-    sal_model *m[2] = {NULL, NULL};
+    s->dir = cli_outdir(&s->a, "salient-out/compare");
+    return s->dir ? -1 : EXIT_USAGE;
+}
+
+/* The two variants read, of one horizon, their comparison's memory
+ * checked; 0, or the exit status with nothing to free. */
+static int read_models(const cmp_args *s, sal_model *m[2])
+{
     for (int k = 0; k < 2; k++) {
         /* var[k] is "base" or the optarg of a --variant, which getopt_long
          * never leaves NULL for a required_argument option */
         // NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
-        const char *v = strcmp(var[k], "base") == 0 ? NULL : var[k];
-        int st = cli_read_model("compare", path, v, &m[k]);
+        const char *v = strcmp(s->var[k], "base") == 0 ? NULL : s->var[k];
+        int st = cli_read_model("compare", s->path, v, &m[k]);
         if (st) {
             sal_model_free(m[0]);
+            m[0] = NULL;
             return st;
         }
     }
+    int st = 0;
     if (m[0]->horizon != m[1]->horizon) {
         cli_error("compare", "the variants have different horizons (%d and %d days)",
                   m[0]->horizon, m[1]->horizon);
-        sal_model_free(m[0]);
-        sal_model_free(m[1]);
-        return EXIT_USAGE;
-    }
-    if (!a.seed)
-        seed = m[0]->seed;
-    sal_posterior post;
-    if (cli_read_posterior("compare", postdir, m[0], &post) != 0) {
-        sal_model_free(m[0]);
-        sal_model_free(m[1]);
-        return EXIT_USAGE;
-    }
-    {
+        st = EXIT_USAGE;
+    } else {
         /* refused before anything is written if the summaries cannot fit */
-        sal_ensemble_opts mo = {.runs = runs, .threads = (int)a.threads};
+        sal_ensemble_opts mo = {.runs = s->runs, .threads = (int)s->a.threads};
         uint64_t need = sal_ensemble_memory_bound(m[0], &mo, 1);
         uint64_t nb = sal_ensemble_memory_bound(m[1], &mo, 1);
         if (cli_memory_check("compare", need > nb ? need : nb, "the comparison",
-                             "fewer --threads, metrics or days need less") != 0) {
-            sal_model_free(m[0]);
-            sal_model_free(m[1]);
-            return EXIT_USAGE;
-        }
+                             "fewer --threads, metrics or days need less") != 0)
+            st = EXIT_USAGE;
     }
-    int status = 0;
-    sal_outfile fc;
-    memset(&fc, 0, sizeof fc);
-    sal_compare *cmp = NULL;
-    sal_diags *d = cli_diags("compare");
-    cli_progress prog;
-    if (!d) {
-        status = EXIT_JOB;
-        goto done;
+    if (st) {
+        sal_model_free(m[0]);
+        sal_model_free(m[1]);
+        m[0] = m[1] = NULL;
     }
+    return st;
+}
+
+/* DIR/compare.csv (and DIR/PARTIAL when partial) written whole; 0 or
+ * EXIT_JOB after the message. */
+static int write_results(const cmp_args *s, sal_model *m[2], const sal_compare *cmp, int partial,
+                         uint64_t ndone)
+{
+    sal_outfile *fc = NULL;
+    int bad = sal_outfile_open(&fc, s->dir, "compare.csv", 1) != SAL_OK;
+    if (!bad) {
+        bad |= sal_compare_write(sal_outfile_stream(fc), m[0], m[1], cmp) != SAL_OK;
+        bad |= sal_outfile_close(fc) != SAL_OK;
+    }
+    if (!bad)
+        cli_mark_partial(s->dir, partial, ndone, s->runs);
+    bad = bad || sal_outfile_commit(fc) != SAL_OK;
+    sal_outfile_abort(fc); /* errno kept */
+    if (bad) {
+        cli_error("compare", "cannot write the results in '%s': %s", s->dir, strerror(errno));
+        return EXIT_JOB;
+    }
+    return 0;
+}
+
+/* The comparison of m[0] and m[1] run and written; the exit status. */
+static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
+{
+    const char *dir = s->dir;
     if (sal_mkdirs(dir) != SAL_OK) {
         cli_error("compare", "cannot create the directory '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-        goto done;
+        return EXIT_JOB;
     }
     static const char *const names[] = {"compare.csv", "PARTIAL"};
     cli_sweep(dir, names, 2);
-    cli_progress_init(&prog, a.stop_after);
-    sal_ensemble_opts eo = {.seed = seed, .runs = runs, .threads = (int)a.threads,
-                            .progress = cli_progress_update, .ctx = &prog,
-                            .posterior = postdir ? &post : NULL};
+    cli_progress prog;
+    cli_progress_init(&prog, s->a.stop_after);
+    sal_posterior post;
+    if (cli_read_posterior("compare", s->posterior, m[0], &post) != 0)
+        return EXIT_USAGE;
+    sal_ensemble_opts eo = {.seed = cli_seed_or(&s->a, m[0]->seed), .runs = s->runs,
+                            .threads = (int)s->a.threads, .progress = cli_progress_update,
+                            .ctx = &prog, .posterior = s->posterior ? &post : NULL};
     uint64_t ndone = 0;
-    /* caught until the files are written or removed: a second Ctrl-C
-     * must not leave temporaries behind */
+    sal_compare *cmp = NULL;
+    /* caught until the files are written or removed (run_compare): a
+     * second Ctrl-C must not leave temporaries behind */
     cli_signals_catch();
     int rc = sal_compare_run(m[0], m[1], &eo, &cmp, &ndone, d);
+    sal_posterior_clear(&post);
     cli_progress_end(&prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);
         cli_error("compare", "the comparison failed (%s); nothing was written",
                   sal_strstatus(rc));
-        status = EXIT_JOB;
-        goto done;
+        return EXIT_JOB;
     }
     int partial = rc == SAL_EINTR;
-    int bad = sal_outfile_open(&fc, dir, "compare.csv", 1) != SAL_OK;
-    if (!bad) {
-        bad |= sal_compare_write(fc.f, m[0], m[1], cmp) != SAL_OK;
-        bad |= sal_outfile_close(&fc) != SAL_OK;
-    }
-    if (!bad)
-        cli_mark_partial(dir, partial, ndone, runs);
-    if (bad || sal_outfile_commit(&fc) != SAL_OK) {
-        cli_error("compare", "cannot write the results in '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-        goto done;
-    }
-    if (!a.quiet)
+    int status = write_results(s, m, cmp, partial, ndone);
+    if (!status && !s->a.quiet)
         print_summary(m[0], m[1], cmp, dir);
-    if (partial) {
+    if (!status && partial) {
         fprintf(stderr,
                 "salient compare: interrupted: partial results of %llu of %llu runs written "
                 "(%s/PARTIAL)\n",
-                (unsigned long long)ndone, (unsigned long long)runs, dir);
+                (unsigned long long)ndone, (unsigned long long)s->runs, dir);
         status = EXIT_JOB;
     }
-done:
-    sal_posterior_clear(&post);
-    sal_outfile_abort(&fc);
     sal_compare_free(cmp);
+    return status;
+}
+
+static int run_compare(int argc, char **argv)
+{
+    cmp_args s;
+    int st = parse(argc, argv, &s);
+    if (st >= 0)
+        return st;
+    sal_model *m[2] = {NULL, NULL};
+    if ((st = read_models(&s, m)) != 0)
+        return st;
+    sal_diags *d = cli_diags("compare");
+    st = d ? compare(&s, m, d) : EXIT_JOB;
+    cli_signals_restore();
     sal_diags_free(d);
     sal_model_free(m[0]);
     sal_model_free(m[1]);
-    cli_signals_restore();
-    return status;
+    return st;
 }
 
 const cli_command cmd_compare = {

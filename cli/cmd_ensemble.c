@@ -67,31 +67,14 @@ static const char usage[] =
     "docs/ensemble.md describes the summaries, the files, the memory model and\n"
     "interruption and resume.\n";
 
-/* ---- the records of the runs ------------------------------------------- */
-
-int ens_record_write(FILE *f, const sal_model *m, const double *inputs, const double *last)
-{
-    size_t nu = m->nuncertain, nm = m->nmetrics;
-    return fwrite(inputs, sizeof *inputs, nu, f) != nu || fwrite(last, sizeof *last, nm, f) != nm;
-}
-
-int ens_record_add(ens_ctx *c, uint64_t run, const double *inputs, const double *last)
-{
-    if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
-        return 1;
-    return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
-}
-
 /* A sal_ensemble_opts.on_run on rank 0: runs.csv, the checkpoint's log and
  * the runs table. */
 static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
 {
     ens_ctx *c = ctx;
-    if (sal_ensemble_write_run(c->runs, c->m, run, inputs, last) != SAL_OK)
+    if (ens_record_add(c, run, inputs, last))
         return 1;
-    if (c->log && ens_record_write(c->log, c->m, inputs, last))
-        return 1;
-    return sal_results_db_add_run(c->db, run, inputs, last) != SAL_OK;
+    return c->log && ens_record_write(c->log, c->m, inputs, last);
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -151,7 +134,7 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
 typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *path, *variant, *resume, *dir, *posterior;
-    uint64_t runs, seed, every, crash_after;
+    uint64_t runs, every, crash_after;
     int runs_csv;
 } ens_opts;
 
@@ -196,7 +179,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         return o->a.status;
     o->runs = o->a.runs ? o->a.runs : 1000;
     o->path = cli_scenario_operand("ensemble", argc, argv);
-    if (!o->path || cli_seed("ensemble", o->a.seed, &o->seed))
+    if (!o->path || cli_seed_check(&o->a))
         return EXIT_USAGE;
     const char *out = o->a.out;
     if (o->resume && out && strcmp(o->resume, out) != 0) {
@@ -222,7 +205,7 @@ typedef struct {
     uint64_t seed;
     uint64_t lo, hi;       /* this rank's runs: contiguous, so rank order is run order */
     ens_ctx ctx;
-    sal_outfile fq, fe, fr, fdb;
+    sal_outfile *fq, *fe, *fr, *fdb;
     sal_summary *s, *prev; /* the summary, and the one resumed */
     sal_diags *d;
     int ckpt;              /* one process: checkpoints kept */
@@ -274,7 +257,7 @@ static int job_outputs(ens_job *j)
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
                    sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, j->fdb.tmp, j->m) != SAL_OK) {
+                   sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
         }
@@ -288,9 +271,9 @@ static int job_outputs(ens_job *j)
     if (!ens_mpi_all(j->w, ok))
         return EXIT_JOB;
     if (runs_csv) {
-        j->ctx.runs = j->fr.f;
+        j->ctx.runs = sal_outfile_stream(j->fr);
         if (rank == 0)
-            sal_ensemble_write_runs_header(j->fr.f, j->m);
+            sal_ensemble_write_runs_header(sal_outfile_stream(j->fr), j->m);
     }
     return -1;
 }
@@ -356,7 +339,7 @@ static int job_gather(ens_job *j)
         return -1;
     int bad = 0, runs_csv = j->o->runs_csv;
     if (w->rank > 0 && runs_csv)
-        bad |= sal_outfile_close(&j->fr) != SAL_OK;
+        bad |= sal_outfile_close(j->fr) != SAL_OK;
     bad |= ens_mpi_gather_summaries(w, &j->s, &j->done) != 0;
     bad |= !ens_mpi_all(w, !bad);
     if (!bad && w->rank == 0 && runs_csv)
@@ -381,28 +364,28 @@ static int job_write(ens_job *j)
     int bad = sal_outfile_open(&j->fq, dir, "quantiles.csv", 1) != SAL_OK ||
               sal_outfile_open(&j->fe, dir, "events.csv", 1) != SAL_OK;
     if (!bad) {
-        bad |= sal_ensemble_write_quantiles(j->fq.f, j->m, j->s) != SAL_OK;
-        bad |= sal_ensemble_write_events(j->fe.f, j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_quantiles(sal_outfile_stream(j->fq), j->m, j->s) != SAL_OK;
+        bad |= sal_ensemble_write_events(sal_outfile_stream(j->fe), j->m, j->s) != SAL_OK;
         bad |= sal_results_db_finish(j->ctx.db, j->s, j->seed, o->runs, j->partial) != SAL_OK;
         sal_results_db_close(j->ctx.db);
         j->ctx.db = NULL;
         if (j->post) { /* a forecast from a posterior: its as-of date, for 'salient score' */
             char date[16];
             sal_posterior_as_of(j->post, j->m, date);
-            bad |= sal_sqlite_set_meta(j->fdb.tmp, "as_of", date) != SAL_OK;
+            bad |= sal_sqlite_set_meta(sal_outfile_temp_path(j->fdb), "as_of", date) != SAL_OK;
         }
-        bad |= sal_outfile_close(&j->fq) != SAL_OK;
-        bad |= sal_outfile_close(&j->fe) != SAL_OK;
-        bad |= sal_outfile_close(&j->fdb) != SAL_OK;
+        bad |= sal_outfile_close(j->fq) != SAL_OK;
+        bad |= sal_outfile_close(j->fe) != SAL_OK;
+        bad |= sal_outfile_close(j->fdb) != SAL_OK;
         if (runs_csv)
-            bad |= sal_outfile_close(&j->fr) != SAL_OK;
+            bad |= sal_outfile_close(j->fr) != SAL_OK;
     }
     /* the marker first, so that partial results never appear unmarked */
     if (!bad)
         cli_mark_partial(dir, j->partial, j->done, o->runs);
-    if (bad || sal_outfile_commit(&j->fq) != SAL_OK || sal_outfile_commit(&j->fe) != SAL_OK ||
-        sal_outfile_commit(&j->fdb) != SAL_OK ||
-        (runs_csv && sal_outfile_commit(&j->fr) != SAL_OK)) {
+    if (bad || sal_outfile_commit(j->fq) != SAL_OK || sal_outfile_commit(j->fe) != SAL_OK ||
+        sal_outfile_commit(j->fdb) != SAL_OK ||
+        (runs_csv && sal_outfile_commit(j->fr) != SAL_OK)) {
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
@@ -433,10 +416,10 @@ static void job_end(ens_job *j, int status)
         sal_checkpoint_remove(j->o->dir);
     sal_summary_free(j->prev);
     sal_results_db_close(j->ctx.db);
-    sal_outfile_abort(&j->fq);
-    sal_outfile_abort(&j->fe);
-    sal_outfile_abort(&j->fr);
-    sal_outfile_abort(&j->fdb);
+    sal_outfile_abort(j->fq);
+    sal_outfile_abort(j->fe);
+    sal_outfile_abort(j->fr);
+    sal_outfile_abort(j->fdb);
     sal_summary_free(j->s);
     sal_diags_free(j->d);
 }
@@ -445,7 +428,7 @@ static void job_end(ens_job *j, int status)
 static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m,
                     const sal_posterior *post)
 {
-    ens_job j = {.o = o, .w = w, .m = m, .seed = o->a.seed ? o->seed : m->seed,
+    ens_job j = {.o = o, .w = w, .m = m, .seed = cli_seed_or(&o->a, m->seed),
                  .ckpt = w->size == 1, .post = post};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;

@@ -17,6 +17,7 @@
 #include "salient/ensemble.h"
 #include "salient/fit.h"
 #include "salient/lanchester.h"
+#include "salient/out.h"
 
 static const char usage[] =
     "usage: salient fit DATA.csv [--law LAW] [--json] [--out FILE] [--bootstrap N]\n"
@@ -67,42 +68,12 @@ typedef struct {
     uint64_t seed;
 } fit_args;
 
-/* One fit of the comparison. */
-typedef struct {
-    sal_fit_result r;
-    int status;
-} law_fit;
-
-enum { NLAWS = 4 };
-
 /* ---- arguments --------------------------------------------------------- */
 
-static int parse_count(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-')
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
-}
-
-/* Returns -1 to go on, else the exit status. */
+/* Reads the fit's own option c; 0, or the message and EXIT_USAGE. */
 static int option(int c, fit_args *a, const char *arg)
 {
-    long v;
+    uint64_t v;
     switch (c) {
     case 'l':
         if (sal_law_parse(arg, &a->law) != SAL_OK) {
@@ -110,57 +81,43 @@ static int option(int c, fit_args *a, const char *arg)
                       arg);
             return EXIT_USAGE;
         }
-        return -1;
-    case 'j': a->json = 1; return -1;
-    case 'o': a->out = arg; return -1;
-    case 'b': a->builtin = arg; return -1;
+        return 0;
+    case 'j': a->json = 1; return 0;
+    case 'b': a->builtin = arg; return 0;
     case 'B':
-        if (parse_count(arg, 2, 100000, &v) != 0) {
-            cli_error("fit", "--bootstrap '%s'; expected a whole number of replicates "
-                      "from 2 to 100000", arg);
+        if (cli_range("fit", "bootstrap", arg, 2, 100000, &v))
             return EXIT_USAGE;
-        }
         a->nboot = (int)v;
-        return -1;
-    case 's':
-        if (parse_seed(arg, &a->seed) != 0) {
-            cli_error("fit", "--seed '%s'; expected a whole number >= 0", arg);
-            return EXIT_USAGE;
-        }
-        return -1;
-    case 'h':
-        fputs(usage, stdout);
         return 0;
     default:
-        return EXIT_USAGE;
+        return 0;
     }
 }
 
+/* -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, fit_args *a)
 {
     static const struct option opts[] = {
-        {"law", required_argument, NULL, 'l'},   {"json", no_argument, NULL, 'j'},
-        {"out", required_argument, NULL, 'o'},   {"builtin", required_argument, NULL, 'b'},
-        {"bootstrap", required_argument, NULL, 'B'}, {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        CLI_OPT_OUT, CLI_OPT_SEED, CLI_OPT_HELP,
+        {"law", required_argument, NULL, 'l'},
+        {"json", no_argument, NULL, 'j'},
+        {"builtin", required_argument, NULL, 'b'},
+        {"bootstrap", required_argument, NULL, 'B'},
+        CLI_OPT_END,
     };
     memset(a, 0, sizeof *a);
     a->law = SAL_LAW_SQUARE;
-    a->seed = 1;
-    optind = 1;
-    opterr = 0;
+    cli_args ca = cli_args_start(&cmd_fit, NULL);
     int c;
-    while ((c = getopt_long(argc, argv, ":l:jo:b:B:s:h", opts, NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            const char *what = argv[optind - 1];
-            cli_error("fit", c == ':' ? "option '%s' needs a value; see 'salient fit --help'"
-                                      : "unknown option '%s'; see 'salient fit --help'", what);
+    while ((c = cli_getopt(&ca, argc, argv, ":l:jo:b:B:s:h", opts)) > 0)
+        if (option(c, a, optarg))
             return EXIT_USAGE;
-        }
-        int st = option(c, a, optarg);
-        if (st >= 0)
-            return st;
-    }
+    if (ca.status >= 0)
+        return ca.status;
+    if (cli_seed_check(&ca))
+        return EXIT_USAGE;
+    a->seed = cli_seed_or(&ca, 1);
+    a->out = ca.out;
     if (optind < argc)
         a->file = argv[optind++];
     if (optind < argc) {
@@ -203,16 +160,16 @@ static int load(const fit_args *a, sal_battle **b, const cli_builtin_info **info
 }
 
 /* Fits every law; the requested one reports its problems on stderr. */
-static void fit_laws(const sal_battle *b, const char *name, sal_law law, law_fit fits[NLAWS])
+static void fit_laws(const sal_battle *b, const char *name, sal_law law, sal_fit_laws *l)
 {
-    for (int l = 0; l < NLAWS; l++) {
+    for (int k = 0; k < SAL_FIT_NLAWS; k++) {
         sal_fit_opts o;
         sal_fit_opts_init(&o);
-        o.law = (sal_law)l;
+        o.law = (sal_law)k;
         o.name = name;
         sal_diags *d = sal_diags_alloc();
-        fits[l].status = sal_fit_battle(b, &o, &fits[l].r, d);
-        if (l == (int)law && d)
+        l->status[k] = sal_fit_battle(b, &o, &l->fits[k], d);
+        if (k == (int)law && d)
             cli_print_diags(d);
         sal_diags_free(d);
     }
@@ -257,39 +214,39 @@ static void print_coefs(const sal_fit_result *r, const double *boot, int nboot)
     }
 }
 
-static void print_comparison(const law_fit fits[NLAWS], sal_law law)
+static void print_comparison(const sal_fit_laws *l, sal_law law)
 {
     int best = -1;
-    for (int l = 0; l < 3; l++)
-        if (fits[l].status == SAL_OK && (best < 0 || fits[l].r.sse < fits[best].r.sse))
-            best = l;
+    for (int k = 0; k < 3; k++)
+        if (l->status[k] == SAL_OK && (best < 0 || l->fits[k].sse < l->fits[best].sse))
+            best = k;
     printf("\nThe four laws on the same data (least squares over A and B):\n");
     printf("  law      %12s %12s %6s %6s %12s %10s   (* reported above)\n", "a", "b", "p",
            "q", "SSE", "R^2");
-    for (int l = 0; l < NLAWS; l++) {
-        const sal_fit_result *r = &fits[l].r;
-        printf("%s %-7s", l == (int)law ? "*" : " ", sal_law_name((sal_law)l));
-        if (fits[l].status != SAL_OK && fits[l].status != SAL_EFAIL) {
-            printf("  (not fitted: %s)\n", sal_strstatus(fits[l].status));
+    for (int k = 0; k < SAL_FIT_NLAWS; k++) {
+        const sal_fit_result *r = &l->fits[k];
+        printf("%s %-7s", k == (int)law ? "*" : " ", sal_law_name((sal_law)k));
+        if (l->status[k] != SAL_OK && l->status[k] != SAL_EFAIL) {
+            printf("  (not fitted: %s)\n", sal_strstatus(l->status[k]));
             continue;
         }
         printf(" %12.6g %12.6g %6.3f %6.3f %12.6g %10.6f", r->a, r->b, r->p, r->q, r->sse,
                r->r2);
-        if (fits[l].status == SAL_EFAIL)
+        if (l->status[k] == SAL_EFAIL)
             printf("  did not converge");
-        else if (l == best)
+        else if (k == best)
             printf("  lowest SSE of the classic laws");
-        else if (l == SAL_LAW_FREE)
+        else if (k == SAL_LAW_FREE)
             printf("  (p, q fitted: 2 more parameters)");
         putchar('\n');
     }
 }
 
 static void print_report(const sal_battle *b, const char *name, const cli_builtin_info *info,
-                         const law_fit fits[NLAWS], sal_law law, const double *boot,
+                         const sal_fit_laws *l, sal_law law, const double *boot,
                          int nboot)
 {
-    const sal_fit_result *r = &fits[law].r;
+    const sal_fit_result *r = &l->fits[law];
     if (info)
         printf("%s\n  %s; source: %s\n\n", info->title, info->sides, info->citation);
     else
@@ -308,137 +265,37 @@ static void print_report(const sal_battle *b, const char *name, const cli_builti
         printf("  Engel (1954) published a = %g, b = %g: the fit differs by %+.4f%% and "
                "%+.4f%%.\n", info->a, info->b, 100 * (r->a / info->a - 1),
                100 * (r->b / info->b - 1));
-    print_comparison(fits, law);
+    print_comparison(l, law);
     printf("\nStandard errors: s^2 (J^T J)^-1 at the optimum, for independent residuals;\n"
            "on noisy data they understate the uncertainty (serially correlated\n"
            "residuals): use --bootstrap N.  See docs/fitting.md.\n");
 }
 
-/* ---- JSON -------------------------------------------------------------- */
-
-static void json_num(const char *key, double x, int comma)
-{
-    if (isfinite(x))
-        printf("\"%s\": %.17g%s", key, x, comma ? ", " : "");
-    else
-        printf("\"%s\": null%s", key, comma ? ", " : "");
-}
-
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
-static void json_result(const sal_fit_result *r)
-{
-    printf("\"law\": \"%s\", ", sal_law_name(r->law));
-    const struct {
-        const char *name;
-        double x;
-    } v[] = {{"a", r->a},         {"b", r->b},         {"p", r->p},       {"q", r->q},
-             {"se_a", r->se_a},   {"se_b", r->se_b},   {"se_p", r->se_p}, {"se_q", r->se_q},
-             {"sse", r->sse},     {"sse_A", r->sse_A}, {"sse_B", r->sse_B},
-             {"r2", r->r2},       {"s2", r->s2}};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
-        json_num(v[i].name, v[i].x, 1);
-    printf("\"n\": %zu, \"k\": %zu, \"iterations\": %d, \"starts\": %d, \"converged\": %s",
-           r->n, r->k, r->iterations, r->starts, r->converged ? "true" : "false");
-}
-
-static void print_json(const sal_battle *b, const char *name, const law_fit fits[NLAWS],
-                       sal_law law, const double *boot, int nboot, uint64_t seed, int bfail)
-{
-    const sal_fit_result *r = &fits[law].r;
-    printf("{\"data\": ");
-    json_string(name);
-    printf(", \"rows\": %zu, ", b->n);
-    json_result(r);
-    printf(", \"cov\": [");
-    for (int i = 0; i < 4; i++) {
-        printf("%s[", i ? ", " : "");
-        for (int j = 0; j < 4; j++) {
-            printf("%s", j ? ", " : "");
-            if (isfinite(r->cov[i][j]))
-                printf("%.17g", r->cov[i][j]);
-            else
-                printf("null");
-        }
-        printf("]");
-    }
-    printf("]");
-    if (nboot) {
-        printf(", \"bootstrap\": {\"replicates\": %d, \"seed\": %llu, \"failed\": %d, ", nboot,
-               (unsigned long long)seed, bfail);
-        json_num("se_a", boot[0], 1);
-        json_num("se_b", boot[1], 1);
-        json_num("se_p", boot[2], 1);
-        json_num("se_q", boot[3], 0);
-        printf("}");
-    }
-    printf(", \"laws\": [");
-    for (int l = 0; l < NLAWS; l++) {
-        printf("%s{", l ? ", " : "");
-        if (fits[l].status == SAL_OK || fits[l].status == SAL_EFAIL)
-            json_result(&fits[l].r);
-        else
-            printf("\"law\": \"%s\", \"converged\": false", sal_law_name((sal_law)l));
-        printf("}");
-    }
-    printf("]}\n");
-}
-
 /* ---- --out ------------------------------------------------------------- */
-
-static int write_rows(FILE *f, const sal_battle *b, const double *A, const double *B)
-{
-    fprintf(f, "day,A_obs,B_obs,A_fit,B_fit\n");
-    for (size_t d = 0; d < b->n; d++)
-        fprintf(f, "%zu,%.10g,%.10g,%.10g,%.10g\n", d, b->A[d], b->B[d], A[d], B[d]);
-    return ferror(f) ? -1 : 0;
-}
 
 /* Writes FILE whole or not at all (sal_outfile: a temporary file in the same
  * directory, renamed into place). */
 static int write_series(const char *path, const sal_battle *b, const sal_fit_result *r)
 {
     double *A = malloc(b->n * sizeof(double)), *B = malloc(b->n * sizeof(double));
-    sal_outfile o;
-    memset(&o, 0, sizeof o);
+    sal_outfile *o = NULL;
     int ok = A && B && sal_fit_series(b, r, A, B) == SAL_OK;
     int err = ok ? 0 : ENOMEM;
     /* a temporary left by a fit killed while writing this file goes first */
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        sal_outfile_sweep(".", path);
-    else if ((size_t)(slash - path) < sizeof dir && slash[1]) {
-        memcpy(dir, path, (size_t)(slash - path));
-        dir[slash - path] = '\0';
-        sal_outfile_sweep(slash == path ? "/" : dir, slash + 1);
-    }
+    sal_outfile_sweep_path(path);
     if (ok && sal_outfile_open_path(&o, path, 1) != SAL_OK) {
         ok = 0;
         err = errno;
     }
     if (ok) {
-        ok = write_rows(o.f, b, A, B) == 0;
-        ok = sal_outfile_close(&o) == SAL_OK && ok;
-        ok = ok && sal_outfile_commit(&o) == SAL_OK;
+        ok = sal_fit_write_series(sal_outfile_stream(o), b, A, B) == SAL_OK;
+        ok = sal_outfile_close(o) == SAL_OK && ok;
+        ok = ok && sal_outfile_commit(o) == SAL_OK;
         if (!ok)
             err = errno;
     }
+    sal_outfile_abort(o); /* errno kept */
     if (!ok) {
-        sal_outfile_abort(&o);
         cli_error("fit", "cannot write '%s': %s", path, err ? strerror(err) : "out of memory");
     }
     free(A);
@@ -476,22 +333,23 @@ static int run_fit(int argc, char **argv)
     char bname[64];
     snprintf(bname, sizeof bname, "builtin:%s", a.builtin ? a.builtin : "");
     const char *name = a.file ? a.file : bname;
-    law_fit fits[NLAWS];
-    fit_laws(b, name, a.law, fits);
-    int fst = fits[a.law].status;
+    sal_fit_laws l = {.law = a.law, .nboot = a.nboot, .seed = a.seed};
+    fit_laws(b, name, a.law, &l);
+    int fst = l.status[a.law];
     if (fst != SAL_OK && fst != SAL_EFAIL) {
         sal_battle_free(b);
         return fst == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
     }
     double boot[4] = {0, 0, 0, 0};
-    int nfail = 0, status = fst == SAL_OK ? 0 : EXIT_JOB;
-    if (a.nboot && fst == SAL_OK && bootstrap(b, name, &fits[a.law].r, &a, boot, &nfail) != SAL_OK)
+    int status = fst == SAL_OK ? 0 : EXIT_JOB;
+    if (a.nboot && fst == SAL_OK && bootstrap(b, name, &l.fits[a.law], &a, boot, &l.nfail) != SAL_OK)
         status = EXIT_JOB;
+    l.boot = a.nboot ? boot : NULL;
     if (a.json)
-        print_json(b, name, fits, a.law, a.nboot ? boot : NULL, a.nboot, a.seed, nfail);
+        sal_fit_write_json(stdout, b, name, &l);
     else
-        print_report(b, name, info, fits, a.law, a.nboot ? boot : NULL, a.nboot);
-    if (a.out && status == 0 && write_series(a.out, b, &fits[a.law].r) != 0)
+        print_report(b, name, info, &l, a.law, l.boot, a.nboot);
+    if (a.out && status == 0 && write_series(a.out, b, &l.fits[a.law]) != 0)
         status = EXIT_JOB;
     else if (a.out && status != 0)
         cli_error("fit", "'%s' not written: the fit failed", a.out);

@@ -73,15 +73,13 @@ static int metric_of(const sal_model *m, const char *name)
 /* A buffer written whole to dir/name. */
 static int write_buffer(const char *dir, const char *name, const unsigned char *b, size_t n)
 {
-    sal_outfile f;
+    sal_outfile *f = NULL;
     if (sal_outfile_open(&f, dir, name, 1) != SAL_OK)
         return -1;
-    if (fwrite(b, 1, n, f.f) != n || sal_outfile_close(&f) != SAL_OK ||
-        sal_outfile_commit(&f) != SAL_OK) {
-        sal_outfile_abort(&f);
-        return -1;
-    }
-    return 0;
+    int bad = fwrite(b, 1, n, sal_outfile_stream(f)) != n || sal_outfile_close(f) != SAL_OK ||
+              sal_outfile_commit(f) != SAL_OK;
+    sal_outfile_abort(f); /* frees the handle; removes the temporary unless committed */
+    return bad ? -1 : 0;
 }
 
 /* Day index of a calendar date in model m (may lie past the horizon). */
@@ -224,22 +222,21 @@ static void print_change(const sal_model *m, const sal_summary *pr, const sal_su
 static int write_table(const char *dir, const char *name, const sal_study *s,
                        const sal_summary *pr, int quiet)
 {
-    sal_outfile f;
+    sal_outfile *f = NULL;
     if (sal_outfile_open(&f, dir, name, 1) != SAL_OK)
         return -1;
     int bad = 0;
     if (pr)
-        write_change_rows(f.f, s->base, pr, s->summary);
+        write_change_rows(sal_outfile_stream(f), s->base, pr, s->summary);
     else
-        bad = write_givendata(f.f, s, quiet) != 0;
+        bad = write_givendata(sal_outfile_stream(f), s, quiet) != 0;
     if (!bad)
-        bad = sal_outfile_close(&f) != SAL_OK;
+        bad = sal_outfile_close(f) != SAL_OK;
     if (!bad)
-        bad = sal_outfile_commit(&f) != SAL_OK;
-    if (bad) {
-        sal_outfile_abort(&f);
+        bad = sal_outfile_commit(f) != SAL_OK;
+    sal_outfile_abort(f); /* frees the handle; removes the temporary unless committed */
+    if (bad)
         return -1;
-    }
     char db[4200], csv[4200], table[64];
     snprintf(db, sizeof db, "%s/results.sqlite", dir);
     snprintf(csv, sizeof csv, "%s/%s", dir, name);

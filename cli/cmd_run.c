@@ -15,6 +15,7 @@
 #include "salient/engine.h"
 #include "salient/ensemble.h"
 #include "salient/model.h"
+#include "salient/out.h"
 
 static const char usage[] =
     "usage: salient run FILE [--variant NAME] [--seed S] [--run K] [--out DIR]\n"
@@ -55,71 +56,6 @@ static void fmt_short(char *buf, size_t n, double x)
         snprintf(buf, n, "%.0f", x);
     else
         snprintf(buf, n, "%.6g", x);
-}
-
-static void write_series(FILE *f, const sal_run *r, long start)
-{
-    const sal_model *m = sal_run_model(r);
-    size_t nd = sal_run_ndays(r), nm = sal_run_nmetrics(r);
-    const double *s = sal_run_series(r);
-    fputs("day,date", f);
-    for (size_t k = 0; k < nm; k++) {
-        fputc(',', f);
-        sal_csv_field(f, m->metrics[k].name);
-    }
-    fputc('\n', f);
-    char date[16], num[40];
-    for (size_t d = 0; d < nd; d++) {
-        sal_date_format(start + (long)d, date);
-        fprintf(f, "%zu,%s", d, date);
-        for (size_t k = 0; k < nm; k++) {
-            sal_fmt_num(num, sizeof num, s[d * nm + k]);
-            fprintf(f, ",%s", num);
-        }
-        fputc('\n', f);
-    }
-}
-
-/* Events that happened, by day (then model order), then those that did not. */
-static size_t *event_order(const sal_model *m, const int32_t *days)
-{
-    size_t n = m->nevents, k = 0;
-    size_t *o = malloc((n + 1) * sizeof *o);
-    if (!o)
-        return NULL;
-    for (size_t e = 0; e < n; e++)
-        if (days[e] >= 0)
-            o[k++] = e;
-    /* insertion sort by day: stable, and n is small */
-    for (size_t i = 1; i < k; i++) {
-        size_t x = o[i], j = i;
-        while (j > 0 && days[o[j - 1]] > days[x]) {
-            o[j] = o[j - 1];
-            j--;
-        }
-        o[j] = x;
-    }
-    for (size_t e = 0; e < n; e++)
-        if (days[e] < 0)
-            o[k++] = e;
-    return o;
-}
-
-static void write_events(FILE *f, const sal_model *m, const int32_t *days, const size_t *order,
-                         long start)
-{
-    fputs("event,day,date\n", f);
-    char date[16];
-    for (size_t i = 0; i < m->nevents; i++) {
-        size_t e = order[i];
-        sal_csv_field(f, m->events[e]);
-        if (days[e] >= 0) {
-            sal_date_format(start + days[e], date);
-            fprintf(f, ",%d,%s\n", (int)days[e], date);
-        } else {
-            fputs(",,\n", f);
-        }
-    }
 }
 
 static void summary(const sal_run *r, const sal_model *m, const size_t *order, long start,
@@ -193,7 +129,16 @@ static void summary(const sal_run *r, const sal_model *m, const size_t *order, l
     printf("\nwrote %s/series.csv and %s/events.csv\n", dir, dir);
 }
 
-static int run_run(int argc, char **argv)
+/* The command line of 'salient run'. */
+typedef struct {
+    cli_args a;  /* --seed, --out, --quiet */
+    const char *variant, *path, *dir;
+    uint64_t runix;
+    int det;
+} run_args;
+
+/* Reads the command line into s; -1 to go on, else the exit status. */
+static int parse(int argc, char **argv, run_args *s)
 {
     static const struct option opts[] = {
         CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET, CLI_OPT_HELP,
@@ -202,92 +147,111 @@ static int run_run(int argc, char **argv)
         {"deterministic", no_argument, NULL, 'd'},
         CLI_OPT_END,
     };
-    const char *variant = NULL, *run_s = NULL;
-    int det = 0, c;
-    cli_args a = cli_args_start(&cmd_run, NULL);
-    while ((c = cli_getopt(&a, argc, argv, ":v:s:r:o:dqh", opts)) > 0) {
+    const char *run_s = NULL;
+    int c;
+    *s = (run_args){.a = cli_args_start(&cmd_run, NULL)};
+    while ((c = cli_getopt(&s->a, argc, argv, ":v:s:r:o:dqh", opts)) > 0) {
         switch (c) {
-        case 'v': variant = optarg; break;
+        case 'v': s->variant = optarg; break;
         case 'r': run_s = optarg; break;
-        case 'd': det = 1; break;
+        case 'd': s->det = 1; break;
         default: break;
         }
     }
-    if (a.status >= 0)
-        return a.status;
-    const char *path = cli_scenario_operand("run", argc, argv);
-    uint64_t seed = 0, runix = 0;
-    if (!path || cli_seed("run", a.seed, &seed))
+    if (s->a.status >= 0)
+        return s->a.status;
+    s->path = cli_scenario_operand("run", argc, argv);
+    if (!s->path || cli_seed_check(&s->a))
         return EXIT_USAGE;
-    if (run_s && cli_parse_u64(run_s, &runix) != 0) {
+    if (run_s && cli_parse_u64(run_s, &s->runix) != 0) {
         cli_error("run", "the run index '%s' is not a whole number >= 0", run_s);
         return EXIT_USAGE;
     }
-    const char *dir = cli_outdir(&a, "salient-out/run");
-    if (!dir)
-        return EXIT_USAGE;
-    sal_model *m = NULL;
-    sal_diags *d = NULL;
-    int st = cli_read_job("run", path, variant, &m, &d);
-    if (st)
-        return st;
-    if (!a.seed)
-        seed = m->seed;
-    sal_run *r = sal_run_alloc(m);
-    if (!r) {
-        cli_error("run", "out of memory for a run of %s", path);
-        sal_model_free(m);
-        sal_diags_free(d);
+    s->dir = cli_outdir(&s->a, "salient-out/run");
+    return s->dir ? -1 : EXIT_USAGE;
+}
+
+/* DIR/series.csv and DIR/events.csv, both or neither; 0 or EXIT_JOB after
+ * the message. */
+static int write_files(const sal_run *r, const size_t *order, const char *dir)
+{
+    if (sal_mkdirs(dir) != 0) {
+        cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
-    sal_run_opts o = {.seed = seed, .run = runix, .deterministic = det, .inputs = NULL, .series = NULL, .event_days = NULL};
+    static const char *const names[] = {"series.csv", "events.csv"};
+    cli_sweep(dir, names, 2);
+    int status = 0;
+    sal_outfile *fs = NULL, *fe = NULL;
+    if (sal_outfile_open(&fs, dir, "series.csv", 1) != SAL_OK ||
+        sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK) {
+        cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
+        status = EXIT_JOB;
+    } else {
+        int bad = sal_run_write_series(sal_outfile_stream(fs), r) != SAL_OK;
+        bad |= sal_run_write_events(sal_outfile_stream(fe), r, order) != SAL_OK;
+        bad |= sal_outfile_close(fs) != SAL_OK;
+        bad |= sal_outfile_close(fe) != SAL_OK;
+        if (bad || sal_outfile_commit(fs) != SAL_OK || sal_outfile_commit(fe) != SAL_OK) {
+            cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));
+            if (sal_outfile_state(fs) == SAL_OUTFILE_COMMITTED)
+                unlink(sal_outfile_path(fs)); /* one without the other would mislead */
+            status = EXIT_JOB;
+        }
+    }
+    sal_outfile_abort(fs);
+    sal_outfile_abort(fe);
+    return status;
+}
+
+/* The run of model m in workspace r, its files and summary; the exit
+ * status. */
+static int one_run(const run_args *s, const sal_model *m, sal_run *r, sal_diags *d)
+{
+    uint64_t seed = cli_seed_or(&s->a, m->seed);
+    sal_run_opts o = {.seed = seed, .run = s->runix, .deterministic = s->det};
     int rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         cli_print_diags(d);
         cli_error("run", "the run failed (%s); nothing was written", sal_strstatus(rc));
-        sal_run_free(r);
-        sal_model_free(m);
-        sal_diags_free(d);
         return rc == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
     }
-    long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
-    size_t *order = event_order(m, sal_run_event_days(r));
-    int status = 0;
-    sal_outfile fs, fe;
-    memset(&fs, 0, sizeof fs);
-    fe = fs;
+    size_t *order = malloc((m->nevents + 1) * sizeof *order);
     if (!order) {
         cli_error("run", "out of memory");
-        status = EXIT_JOB;
-    } else if (sal_mkdirs(dir) != 0) {
-        cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-    } else if ((sal_outfile_sweep(dir, "series.csv"), sal_outfile_sweep(dir, "events.csv"),
-                sal_outfile_open(&fs, dir, "series.csv", 1) != SAL_OK ||
-                    sal_outfile_open(&fe, dir, "events.csv", 1) != SAL_OK)) {
-        cli_error("run", "cannot write in '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-    } else {
-        write_series(fs.f, r, start);
-        write_events(fe.f, m, sal_run_event_days(r), order, start);
-        int bad = sal_outfile_close(&fs) != SAL_OK;
-        bad |= sal_outfile_close(&fe) != SAL_OK;
-        if (bad || sal_outfile_commit(&fs) != SAL_OK || sal_outfile_commit(&fe) != SAL_OK) {
-            cli_error("run", "cannot write the results in '%s': %s", dir, strerror(errno));
-            if (fs.state == 3)
-                unlink(fs.final); /* one without the other would mislead */
-            status = EXIT_JOB;
-        }
+        return EXIT_JOB;
     }
-    sal_outfile_abort(&fs);
-    sal_outfile_abort(&fe);
-    if (status == 0 && !a.quiet)
-        summary(r, m, order, start, seed, det, dir);
+    sal_run_event_order(r, order);
+    int status = write_files(r, order, s->dir);
+    if (status == 0 && !s->a.quiet) {
+        long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+        summary(r, m, order, start, seed, s->det, s->dir);
+    }
     free(order);
+    return status;
+}
+
+static int run_run(int argc, char **argv)
+{
+    run_args s;
+    int st = parse(argc, argv, &s);
+    if (st >= 0)
+        return st;
+    sal_model *m = NULL;
+    sal_diags *d = NULL;
+    if ((st = cli_read_job("run", s.path, s.variant, &m, &d)) != 0)
+        return st;
+    sal_run *r = sal_run_alloc(m);
+    if (!r) {
+        cli_error("run", "out of memory for a run of %s", s.path);
+        st = EXIT_JOB;
+    } else {
+        st = one_run(&s, m, r, d);
+    }
     sal_run_free(r);
     sal_model_free(m);
     sal_diags_free(d);
-    return status;
+    return st;
 }
 
 const cli_command cmd_run = {

@@ -15,6 +15,7 @@
 #include "salient/date.h"
 #include "salient/ensemble.h"
 #include "salient/model.h"
+#include "salient/out.h"
 #include "salient/sobol.h"
 #include "salient/suggest.h"
 
@@ -77,29 +78,14 @@ static int write_csv(const char *dir, const sal_model *m, const sal_sobol_indice
 {
     static const char *const names[] = {"sobol.csv", "PARTIAL"};
     cli_sweep(dir, names, 2);
-    sal_outfile o;
+    sal_outfile *o;
     if (sal_outfile_open(&o, dir, "sobol.csv", 1) != SAL_OK)
         return -1;
-    FILE *f = o.f;
-    fputs("input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
-    for (size_t i = 0; i < ix->k; i++) {
-        const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
-                             ix->st[i], ix->st_lo[i], ix->st_hi[i]};
-        char num[40];
-        sal_csv_field(f, m->uncertain[i].name);
-        for (int c = 0; c < 6; c++) {
-            sal_fmt_num(num, sizeof num, v[c]); /* NaN: no interval without a bootstrap */
-            fprintf(f, ",%s", num);
-        }
-        fputc('\n', f);
-    }
-    if (sal_outfile_close(&o) != SAL_OK || sal_outfile_commit(&o) != SAL_OK) {
-        int e = errno;
-        sal_outfile_abort(&o);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    int bad = sal_sobol_write_header(sal_outfile_stream(o), 0) != SAL_OK;
+    bad |= sal_sobol_write_rows(sal_outfile_stream(o), m, NULL, ix) != SAL_OK;
+    bad = bad || sal_outfile_close(o) != SAL_OK || sal_outfile_commit(o) != SAL_OK;
+    sal_outfile_abort(o); /* errno kept */
+    return bad ? -1 : 0;
 }
 
 static void interval(char *buf, size_t n, double lo, double hi)
@@ -194,7 +180,50 @@ static int find_metric(const sal_model *m, const char *path, const char *name, s
     return -1;
 }
 
-static int run_sensitivity(int argc, char **argv)
+/* The command line of 'salient sensitivity'. */
+typedef struct {
+    cli_args a;   /* --seed, --out, --quiet, --stop-after */
+    const char *metric, *base_s, *day_s, *variant, *threads_s, *boot_s;
+    const char *path, *dir;
+    uint64_t base, threads, boot, day;
+    int det;
+} sens_args;
+
+/* The numbers of the command line; 0, or the message and EXIT_USAGE. */
+static int numbers(sens_args *s)
+{
+    if (!s->base_s) {
+        cli_error("sensitivity", "no --base N given (the rows of the design; try 4096)");
+        return EXIT_USAGE;
+    }
+    if (cli_parse_u64(s->base_s, &s->base) != 0 || s->base < 2 || s->base > SAL_SOBOL_MAX_BASE) {
+        cli_error("sensitivity", "the base sample '%s' is not a whole number from 2 to %zu",
+                  s->base_s, SAL_SOBOL_MAX_BASE);
+        return EXIT_USAGE;
+    }
+    if (cli_seed_check(&s->a))
+        return EXIT_USAGE;
+    /* --threads is read here, after --base, with its own message */
+    if (s->threads_s && (cli_parse_u64(s->threads_s, &s->threads) != 0 || s->threads < 1 ||
+                         s->threads > 1024)) {
+        cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
+                  s->threads_s);
+        return EXIT_USAGE;
+    }
+    if (s->boot_s && (cli_parse_u64(s->boot_s, &s->boot) != 0 || s->boot > 100000)) {
+        cli_error("sensitivity", "the bootstrap count '%s' is not a whole number from 0 to 100000",
+                  s->boot_s);
+        return EXIT_USAGE;
+    }
+    if (s->day_s && (cli_parse_u64(s->day_s, &s->day) != 0 || s->day > 100000)) {
+        cli_error("sensitivity", "the day '%s' is not a whole number >= 0", s->day_s);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Reads the command line into s; -1 to go on, else the exit status. */
+static int parse(int argc, char **argv, sens_args *s)
 {
     static const struct option opts[] = {
         CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET, CLI_OPT_STOP_AFTER,
@@ -207,101 +236,101 @@ static int run_sensitivity(int argc, char **argv)
         {"deterministic", no_argument, NULL, 'd'},
         CLI_OPT_END,
     };
-    const char *metric = NULL, *base_s = NULL, *day_s = NULL, *variant = NULL,
-               *threads_s = NULL, *boot_s = NULL;
-    int det = 0, c;
-    /* --threads is read here, after --base, with its own message */
-    cli_args a = cli_args_start(&cmd_sensitivity, "threads");
-    while ((c = cli_getopt(&a, argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts)) > 0) {
+    int c;
+    *s = (sens_args){.a = cli_args_start(&cmd_sensitivity, "threads"), .boot = 200};
+    while ((c = cli_getopt(&s->a, argc, argv, ":m:n:D:v:s:t:b:o:dqh", opts)) > 0) {
         switch (c) {
-        case 'm': metric = optarg; break;
-        case 'n': base_s = optarg; break;
-        case 'D': day_s = optarg; break;
-        case 'v': variant = optarg; break;
-        case 't': threads_s = optarg; break;
-        case 'b': boot_s = optarg; break;
-        case 'd': det = 1; break;
+        case 'm': s->metric = optarg; break;
+        case 'n': s->base_s = optarg; break;
+        case 'D': s->day_s = optarg; break;
+        case 'v': s->variant = optarg; break;
+        case 't': s->threads_s = optarg; break;
+        case 'b': s->boot_s = optarg; break;
+        case 'd': s->det = 1; break;
         default: break;
         }
     }
-    if (a.status >= 0)
-        return a.status;
-    const char *path = cli_scenario_operand("sensitivity", argc, argv);
-    if (!path)
+    if (s->a.status >= 0)
+        return s->a.status;
+    if (!(s->path = cli_scenario_operand("sensitivity", argc, argv)))
         return EXIT_USAGE;
-    if (!metric || !*metric) {
+    if (!s->metric || !*s->metric) {
         cli_error("sensitivity", "no --metric NAME given; see 'salient help sensitivity'");
         return EXIT_USAGE;
     }
-    uint64_t base = 0, seed = 0, threads = 0, boot = 200, day = 0;
-    if (!base_s) {
-        cli_error("sensitivity", "no --base N given (the rows of the design; try 4096)");
+    if (numbers(s))
         return EXIT_USAGE;
+    s->dir = cli_outdir(&s->a, "salient-out/sensitivity");
+    return s->dir ? -1 : EXIT_USAGE;
+}
+
+/* The metric and day of model m in o, the memory checked; 0, or the
+ * message and the exit status. */
+static int prepare(const sens_args *s, const sal_model *m, sal_sobol_opts *o)
+{
+    if (find_metric(m, s->path, s->metric, &o->metric) != 0)
+        return EXIT_USAGE;
+    if (s->day_s) {
+        if (s->day > (uint64_t)m->horizon) {
+            fprintf(stderr, "%s: error: day %llu is past the horizon; expected 0 to %d\n",
+                    s->path, (unsigned long long)s->day, m->horizon);
+            return EXIT_USAGE;
+        }
+        o->day = (int)s->day;
     }
-    if (cli_parse_u64(base_s, &base) != 0 || base < 2 || base > SAL_SOBOL_MAX_BASE) {
-        cli_error("sensitivity", "the base sample '%s' is not a whole number from 2 to %zu",
-                  base_s, SAL_SOBOL_MAX_BASE);
-        return EXIT_USAGE;
-    }
-    if (cli_seed("sensitivity", a.seed, &seed))
-        return EXIT_USAGE;
-    if (threads_s && (cli_parse_u64(threads_s, &threads) != 0 || threads < 1 || threads > 1024)) {
-        cli_error("sensitivity", "the thread count '%s' is not a whole number from 1 to 1024",
-                  threads_s);
-        return EXIT_USAGE;
-    }
-    if (boot_s && (cli_parse_u64(boot_s, &boot) != 0 || boot > 100000)) {
-        cli_error("sensitivity", "the bootstrap count '%s' is not a whole number from 0 to 100000",
-                  boot_s);
-        return EXIT_USAGE;
-    }
-    if (day_s && (cli_parse_u64(day_s, &day) != 0 || day > 100000)) {
-        cli_error("sensitivity", "the day '%s' is not a whole number >= 0", day_s);
-        return EXIT_USAGE;
-    }
-    const char *dir = cli_outdir(&a, "salient-out/sensitivity");
-    if (!dir)
-        return EXIT_USAGE;
-    sal_model *m = NULL;
-    sal_diags *d = NULL;
-    int st = cli_read_job("sensitivity", path, variant, &m, &d);
+    int st = cli_memory_check("sensitivity", sal_sobol_memory_bound(m, o), "the Saltelli design",
+                              "a smaller --base needs less");
     if (st)
         return st;
-    int status = 0;
+    if (s->base & (s->base - 1))
+        fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
+                        "sequence is balanced at powers of 2\n", (unsigned long long)s->base);
+    return 0;
+}
+
+/* DIR/sobol.csv (and DIR/PARTIAL when partial) and the table; the exit
+ * status. */
+static int write_results(const sens_args *s, const sal_model *m, const sal_sobol_opts *o,
+                         const sal_sobol_indices *ix, int partial)
+{
+    const char *dir = s->dir;
+    if (sal_mkdirs(dir) != 0) {
+        cli_error("sensitivity", "cannot create the directory '%s': %s", dir, strerror(errno));
+        return EXIT_JOB;
+    }
+    uint64_t total = s->base * (ix->k + 2), done = (uint64_t)ix->n * (ix->k + 2);
+    /* the marker first, so that partial results never appear unmarked */
+    if (partial)
+        cli_mark_partial(dir, 1, done, total);
+    if (write_csv(dir, m, ix) != 0) {
+        cli_error("sensitivity", "cannot write %s/sobol.csv: %s", dir, strerror(errno));
+        return EXIT_JOB;
+    }
+    if (!partial)
+        cli_mark_partial(dir, 0, done, total); /* a complete result replaces a partial one */
+    if (!s->a.quiet)
+        table(m, ix, s->metric, o->day < 0 ? (size_t)m->horizon : (size_t)o->day, o->seed, s->det,
+              dir, (size_t)s->base);
+    if (!partial)
+        return 0;
+    fprintf(stderr,
+            "salient sensitivity: interrupted: indices from the first %zu of %llu design "
+            "rows written (%s/PARTIAL)\n",
+            ix->n, (unsigned long long)s->base, dir);
+    return EXIT_JOB;
+}
+
+/* The design run on model m and its results written; the exit status. */
+static int sensitivity(const sens_args *s, const sal_model *m, sal_diags *d)
+{
     sal_sobol_indices ix = {0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL};
     cli_progress prog;
-    cli_progress_init(&prog, a.stop_after);
-    sal_sobol_opts o = {0, -1, (size_t)base, (size_t)boot, a.seed ? seed : m->seed, det,
-                        (int)threads, cli_progress_update, &prog};
-    if (find_metric(m, path, metric, &o.metric) != 0) {
-        status = EXIT_USAGE;
-        goto out;
-    }
-    if (day_s) {
-        if (day > (uint64_t)m->horizon) {
-            fprintf(stderr, "%s: error: day %llu is past the horizon; expected 0 to %d\n", path,
-                    (unsigned long long)day, m->horizon);
-            status = EXIT_USAGE;
-            goto out;
-        }
-        o.day = (int)day;
-    }
-    {
-        /* the design (A, B: N x k each), the outputs (N x (k + 2)) and the
-         * bootstrap replicates (2 x boot x k) are held whole: refuse up front
-         * what cannot fit */
-        double k = (double)m->nuncertain;
-        double need = (double)base * (3 * k + 2) * 8 + (double)boot * (2 * k + 2) * 8 +
-                      (double)(1 << 24);
-        status = cli_memory_check("sensitivity", need > 1.8e19 ? UINT64_MAX : (uint64_t)need,
-                                  "the Saltelli design",
-                                  "a smaller --base needs less");
-        if (status)
-            goto out;
-    }
-    if (base & (base - 1))
-        fprintf(stderr, "salient sensitivity: note: N = %llu is not a power of 2; the Sobol' "
-                        "sequence is balanced at powers of 2\n", (unsigned long long)base);
+    cli_progress_init(&prog, s->a.stop_after);
+    sal_sobol_opts o = {0, -1, (size_t)s->base, (size_t)s->boot, cli_seed_or(&s->a, m->seed),
+                        s->det, (int)s->threads, cli_progress_update, &prog};
+    int status = prepare(s, m, &o);
+    if (status)
+        return status;
     cli_signals_catch();
     int rc = sal_sobol_run(m, &o, &ix, d);
     cli_progress_end(&prog);
@@ -314,40 +343,29 @@ static int run_sensitivity(int argc, char **argv)
             cli_error("sensitivity", "%s; nothing was written", sal_strstatus(rc));
             status = EXIT_JOB;
         }
-        goto out;
+    } else {
+        status = write_results(s, m, &o, &ix, partial);
     }
-    if (sal_mkdirs(dir) != 0) {
-        cli_error("sensitivity", "cannot create the directory '%s': %s", dir, strerror(errno));
-        status = EXIT_JOB;
-        goto out;
-    }
-    uint64_t total = (uint64_t)base * (ix.k + 2), done = (uint64_t)ix.n * (ix.k + 2);
-    /* the marker first, so that partial results never appear unmarked */
-    if (partial)
-        cli_mark_partial(dir, 1, done, total);
-    if (write_csv(dir, m, &ix) != 0) {
-        cli_error("sensitivity", "cannot write %s/sobol.csv: %s", dir, strerror(errno));
-        status = EXIT_JOB;
-        goto out;
-    }
-    if (!partial)
-        cli_mark_partial(dir, 0, done, total); /* a complete result replaces a partial one */
-    if (!a.quiet)
-        table(m, &ix, metric, o.day < 0 ? (size_t)m->horizon : (size_t)o.day, o.seed, det, dir,
-              (size_t)base);
-    if (partial) {
-        fprintf(stderr,
-                "salient sensitivity: interrupted: indices from the first %zu of %llu design "
-                "rows written (%s/PARTIAL)\n",
-                ix.n, (unsigned long long)base, dir);
-        status = EXIT_JOB;
-    }
-out:
     cli_signals_restore();
     sal_sobol_indices_clear(&ix);
+    return status;
+}
+
+static int run_sensitivity(int argc, char **argv)
+{
+    sens_args s;
+    int st = parse(argc, argv, &s);
+    if (st >= 0)
+        return st;
+    sal_model *m = NULL;
+    sal_diags *d = NULL;
+    st = cli_read_job("sensitivity", s.path, s.variant, &m, &d);
+    if (st)
+        return st;
+    st = sensitivity(&s, m, d);
     sal_model_free(m);
     sal_diags_free(d);
-    return status;
+    return st;
 }
 
 const cli_command cmd_sensitivity = {

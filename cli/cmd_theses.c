@@ -191,8 +191,7 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
         status = rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
         goto done;
     }
-    uint64_t seed = s->base->seed;
-    if (cli_seed("theses", a->seed, &seed)) {
+    if (cli_seed_check(a)) {
         status = EXIT_USAGE;
         goto done;
     }
@@ -203,8 +202,8 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
     }
     cli_progress prog;
     cli_progress_init(&prog, a->stop_after);
-    sal_study_opts o = {.runs = runs, .seed = seed, .threads = (int)a->threads,
-                        .sobol_base = t->sobol_base, .progress = cli_progress_update,
+    sal_study_opts o = {.runs = runs, .seed = cli_seed_or(a, s->base->seed),
+                        .threads = (int)a->threads, .sobol_base = t->sobol_base, .progress = cli_progress_update,
                         .ctx = &prog, .posterior = out->posterior ? &post : NULL};
     /* caught until the files are written or removed: a second Ctrl-C must
      * not leave temporaries behind */

@@ -1,6 +1,8 @@
 /* salient CLI (internal) — the pieces of 'salient ensemble':
  *
- *   cli/cmd_ensemble.c      the options, the flow, the summary; the records
+ *   cli/cmd_ensemble.c      the options, the flow, the summary
+ *   cli/ensemble_record.c   a run's record: kept by the command, replayed by
+ *                           the resume, gathered by the MPI ranks
  *   cli/ensemble_resume.c   checkpoints: what one belongs to, the run log
  *                           beside it, the replay of that log on --resume
  *   cli/ensemble_mpi.c      Open MPI: every rank's share of the runs
@@ -26,7 +28,7 @@ typedef struct {
     uint64_t crash_after;  /* --crash-after (tests): SIGKILL itself there */
 } ens_ctx;
 
-/* ---- cmd_ensemble.c ------------------------------------------------------ */
+/* ---- ensemble_record.c --------------------------------------------------- */
 
 /* A run's record (its drawn inputs, its metrics on the last day) as raw
  * doubles: the checkpoint's log and the ranks' temporaries.  0 or 1. */

@@ -1,6 +1,6 @@
 /* salient CLI — checkpoints of 'salient ensemble' (cli/ensemble_int.h):
  * DIR/checkpoint/state, the summary of the runs done and what they belong
- * to (src/ensemble/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
+ * to (src/out/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
  * their records, so that --resume ends with the bytes of an uninterrupted
  * run: runs.csv and the runs table are rebuilt from the log. */
 #include <errno.h>

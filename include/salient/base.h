@@ -52,6 +52,10 @@ const sal_diag *sal_diags_get(const sal_diags *d, size_t i);
 /* Formats entry i as "file:line:col: error: message" into buf (truncating). */
 void sal_diag_format(const sal_diag *e, char *buf, size_t size);
 
+/* Numbers as the shortest of %.15g / %.17g that reads back the same double;
+ * NaN as an empty field (src/base/numfmt.c). */
+void sal_fmt_num(char *buf, size_t n, double x);
+
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
 

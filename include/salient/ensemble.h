@@ -157,38 +157,53 @@ void sal_compare_free(sal_compare *c);
 
 /* ---- results files ------------------------------------------------------ */
 
-/* A file written whole or not at all: opened under a temporary name in its
- * directory, renamed into place by sal_outfile_commit, removed by
- * sal_outfile_abort (safe to call after a commit, or twice). */
-typedef struct {
-    char tmp[4096];
-    char final[4096];
-    FILE *f;        /* NULL for a file written by another library (SQLite) */
-    int state;      /* 0 closed, 1 open, 2 closed and pending, 3 committed */
-} sal_outfile;
+/* A file written whole or not at all (opaque): opened under a temporary
+ * name in its directory, renamed into place by sal_outfile_commit.  Every
+ * file opened is ended by one sal_outfile_abort, which removes the
+ * temporary unless it was committed and frees the handle. */
+typedef struct sal_outfile sal_outfile;
+
+/* Where a file is (sal_outfile_state). */
+enum {
+    SAL_OUTFILE_NONE = 0,      /* no file (a NULL handle) */
+    SAL_OUTFILE_OPEN = 1,      /* the temporary, open for writing */
+    SAL_OUTFILE_PENDING = 2,   /* the temporary, closed, not yet renamed */
+    SAL_OUTFILE_COMMITTED = 3  /* renamed into place */
+};
 
 /* Creates directory dir and its parents (like mkdir -p). */
 int sal_mkdirs(const char *dir);
-/* Opens dir/.name.PID.XXXXXX for writing (as a stdio stream when stream is
- * non-zero; otherwise the file is created empty and closed, for a library
- * that opens paths itself).  SAL_EIO on failure. */
-int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream);
+/* Opens dir/.name.PID.XXXXXX for writing into *o (as a stdio stream when
+ * stream is non-zero; otherwise the file is created empty and closed, for a
+ * library that opens paths itself).  SAL_EIO (errno set) or SAL_ENOMEM on
+ * failure, *o then NULL. */
+int sal_outfile_open(sal_outfile **o, const char *dir, const char *name, int stream);
 /* The same for a full path: the temporary goes in path's directory. */
-int sal_outfile_open_path(sal_outfile *o, const char *path, int stream);
+int sal_outfile_open_path(sal_outfile **o, const char *path, int stream);
+/* The stream to write (NULL when not opened as a stream, or closed). */
+FILE *sal_outfile_stream(const sal_outfile *o);
+/* The temporary's path, for a library that opens paths itself (SQLite). */
+const char *sal_outfile_temp_path(const sal_outfile *o);
+/* The final path, dir/name. */
+const char *sal_outfile_path(const sal_outfile *o);
+/* One of SAL_OUTFILE_NONE .. SAL_OUTFILE_COMMITTED. */
+int sal_outfile_state(const sal_outfile *o);
 /* Removes the temporaries of dir/name (".name.PID.XXXXXX") left by writers
  * that no longer exist (killed by SIGKILL, power loss): a process that is
  * alive keeps its own.  Returns how many were removed. */
 int sal_outfile_sweep(const char *dir, const char *name);
+/* The same for a full path (its directory and last name). */
+int sal_outfile_sweep_path(const char *path);
 /* Flushes and closes the stream (if any), keeping the temporary file;
  * SAL_EIO if anything failed to reach the disk. */
 int sal_outfile_close(sal_outfile *o);
 /* Renames the closed temporary into place. */
 int sal_outfile_commit(sal_outfile *o);
+/* Removes the temporary unless it was committed, and frees o (NULL:
+ * nothing); errno is kept, for the caller's message. */
 void sal_outfile_abort(sal_outfile *o);
 
-/* Numbers as the shortest of %.15g / %.17g that reads back the same double;
- * NaN as an empty field. */
-void sal_fmt_num(char *buf, size_t n, double x);
+/* sal_fmt_num (numbers as text) is in base.h. */
 /* A CSV field, quoted when it holds a comma, quote or newline. */
 void sal_csv_field(FILE *f, const char *s);
 
@@ -219,7 +234,7 @@ int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t see
                           uint64_t runs_requested, int partial);
 void sal_results_db_close(sal_results_db *db);
 
-/* ---- checkpoints (src/ensemble/checkpoint.c; docs/ensemble.md) -------------------
+/* ---- checkpoints (src/out/checkpoint.c; docs/ensemble.md) ------------------------
  *
  * DIR/checkpoint/state: what an ensemble belongs to and the summary of its
  * first `done` runs, written whole; DIR/checkpoint/runs.bin: the caller's

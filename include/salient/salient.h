@@ -19,6 +19,7 @@
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  *   study.h       studies: theses files, base and variants, theses judged
  *   report.h      the HTML report built from a results database
+ *   out.h         the files of one run, of Sobol' indices and of a fit
  *   obs.h         observations files (reports of metrics and events) and the
  *                 observation model: likelihood, draws and CDF of a report
  */
@@ -44,6 +45,7 @@
 #include "salient/sobol.h"
 #include "salient/study.h"
 #include "salient/report.h"
+#include "salient/out.h"
 #include "salient/obs.h"
 #include "salient/smc.h"
 #include "salient/calibrate.h"

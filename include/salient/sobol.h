@@ -124,6 +124,13 @@ typedef struct {
 int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices *out,
                   sal_diags *diags);
 
+/* An upper bound, in bytes, of the memory sal_sobol_run needs for model m
+ * with these options: the design (A, B: n x k each), the outputs
+ * (n (k + 2)) and the bootstrap replicates (2 x nboot x k) are held whole,
+ * plus 16 MiB for the run workspaces.  For a caller to refuse up front a
+ * design that would not fit (as sal_ensemble_memory_bound). */
+uint64_t sal_sobol_memory_bound(const sal_model *m, const sal_sobol_opts *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -136,6 +136,64 @@ static void percentile(double *x, size_t n, double *lo, double *hi)
     *hi = gsl_stats_quantile_from_sorted_data(x, 1, m, 1 - tail);
 }
 
+/* The nboot resamples of the rows, resample b from stream (seed, b)
+ * whatever the thread: their indices into bs1, bst (nboot x k) and bnoise;
+ * SAL_OK or SAL_ENOMEM. */
+static int resample(size_t k, size_t n, const double *y, double c, size_t nboot, uint64_t seed,
+                    int threads, double *bs1, double *bst, double *bnoise)
+{
+    int nomem = 0;
+    /* read by the num_threads clause below, which neither analyser sees */
+    // cppcheck-suppress unreadVariable
+    int nt = threads > 0 ? threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
+#pragma omp parallel num_threads(nt)
+    {
+        gsl_rng *g = sal_rng_alloc(seed, 0, SAL_STREAM_SOBOL);
+        if (!g) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for schedule(static)
+        for (size_t b = 0; b < nboot; b++) {
+            if (!g)
+                continue;
+            sal_rng_reset(g, seed, b, SAL_STREAM_SOBOL);
+            estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL, &bnoise[b]);
+        }
+        if (g)
+            gsl_rng_free(g);
+    }
+    return nomem ? SAL_ENOMEM : SAL_OK;
+}
+
+/* The bootstrap's percentile intervals into r (its indices set); SAL_OK or
+ * SAL_ENOMEM. */
+static int bootstrap(size_t k, size_t n, const double *y, double c, size_t nboot, uint64_t seed,
+                     int threads, sal_sobol_indices *r)
+{
+    double *bs1 = malloc(nboot * k * sizeof *bs1), *bst = malloc(nboot * k * sizeof *bst);
+    double *col = malloc(nboot * sizeof *col), *bnoise = malloc(nboot * sizeof *bnoise);
+    int rc = bs1 && bst && col && bnoise
+                 ? resample(k, n, y, c, nboot, seed, threads, bs1, bst, bnoise)
+                 : SAL_ENOMEM;
+    if (rc == SAL_OK) {
+        percentile(bnoise, nboot, &r->noise_lo, &r->noise_hi);
+        for (size_t i = 0; i < k; i++) {
+            for (size_t b = 0; b < nboot; b++)
+                col[b] = bs1[b * k + i];
+            percentile(col, nboot, &r->s1_lo[i], &r->s1_hi[i]);
+            for (size_t b = 0; b < nboot; b++)
+                col[b] = bst[b * k + i];
+            percentile(col, nboot, &r->st_lo[i], &r->st_hi[i]);
+        }
+    }
+    free(bs1);
+    free(bst);
+    free(col);
+    free(bnoise);
+    return rc;
+}
+
 static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t seed,
                     int threads, sal_sobol_indices *out)
 {
@@ -158,65 +216,19 @@ static int estimate(size_t k, size_t n, const double *y, size_t nboot, uint64_t 
     r.st = malloc(k * sizeof *r.st);
     r.st_lo = malloc(k * sizeof *r.st_lo);
     r.st_hi = malloc(k * sizeof *r.st_hi);
-    double *bs1 = nboot ? malloc(nboot * k * sizeof *bs1) : NULL;
-    double *bst = nboot ? malloc(nboot * k * sizeof *bst) : NULL;
-    double *col = nboot ? malloc(nboot * sizeof *col) : NULL;
-    double *bnoise = nboot ? malloc(nboot * sizeof *bnoise) : NULL;
     int rc = SAL_OK;
-    if (!r.s1 || !r.s1_lo || !r.s1_hi || !r.st || !r.st_lo || !r.st_hi ||
-        (nboot && (!bs1 || !bst || !col || !bnoise))) {
+    if (!r.s1 || !r.s1_lo || !r.s1_hi || !r.st || !r.st_lo || !r.st_hi) {
         rc = SAL_ENOMEM;
-        goto done;
+    } else {
+        r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean, &r.noise);
+        r.noise_lo = r.noise_hi = NAN;
+        for (size_t i = 0; i < k; i++)
+            r.s1_lo[i] = r.s1_hi[i] = r.st_lo[i] = r.st_hi[i] = NAN;
+        if (!(r.variance > 0))
+            rc = SAL_EFAIL;
+        else if (nboot)
+            rc = bootstrap(k, n, y, c, nboot, seed, threads, &r);
     }
-    r.variance = estimate_rows(k, n, y, c, NULL, r.s1, r.st, &r.mean, &r.noise);
-    r.noise_lo = r.noise_hi = NAN;
-    if (!(r.variance > 0)) {
-        rc = SAL_EFAIL;
-        goto done;
-    }
-    for (size_t i = 0; i < k; i++)
-        r.s1_lo[i] = r.s1_hi[i] = r.st_lo[i] = r.st_hi[i] = NAN;
-    if (nboot) {
-        int nomem = 0;
-        /* read by the num_threads clause below, which neither analyser sees */
-        // cppcheck-suppress unreadVariable
-        int nt = threads > 0 ? threads : omp_get_max_threads(); // NOLINT(clang-analyzer-deadcode.DeadStores)
-#pragma omp parallel num_threads(nt)
-        {
-            gsl_rng *g = sal_rng_alloc(seed, 0, SAL_STREAM_SOBOL);
-            if (!g) {
-#pragma omp atomic write
-                nomem = 1;
-            }
-#pragma omp for schedule(static)
-            for (size_t b = 0; b < nboot; b++) {
-                if (!g)
-                    continue;
-                sal_rng_reset(g, seed, b, SAL_STREAM_SOBOL);
-                estimate_rows(k, n, y, c, g, bs1 + b * k, bst + b * k, NULL, &bnoise[b]);
-            }
-            if (g)
-                gsl_rng_free(g);
-        }
-        if (nomem) {
-            rc = SAL_ENOMEM;
-            goto done;
-        }
-        percentile(bnoise, nboot, &r.noise_lo, &r.noise_hi);
-        for (size_t i = 0; i < k; i++) {
-            for (size_t b = 0; b < nboot; b++)
-                col[b] = bs1[b * k + i];
-            percentile(col, nboot, &r.s1_lo[i], &r.s1_hi[i]);
-            for (size_t b = 0; b < nboot; b++)
-                col[b] = bst[b * k + i];
-            percentile(col, nboot, &r.st_lo[i], &r.st_hi[i]);
-        }
-    }
-done:
-    free(bs1);
-    free(bst);
-    free(col);
-    free(bnoise);
     if (rc != SAL_OK)
         sal_sobol_indices_clear(&r);
     else
@@ -263,14 +275,11 @@ static int eval(sal_run *r, const sal_sobol_opts *o, size_t day, size_t nmetrics
     return isfinite(*val) ? SAL_OK : SAL_ERANGE;
 }
 
-int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices *out,
-                  sal_diags *diags)
+/* The options checked against model m; SAL_OK, or SAL_EINPUT with a
+ * diagnostic. */
+static int check_opts(const sal_model *m, const sal_sobol_opts *o, const char *file,
+                      sal_diags *diags)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    if (!m || !o || !out)
-        return SAL_EINPUT;
-    const char *file = m->file ? m->file : "scenario";
     size_t k = m->nuncertain, n = o->nbase;
     if (k == 0) {
         sal_diags_add(diags, file, 0, 0,
@@ -300,117 +309,189 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
         sal_diags_add(diags, file, 0, 0, "base sample %zu; expected 2 to 2^30", n);
         return SAL_EINPUT;
     }
-    size_t w = k + 2, day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day;
-    double *a = malloc(n * k * sizeof *a), *b = malloc(n * k * sizeof *b);
-    double *y = malloc(n * w * sizeof *y);
-    sal_run **ws = NULL;
-    double *xs = NULL;
-    int rc = SAL_OK, nt_alloc = 0;
-    if (!a || !b || !y) {
-        rc = SAL_ENOMEM;
-        goto done;
-    }
-    rc = sal_sobol_design(k, n, a, b);
-    if (rc != SAL_OK)
-        goto done;
-    /* Map the unit cube to the inputs once: a and b now hold input values. */
-    for (size_t j = 0; j < n; j++)
-        for (size_t i = 0; i < k; i++) {
-            a[j * k + i] = sal_dist_quantile(&m->uncertain[i].dist, a[j * k + i]);
-            b[j * k + i] = sal_dist_quantile(&m->uncertain[i].dist, b[j * k + i]);
-        }
+    return SAL_OK;
+}
 
-    size_t nm = m->nmetrics, failed = SIZE_MAX; /* lowest failing slot j w + e */
-    int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
-    ws = calloc((size_t)nt, sizeof *ws);
-    nt_alloc = ws ? nt : 0;
-    xs = malloc((size_t)nt * k * sizeof *xs);
-    if (!ws || !xs) {
-        rc = SAL_ENOMEM;
-        goto done;
-    }
-    for (int t = 0; t < nt; t++)
-        if (!(ws[t] = sal_run_alloc(m))) {
-            rc = SAL_ENOMEM;
-            goto done;
+/* A Saltelli design being run: the matrices, the outputs, a workspace and
+ * an input vector per thread. */
+typedef struct {
+    const sal_model *m;
+    const sal_sobol_opts *o;
+    const char *file;
+    size_t k, n, w, day; /* inputs, rows, evaluations per row (k + 2), day */
+    double *a, *b;       /* n x k each: input values (after the quantiles) */
+    double *y;           /* n x w outputs */
+    sal_run **ws;        /* nt workspaces */
+    double *xs;          /* nt x k */
+    int nt;
+    size_t failed;       /* lowest failing slot j w + e; SIZE_MAX: none */
+} sobol_job;
+
+static void job_free(sobol_job *j)
+{
+    for (int t = 0; j->ws && t < j->nt; t++)
+        sal_run_free(j->ws[t]);
+    free(j->ws);
+    free(j->xs);
+    free(j->a);
+    free(j->b);
+    free(j->y);
+}
+
+/* The design's points mapped to the inputs (a and b then hold input values)
+ * and a workspace per thread; SAL_OK or SAL_ENOMEM. */
+static int job_alloc(sobol_job *j)
+{
+    size_t k = j->k, n = j->n;
+    j->a = malloc(n * k * sizeof *j->a);
+    j->b = malloc(n * k * sizeof *j->b);
+    j->y = malloc(n * j->w * sizeof *j->y);
+    if (!j->a || !j->b || !j->y)
+        return SAL_ENOMEM;
+    int rc = sal_sobol_design(k, n, j->a, j->b);
+    if (rc != SAL_OK)
+        return rc;
+    for (size_t r = 0; r < n; r++)
+        for (size_t i = 0; i < k; i++) {
+            const sal_dist *d = &j->m->uncertain[i].dist;
+            j->a[r * k + i] = sal_dist_quantile(d, j->a[r * k + i]);
+            j->b[r * k + i] = sal_dist_quantile(d, j->b[r * k + i]);
         }
-    /* Rows go in waves, in order, so that a stop leaves a prefix of the
-     * design done, and progress is reported from this thread only. */
-    const size_t wave = 256;
-    size_t done_rows = 0;
-    int stopped = 0;
-    for (size_t lo = 0; lo < n; lo += wave) {
-        size_t hi = n - lo < wave ? n : lo + wave;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 4)
-        for (size_t j = lo; j < hi; j++) {
-            size_t f;
+    j->ws = calloc((size_t)j->nt, sizeof *j->ws);
+    j->xs = malloc((size_t)j->nt * k * sizeof *j->xs);
+    if (!j->ws || !j->xs)
+        return SAL_ENOMEM;
+    for (int t = 0; t < j->nt; t++)
+        if (!(j->ws[t] = sal_run_alloc(j->m)))
+            return SAL_ENOMEM;
+    return SAL_OK;
+}
+
+/* Rows lo .. hi - 1 on the threads; a failure recorded in j->failed. */
+static void run_rows(sobol_job *j, size_t lo, size_t hi)
+{
+    size_t k = j->k, w = j->w, nm = j->m->nmetrics;
+#pragma omp parallel for num_threads(j->nt) schedule(dynamic, 4)
+    for (size_t r = lo; r < hi; r++) {
+        size_t f;
 #pragma omp atomic read
-            f = failed;
-            if (f < j * w)
-                continue; /* a lower row failed: its error is the one reported */
-            int t = omp_get_thread_num();
-            double *x = xs + (size_t)t * k;
-            for (size_t e = 0; e < w; e++) {
-                row_inputs(k, a + j * k, b + j * k, e, x);
-                if (eval(ws[t], o, day, nm, j, x, &y[j * w + e], NULL) != SAL_OK) {
+        f = j->failed;
+        if (f < r * w)
+            continue; /* a lower row failed: its error is the one reported */
+        int t = omp_get_thread_num();
+        double *x = j->xs + (size_t)t * k;
+        for (size_t e = 0; e < w; e++) {
+            row_inputs(k, j->a + r * k, j->b + r * k, e, x);
+            if (eval(j->ws[t], j->o, j->day, nm, r, x, &j->y[r * w + e], NULL) != SAL_OK) {
 #pragma omp critical(sal_sobol_fail)
-                    if (j * w + e < failed) {
-                        /* atomic, as other threads read it outside the critical section */
+                if (r * w + e < j->failed) {
+                    /* atomic, as other threads read it outside the critical section */
 #pragma omp atomic write
-                        failed = j * w + e;
-                    }
-                    break;
+                    j->failed = r * w + e;
                 }
+                break;
             }
         }
+    }
+}
+
+/* Rows go in waves, in order, so that a stop leaves a prefix of the design
+ * done, and progress is reported from this thread only.  The rows done;
+ * *stopped set when progress asked to stop. */
+static size_t run_waves(sobol_job *j, int *stopped)
+{
+    const size_t wave = 256;
+    size_t n = j->n, w = j->w, done_rows = 0;
+    const sal_sobol_opts *o = j->o;
+    *stopped = 0;
+    for (size_t lo = 0; lo < n; lo += wave) {
+        size_t hi = n - lo < wave ? n : lo + wave;
+        run_rows(j, lo, hi);
         done_rows = hi;
-        if (failed != SIZE_MAX)
+        if (j->failed != SIZE_MAX)
             break;
         if (o->progress && o->progress(o->progress_ctx, (uint64_t)(hi * w), (uint64_t)(n * w)) &&
             hi < n) {
-            stopped = 1;
+            *stopped = 1;
             break;
         }
     }
-    if (failed != SIZE_MAX) {
-        /* Again on one thread, for the engine's diagnostic. */
-        size_t j = failed / w, e = failed % w;
-        double x[SAL_SOBOL_MAX_INPUTS], v = 0;
-        char mat[32];
-        row_inputs(k, a + j * k, b + j * k, e, x);
-        rc = eval(ws[0], o, day, nm, j, x, &v, diags);
-        if (rc == SAL_OK) /* cannot differ from the parallel pass; be safe */
-            rc = SAL_EFAIL;
-        sal_diags_add(diags, file, 0, 0,
-                      "the run of design row %zu, matrix %s failed (%s)", j,
-                      matrix_name(e, mat, sizeof mat), sal_strstatus(rc));
-        if (rc == SAL_ERANGE && !isfinite(v))
-            sal_diags_add(diags, file, 0, 0, "metric '%s' is %g on day %zu",
-                          m->metrics[o->metric].name, v, day);
-        goto done;
-    }
-    if (stopped && done_rows < 2) {
-        rc = SAL_EINTR;
-        goto done;
-    }
-    rc = estimate(k, done_rows, y, o->nboot, o->seed, o->threads, out);
+    return done_rows;
+}
+
+/* The failed run again on one thread, for the engine's diagnostic; its
+ * status. */
+static int report_failure(sobol_job *j, sal_diags *diags)
+{
+    size_t r = j->failed / j->w, e = j->failed % j->w;
+    double x[SAL_SOBOL_MAX_INPUTS], v = 0;
+    char mat[32];
+    row_inputs(j->k, j->a + r * j->k, j->b + r * j->k, e, x);
+    int rc = eval(j->ws[0], j->o, j->day, j->m->nmetrics, r, x, &v, diags);
+    if (rc == SAL_OK) /* cannot differ from the parallel pass; be safe */
+        rc = SAL_EFAIL;
+    sal_diags_add(diags, j->file, 0, 0, "the run of design row %zu, matrix %s failed (%s)", r,
+                  matrix_name(e, mat, sizeof mat), sal_strstatus(rc));
+    if (rc == SAL_ERANGE && !isfinite(v))
+        sal_diags_add(diags, j->file, 0, 0, "metric '%s' is %g on day %zu",
+                      j->m->metrics[j->o->metric].name, v, j->day);
+    return rc;
+}
+
+/* The indices of the first rows done; the status, with a diagnostic. */
+static int indices(const sobol_job *j, size_t rows, sal_sobol_indices *out, sal_diags *diags)
+{
+    int rc = estimate(j->k, rows, j->y, j->o->nboot, j->o->seed, j->o->threads, out);
     if (rc == SAL_EFAIL)
-        sal_diags_add(diags, file, 0, 0,
+        sal_diags_add(diags, j->file, 0, 0,
                       "metric '%s' on day %zu does not vary over the design (variance 0); "
                       "its Sobol' indices are undefined",
-                      m->metrics[o->metric].name, day);
+                      j->m->metrics[j->o->metric].name, j->day);
     else if (rc == SAL_ENOMEM)
-        sal_diags_add(diags, file, 0, 0, "out of memory for the bootstrap");
-    if (rc == SAL_OK && stopped)
-        rc = SAL_EINTR;
-done:
-    if (ws)
-        for (int t = 0; t < nt_alloc; t++)
-            sal_run_free(ws[t]);
-    free(ws);
-    free(xs);
-    free(a);
-    free(b);
-    free(y);
+        sal_diags_add(diags, j->file, 0, 0, "out of memory for the bootstrap");
     return rc;
+}
+
+/* The design run and its indices estimated; the status of sal_sobol_run. */
+static int run_design(sobol_job *j, sal_sobol_indices *out, sal_diags *diags)
+{
+    int stopped;
+    size_t rows = run_waves(j, &stopped);
+    if (j->failed != SIZE_MAX)
+        return report_failure(j, diags);
+    if (stopped && rows < 2)
+        return SAL_EINTR;
+    int rc = indices(j, rows, out, diags);
+    return rc == SAL_OK && stopped ? SAL_EINTR : rc;
+}
+
+int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices *out,
+                  sal_diags *diags)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!m || !o || !out)
+        return SAL_EINPUT;
+    const char *file = m->file ? m->file : "scenario";
+    int rc = check_opts(m, o, file, diags);
+    if (rc != SAL_OK)
+        return rc;
+    sobol_job j = {.m = m, .o = o, .file = file, .k = m->nuncertain, .n = o->nbase,
+                   .w = m->nuncertain + 2,
+                   .day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day,
+                   .nt = o->threads > 0 ? o->threads : omp_get_max_threads(),
+                   .failed = SIZE_MAX};
+    rc = job_alloc(&j);
+    if (rc == SAL_OK)
+        rc = run_design(&j, out, diags);
+    job_free(&j);
+    return rc;
+}
+
+uint64_t sal_sobol_memory_bound(const sal_model *m, const sal_sobol_opts *o)
+{
+    double k = (double)m->nuncertain;
+    double need = (double)o->nbase * (3 * k + 2) * 8 + (double)o->nboot * (2 * k + 2) * 8 +
+                  (double)(1 << 24);
+    return need > 1.8e19 ? UINT64_MAX : (uint64_t)need;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 #include "salient/date.h"
 #include "salient/study.h"
 #include "salient/suggest.h"
@@ -304,12 +305,11 @@ int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_di
         name = "<theses>";
     sal_theses *t = calloc(1, sizeof *t);
     yd_arena *a = yd_arena_alloc();
-    if (!t || !a || !(t->file = malloc(strlen(name) + 1)) || !(t->dir = dir_of(name))) {
+    if (!t || !a || !(t->file = sal_strdup(name)) || !(t->dir = dir_of(name))) {
         sal_theses_free(t);
         yd_arena_free(a);
         return SAL_ENOMEM;
     }
-    strcpy(t->file, name);
     yd_node *root = NULL;
     int rc = yd_parse(a, buf, len, name, diags, &root);
     if (rc != SAL_OK) {
@@ -419,14 +419,7 @@ static int check_name(const sal_theses *t, sal_diags *d, const char *kind, const
                       kind, name, kind);
     else {
         char list[600];
-        size_t o = 0;
-        list[0] = '\0';
-        for (size_t i = 0; i < n && o < sizeof list; i++) {
-            int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", v[i]);
-            if (w < 0)
-                break;
-            o += (size_t)w;
-        }
+        sal_join_names(list, sizeof list, v, n);
         sal_diags_add(d, t->file, p.line, p.col, "no %s '%s' in the scenario; expected one of: %s",
                       kind, name, list);
     }

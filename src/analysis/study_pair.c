@@ -26,20 +26,12 @@
 #include "salient/engine.h"
 #include "analysis/study_int.h"
 
-enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
-
-/* Moments kept per common metric at the horizon, as exact sums (as
- * src/ensemble/ensemble.c). */
-
 typedef struct {
     sal_run *ws;
     double *series;      /* variant pass: block x nd x nmetrics of b */
     int32_t *events;     /* variant pass: block x nevents of b */
     sal_summary *sum;    /* the base, or the variant */
-    sal_summary *diff;   /* variant pass */
-    double *dbuf;        /* variant pass: block x nd x ncommon */
-    sal_xsum *mom;       /* ncommon x NMOM */
-    uint64_t *disc;      /* per common event */
+    sal_compare_acc pair; /* variant pass */
     int fail_rc;
     int fail_variant;    /* -1: a summary refused a block (no run to re-run) */
     uint64_t fail_run;
@@ -93,10 +85,7 @@ static void tls_free(ptls *t)
     free(t->series);
     free(t->events);
     sal_summary_free(t->sum);
-    sal_summary_free(t->diff);
-    free(t->dbuf);
-    free(t->mom);
-    free(t->disc);
+    sal_compare_acc_free(&t->pair);
     free(t->pin);
 }
 
@@ -113,20 +102,11 @@ static int tls_alloc(ptls *t, const pjob *j)
         return SAL_ENOMEM;
     if (!j->b)
         return SAL_OK;
-    size_t nc = j->c->nmetrics;
-    sal_summary_layout ld = {.nmetrics = (uint32_t)nc, .ndays = (uint32_t)nd, .nevents = 0,
-                             .horizon = (int32_t)nd - 1, .accuracy = j->o->accuracy};
     t->series = malloc(j->block * nd * (m->nmetrics ? m->nmetrics : 1) * sizeof(double));
     t->events = malloc(j->block * (m->nevents ? m->nevents : 1) * sizeof(int32_t));
-    t->diff = sal_summary_alloc(&ld);
-    t->dbuf = malloc(j->block * nd * (nc ? nc : 1) * sizeof(double));
-    t->mom = malloc((nc ? nc : 1) * NMOM * sizeof(sal_xsum));
-    t->disc = calloc(j->c->nevents ? j->c->nevents : 1, sizeof(uint64_t));
-    if (!t->series || !t->events || !t->diff || !t->dbuf || !t->mom || !t->disc)
+    if (!t->series || !t->events)
         return SAL_ENOMEM;
-    for (size_t i = 0; i < nc * NMOM; i++)
-        sal_xsum_init(&t->mom[i]);
-    return SAL_OK;
+    return sal_compare_acc_alloc(&t->pair, j->c, nd, j->block, j->o->accuracy);
 }
 
 static void fail(ptls *t, int rc, uint64_t run, int variant)
@@ -174,7 +154,7 @@ static void variant_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
 {
     const sal_study_store *st = j->st;
     const sal_compare *c = j->c;
-    size_t nd = st->nd, na = st->m->nmetrics, nb = j->b->nmetrics, nc = c->nmetrics;
+    size_t nd = st->nd, na = st->m->nmetrics, nb = j->b->nmetrics;
     size_t nea = st->m->nevents, neb = j->b->nevents;
     for (size_t i = 0; i < n; i++) {
         uint64_t run = r0 + i;
@@ -188,33 +168,14 @@ static void variant_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
             fail(t, rc, run, 1);
             return;
         }
-        const double *sa = st->series + run * nd * na;
-        const int32_t *ea = st->events + run * nea;
-        double *d = t->dbuf + i * nd * nc;
-        for (size_t day = 0; day < nd; day++)
-            for (size_t k = 0; k < nc; k++)
-                d[day * nc + k] = sb[day * nb + c->metric_b[k]] - sa[day * na + c->metric_a[k]];
-        for (size_t k = 0; k < nc; k++) {
-            double a = sa[(nd - 1) * na + c->metric_a[k]], b = sb[(nd - 1) * nb + c->metric_b[k]];
-            double dd = b - a;
-            sal_xsum *x = t->mom + k * NMOM;
-            /* NaN/inf are refused by the sums and so left out (as ensemble.c) */
-            sal_xsum_add(&x[MOM_A], a);
-            sal_xsum_add(&x[MOM_A2], a * a);
-            sal_xsum_add(&x[MOM_B], b);
-            sal_xsum_add(&x[MOM_B2], b * b);
-            sal_xsum_add(&x[MOM_D], dd);
-            sal_xsum_add(&x[MOM_D2], dd * dd);
-        }
-        for (size_t e = 0; e < c->nevents; e++)
-            t->disc[e] += (ea[c->event_a[e]] >= 0) != (eb[c->event_b[e]] >= 0);
+        sal_compare_arm arm_a = {st->series + run * nd * na, na, st->events + run * nea};
+        sal_compare_arm arm_b = {sb, nb, eb};
+        sal_compare_fold_run(c, &t->pair, i, arm_a, arm_b);
     }
     sal_summary_strides sb = {nd * nb, 1, nb};
     int rc = sal_summary_add_runs(t->sum, n, t->series, &sb, t->events);
-    if (rc == SAL_OK) {
-        sal_summary_strides sd = {nd * nc, 1, nc};
-        rc = sal_summary_add_runs(t->diff, n, t->dbuf, &sd, NULL);
-    }
+    if (rc == SAL_OK)
+        rc = sal_compare_acc_add_block(&t->pair, n);
     if (rc != SAL_OK)
         fail(t, rc, r0, -1);
 }
@@ -246,13 +207,8 @@ static void free_tls(ptls *tl, int n)
 static int drive(const pjob *j, ptls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
 {
     const sal_ensemble_opts *o = j->o;
-    int T = o->threads > 0 ? o->threads : omp_get_max_threads();
     uint64_t total = o->runs;
-    uint64_t maxblocks = (total + j->block - 1) / j->block;
-    if ((uint64_t)T > maxblocks)
-        T = (int)maxblocks;
-    if (T < 1)
-        T = 1;
+    int T = sal_ensemble_nthreads(o->threads, total, j->block);
     ptls *tl = calloc((size_t)T, sizeof *tl);
     if (!tl)
         return SAL_ENOMEM;
@@ -261,9 +217,7 @@ static int drive(const pjob *j, ptls **tlp, int *ntlp, uint64_t *done_out, sal_d
     for (int i = 0; i < T; i++)
         if (tls_alloc(&tl[i], j) != SAL_OK)
             return SAL_ENOMEM;
-    size_t wave_blocks = (size_t)T * WAVE_BLOCKS_PER_THREAD;
-    if (wave_blocks < WAVE_MIN_BLOCKS)
-        wave_blocks = WAVE_MIN_BLOCKS;
+    size_t wave_blocks = sal_ensemble_wave_blocks(T);
     uint64_t done = 0, wave_first = 0;
     uint64_t wave_n = total < wave_blocks * j->block ? total : wave_blocks * j->block;
     long nb = (long)((wave_n + j->block - 1) / j->block);
@@ -319,12 +273,9 @@ static int drive(const pjob *j, ptls **tlp, int *ntlp, uint64_t *done_out, sal_d
         if (sal_summary_merge(tl[0].sum, tl[i].sum) != SAL_OK)
             return SAL_ENOMEM;
         if (j->b) {
-            if (sal_summary_merge(tl[0].diff, tl[i].diff) != SAL_OK)
+            if (sal_summary_merge(tl[0].pair.diff, tl[i].pair.diff) != SAL_OK)
                 return SAL_ENOMEM;
-            for (size_t k = 0; k < j->c->nmetrics * NMOM; k++)
-                sal_xsum_merge(&tl[0].mom[k], &tl[i].mom[k]);
-            for (size_t e = 0; e < j->c->nevents; e++)
-                tl[0].disc[e] += tl[i].disc[e];
+            sal_compare_acc_merge_sums(&tl[0].pair, &tl[i].pair);
         }
     }
     return status;
@@ -400,8 +351,8 @@ int sal_study_pair_variant(const sal_study_store *st, const sal_summary *base_su
     if (rc == SAL_OK || rc == SAL_EINTR) {
         c->runs = *done;
         c->b = tl[0].sum;
-        c->diff = tl[0].diff;
-        tl[0].sum = tl[0].diff = NULL;
+        c->diff = tl[0].pair.diff;
+        tl[0].sum = tl[0].pair.diff = NULL;
         /* the base over the same runs: the base ensemble's summary when the
          * comparison has them all, else rebuilt from the store */
         const sal_summary *sa = base_summary;
@@ -412,7 +363,7 @@ int sal_study_pair_variant(const sal_study_store *st, const sal_summary *base_su
                 rc = SAL_ENOMEM;
         }
         if (sa)
-            sal_compare_set_variances(c, sa, tl[0].mom, tl[0].disc);
+            sal_compare_set_variances(c, sa, tl[0].pair.mom, tl[0].pair.disc);
     }
     free_tls(tl, n);
     if (rc != SAL_OK && rc != SAL_EINTR) {

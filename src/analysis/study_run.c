@@ -11,19 +11,9 @@
 
 #include "salient/study.h"
 #include "analysis/study_int.h"
+#include "base/util.h"
 
 /* ---- provenance ----------------------------------------------------------- */
-
-static char *dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 void sal_provenance_free(sal_provenance_row *rows, size_t n)
 {
@@ -50,11 +40,11 @@ static int add_row(sal_provenance_row *rows, size_t *n, const sal_model *m, cons
     if (num.u < 0 && isinf(num.value))
         snprintf(buf, sizeof buf, "%s", num.value > 0 ? "inf" : "-inf");
     sal_provenance_row *r = &rows[*n];
-    r->path = dup(path);
+    r->path = sal_strdup(path);
     r->uncertain = num.u >= 0;
-    r->value = dup(buf);
-    r->source = dup(source);
-    r->description = dup(description);
+    r->value = sal_strdup(buf);
+    r->source = sal_strdup(source);
+    r->description = sal_strdup(description);
     (*n)++;
     if (!r->path || !r->value || (source && !r->source) || (description && !r->description))
         return SAL_ENOMEM;

@@ -1,5 +1,6 @@
 /* Status strings and the diagnostics list (see include/salient/base.h). */
 #include "salient/base.h"
+#include "base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,17 +44,6 @@ void sal_diags_free(sal_diags *d)
     free(d);
 }
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void sal_diags_add(sal_diags *d, const char *file, int line, int col,
                    const char *fmt, ...)
 {
@@ -76,8 +66,8 @@ void sal_diags_add(sal_diags *d, const char *file, int line, int col,
         d->cap = cap;
     }
     sal_diag *e = &d->v[d->n];
-    e->file = dup_or_null(file ? file : "<input>");
-    e->message = dup_or_null(msg);
+    e->file = sal_strdup(file ? file : "<input>");
+    e->message = sal_strdup(msg);
     e->line = line;
     e->col = col;
     if (!e->file || !e->message) {

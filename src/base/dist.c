@@ -215,6 +215,21 @@ double sal_dist_quantile(const sal_dist *d, double u)
     return in_support(d, quantile(d, u));
 }
 
+/* PERT is a beta on [min, max] (pert_shape): its quantile and a draw. */
+static double pert_quantile(const sal_dist *d, double u)
+{
+    double al, be;
+    pert_shape(d, &al, &be);
+    return d->p[0] + (d->p[2] - d->p[0]) * gsl_cdf_beta_Pinv(u, al, be);
+}
+
+static double pert_sample(const sal_dist *d, gsl_rng *r)
+{
+    double al, be;
+    pert_shape(d, &al, &be);
+    return d->p[0] + (d->p[2] - d->p[0]) * gsl_ran_beta(r, al, be);
+}
+
 static double quantile(const sal_dist *d, double u)
 {
     u = clamp_u(u);
@@ -222,11 +237,8 @@ static double quantile(const sal_dist *d, double u)
     switch (d->kind) {
     case SAL_DIST_FIXED:
         return p[0];
-    case SAL_DIST_PERT: {
-        double al, be;
-        pert_shape(d, &al, &be);
-        return p[0] + (p[2] - p[0]) * gsl_cdf_beta_Pinv(u, al, be);
-    }
+    case SAL_DIST_PERT:
+        return pert_quantile(d, u);
     case SAL_DIST_UNIFORM:
         return p[0] + u * (p[1] - p[0]);
     case SAL_DIST_TRIANGULAR: {
@@ -263,11 +275,8 @@ static double sample(const sal_dist *d, gsl_rng *r)
     switch (d->kind) {
     case SAL_DIST_FIXED:
         return p[0];
-    case SAL_DIST_PERT: {
-        double al, be;
-        pert_shape(d, &al, &be);
-        return p[0] + (p[2] - p[0]) * gsl_ran_beta(r, al, be);
-    }
+    case SAL_DIST_PERT:
+        return pert_sample(d, r);
     case SAL_DIST_UNIFORM:
         return gsl_ran_flat(r, p[0], p[1]);
     case SAL_DIST_LOGNORMAL:

@@ -9,7 +9,8 @@
  *       wounded queued to return after the return delay;
  *   (e) learning: x += r (x_max - x) for every day in combat;
  *   (f) break points: a force below break_point x peak withdraws;
- *   (g) ground: the attacker gains I * advance_rate * g(E_a / E_d);
+ *   (g) ground: the attacker gains I * advance_rate * g(E_a / E_d)
+ *       (ground.c);
  *   (h) munitions: the fire support drawn today leaves the stocks.
  *
  * Both sides' losses come from the state at the start of the step
@@ -21,26 +22,6 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
-
-/* A rout: with the defender gone (or its fire nil) the attacker takes
- * ground at this many times the reference rate, and never faster. */
-#define ADVANCE_CAP 4.0
-#define LN2 0.69314718055994530942
-
-/* g(R): the share of the reference advance rate gained at effective force
- * ratio R = E_attacker / E_defender.  Zero up to the threshold R0, then
- * rising with the logarithm of the ratio (Helmbold 1990 found advance
- * rates growing only slowly, roughly with the log of the force ratio), 1 at
- * twice the threshold, at most ADVANCE_CAP. */
-static double advance_share(double R, double R0)
-{
-    if (!(R > 0))
-        return 0;
-    if (!(R0 > 0) || isinf(R))
-        return ADVANCE_CAP;
-    double g = log(R / R0) / LN2;
-    return g < 0 ? 0 : g > ADVANCE_CAP ? ADVANCE_CAP : g;
-}
 
 /* Today's casualties of one side: expected value mu, at most n present. */
 static double draw_losses(sal_run *r, size_t s, int side, double mu, double n)
@@ -274,33 +255,11 @@ static void break_points(sal_run *r, size_t s)
     }
 }
 
-/* (g) ground held by the sector's holder changes by what the holder gains
- * attacking minus what the other side gains attacking. */
-static void ground(sal_run *r, size_t s)
+/* Today's intensity and troops per side in each sector, whether it
+ * fights, and the munitions demand on each stock with the share of it
+ * supplied. */
+static void sector_demand(sal_run *r)
 {
-    if (!(r->s_gmax[s] > 0) || !(r->s_int[s] > 0) || !(r->s_adv[s] > 0))
-        return;
-    double gain[2] = {0, 0};
-    for (int side = 0; side < 2; side++) {
-        double Ea = r->s_E[2 * s + (size_t)side], Ed = r->s_E[2 * s + (size_t)(1 - side)];
-        if (!r->s_post[2 * s + (size_t)side] || !(Ea > 0))
-            continue;
-        double R = Ed > 0 ? Ea / Ed : INFINITY;
-        gain[side] = r->s_int[s] * r->s_adv[s] * advance_share(R, r->s_thr[s]);
-    }
-    int h = r->s_holder[s];
-    double g = r->s_ground[s] + gain[h] - gain[1 - h];
-    if (!isfinite(g)) {
-        sal_run_fail_at(r, r->m->sectors[s].line, r->m->sectors[s].col,
-                        "sector '%s': the ground held became %g", r->m->sectors[s].name, g);
-        return;
-    }
-    r->s_ground[s] = g < 0 ? 0 : g > r->s_gmax[s] ? r->s_gmax[s] : g;
-}
-
-void sal_sector_step(sal_run *r)
-{
-    /* today's intensity, troops per side, munitions demand */
     for (size_t k = 0; k < r->nstk; k++)
         r->demand[k] = 0;
     for (size_t s = 0; s < r->ns; s++) {
@@ -335,7 +294,21 @@ void sal_sector_step(sal_run *r)
     /* a stock short of what all its users want supplies each the same share */
     for (size_t k = 0; k < r->nstk; k++)
         r->supply[k] = r->demand[k] > r->stock[k] ? r->stock[k] / r->demand[k] : 1;
+}
 
+/* (h) munitions consumed: what was supplied. */
+static void munitions_used(sal_run *r)
+{
+    for (size_t k = 0; k < r->nstk; k++)
+        if (r->demand[k] > 0) {
+            double used = r->demand[k] < r->stock[k] ? r->demand[k] : r->stock[k];
+            r->stock[k] -= used;
+        }
+}
+
+void sal_sector_step(sal_run *r)
+{
+    sector_demand(r); /* today's intensity, troops per side, munitions demand */
     for (size_t s = 0; s < r->ns; s++) {
         int moving = r->s_gmax[s] > 0 && r->s_int[s] > 0 && r->s_adv[s] > 0 &&
                      (r->s_post[2 * s] || r->s_post[2 * s + 1]);
@@ -386,14 +359,9 @@ void sal_sector_step(sal_run *r)
                 return;
             break_points(r, s);
         }
-        ground(r, s);
+        sal_ground_step(r, s);   /* (g), ground.c */
         if (r->status)
             return;
     }
-    /* (h) munitions consumed: what was supplied */
-    for (size_t k = 0; k < r->nstk; k++)
-        if (r->demand[k] > 0) {
-            double used = r->demand[k] < r->stock[k] ? r->demand[k] : r->stock[k];
-            r->stock[k] -= used;
-        }
+    munitions_used(r); /* (h) */
 }

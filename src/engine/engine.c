@@ -1,13 +1,13 @@
-/* The daily engine: the run workspace, the day loop, step (a) arrivals and
- * pipelines, step (i) metrics, the state functions that expressions read,
- * and the accessors (see include/salient/engine.h and docs/model.md).
- * Policies are in policy.c, the sector step (c)-(h) in attrition.c. */
+/* The day loop (the top of the engine, see docs/architecture.md): the
+ * start of a run (inputs drawn, state set from the model) and
+ * sal_run_exec, which calls the steps of each day in order: (a) arrivals
+ * (arrivals.c), (b) policies (policy.c), (c)-(h) the sector step
+ * (attrition.c, ground.c), (i) metrics (here).  The workspace and the
+ * services the steps share are in run.c (docs/model.md for the model). */
 #include "engine/engine_int.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "salient/date.h"
@@ -15,15 +15,6 @@
 #include "salient/rng.h"
 
 /* ---- small helpers ---------------------------------------------------- */
-
-int sal_run_days(double d, int lo)
-{
-    if (!(d >= lo)) /* also NaN */
-        return lo;
-    if (d > 1e9)
-        return 1000000000;
-    return (int)floor(d + 0.5) < lo ? lo : (int)floor(d + 0.5);
-}
 
 static double clamp01(double x)
 {
@@ -40,425 +31,6 @@ static double nonneg(double x)
 static double whole(const sal_run *r, double x)
 {
     return r->det ? x : floor(x + 0.5);
-}
-
-static double num_upper(const sal_model *m, sal_num n)
-{
-    if (n.u < 0 || (size_t)n.u >= m->nuncertain)
-        return n.value;
-    double lo, hi;
-    sal_dist_support(&m->uncertain[n.u].dist, &lo, &hi);
-    return hi;
-}
-
-/* The length of a delay queue for delays up to `maxdays`: one slot per day
- * in flight plus today's.  A delay that ends past the horizon never needs a
- * slot (what is sent then is still in transit at the end). */
-static int ring_len(double maxdays, int lo, int horizon)
-{
-    int d = isfinite(maxdays) ? sal_run_days(maxdays, lo) : horizon + 1;
-    if (d > horizon)
-        d = horizon;
-    return d + 1;
-}
-
-/* ---- stream ids ------------------------------------------------------- */
-
-uint32_t sal_run_stream_id(uint32_t kind, const char *name)
-{
-    /* FNV-1a, 32 bits (Fowler, Noll, Vo) */
-    uint32_t h = 2166136261u;
-    for (const unsigned char *p = (const unsigned char *)(name ? name : ""); *p; p++) {
-        h ^= *p;
-        h *= 16777619u;
-    }
-    return kind | (h & 0x0FFFFFFFu);
-}
-
-/* Ids for n named consumers of one kind, collisions resolved by probing in
- * model order (so distinct consumers never share a stream). */
-static void stream_ids(uint32_t kind, size_t n, const char *(*name)(const sal_model *, size_t),
-                       const sal_model *m, uint32_t *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint32_t id = sal_run_stream_id(kind, name(m, i));
-        for (size_t j = 0; j < i; j++)
-            if (out[j] == id) {
-                id = kind | ((id + 1) & 0x0FFFFFFFu);
-                j = (size_t)-1; /* restart the scan */
-            }
-        out[i] = id;
-    }
-}
-
-static const char *input_name(const sal_model *m, size_t i)
-{
-    return m->uncertain[i].name;
-}
-
-static const char *sector_name(const sal_model *m, size_t i)
-{
-    return m->sectors[i].name;
-}
-
-static const char *policy_name(const sal_model *m, size_t i)
-{
-    return m->policies[i].name;
-}
-
-/* ---- the workspace ---------------------------------------------------- */
-
-/* Carves arrays out of one block: a first pass with base NULL measures, the
- * second assigns. */
-typedef struct {
-    char *base;
-    size_t off;
-    int overflow;
-} arena;
-
-static void *take(arena *a, size_t n, size_t size)
-{
-    if (size && n > ((size_t)-1 >> 2) / size) {
-        a->overflow = 1;
-        return NULL;
-    }
-    a->off = (a->off + 15) & ~(size_t)15;
-    void *p = a->base ? a->base + a->off : NULL;
-    a->off += n * size;
-    return p;
-}
-
-#define TAKE(a, ptr, n) ((ptr) = take((a), (n), sizeof *(ptr)))
-
-static void layout(sal_run *r, arena *a)
-{
-    size_t nf = r->nf, ns = r->ns, np = r->np;
-    TAKE(a, r->rng_sector, ns);
-    TAKE(a, r->rng_policy, r->npol);
-    TAKE(a, r->sid_input, r->nunc);
-    TAKE(a, r->sid_sector, ns);
-    TAKE(a, r->sid_policy, r->npol);
-    TAKE(a, r->draws, r->nunc);
-    TAKE(a, r->in_lo, r->nunc);
-    TAKE(a, r->in_hi, r->nunc);
-    TAKE(a, r->stk_off, r->nact + 1);
-    TAKE(a, r->stock, r->nstk);
-    TAKE(a, r->stk_flow, r->nstk);
-    TAKE(a, r->stk_cap, r->nstk);
-    TAKE(a, r->demand, r->nstk);
-    TAKE(a, r->supply, r->nstk);
-    int **ints[] = {&r->f_side, &r->f_sector, &r->f_stock, &r->f_role, &r->f_delay,
-                    &r->f_wday, &r->f_cdays, &r->f_ring_len};
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-        TAKE(a, *ints[i], nf);
-    TAKE(a, r->f_out, nf);
-    double **dbl[] = {&r->f_str,  &r->f_peak, &r->f_arr, &r->f_kil,   &r->f_wnd,  &r->f_away,
-                      &r->f_wait, &r->f_ret,  &r->f_wdr, &r->f_mov,   &r->f_x,    &r->f_x0,
-                      &r->f_xmax, &r->f_rate, &r->f_inter, &r->f_expo, &r->f_mult, &r->f_ks,
-                      &r->f_wr,   &r->f_bp,   &r->f_spd, &r->f_fire,  &r->g_w,    &r->g_cap,
-                      &r->g_q,    &r->g_out};
-    for (size_t i = 0; i < sizeof dbl / sizeof dbl[0]; i++)
-        TAKE(a, *dbl[i], nf);
-    TAKE(a, r->g_idx, nf);
-    TAKE(a, r->f_ring_off, nf);
-    TAKE(a, r->tr_force, r->ntranche);
-    TAKE(a, r->tr_day, r->ntranche);
-    TAKE(a, r->tr_event, r->ntranche);
-    TAKE(a, r->tr_delay, r->ntranche);
-    TAKE(a, r->tr_size, r->ntranche);
-    TAKE(a, r->tr_done, r->ntranche);
-    TAKE(a, r->sec_off, ns + 1);
-    TAKE(a, r->sec_forces, nf);
-    double **sd[] = {&r->s_int, &r->s_def, &r->s_hold, &r->s_p, &r->s_q, &r->s_k, &r->s_floor,
-                     &r->s_ground, &r->s_gmax, &r->s_adv, &r->s_thr, &r->s_I};
-    for (size_t i = 0; i < sizeof sd / sizeof sd[0]; i++)
-        TAKE(a, *sd[i], ns);
-    TAKE(a, r->s_coef, 2 * ns);
-    TAKE(a, r->s_carry, 2 * ns);
-    TAKE(a, r->s_N, 2 * ns);
-    TAKE(a, r->s_E, 2 * ns);
-    TAKE(a, r->s_loss, 2 * ns);
-    TAKE(a, r->s_post, 2 * ns);
-    TAKE(a, r->s_noise, ns);
-    TAKE(a, r->s_holder, ns);
-    TAKE(a, r->s_fight, ns);
-    double **pd[] = {&r->p_rate, &r->p_carry, &r->p_sent, &r->p_done, &r->p_late, &r->p_lost};
-    for (size_t i = 0; i < sizeof pd / sizeof pd[0]; i++)
-        TAKE(a, *pd[i], np);
-    int **pi[] = {&r->p_delay, &r->p_from, &r->p_to, &r->p_force, &r->p_ring_len};
-    for (size_t i = 0; i < sizeof pi / sizeof pi[0]; i++)
-        TAKE(a, *pi[i], np);
-    TAKE(a, r->p_ring_off, np);
-    TAKE(a, r->ring, r->nring);
-    TAKE(a, r->par, r->npar);
-    TAKE(a, r->own_ev_day, r->nev);
-    TAKE(a, r->ev_count, r->nev);
-    TAKE(a, r->t_day, r->ntr);
-    TAKE(a, r->l_rung, r->nl);
-    TAKE(a, r->pol_ok, r->npol);
-    TAKE(a, r->pol_done, r->npol);
-    int **qi[] = {&r->pol_due, &r->pol_delay, &r->pol_fired, &r->pol_acted};
-    for (size_t i = 0; i < sizeof qi / sizeof qi[0]; i++)
-        TAKE(a, *qi[i], r->npol);
-    TAKE(a, r->pol_haz, r->npol);
-    TAKE(a, r->pol_surv, r->npol);
-    TAKE(a, r->own_series, (size_t)(r->horizon + 1) * r->nmet);
-}
-
-sal_run *sal_run_alloc(const sal_model *m)
-{
-    if (!m || m->horizon < 0 || m->horizon > 100000000)
-        return NULL;
-    sal_run *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->m = m;
-    r->horizon = m->horizon;
-    r->nf = m->nforces;
-    r->ns = m->nsectors;
-    r->np = m->npipelines;
-    r->npol = m->npolicies;
-    r->ntr = m->ntreaties;
-    r->nl = m->nladders;
-    r->nmet = m->nmetrics;
-    r->nev = m->nevents;
-    r->nunc = m->nuncertain;
-    r->npar = m->nparams;
-    r->nact = m->nactors;
-    for (size_t a = 0; a < m->nactors; a++)
-        r->nstk += m->actors[a].nstocks;
-    for (size_t f = 0; f < m->nforces; f++)
-        r->ntranche += m->forces[f].narrivals;
-    /* delay queues: wounded per force, in transit per pipeline */
-    size_t nring = 0;
-    for (size_t f = 0; f < m->nforces; f++) {
-        const sal_force *fo = &m->forces[f];
-        if (fo->sector >= 0 && num_upper(m, fo->wounded_return) > 0)
-            nring += (size_t)ring_len(num_upper(m, fo->return_delay), 1, r->horizon);
-    }
-    for (size_t p = 0; p < m->npipelines; p++)
-        nring += (size_t)ring_len(num_upper(m, m->pipelines[p].delay), 0, r->horizon);
-    r->nring = nring;
-
-    arena a = {NULL, 0, 0};
-    layout(r, &a);
-    if (a.overflow || !(r->block = calloc(1, a.off + 16))) {
-        free(r);
-        return NULL;
-    }
-    r->bytes = sizeof *r + a.off + 16;
-    a = (arena){r->block, 0, 0};
-    layout(r, &a);
-    r->series = r->own_series;
-    r->ev_day = r->own_ev_day;
-
-    /* streams */
-    stream_ids(SAL_STREAM_PARAMS, r->nunc, input_name, m, r->sid_input);
-    stream_ids(SAL_STREAM_SECTOR, r->ns, sector_name, m, r->sid_sector);
-    stream_ids(SAL_STREAM_POLICY, r->npol, policy_name, m, r->sid_policy);
-    int ok = (r->rng_input = sal_rng_alloc(0, 0, 0)) != NULL;
-    for (size_t s = 0; ok && s < r->ns; s++)
-        ok = (r->rng_sector[s] = sal_rng_alloc(0, 0, r->sid_sector[s])) != NULL;
-    for (size_t p = 0; ok && p < r->npol; p++)
-        ok = (r->rng_policy[p] = sal_rng_alloc(0, 0, r->sid_policy[p])) != NULL;
-    if (!ok) {
-        sal_run_free(r);
-        return NULL;
-    }
-    r->bytes += (1 + r->ns + r->npol) * (sizeof(gsl_rng) + 64);
-    for (size_t u = 0; u < r->nunc; u++)
-        sal_dist_support(&m->uncertain[u].dist, &r->in_lo[u], &r->in_hi[u]);
-
-    /* static structure: stocks, the forces of each sector, queue offsets */
-    r->stk_off[0] = 0;
-    for (size_t i = 0; i < m->nactors; i++)
-        r->stk_off[i + 1] = r->stk_off[i] + m->actors[i].nstocks;
-    for (size_t f = 0; f < r->nf; f++) {
-        const sal_force *fo = &m->forces[f];
-        int side = fo->owner >= 0 && (size_t)fo->owner < m->nactors ? m->actors[fo->owner].side : -1;
-        r->f_side[f] = side == 0 || side == 1 ? side : -1;
-        /* a force fights only in a real sector and on a real side */
-        r->f_sector[f] = fo->sector >= 0 && (size_t)fo->sector < r->ns && r->f_side[f] >= 0
-                             ? fo->sector : -1;
-        r->f_stock[f] = -1;
-        if (fo->supply_actor >= 0 && (size_t)fo->supply_actor < m->nactors &&
-            fo->supply_stock >= 0 &&
-            (size_t)fo->supply_stock < m->actors[fo->supply_actor].nstocks)
-            r->f_stock[f] = (int)(r->stk_off[fo->supply_actor] + (size_t)fo->supply_stock);
-    }
-    size_t k = 0;
-    for (size_t s = 0; s < r->ns; s++) {
-        r->sec_off[s] = k;
-        for (size_t f = 0; f < r->nf; f++)
-            if (r->f_sector[f] == (int)s)
-                r->sec_forces[k++] = (int)f;
-    }
-    r->sec_off[r->ns] = k;
-    size_t off = 0;
-    for (size_t f = 0; f < r->nf; f++) {
-        const sal_force *fo = &m->forces[f];
-        r->f_ring_off[f] = off;
-        r->f_ring_len[f] = 0;
-        if (fo->sector >= 0 && num_upper(m, fo->wounded_return) > 0) {
-            r->f_ring_len[f] = ring_len(num_upper(m, fo->return_delay), 1, r->horizon);
-            off += (size_t)r->f_ring_len[f];
-        }
-    }
-    for (size_t p = 0; p < r->np; p++) {
-        const sal_pipeline *pl = &m->pipelines[p];
-        r->p_ring_off[p] = off;
-        r->p_ring_len[p] = ring_len(num_upper(m, pl->delay), 0, r->horizon);
-        off += (size_t)r->p_ring_len[p];
-    }
-    size_t t = 0;
-    for (size_t f = 0; f < r->nf; f++)
-        for (size_t i = 0; i < m->forces[f].narrivals; i++)
-            r->tr_force[t++] = (int)f;
-    return r;
-}
-
-void sal_run_free(sal_run *r)
-{
-    if (!r)
-        return;
-    if (r->block) {
-        for (size_t s = 0; s < r->ns; s++)
-            if (r->rng_sector[s])
-                gsl_rng_free(r->rng_sector[s]);
-        for (size_t p = 0; p < r->npol; p++)
-            if (r->rng_policy[p])
-                gsl_rng_free(r->rng_policy[p]);
-    }
-    if (r->rng_input)
-        gsl_rng_free(r->rng_input);
-    free(r->block);
-    free(r);
-}
-
-/* ---- failures --------------------------------------------------------- */
-
-static void run_vfail(sal_run *r, const char *file, int line, int col, const char *fmt,
-                      va_list ap)
-{
-    if (r->status == SAL_OK)
-        r->status = SAL_ERANGE;
-    if (!r->diags)
-        return;
-    char msg[1024], date[16];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    sal_date_format(r->start_days + r->day, date);
-    if (r->det)
-        sal_diags_add(r->diags, file, line, col, "day %d (%s) of the deterministic run: %s", r->day,
-                      date, msg);
-    else
-        sal_diags_add(r->diags, file, line, col, "day %d (%s) of run %llu (seed %llu): %s", r->day,
-                      date, (unsigned long long)r->run, (unsigned long long)r->seed, msg);
-}
-
-void sal_run_fail(sal_run *r, const sal_expr *e, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    const char *file = e && sal_expr_file(e) ? sal_expr_file(e) : r->m->file;
-    run_vfail(r, file, e ? sal_expr_line(e) : 0, e ? sal_expr_col(e) : 0, fmt, ap);
-    va_end(ap);
-}
-
-void sal_run_fail_at(sal_run *r, int line, int col, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    run_vfail(r, r->m->file, line, col, fmt, ap);
-    va_end(ap);
-}
-
-int sal_run_eval(sal_run *r, const sal_expr *e, const char *what, double *out)
-{
-    if (sal_expr_eval_finite(e, sal_run_get, r, out) == SAL_OK)
-        return SAL_OK;
-    sal_run_fail(r, e, "%s '%s' is %s; expected a finite number (look for 0/0, log or sqrt of "
-                       "a negative number, or an overflow)",
-                 what, sal_expr_source(e) ? sal_expr_source(e) : "?", isnan(*out) ? "NaN" : "infinite");
-    return SAL_ERANGE;
-}
-
-/* ---- the state that expressions read ---------------------------------- */
-
-double sal_run_get(void *state, int id, int a0, int a1)
-{
-    const sal_run *r = state;
-    switch (id) {
-    case SAL_FN_DAY: return r->day;
-    case SAL_FN_STRENGTH: return (size_t)a0 < r->nf ? r->f_str[a0] : NAN;
-    case SAL_FN_CASUALTIES: return (size_t)a0 < r->nf ? r->f_kil[a0] + r->f_wnd[a0] : NAN;
-    case SAL_FN_KILLED: return (size_t)a0 < r->nf ? r->f_kil[a0] : NAN;
-    case SAL_FN_ARRIVED: return (size_t)a0 < r->nf ? r->f_arr[a0] : NAN;
-    case SAL_FN_GROUND: return (size_t)a0 < r->ns ? r->s_ground[a0] : NAN;
-    case SAL_FN_STOCK:
-        if ((size_t)a0 < r->nact && a1 >= 0 && r->stk_off[a0] + (size_t)a1 < r->stk_off[a0 + 1])
-            return r->stock[r->stk_off[a0] + (size_t)a1];
-        return NAN;
-    case SAL_FN_DAYS_SINCE:
-        if ((size_t)a0 >= r->nev)
-            return NAN;
-        return r->ev_day[a0] < 0 ? -1.0 : (double)(r->day - r->ev_day[a0]);
-    case SAL_FN_HAPPENED: return (size_t)a0 < r->nev ? (r->ev_day[a0] >= 0) : NAN;
-    case SAL_FN_RUNG: return (size_t)a0 < r->nl ? r->l_rung[a0] : NAN;
-    case SAL_FN_PARAM: return (size_t)a0 < r->npar ? r->par[a0] : NAN;
-    case SAL_FN_SIDE_STRENGTH: {
-        if ((size_t)a0 >= r->ns || (a1 != 0 && a1 != 1))
-            return NAN;
-        double n = 0;
-        for (size_t i = r->sec_off[a0]; i < r->sec_off[a0 + 1]; i++)
-            if (r->f_side[r->sec_forces[i]] == a1)
-                n += r->f_str[r->sec_forces[i]];
-        return n;
-    }
-    }
-    return NAN;
-}
-
-/* ---- shared actions --------------------------------------------------- */
-
-void sal_run_event(sal_run *r, int e)
-{
-    if (e < 0 || (size_t)e >= r->nev)
-        return;
-    if (r->ev_day[e] < 0)
-        r->ev_day[e] = r->day;
-    r->ev_count[e]++;
-}
-
-void sal_run_join(sal_run *r, int f, double n, double x)
-{
-    if (!(n > 0))
-        return;
-    r->f_arr[f] += n;
-    if (r->f_out[f]) { /* a broken force stays out: newcomers join the withdrawn */
-        r->f_wdr[f] += n;
-        if (!isfinite(r->f_arr[f]) || !isfinite(r->f_wdr[f]))
-            sal_run_fail_at(r, r->m->forces[f].line, r->m->forces[f].col,
-                            "force '%s' (withdrawn): %g troops joining make the troops "
-                            "arrived or withdrawn not finite; expected finite numbers",
-                            r->m->forces[f].name, n);
-        return;
-    }
-    double s = r->f_str[f], before = s;
-    /* newcomers dilute (or raise) the force's experience: the strength-
-     * weighted mean of the two */
-    r->f_x[f] = (s * r->f_x[f] + n * x) / (s + n);
-    s += n;
-    r->f_str[f] = s;
-    if (s > r->f_peak[f])
-        r->f_peak[f] = s;
-    /* the values written: an overflow here would carry inf (or, in the
-     * mean, inf/inf = NaN) into every later day; the troops arrived count
-     * those lost before, so they can overflow while the strength does not */
-    if (!isfinite(s) || !isfinite(r->f_x[f]) || !isfinite(r->f_arr[f]))
-        sal_run_fail_at(r, r->m->forces[f].line, r->m->forces[f].col,
-                        "force '%s': %g troops joining %g present give a strength or "
-                        "experience that is not finite; expected finite numbers",
-                        r->m->forces[f].name, n, before);
 }
 
 /* ---- the start of a run ----------------------------------------------- */
@@ -501,24 +73,10 @@ static int draw_inputs(sal_run *r, const sal_run_opts *o)
 
 #define NUM(n) sal_num_value((n), r->draws)
 
-static int start(sal_run *r, const sal_run_opts *o)
+/* Stocks at the start: capacity (none: infinite), flow, initial amount. */
+static void start_stocks(sal_run *r)
 {
     const sal_model *m = r->m;
-    r->seed = o->seed;
-    r->run = o->run;
-    r->series = o->series ? o->series : r->own_series;
-    r->ev_day = o->event_days ? o->event_days : r->own_ev_day;
-    r->det = o->deterministic != 0;
-    r->day = 0;
-    r->status = SAL_OK;
-    r->start_days = sal_date_to_days(m->start_year, m->start_month, m->start_day);
-    if (draw_inputs(r, o) != SAL_OK)
-        return r->status;
-    for (size_t s = 0; s < r->ns; s++)
-        sal_rng_reset(r->rng_sector[s], r->seed, r->run, r->sid_sector[s]);
-    for (size_t p = 0; p < r->npol; p++)
-        sal_rng_reset(r->rng_policy[p], r->seed, r->run, r->sid_policy[p]);
-
     for (size_t a = 0; a < m->nactors; a++)
         for (size_t k = 0; k < m->actors[a].nstocks; k++) {
             const sal_stock *st = &m->actors[a].stocks[k];
@@ -529,6 +87,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             double v = nonneg(NUM(st->initial));
             r->stock[i] = v > r->stk_cap[i] ? r->stk_cap[i] : v;
         }
+}
+
+/* Forces at the start, from the model and this run's draws. */
+static void start_forces(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t f = 0; f < r->nf; f++) {
         const sal_force *fo = &m->forces[f];
         double s0 = whole(r, nonneg(NUM(fo->strength)));
@@ -552,6 +116,12 @@ static int start(sal_run *r, const sal_run_opts *o)
         r->f_role[f] = (int)fo->role;
         r->f_fire[f] = 1;
     }
+}
+
+/* Arrival tranches, flattened over forces in model order. */
+static void start_tranches(sal_run *r)
+{
+    const sal_model *m = r->m;
     size_t t = 0;
     for (size_t f = 0; f < r->nf; f++)
         for (size_t i = 0; i < m->forces[f].narrivals; i++, t++) {
@@ -563,6 +133,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             /* an event tranche whose event is not known never arrives */
             r->tr_done[t] = tr->event >= 0 && r->tr_event[t] < 0;
         }
+}
+
+/* Sectors at the start. */
+static void start_sectors(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t s = 0; s < r->ns; s++) {
         const sal_sector *se = &m->sectors[s];
         r->s_int[s] = nonneg(NUM(se->intensity));
@@ -586,6 +162,12 @@ static int start(sal_run *r, const sal_run_opts *o)
             r->s_loss[2 * s + k] = 0;
         }
     }
+}
+
+/* Pipelines at the start, with the flat indices of their stocks. */
+static void start_pipelines(sal_run *r)
+{
+    const sal_model *m = r->m;
     for (size_t p = 0; p < r->np; p++) {
         const sal_pipeline *pl = &m->pipelines[p];
         r->p_rate[p] = nonneg(NUM(pl->rate));
@@ -597,6 +179,31 @@ static int start(sal_run *r, const sal_run_opts *o)
                          ? (int)(r->stk_off[pl->to_actor] + (size_t)pl->to_stock) : -1;
         r->p_force[p] = pl->to_force >= 0 && (size_t)pl->to_force < r->nf ? pl->to_force : -1;
     }
+}
+
+static int start(sal_run *r, const sal_run_opts *o)
+{
+    const sal_model *m = r->m;
+    r->seed = o->seed;
+    r->run = o->run;
+    r->series = o->series ? o->series : r->own_series;
+    r->ev_day = o->event_days ? o->event_days : r->own_ev_day;
+    r->det = o->deterministic != 0;
+    r->day = 0;
+    r->status = SAL_OK;
+    r->start_days = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    if (draw_inputs(r, o) != SAL_OK)
+        return r->status;
+    for (size_t s = 0; s < r->ns; s++)
+        sal_rng_reset(r->rng_sector[s], r->seed, r->run, r->sid_sector[s]);
+    for (size_t p = 0; p < r->npol; p++)
+        sal_rng_reset(r->rng_policy[p], r->seed, r->run, r->sid_policy[p]);
+
+    start_stocks(r);
+    start_forces(r);
+    start_tranches(r);
+    start_sectors(r);
+    start_pipelines(r);
     memset(r->ring, 0, r->nring * sizeof *r->ring);
     for (size_t i = 0; i < r->npar; i++)
         r->par[i] = NUM(m->params[i].value);
@@ -606,149 +213,6 @@ static int start(sal_run *r, const sal_run_opts *o)
         r->t_day[i] = SAL_NEVER;
     sal_policy_start(r);
     return r->status;
-}
-
-/* ---- (a) arrivals, stock flows, pipelines ----------------------------- */
-
-/* Delivers what pipeline p sent `x` of today. */
-static void deliver(sal_run *r, size_t p, double x)
-{
-    r->p_done[p] += x;
-    if (r->p_force[p] >= 0) {
-        int f = r->p_force[p];
-        sal_run_join(r, f, x, r->f_x0[f]);
-    } else if (r->p_to[p] >= 0) {
-        int k = r->p_to[p];
-        double room = r->stk_cap[k] - r->stock[k];
-        if (x > room) { /* a full store: what does not fit is lost */
-            r->p_lost[p] += x - room;
-            x = room;
-        }
-        r->stock[k] += x;
-        if (r->stock[k] > r->stk_cap[k]) /* stock + (cap - stock) rounded above cap */
-            r->stock[k] = r->stk_cap[k];
-        if (!isfinite(r->stock[k])) /* an unbounded store overflowed */
-            sal_run_fail_at(r, r->m->pipelines[p].line, r->m->pipelines[p].col,
-                            "pipeline '%s': delivering %g made a stock that is not finite; "
-                            "expected a finite stock (give it a capacity)",
-                            r->m->pipelines[p].name, x);
-    }
-}
-
-static void step_arrivals(sal_run *r)
-{
-    const sal_model *m = r->m;
-    int t = r->day;
-    /* tranches: on their day, or `delay` days after their event; an event
-     * recorded after today's arrivals is seen tomorrow */
-    for (size_t i = 0; i < r->ntranche; i++) {
-        if (r->tr_done[i])
-            continue;
-        int due = r->tr_day[i];
-        if (r->tr_event[i] >= 0) {
-            int e = r->ev_day[r->tr_event[i]];
-            if (e < 0)
-                continue;
-            due = e + r->tr_delay[i];
-        }
-        if (due <= t) {
-            r->tr_done[i] = 1;
-            int f = r->tr_force[i];
-            sal_run_join(r, f, r->tr_size[i], r->f_x0[f]);
-        }
-    }
-    /* wounded back to duty (queued by (d) on the day they were hit) */
-    for (size_t f = 0; f < r->nf; f++) {
-        int len = r->f_ring_len[f];
-        if (!len)
-            continue;
-        double *slot = &r->ring[r->f_ring_off[f] + (size_t)(t % len)];
-        double x = *slot;
-        if (x > 0) {
-            *slot = 0;
-            r->f_wait[f] -= x;
-            if (r->f_wait[f] < 0) /* rounding, in continuous troops only */
-                r->f_wait[f] = 0;
-            r->f_ret[f] += x;
-            if (r->f_out[f]) {
-                r->f_wdr[f] += x;
-            } else {
-                r->f_str[f] += x;
-                if (r->f_str[f] > r->f_peak[f])
-                    r->f_peak[f] = r->f_str[f];
-            }
-        }
-    }
-    /* stock flows: production, recruitment, spending; bounded by [0, cap] */
-    for (size_t k = 0; k < r->nstk; k++) {
-        if (r->stk_flow[k] == 0)
-            continue;
-        double v = r->stock[k] + r->stk_flow[k];
-        v = v < 0 ? 0 : v > r->stk_cap[k] ? r->stk_cap[k] : v;
-        if (!isfinite(v)) {
-            size_t a = 0;
-            while (r->stk_off[a + 1] <= k)
-                a++;
-            const sal_actor *ac = &r->m->actors[a];
-            const sal_stock *st = &ac->stocks[k - r->stk_off[a]];
-            sal_run_fail_at(r, st->line, st->col,
-                            "stock '%s.%s': a flow of %g overflowed it; expected a finite stock "
-                            "(give it a capacity)",
-                            ac->name, st->name, r->stk_flow[k]);
-            return;
-        }
-        r->stock[k] = v;
-    }
-    /* pipelines: send today's amount, deliver what was sent `delay` days ago */
-    for (size_t p = 0; p < r->np; p++) {
-        const sal_pipeline *pl = &m->pipelines[p];
-        int on = 1;
-        if (pl->when) {
-            double v;
-            if (sal_run_eval(r, pl->when, "the condition of a pipeline", &v) != SAL_OK)
-                return;
-            on = v != 0;
-        }
-        if (on && r->p_rate[p] > 0) {
-            double x = r->p_rate[p];
-            int from = r->p_from[p];
-            double avail = from >= 0 ? r->stock[from] : INFINITY;
-            if (!r->det && r->p_force[p] >= 0) {
-                /* whole troops: the fraction is carried to the next day */
-                double want = x + r->p_carry[p];
-                x = floor(want);
-                r->p_carry[p] = want - x;
-                if (x > floor(avail))
-                    x = floor(avail);
-            } else if (x > avail) {
-                x = avail;
-            }
-            if (from >= 0)
-                r->stock[from] -= x;
-            r->p_sent[p] += x;
-            int d = r->p_delay[p], len = r->p_ring_len[p];
-            if (t + d > r->horizon || d >= len) {
-                /* still in transit at the horizon (sal_run_in_transit): a
-                 * huge rate from nowhere overflows the sum */
-                r->p_late[p] += x;
-                if (!isfinite(r->p_late[p])) {
-                    sal_run_fail_at(r, pl->line, pl->col,
-                                    "pipeline '%s': sending %g made the amount in transit "
-                                    "not finite; expected a finite amount (lower its rate)",
-                                    pl->name, x);
-                    return;
-                }
-            } else {
-                r->ring[r->p_ring_off[p] + (size_t)((t + d) % len)] += x;
-            }
-        }
-        int len = r->p_ring_len[p];
-        double *slot = &r->ring[r->p_ring_off[p] + (size_t)(t % len)];
-        double x = *slot;
-        *slot = 0;
-        if (x > 0)
-            deliver(r, p, x);
-    }
 }
 
 /* ---- (i) metrics ------------------------------------------------------ */
@@ -792,7 +256,7 @@ int sal_run_exec(sal_run *r, const sal_run_opts *opts, sal_diags *diags)
             r->day = t;
             if (t == opts->branch_day && t > 0)
                 rekey(r, opts->branch_seed, opts->branch_run);
-            step_arrivals(r);         /* (a) */
+            sal_arrivals_step(r);     /* (a) */
             if (r->status)
                 break;
             sal_policy_step(r);       /* (b) */
@@ -808,114 +272,4 @@ int sal_run_exec(sal_run *r, const sal_run_opts *opts, sal_diags *diags)
     }
     r->diags = NULL;
     return r->status;
-}
-
-/* ---- accessors -------------------------------------------------------- */
-
-const sal_model *sal_run_model(const sal_run *r)
-{
-    return r->m;
-}
-
-size_t sal_run_ndays(const sal_run *r)
-{
-    return (size_t)r->horizon + 1;
-}
-
-size_t sal_run_nmetrics(const sal_run *r)
-{
-    return r->nmet;
-}
-
-const double *sal_run_series(const sal_run *r)
-{
-    return r->series;
-}
-
-const int32_t *sal_run_event_days(const sal_run *r)
-{
-    return r->ev_day;
-}
-
-const int32_t *sal_run_event_counts(const sal_run *r)
-{
-    return r->ev_count;
-}
-
-const double *sal_run_inputs(const sal_run *r)
-{
-    return r->draws;
-}
-
-int sal_run_force(const sal_run *r, size_t f, sal_force_account *out)
-{
-    if (!r || f >= r->nf || !out)
-        return SAL_EINPUT;
-    out->arrived = r->f_arr[f];
-    out->present = r->f_str[f];
-    out->killed = r->f_kil[f];
-    out->wounded = r->f_wnd[f];
-    out->wounded_away = r->f_away[f];
-    out->awaiting = r->f_wait[f];
-    out->returned = r->f_ret[f];
-    out->withdrawn = r->f_wdr[f];
-    out->moved_out = r->f_mov[f];
-    out->peak = r->f_peak[f];
-    out->experience = r->f_x[f];
-    out->fire = r->f_fire[f];
-    out->combat_days = r->f_cdays[f];
-    out->withdrawn_day = r->f_wday[f];
-    return SAL_OK;
-}
-
-double sal_run_ground(const sal_run *r, size_t s)
-{
-    return s < r->ns ? r->s_ground[s] : NAN;
-}
-
-double sal_run_stock(const sal_run *r, size_t a, size_t k)
-{
-    if (a >= r->nact || r->stk_off[a] + k >= r->stk_off[a + 1])
-        return NAN;
-    return r->stock[r->stk_off[a] + k];
-}
-
-double sal_run_param(const sal_run *r, size_t p)
-{
-    return p < r->npar ? r->par[p] : NAN;
-}
-
-int sal_run_rung(const sal_run *r, size_t l)
-{
-    return l < r->nl ? r->l_rung[l] : -1;
-}
-
-int sal_run_treaty_day(const sal_run *r, size_t t)
-{
-    return t < r->ntr ? r->t_day[t] : -1;
-}
-
-double sal_run_in_transit(const sal_run *r, size_t p)
-{
-    if (p >= r->np)
-        return NAN;
-    double x = r->p_late[p];
-    for (int i = 0; i < r->p_ring_len[p]; i++)
-        x += r->ring[r->p_ring_off[p] + (size_t)i];
-    return x;
-}
-
-int sal_run_policy_fired(const sal_run *r, size_t p)
-{
-    return p < r->npol ? r->pol_fired[p] : -1;
-}
-
-int sal_run_policy_acted(const sal_run *r, size_t p)
-{
-    return p < r->npol ? r->pol_acted[p] : -1;
-}
-
-size_t sal_run_bytes(const sal_run *r)
-{
-    return r ? r->bytes : 0;
 }

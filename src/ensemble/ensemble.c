@@ -17,20 +17,13 @@
 #include "ensemble/compare_int.h"
 #include "ensemble/summary_int.h"
 
-/* With checkpoint_seconds <= 0 a checkpoint follows every wave of this
- * many blocks per thread (at least WAVE_MIN_BLOCKS). */
-enum { WAVE_BLOCKS_PER_THREAD = 4, WAVE_MIN_BLOCKS = 8 };
-
 
 typedef struct {
     sal_run *ws[2];
     double *series[2];   /* block x ndays x nmetrics, day-major per run */
     int32_t *events[2];  /* block x nevents */
     sal_summary *sum[2];
-    sal_summary *diff;   /* compare only */
-    double *dbuf;        /* block x ndays x ncommon */
-    sal_xsum *mom;       /* ncommon x NMOM */
-    uint64_t *disc;      /* per common event: runs where exactly one variant had it */
+    sal_compare_acc pair; /* compare only */
     int fail_rc;
     int merge_rc;        /* of this thread's share of the final merge */
     int fail_model;
@@ -44,8 +37,7 @@ typedef struct {
     const sal_ensemble_opts *o;
     size_t ndays;
     size_t block;
-    size_t nc, *ca, *cb;     /* common metrics */
-    size_t ne, *ea, *eb;     /* common events */
+    const sal_compare *c;    /* compare: the common metrics and events */
     size_t reclen;           /* doubles per run record (ensemble with on_run) */
     long *pcol[2];           /* posterior: each input's column, -1 if none */
 } job;
@@ -144,10 +136,7 @@ static void tls_free(tls *t)
         sal_summary_free(t->sum[k]);
         free(t->pin[k]);
     }
-    sal_summary_free(t->diff);
-    free(t->dbuf);
-    free(t->mom);
-    free(t->disc);
+    sal_compare_acc_free(&t->pair);
 }
 
 static int tls_alloc(tls *t, const job *j)
@@ -164,19 +153,8 @@ static int tls_alloc(tls *t, const job *j)
         if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k] || !t->pin[k])
             return SAL_ENOMEM;
     }
-    if (j->nmodels == 2) {
-        sal_summary_layout l = {.nmetrics = (uint32_t)j->nc, .ndays = (uint32_t)j->ndays,
-                                .nevents = 0, .horizon = (int32_t)j->ndays - 1,
-                                .accuracy = j->o->accuracy};
-        t->diff = sal_summary_alloc(&l);
-        t->dbuf = malloc(j->block * j->ndays * (j->nc ? j->nc : 1) * sizeof(double));
-        t->mom = malloc((j->nc ? j->nc : 1) * NMOM * sizeof(sal_xsum));
-        t->disc = calloc(j->ne ? j->ne : 1, sizeof(uint64_t));
-        if (!t->diff || !t->dbuf || !t->mom || !t->disc)
-            return SAL_ENOMEM;
-        for (size_t i = 0; i < j->nc * NMOM; i++)
-            sal_xsum_init(&t->mom[i]);
-    }
+    if (j->nmodels == 2)
+        return sal_compare_acc_alloc(&t->pair, j->c, j->ndays, j->block, j->o->accuracy);
     return SAL_OK;
 }
 
@@ -213,27 +191,11 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         }
         if (j->nmodels == 2) {
             size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
-            const double *sa = t->series[0] + i * nd * na, *sb = t->series[1] + i * nd * nb;
-            double *d = t->dbuf + i * nd * j->nc;
-            for (size_t day = 0; day < nd; day++)
-                for (size_t c = 0; c < j->nc; c++)
-                    d[day * j->nc + c] = sb[day * nb + j->cb[c]] - sa[day * na + j->ca[c]];
-            for (size_t c = 0; c < j->nc; c++) {
-                double a = sa[(nd - 1) * na + j->ca[c]], b = sb[(nd - 1) * nb + j->cb[c]];
-                double dd = b - a;
-                sal_xsum *x = t->mom + c * NMOM;
-                /* NaN/inf are refused by the sums and so left out */
-                sal_xsum_add(&x[MOM_A], a);
-                sal_xsum_add(&x[MOM_A2], a * a);
-                sal_xsum_add(&x[MOM_B], b);
-                sal_xsum_add(&x[MOM_B2], b * b);
-                sal_xsum_add(&x[MOM_D], dd);
-                sal_xsum_add(&x[MOM_D2], dd * dd);
-            }
-            const int32_t *ea = t->events[0] + i * j->m[0]->nevents;
-            const int32_t *eb = t->events[1] + i * j->m[1]->nevents;
-            for (size_t e = 0; e < j->ne; e++)
-                t->disc[e] += (ea[j->ea[e]] >= 0) != (eb[j->eb[e]] >= 0);
+            sal_compare_arm a = {t->series[0] + i * nd * na, na,
+                                 t->events[0] + i * j->m[0]->nevents};
+            sal_compare_arm b = {t->series[1] + i * nd * nb, nb,
+                                 t->events[1] + i * j->m[1]->nevents};
+            sal_compare_fold_run(j->c, &t->pair, i, a, b);
         }
     }
     for (int k = 0; k < j->nmodels; k++) {
@@ -247,8 +209,7 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         }
     }
     if (j->nmodels == 2) {
-        sal_summary_strides st = {nd * j->nc, 1, j->nc};
-        int rc = sal_summary_add_runs(t->diff, n, t->dbuf, &st, NULL);
+        int rc = sal_compare_acc_add_block(&t->pair, n);
         if (rc != SAL_OK && !t->fail_rc) {
             t->fail_rc = rc;
             t->fail_run = r0;
@@ -429,7 +390,7 @@ static int merge_targets(const job *j, tls *t, sal_summary **out)
     for (int k = 0; k < j->nmodels; k++)
         out[n++] = t->sum[k];
     if (j->nmodels == 2)
-        out[n++] = t->diff;
+        out[n++] = t->pair.diff;
     return n;
 }
 
@@ -483,42 +444,153 @@ static void merge_cells(const job *j, tls *tl, int nt)
     }
 }
 
+/* The schedule of maxblocks blocks for T threads: the ring of block marks,
+ * and of records when on_run wants them (s zeroed by the caller). */
+static int sched_init(const job *j, sched *s, uint64_t maxblocks, int T, uint64_t wave_blocks)
+{
+    int records = j->o->on_run && j->nmodels == 1;
+    s->nblocks = maxblocks;
+    s->ring = ring_blocks((uint64_t)T, j->block, j->reclen, records);
+    atomic_init(&s->next, 0);
+    atomic_init(&s->ready, 0);
+    atomic_init(&s->stop, 0);
+    s->fin = malloc(s->ring * sizeof *s->fin);
+    if (records)
+        s->rec = malloc(s->ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
+    if (!s->fin || (records && !s->rec)) {
+        free(s->fin);
+        free(s->rec);
+        return SAL_ENOMEM;
+    }
+    for (uint64_t i = 0; i < s->ring; i++)
+        atomic_init(&s->fin[i], 0); /* block b's mark is b + 1: none is 0 */
+    s->limit = epoch_limit(j, s, wave_blocks);
+    return SAL_OK;
+}
+
+/* Before the first epoch, on the calling thread once every thread has
+ * allocated its workspace: whether to go on (*status, *quit). */
+static void begin(const job *j, tls *tl, int alloc_failed, uint64_t maxblocks, caller *c,
+                  int *status, int *quit)
+{
+    if (alloc_failed) {
+        *status = SAL_ENOMEM;
+        *quit = 1;
+    } else if (j->o->resume_from && j->nmodels == 1 &&
+               sal_summary_merge(tl[0].sum[0], j->o->resume_from) != SAL_OK) {
+        /* a resumed ensemble starts from the summary of the runs
+         * already done; merges are exact, so the result is the one
+         * an uninterrupted run gives */
+        *status = SAL_EINPUT;
+        *quit = 1;
+    }
+    *quit |= maxblocks == 0;
+    c->last_ckpt = omp_get_wtime();
+}
+
+/* One thread's part of an epoch: claims blocks and runs them until the
+ * epoch's claims end; thread 0 (the calling thread) also hands the finished
+ * prefix to on_run between its blocks. */
+static void work(const job *j, sched *s, caller *c, tls *t, int me)
+{
+    for (;;) {
+        if (me == 0)
+            service(j, s, c);
+        uint64_t b;
+        int got = claim(s, &b);
+        if (got == CLAIM_NONE)
+            break;
+        if (got == CLAIM_FULL) { /* the oldest block is still running */
+            sched_yield();
+            continue;
+        }
+        uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
+        do_block(j, t, j->o->first + r0, (size_t)n,
+                 s->rec ? s->rec + (b % s->ring) * j->block * j->reclen : NULL);
+        if (t->fail_rc) /* its records are never flushed: no mark */
+            atomic_store_explicit(&s->stop, 1, memory_order_relaxed);
+        else
+            atomic_store_explicit(&s->fin[b % s->ring], b + 1, memory_order_release);
+    }
+}
+
+/* The end of an epoch: every block claimed has finished or failed; on the
+ * calling thread alone, while the others wait.  Decides whether to quit
+ * (*status, *quit), takes a checkpoint when one is due, and opens the next
+ * epoch. */
+static void end_epoch(const job *j, sched *s, caller *c, tls *tl, int nt, uint64_t wave_blocks,
+                      sal_diags *diags, int *status, int *quit)
+{
+    const sal_ensemble_opts *o = j->o;
+    service(j, s, c);
+    int failed = -1;
+    for (int i = 0; i < nt; i++)
+        if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
+            failed = i;
+    uint64_t ready = atomic_load_explicit(&s->ready, memory_order_relaxed);
+    if (failed >= 0) {
+        *status = tl[failed].fail_rc;
+        report_failure(j, &tl[failed], diags);
+        *quit = 1;
+    } else if (c->flush_failed) {
+        *status = SAL_EIO;
+        *quit = 1;
+    } else if (ready >= s->nblocks) {
+        *quit = 1;
+    } else if (c->interrupted) {
+        *status = SAL_EINTR;
+        *quit = 1;
+    } else {
+        if (o->checkpoint && j->nmodels == 1 && (c->ckpt_due || o->checkpoint_seconds <= 0)) {
+            if (checkpoint(j, tl, nt) != SAL_OK) {
+                *status = SAL_EIO;
+                *quit = 1;
+            }
+            c->ckpt_due = 0;
+            c->last_ckpt = omp_get_wtime();
+        }
+        s->limit = epoch_limit(j, s, wave_blocks);
+        atomic_store_explicit(&s->stop, 0, memory_order_relaxed);
+    }
+    if (*quit && (*status == SAL_OK || *status == SAL_EINTR) && merge_check(j, tl, nt) != SAL_OK)
+        *status = SAL_ENOMEM;
+}
+
+/* After merge_cells: a merge failure, else the tails of the summaries and
+ * the paired moments of every thread into thread 0's. */
+static int merge_rest(const job *j, tls *tl, int nt)
+{
+    for (int i = 0; i < nt; i++)
+        if (tl[i].merge_rc != SAL_OK)
+            return tl[i].merge_rc;
+    for (int i = 1; i < nt; i++) {
+        for (int k = 0; k < j->nmodels; k++)
+            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
+        if (j->nmodels == 2) {
+            sal_summary_merge_tail(tl[0].pair.diff, tl[i].pair.diff);
+            sal_compare_acc_merge_sums(&tl[0].pair, &tl[i].pair);
+        }
+    }
+    return SAL_OK;
+}
+
 /* The loop shared by ensembles and comparisons.  On SAL_OK or SAL_EINTR the
  * merged summaries are left in tl[0]. */
 static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_diags *diags)
 {
     const sal_ensemble_opts *o = j->o;
-    int T = o->threads > 0 ? o->threads : omp_get_max_threads();
     uint64_t total = o->runs;
     uint64_t maxblocks = (total + j->block - 1) / j->block;
-    if ((uint64_t)T > maxblocks)
-        T = (int)maxblocks;
-    if (T < 1)
-        T = 1; /* also when there are no runs: one (idle) thread */
+    int T = sal_ensemble_nthreads(o->threads, total, j->block);
     tls *tl = calloc((size_t)T, sizeof *tl);
     if (!tl)
         return SAL_ENOMEM;
     *tlp = tl;
     *ntlp = T;
-    uint64_t wave_blocks = (uint64_t)T * WAVE_BLOCKS_PER_THREAD;
-    if (wave_blocks < WAVE_MIN_BLOCKS)
-        wave_blocks = WAVE_MIN_BLOCKS;
-    int records = o->on_run && j->nmodels == 1;
-    sched s = {.nblocks = maxblocks, .ring = ring_blocks((uint64_t)T, j->block, j->reclen, records)};
-    atomic_init(&s.next, 0);
-    atomic_init(&s.ready, 0);
-    atomic_init(&s.stop, 0);
-    s.fin = malloc(s.ring * sizeof *s.fin);
-    if (records)
-        s.rec = malloc(s.ring * j->block * (j->reclen ? j->reclen : 1) * sizeof(double));
-    if (!s.fin || (records && !s.rec)) {
-        free(s.fin);
-        free(s.rec);
+    uint64_t wave_blocks = sal_ensemble_wave_blocks(T);
+    sched s = {0};
+    if (sched_init(j, &s, maxblocks, T, wave_blocks) != SAL_OK)
         return SAL_ENOMEM;
-    }
-    for (uint64_t i = 0; i < s.ring; i++)
-        atomic_init(&s.fin[i], 0); /* block b's mark is b + 1: none is 0 */
-    s.limit = epoch_limit(j, &s, wave_blocks);
 
     caller c = {0};
     int status = SAL_OK, quit = 0, nt = 1, alloc_failed = 0;
@@ -536,81 +608,14 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
 #pragma omp master
         {
             nt = omp_get_num_threads(); /* OpenMP may give fewer than T */
-            if (alloc_failed) {
-                status = SAL_ENOMEM;
-                quit = 1;
-            } else if (o->resume_from && j->nmodels == 1 &&
-                       sal_summary_merge(tl[0].sum[0], o->resume_from) != SAL_OK) {
-                /* a resumed ensemble starts from the summary of the runs
-                 * already done; merges are exact, so the result is the one
-                 * an uninterrupted run gives */
-                status = SAL_EINPUT;
-                quit = 1;
-            }
-            quit |= maxblocks == 0;
-            c.last_ckpt = omp_get_wtime();
+            begin(j, tl, alloc_failed, maxblocks, &c, &status, &quit);
         }
 #pragma omp barrier
         while (!quit) {
-            for (;;) {
-                if (me == 0)
-                    service(j, &s, &c);
-                uint64_t b;
-                int got = claim(&s, &b);
-                if (got == CLAIM_NONE)
-                    break;
-                if (got == CLAIM_FULL) { /* the oldest block is still running */
-                    sched_yield();
-                    continue;
-                }
-                uint64_t r0 = runs_of(j, b), n = runs_of(j, b + 1) - r0;
-                do_block(j, t, o->first + r0, (size_t)n,
-                         s.rec ? s.rec + (b % s.ring) * j->block * j->reclen : NULL);
-                if (t->fail_rc) /* its records are never flushed: no mark */
-                    atomic_store_explicit(&s.stop, 1, memory_order_relaxed);
-                else
-                    atomic_store_explicit(&s.fin[b % s.ring], b + 1, memory_order_release);
-            }
+            work(j, &s, &c, t, me);
 #pragma omp barrier
-            /* every block claimed has finished or failed: the calling
-             * thread alone, while the others wait */
 #pragma omp master
-            {
-                service(j, &s, &c);
-                int failed = -1;
-                for (int i = 0; i < nt; i++)
-                    if (tl[i].fail_rc && (failed < 0 || tl[i].fail_run < tl[failed].fail_run))
-                        failed = i;
-                uint64_t ready = atomic_load_explicit(&s.ready, memory_order_relaxed);
-                if (failed >= 0) {
-                    status = tl[failed].fail_rc;
-                    report_failure(j, &tl[failed], diags);
-                    quit = 1;
-                } else if (c.flush_failed) {
-                    status = SAL_EIO;
-                    quit = 1;
-                } else if (ready >= s.nblocks) {
-                    quit = 1;
-                } else if (c.interrupted) {
-                    status = SAL_EINTR;
-                    quit = 1;
-                } else {
-                    if (o->checkpoint && j->nmodels == 1 &&
-                        (c.ckpt_due || o->checkpoint_seconds <= 0)) {
-                        if (checkpoint(j, tl, nt) != SAL_OK) {
-                            status = SAL_EIO;
-                            quit = 1;
-                        }
-                        c.ckpt_due = 0;
-                        c.last_ckpt = omp_get_wtime();
-                    }
-                    s.limit = epoch_limit(j, &s, wave_blocks);
-                    atomic_store_explicit(&s.stop, 0, memory_order_relaxed);
-                }
-                if (quit && (status == SAL_OK || status == SAL_EINTR) &&
-                    merge_check(j, tl, nt) != SAL_OK)
-                    status = SAL_ENOMEM;
-            }
+            end_epoch(j, &s, &c, tl, nt, wave_blocks, diags, &status, &quit);
 #pragma omp barrier
         }
         /* the partial summaries into thread 0's, all threads merging
@@ -629,21 +634,8 @@ static int drive(const job *j, tls **tlp, int *ntlp, uint64_t *done_out, sal_dia
     *done_out = done;
     if (status != SAL_OK && status != SAL_EINTR)
         return status;
-    for (int i = 0; i < nt; i++)
-        if (tl[i].merge_rc != SAL_OK)
-            return tl[i].merge_rc;
-    for (int i = 1; i < nt; i++) {
-        for (int k = 0; k < j->nmodels; k++)
-            sal_summary_merge_tail(tl[0].sum[k], tl[i].sum[k]);
-        if (j->nmodels == 2) {
-            sal_summary_merge_tail(tl[0].diff, tl[i].diff);
-            for (size_t m = 0; m < j->nc * NMOM; m++)
-                sal_xsum_merge(&tl[0].mom[m], &tl[i].mom[m]);
-            for (size_t e = 0; e < j->ne; e++)
-                tl[0].disc[e] += tl[i].disc[e];
-        }
-    }
-    return status;
+    int rc = merge_rest(j, tl, nt);
+    return rc != SAL_OK ? rc : status;
 }
 
 uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *o, int compare)
@@ -833,9 +825,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
     if (!c)
         return SAL_ENOMEM;
     job j = {.m = {a, b}, .nmodels = 2, .o = o, .ndays = (size_t)a->horizon + 1,
-             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
-             .nc = c->nmetrics, .ca = c->metric_a, .cb = c->metric_b,
-             .ne = c->nevents, .ea = c->event_a, .eb = c->event_b};
+             .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
     int rc = posterior_columns(&j);
@@ -847,10 +837,10 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
         c->runs = *done;
         c->a = tl[0].sum[0];
         c->b = tl[0].sum[1];
-        c->diff = tl[0].diff;
+        c->diff = tl[0].pair.diff;
         tl[0].sum[0] = tl[0].sum[1] = NULL;
-        tl[0].diff = NULL;
-        sal_compare_set_variances(c, c->a, tl[0].mom, tl[0].disc);
+        tl[0].pair.diff = NULL;
+        sal_compare_set_variances(c, c->a, tl[0].pair.mom, tl[0].pair.disc);
     }
     free_tls(tl, n);
     if (rc != SAL_OK && rc != SAL_EINTR) {

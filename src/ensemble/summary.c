@@ -22,6 +22,7 @@
  * shared by all the sketches of a summary. */
 #include "salient/summary.h"
 #include "ensemble/summary_int.h"
+#include "base/util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -33,20 +34,6 @@
 #define EXP_ALL (UINT64_C(0x7ff) << 52)
 #define SIGN_BIT (UINT64_C(1) << 63)
 #define TWO32 4294967296.0
-
-static uint64_t dbits(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
-static double bitsd(uint64_t b)
-{
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 /* ---- exact sums ----------------------------------------------------------
  *
@@ -96,7 +83,7 @@ static inline void xsum_add_finite(sal_xsum *a, uint64_t b)
 
 int sal_xsum_add(sal_xsum *a, double x)
 {
-    uint64_t b = dbits(x);
+    uint64_t b = sal_dbits(x);
     if ((b & ~SIGN_BIT) >= EXP_ALL)
         return SAL_ERANGE;
     xsum_add_finite(a, b);
@@ -465,7 +452,7 @@ void sal_sketch_clear(sal_sketch *s)
 
 static inline int sketch_add(sal_sketch *s, double x)
 {
-    uint64_t b = dbits(x), mag = b & ~SIGN_BIT;
+    uint64_t b = sal_dbits(x), mag = b & ~SIGN_BIT;
     if (mag >= EXP_ALL) {
         s->nonfinite++;
         return SAL_ERANGE;
@@ -642,15 +629,17 @@ static void put_u8(wbuf *w, uint32_t v)
 
 static void put_uint(wbuf *w, uint64_t v, int bytes)
 {
+    unsigned char c[8];
+    sal_le_put(c, v, bytes);
     for (int i = 0; i < bytes; i++)
-        put_u8(w, (uint32_t)(v >> (8 * i)) & 0xff);
+        put_u8(w, c[i]);
 }
 
 static void put_u16(wbuf *w, uint32_t v) { put_uint(w, v, 2); }
 static void put_u32(wbuf *w, uint32_t v) { put_uint(w, v, 4); }
 static void put_u64(wbuf *w, uint64_t v) { put_uint(w, v, 8); }
 static void put_i32(wbuf *w, int32_t v) { put_uint(w, (uint32_t)v, 4); }
-static void put_f64(wbuf *w, double v) { put_uint(w, dbits(v), 8); }
+static void put_f64(wbuf *w, double v) { put_uint(w, sal_dbits(v), 8); }
 
 static void put_store(wbuf *w, const sk_store *st)
 {
@@ -699,26 +688,43 @@ static void put_header(wbuf *w, const char magic[4])
     put_u16(w, 0);
 }
 
+/* The bytes put writes of x: into buf when it has room for them all (size
+ * bytes), only counted when buf is NULL; how many. */
+static size_t put_into(void (*put)(wbuf *, const void *), const void *x, unsigned char *buf,
+                       size_t size)
+{
+    wbuf w = {buf, 0, buf ? size : 0};
+    put(&w, x);
+    return w.n;
+}
+
+/* x into buf whole (SAL_OK), or SAL_ERANGE when it has not room for it. */
+static int serialise(void (*put)(wbuf *, const void *), const void *x, unsigned char *buf,
+                     size_t size)
+{
+    if (!buf || size < put_into(put, x, NULL, 0))
+        return SAL_ERANGE;
+    put_into(put, x, buf, size);
+    return SAL_OK;
+}
+
+static void put_sketch(wbuf *w, const void *x)
+{
+    const sal_sketch *s = x;
+    put_header(w, "SALK");
+    put_u32(w, s->map->K);
+    put_u32(w, s->maxb);
+    put_body(w, s);
+}
+
 size_t sal_sketch_serialised_size(const sal_sketch *s)
 {
-    wbuf w = {NULL, 0, 0};
-    put_header(&w, "SALK");
-    put_u32(&w, s->map->K);
-    put_u32(&w, s->maxb);
-    put_body(&w, s);
-    return w.n;
+    return put_into(put_sketch, s, NULL, 0);
 }
 
 int sal_sketch_serialise(const sal_sketch *s, unsigned char *buf, size_t size)
 {
-    if (!buf || size < sal_sketch_serialised_size(s))
-        return SAL_ERANGE;
-    wbuf w = {buf, 0, size};
-    put_header(&w, "SALK");
-    put_u32(&w, s->map->K);
-    put_u32(&w, s->maxb);
-    put_body(&w, s);
-    return SAL_OK;
+    return serialise(put_sketch, s, buf, size);
 }
 
 typedef struct {
@@ -733,9 +739,7 @@ static uint64_t get_uint(rbuf *r, int bytes)
         r->bad = 1;
         return 0;
     }
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v |= (uint64_t)r->p[r->n + i] << (8 * i);
+    uint64_t v = sal_le_get(r->p + r->n, bytes);
     r->n += bytes;
     return v;
 }
@@ -745,7 +749,7 @@ static uint32_t get_u16(rbuf *r) { return (uint32_t)get_uint(r, 2); }
 static uint32_t get_u32(rbuf *r) { return (uint32_t)get_uint(r, 4); }
 static uint64_t get_u64(rbuf *r) { return get_uint(r, 8); }
 static int32_t get_i32(rbuf *r) { return (int32_t)get_u32(r); }
-static double get_f64(rbuf *r) { return bitsd(get_u64(r)); }
+static double get_f64(rbuf *r) { return sal_bitsd(get_u64(r)); }
 
 static int get_header(rbuf *r, const char magic[4])
 {
@@ -809,10 +813,10 @@ static int get_body(rbuf *r, sal_sketch *s)
         s->pos.n + s->neg.n != s->count - s->zero)
         return 0;
     if (!s->count)
-        return dbits(s->min) == dbits(HUGE_VAL) &&
-               dbits(s->max) == dbits(-HUGE_VAL) && len == 0;
+        return sal_dbits(s->min) == sal_dbits(HUGE_VAL) &&
+               sal_dbits(s->max) == sal_dbits(-HUGE_VAL) && len == 0;
     if (!isfinite(s->min) || !isfinite(s->max) || s->min > s->max ||
-        dbits(s->min) == SIGN_BIT || dbits(s->max) == SIGN_BIT)
+        sal_dbits(s->min) == SIGN_BIT || sal_dbits(s->max) == SIGN_BIT)
         return 0;
     if ((s->neg.n && s->min >= 0) || (s->pos.n && s->max <= 0) ||
         (s->zero && (s->min > 0 || s->max < 0)))
@@ -1097,8 +1101,9 @@ size_t sal_summary_bytes(const sal_summary *s)
     return b;
 }
 
-static void put_summary(wbuf *w, const sal_summary *s)
+static void put_summary(wbuf *w, const void *x)
 {
+    const sal_summary *s = x;
     const sal_summary_layout *l = &s->layout;
     put_header(w, "SALS");
     put_u32(w, l->nmetrics);
@@ -1128,18 +1133,12 @@ static void put_summary(wbuf *w, const sal_summary *s)
 
 size_t sal_summary_serialised_size(const sal_summary *s)
 {
-    wbuf w = {NULL, 0, 0};
-    put_summary(&w, s);
-    return w.n;
+    return put_into(put_summary, s, NULL, 0);
 }
 
 int sal_summary_serialise(const sal_summary *s, unsigned char *buf, size_t size)
 {
-    if (!buf || size < sal_summary_serialised_size(s))
-        return SAL_ERANGE;
-    wbuf w = {buf, 0, size};
-    put_summary(&w, s);
-    return SAL_OK;
+    return serialise(put_summary, s, buf, size);
 }
 
 int sal_summary_deserialise(sal_summary **out, const unsigned char *buf,

@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "salient/out.h"
 
 /* ---- whole-or-nothing files ------------------------------------------- */
 
@@ -38,59 +39,119 @@ int sal_mkdirs(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? SAL_OK : SAL_EIO;
 }
 
-int sal_outfile_open(sal_outfile *o, const char *dir, const char *name, int stream)
+struct sal_outfile {
+    char tmp[4096];
+    char final[4096];
+    FILE *f;        /* NULL for a file written by another library (SQLite) */
+    int state;      /* SAL_OUTFILE_NONE .. SAL_OUTFILE_COMMITTED */
+};
+
+static int open_into(sal_outfile *o, const char *dir, const char *name, int stream)
 {
-    memset(o, 0, sizeof *o);
     int a = snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
     /* the writer's pid in the name lets a later writer tell a temporary
      * left by a killed process (sal_outfile_sweep) from one in use */
     int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.%ld.XXXXXX", dir, name, (long)getpid());
-    if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final) {
-        o->tmp[0] = '\0';
+    if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final)
         return SAL_EIO;
-    }
     int fd = mkstemp(o->tmp);
-    if (fd < 0) {
-        o->tmp[0] = '\0';
+    if (fd < 0)
         return SAL_EIO;
-    }
     /* mkstemp makes 0600; results are ordinary files (0666 less the umask) */
     mode_t um = umask(0);
     umask(um);
     fchmod(fd, 0666 & ~um);
     if (!stream) {
-        o->state = 2;
+        o->state = SAL_OUTFILE_PENDING;
         return close(fd) == 0 ? SAL_OK : SAL_EIO;
     }
     o->f = fdopen(fd, "w");
     if (!o->f) {
+        int e = errno;
         close(fd);
         unlink(o->tmp);
-        o->tmp[0] = '\0';
+        errno = e;
         return SAL_EIO;
     }
-    o->state = 1;
+    o->state = SAL_OUTFILE_OPEN;
     return SAL_OK;
 }
 
-int sal_outfile_open_path(sal_outfile *o, const char *path, int stream)
+int sal_outfile_open(sal_outfile **out, const char *dir, const char *name, int stream)
 {
-    char dir[4096];
+    *out = NULL;
+    sal_outfile *o = calloc(1, sizeof *o);
+    if (!o)
+        return SAL_ENOMEM;
+    int rc = open_into(o, dir, name, stream);
+    if (rc != SAL_OK) {
+        int e = errno;
+        free(o);
+        errno = e;
+        return rc;
+    }
+    *out = o;
+    return SAL_OK;
+}
+
+/* path's directory into dir ("." without a slash, "/" at the root) and
+ * its last name; -1 when path names no file or is too long. */
+static int split_path(const char *path, char dir[4096], const char **name)
+{
     const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!path || !*path || (slash && !slash[1])) {
-        memset(o, 0, sizeof *o);
-        return SAL_EIO;
+    if (!path || !*path || (slash && !slash[1]))
+        return -1;
+    if (!slash) {
+        strcpy(dir, ".");
+        *name = path;
+        return 0;
     }
-    if (!slash)
-        return sal_outfile_open(o, ".", path, stream);
     size_t n = (size_t)(slash - path);
-    if (n >= sizeof dir) {
-        memset(o, 0, sizeof *o);
-        return SAL_EIO;
-    }
+    if (n >= 4096)
+        return -1;
     memcpy(dir, path, n);
     dir[n] = '\0';
-    return sal_outfile_open(o, n ? dir : "/", slash + 1, stream);
+    if (!n)
+        strcpy(dir, "/");
+    *name = slash + 1;
+    return 0;
+}
+
+int sal_outfile_open_path(sal_outfile **o, const char *path, int stream)
+{
+    char dir[4096];
+    const char *name;
+    *o = NULL;
+    if (split_path(path, dir, &name) != 0)
+        return SAL_EIO;
+    return sal_outfile_open(o, dir, name, stream);
+}
+
+int sal_outfile_sweep_path(const char *path)
+{
+    char dir[4096];
+    const char *name;
+    return split_path(path, dir, &name) == 0 ? sal_outfile_sweep(dir, name) : 0;
+}
+
+FILE *sal_outfile_stream(const sal_outfile *o)
+{
+    return o ? o->f : NULL;
+}
+
+const char *sal_outfile_temp_path(const sal_outfile *o)
+{
+    return o ? o->tmp : NULL;
+}
+
+const char *sal_outfile_path(const sal_outfile *o)
+{
+    return o ? o->final : NULL;
+}
+
+int sal_outfile_state(const sal_outfile *o)
+{
+    return o ? o->state : SAL_OUTFILE_NONE;
 }
 
 int sal_outfile_sweep(const char *dir, const char *name)
@@ -129,48 +190,39 @@ int sal_outfile_sweep(const char *dir, const char *name)
 
 int sal_outfile_close(sal_outfile *o)
 {
-    if (o->state != 1)
-        return o->state == 2 ? SAL_OK : SAL_EIO;
+    if (!o || o->state != SAL_OUTFILE_OPEN)
+        return o && o->state == SAL_OUTFILE_PENDING ? SAL_OK : SAL_EIO;
     int bad = ferror(o->f) != 0;
     bad |= fflush(o->f) != 0;
     bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
     bad |= fclose(o->f) != 0;
     o->f = NULL;
-    o->state = 2;
+    o->state = SAL_OUTFILE_PENDING;
     return bad ? SAL_EIO : SAL_OK;
 }
 
 int sal_outfile_commit(sal_outfile *o)
 {
-    if (o->state != 2 || rename(o->tmp, o->final) != 0)
+    if (!o || o->state != SAL_OUTFILE_PENDING || rename(o->tmp, o->final) != 0)
         return SAL_EIO;
-    o->state = 3;
+    o->state = SAL_OUTFILE_COMMITTED;
     return SAL_OK;
 }
 
 void sal_outfile_abort(sal_outfile *o)
 {
-    if (o->state == 1 && o->f)
+    if (!o)
+        return;
+    int e = errno; /* for the caller's message after a failed write */
+    if (o->state == SAL_OUTFILE_OPEN && o->f)
         fclose(o->f);
-    o->f = NULL;
-    if ((o->state == 1 || o->state == 2) && o->tmp[0])
+    if (o->state == SAL_OUTFILE_OPEN || o->state == SAL_OUTFILE_PENDING)
         unlink(o->tmp);
-    o->state = 0;
+    free(o);
+    errno = e;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
-
-void sal_fmt_num(char *buf, size_t n, double x)
-{
-    if (isnan(x)) {
-        if (n)
-            buf[0] = '\0';
-        return;
-    }
-    snprintf(buf, n, "%.15g", x);
-    if (strtod(buf, NULL) != x)
-        snprintf(buf, n, "%.17g", x);
-}
 
 void sal_csv_field(FILE *f, const char *s)
 {
@@ -269,7 +321,7 @@ int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const doub
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
 
-static double ratio(double indep, double crn)
+double sal_compare_ratio(double indep, double crn)
 {
     if (isnan(indep) || isnan(crn))
         return NAN;
@@ -278,42 +330,81 @@ static double ratio(double indep, double crn)
     return indep / crn;
 }
 
-int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c)
+int sal_compare_write_header(FILE *f, int with_variant)
 {
-    (void)b;
+    if (with_variant)
+        fputs("variant,", f);
     fputs("kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,var_independent,"
           "variance_reduction\n",
           f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+/* The six numbers of common metric i on day d: A's mean, B's, and the
+ * difference's mean, 5th, 50th and 95th percentiles. */
+static void metric_numbers(const sal_compare *c, size_t i, int d, double q[6])
+{
+    uint32_t k = (uint32_t)i, day = (uint32_t)d;
+    q[0] = sal_summary_mean(c->a, (uint32_t)c->metric_a[i], day);
+    q[1] = sal_summary_mean(c->b, (uint32_t)c->metric_b[i], day);
+    q[2] = sal_summary_mean(c->diff, k, day);
+    q[3] = sal_summary_quantile(c->diff, k, day, 0.05);
+    q[4] = sal_summary_quantile(c->diff, k, day, 0.5);
+    q[5] = sal_summary_quantile(c->diff, k, day, 0.95);
+}
+
+/* The row's first fields: the variant (if any), the kind and the name. */
+static void row_start(FILE *f, const char *variant, const char *kind, const char *name)
+{
+    if (variant) {
+        sal_csv_field(f, variant);
+        fputc(',', f);
+    }
+    fputs(kind, f);
+    fputc(',', f);
+    sal_csv_field(f, name);
+}
+
+static void metric_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                        const double *cq)
+{
     long start = start_day(a);
     char date[16];
     int h = a->horizon;
+    size_t nd = (size_t)h + 1;
     for (size_t i = 0; i < c->nmetrics; i++)
         for (int d = 0; d <= h; d++) {
-            fputs("metric,", f);
-            sal_csv_field(f, a->metrics[c->metric_a[i]].name);
+            double own[6];
+            const double *q = cq ? cq + (i * nd + (size_t)d) * 6 : own;
+            if (!cq)
+                metric_numbers(c, i, d, own);
+            row_start(f, variant, "metric", a->metrics[c->metric_a[i]].name);
             sal_date_format(start + d, date);
             fprintf(f, ",%d,%s", d, date);
-            put_num(f, sal_summary_mean(c->a, (uint32_t)c->metric_a[i], (uint32_t)d));
-            put_num(f, sal_summary_mean(c->b, (uint32_t)c->metric_b[i], (uint32_t)d));
-            put_num(f, sal_summary_mean(c->diff, (uint32_t)i, (uint32_t)d));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.05));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.5));
-            put_num(f, sal_summary_quantile(c->diff, (uint32_t)i, (uint32_t)d, 0.95));
+            for (int j = 0; j < 6; j++)
+                put_num(f, q[j]);
             if (d == h) {
                 put_num(f, c->var_diff[i]);
                 put_num(f, c->var_indep[i]);
-                put_num(f, ratio(c->var_indep[i], c->var_diff[i]));
+                put_num(f, sal_compare_ratio(c->var_indep[i], c->var_diff[i]));
             } else {
                 fputs(",,,", f);
             }
             fputc('\n', f);
         }
-    sal_date_format(start + h, date);
+}
+
+static void event_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                       const double *ce)
+{
+    char date[16];
+    int h = a->horizon;
+    sal_date_format(start_day(a) + h, date);
     for (size_t e = 0; e < c->nevents; e++) {
-        double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
-        double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
-        fputs("event,", f);
-        sal_csv_field(f, a->events[c->event_a[e]]);
+        double pa = ce ? ce[e * 2] : sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
+        double pb =
+            ce ? ce[e * 2 + 1] : sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
+        row_start(f, variant, "event", a->events[c->event_a[e]]);
         fprintf(f, ",%d,%s", h, date);
         put_num(f, pa);
         put_num(f, pb);
@@ -321,10 +412,24 @@ int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal
         fputs(",,,", f);
         put_num(f, c->event_var_diff[e]);
         put_num(f, c->event_var_indep[e]);
-        put_num(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+        put_num(f, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
         fputc('\n', f);
     }
+}
+
+int sal_compare_write_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                           const double *cq, const double *ce)
+{
+    metric_rows(f, a, c, variant, cq);
+    event_rows(f, a, c, variant, ce);
     return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal_compare *c)
+{
+    (void)b;
+    int rc = sal_compare_write_header(f, 0);
+    return sal_compare_write_rows(f, a, c, NULL, NULL, NULL) | rc;
 }
 
 /* ---- SQLite ------------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * (salient/report.h).  This file opens and checks the database, reads what
  * every section shares (metadata, metrics, dates, variants), and assembles
  * the page; the sections are in src/out/report_sect.c and src/out/report_charts.c,
+ * the helpers they share with this file in src/out/report_data.c,
  * the page's style and script in src/out/report.css and src/out/report.js (carried
  * in the library by tools/embed.c, like Chart.js). */
 #include <errno.h>
@@ -13,8 +14,8 @@
 #include "salient/date.h"
 #include "salient/ensemble.h"
 #include "salient/report.h"
-#include "salient/salient.h"
 #include "out/report_int.h"
+#include "base/util.h"
 
 extern const unsigned char sal_chartjs[];
 extern const size_t sal_chartjs_len;
@@ -23,94 +24,11 @@ extern const size_t sal_report_css_len;
 extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
 
-static const char *const schema_hint =
-    "expected a results database written by 'salient ensemble' or 'salient' (docs/report.md)";
-
-sqlite3_stmt *rpt_prepare(rpt_db *d, const char *table, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    if (d->status)
-        return NULL;
-    if (sqlite3_prepare_v2(d->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sal_diags_add(d->diags, d->path, 0, 0, "table '%s': %s; %s", table,
-                      sqlite3_errmsg(d->db), schema_hint);
-        d->status = SAL_EINPUT;
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-double rpt_col_num(sqlite3_stmt *st, int i)
-{
-    int t = sqlite3_column_type(st, i);
-    if (t == SQLITE_INTEGER || t == SQLITE_FLOAT)
-        return sqlite3_column_double(st, i);
-    if (t == SQLITE_TEXT) { /* a number stored as text still reads */
-        const char *s = (const char *)sqlite3_column_text(st, i);
-        char *end;
-        double x = s ? strtod(s, &end) : 0;
-        if (s && *s && !*end)
-            return x;
-    }
-    return (double)NAN;
-}
-
-const char *rpt_col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? (const char *)s : "";
-}
-
-int rpt_variant_index(const rpt_db *d, const char *name)
-{
-    for (size_t i = 0; i < d->nvariants; i++)
-        if (strcmp(d->variants[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *rpt_day_date(const rpt_db *d, double day)
-{
-    if (!(day >= 0) || day >= (double)d->ndays)
-        return "";
-    return d->dates[(size_t)day];
-}
-
-int rpt_metric_index(const rpt_db *d, const char *name)
-{
-    for (size_t i = 0; i < d->nmetrics; i++)
-        if (strcmp(d->metrics[i], name) == 0)
-            return (int)i;
-    return -1;
-}
-
-const char *rpt_variant_color(int v)
-{
-    /* Okabe & Ito (2008), "Color Universal Design": distinguishable with the
-     * common colour-vision deficiencies; yellow left out (unreadable on
-     * white).  The base is a dark slate, distinct from all of them. */
-    static const char *const pal[] = {"#d55e00", "#0072b2", "#009e73", "#cc79a7",
-                                      "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f"};
-    if (v < 0)
-        return "#2c3e50";
-    return pal[(size_t)v % (sizeof pal / sizeof pal[0])];
-}
-
-static char *dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Appends s to a list of strings (NULL-safe on out of memory: status). */
 static void push(rpt_db *d, char ***v, size_t *n, const char *s)
 {
     char **nv = realloc(*v, (*n + 1) * sizeof **v);
-    char *c = dup(s);
+    char *c = sal_strdup(s);
     if (!nv || !c) {
         free(c);
         if (nv)
@@ -138,7 +56,7 @@ static int table_exists(rpt_db *d, const char *name)
     if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                            -1, &st, NULL) != SQLITE_OK) {
         sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
-                      sqlite3_errmsg(d->db), schema_hint);
+                      sqlite3_errmsg(d->db), rpt_schema_hint);
         d->status = SAL_EINPUT;
         sqlite3_finalize(st);
         return 0;
@@ -149,7 +67,7 @@ static int table_exists(rpt_db *d, const char *name)
         found = 1;
     else if (rc != SQLITE_DONE) {
         sal_diags_add(d->diags, d->path, 0, 0, "cannot be read as SQLite (%s); %s",
-                      sqlite3_errmsg(d->db), schema_hint);
+                      sqlite3_errmsg(d->db), rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
     sqlite3_finalize(st);
@@ -164,7 +82,7 @@ static char *meta_get(rpt_db *d, const char *key)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     char *v = NULL;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        v = dup(rpt_col_text(st, 0));
+        v = sal_strdup(rpt_col_text(st, 0));
         if (!v)
             d->status = SAL_ENOMEM;
     }
@@ -175,7 +93,7 @@ static char *meta_get(rpt_db *d, const char *key)
 static void require(rpt_db *d, const char *table)
 {
     if (!d->status && !table_exists(d, table) && !d->status) {
-        sal_diags_add(d->diags, d->path, 0, 0, "no table '%s'; %s", table, schema_hint);
+        sal_diags_add(d->diags, d->path, 0, 0, "no table '%s'; %s", table, rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
 }
@@ -240,13 +158,10 @@ static void load_band_variant(rpt_db *d)
         d->band_variant = best;
 }
 
-static void load(rpt_db *d)
+/* The metadata every section reads; returns the horizon and sets the start
+ * date y-m-dd (d->status set on a missing or bad entry). */
+static long load_meta(rpt_db *d, int *y, int *m, int *dd)
 {
-    require(d, "metadata");
-    require(d, "quantiles");
-    require(d, "events");
-    if (d->status)
-        return;
     d->scenario = meta_get(d, "scenario");
     d->title = meta_get(d, "title");
     d->description = meta_get(d, "description");
@@ -263,27 +178,30 @@ static void load(rpt_db *d)
     d->study = study && strcmp(study, "1") == 0;
     char *end = NULL;
     long h = horizon ? strtol(horizon, &end, 10) : -1;
-    int y, m, dd;
     if (!d->status && (!horizon || *end || h < 0 || h > 1000000)) {
         sal_diags_add(d->diags, d->path, 0, 0,
                       "metadata 'horizon' is %s%s%s; expected a number of days", horizon ? "'" : "",
                       horizon ? horizon : "missing", horizon ? "'" : "");
         d->status = SAL_EINPUT;
-    } else if (!d->status && (!d->start || sal_date_parse(d->start, &y, &m, &dd) != 0)) {
+    } else if (!d->status && (!d->start || sal_date_parse(d->start, y, m, dd) != 0)) {
         sal_diags_add(d->diags, d->path, 0, 0,
                       "metadata 'start' is %s%s%s; expected a date YYYY-MM-DD", d->start ? "'" : "",
                       d->start ? d->start : "missing", d->start ? "'" : "");
         d->status = SAL_EINPUT;
     } else if (!d->status && (!d->scenario || !d->runs || !d->seed)) {
         sal_diags_add(d->diags, d->path, 0, 0, "metadata lacks '%s'; %s",
-                      !d->scenario ? "scenario" : !d->runs ? "runs" : "seed", schema_hint);
+                      !d->scenario ? "scenario" : !d->runs ? "runs" : "seed", rpt_schema_hint);
         d->status = SAL_EINPUT;
     }
     free(partial);
     free(horizon);
     free(study);
-    if (d->status)
-        return;
+    return h;
+}
+
+/* d->dates: the date of each day of the horizon h from the start y-m-dd. */
+static void load_dates(rpt_db *d, long h, int y, int m, int dd)
+{
     d->horizon = (int)h;
     d->ndays = (size_t)h + 1;
     d->dates = calloc(d->ndays, sizeof *d->dates);
@@ -295,12 +213,28 @@ static void load(rpt_db *d)
     for (size_t k = 0; k < d->ndays; k++) {
         char s[16];
         sal_date_format(day0 + (long)k, s);
-        d->dates[k] = dup(s);
+        d->dates[k] = sal_strdup(s);
         if (!d->dates[k]) {
             d->status = SAL_ENOMEM;
             return;
         }
     }
+}
+
+static void load(rpt_db *d)
+{
+    require(d, "metadata");
+    require(d, "quantiles");
+    require(d, "events");
+    if (d->status)
+        return;
+    int y = 0, m = 0, dd = 0;
+    long h = load_meta(d, &y, &m, &dd);
+    if (d->status)
+        return;
+    load_dates(d, h, y, m, dd);
+    if (d->status)
+        return;
     sqlite3_stmt *st = rpt_prepare(
         d, "quantiles", "SELECT metric FROM quantiles GROUP BY metric ORDER BY MIN(rowid)");
     while (st && !d->status && sqlite3_step(st) == SQLITE_ROW)
@@ -412,14 +346,14 @@ int sal_report_write(const char *dir, sal_diags *diags)
     FILE *probe = fopen(path, "rb");
     if (!probe) {
         sal_diags_add(diags, path, 0, 0, "cannot open the results database (%s); %s",
-                      strerror(errno), schema_hint);
+                      strerror(errno), rpt_schema_hint);
         return SAL_EINPUT;
     }
     fclose(probe);
     /* read-only: the report never changes the results it reports */
     if (sqlite3_open_v2(path, &d.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sal_diags_add(diags, path, 0, 0, "cannot be opened as SQLite (%s); %s",
-                      d.db ? sqlite3_errmsg(d.db) : "out of memory", schema_hint);
+                      d.db ? sqlite3_errmsg(d.db) : "out of memory", rpt_schema_hint);
         sqlite3_close(d.db);
         return SAL_EINPUT;
     }
@@ -430,17 +364,16 @@ int sal_report_write(const char *dir, sal_diags *diags)
     int rc = d.status ? d.status : page.oom ? SAL_ENOMEM : SAL_OK;
     unload(&d);
     if (rc == SAL_OK) {
-        sal_outfile o;
+        sal_outfile *o;
         rc = sal_outfile_open(&o, dir, "report.html", 1);
         if (rc == SAL_OK) {
-            if (fwrite(page.p, 1, page.n, o.f) != page.n)
+            if (fwrite(page.p, 1, page.n, sal_outfile_stream(o)) != page.n)
                 rc = SAL_EIO;
-            int c = sal_outfile_close(&o);
+            int c = sal_outfile_close(o);
             rc = rc ? rc : c;
             if (rc == SAL_OK)
-                rc = sal_outfile_commit(&o);
-            if (rc != SAL_OK)
-                sal_outfile_abort(&o);
+                rc = sal_outfile_commit(o);
+            sal_outfile_abort(o); /* the temporary removed unless committed */
         }
         if (rc != SAL_OK)
             sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");

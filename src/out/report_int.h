@@ -1,4 +1,4 @@
-/* salient — internals of the report (src/report*.c): a growing text buffer
+/* salient — internals of the report (src/out/report*.c): a growing text buffer
  * with the escapes the page needs, readable number formats, and the
  * database reader shared by the sections. */
 #ifndef SALIENT_REPORT_INT_H
@@ -75,6 +75,10 @@ typedef struct {
     int band_variant;
 } rpt_db;
 
+/* The database helpers (src/out/report_data.c) */
+/* What a database not written by salient is told: "expected a results
+ * database written by ..." */
+extern const char *const rpt_schema_hint;
 /* Prepares sql; on failure records "PATH: table TABLE: <sqlite's message>;
  * expected ..." and returns NULL. */
 sqlite3_stmt *rpt_prepare(rpt_db *d, const char *table, const char *sql);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "salient/date.h"
+#include "salient/out.h"
 #include "salient/study.h"
 
 static void put_num(FILE *f, double x)
@@ -30,102 +31,27 @@ static long start_of(const sal_model *m)
     return sal_date_to_days(m->start_year, m->start_month, m->start_day);
 }
 
-/* A number as src/out/ensemble_out.c writes it in compare.csv (an infinite
- * variance reduction included). */
-static void put_raw(FILE *f, double x)
-{
-    char b[40];
-    sal_fmt_num(b, sizeof b, x);
-    fputc(',', f);
-    fputs(b, f);
-}
-
-static double ratio(double indep, double crn)
-{
-    if (isnan(indep) || isnan(crn))
-        return NAN;
-    if (crn == 0)
-        return indep == 0 ? NAN : INFINITY;
-    return indep / crn;
-}
-
-/* compare.csv: per variant, the rows sal_compare_write (src/out/ensemble_out.c)
- * writes for its comparison, each prefixed with the variant's name; the
- * numbers are those the study kept of it (sal_study_packed). */
+/* compare.csv: per variant, the rows sal_compare_write writes for its
+ * comparison, each after the variant's name; the numbers are those the
+ * study kept of it (sal_study_packed). */
 static int write_compare_csv(FILE *f, const sal_study *s)
 {
-    fputs("variant,kind,name,day,date,a,b,diff_mean,diff_p05,diff_p50,diff_p95,var_crn,"
-          "var_independent,variance_reduction\n",
-          f);
-    const sal_model *a = s->base;
-    long start = start_of(a);
-    char date[16];
-    int h = a->horizon;
-    size_t nd = (size_t)h + 1;
-    for (size_t v = 0; v < s->nvariants; v++) {
-        const sal_compare *c = s->compare[v];
-        const sal_study_packed *p = &s->packed[v];
-        if (!c)
-            continue;
-        for (size_t i = 0; i < c->nmetrics; i++)
-            for (int d = 0; d <= h; d++) {
-                const double *q = p->cq + (i * nd + (size_t)d) * 6;
-                sal_csv_field(f, a->variants[v]);
-                fputs(",metric,", f);
-                sal_csv_field(f, a->metrics[c->metric_a[i]].name);
-                sal_date_format(start + d, date);
-                fprintf(f, ",%d,%s", d, date);
-                for (int j = 0; j < 6; j++)
-                    put_raw(f, q[j]);
-                if (d == h) {
-                    put_raw(f, c->var_diff[i]);
-                    put_raw(f, c->var_indep[i]);
-                    put_raw(f, ratio(c->var_indep[i], c->var_diff[i]));
-                } else {
-                    fputs(",,,", f);
-                }
-                fputc('\n', f);
-            }
-        sal_date_format(start + h, date);
-        for (size_t e = 0; e < c->nevents; e++) {
-            double pa = p->ce[e * 2], pb = p->ce[e * 2 + 1];
-            sal_csv_field(f, a->variants[v]);
-            fputs(",event,", f);
-            sal_csv_field(f, a->events[c->event_a[e]]);
-            fprintf(f, ",%d,%s", h, date);
-            put_raw(f, pa);
-            put_raw(f, pb);
-            put_raw(f, pb - pa);
-            fputs(",,,", f);
-            put_raw(f, c->event_var_diff[e]);
-            put_raw(f, c->event_var_indep[e]);
-            put_raw(f, ratio(c->event_var_indep[e], c->event_var_diff[e]));
-            fputc('\n', f);
-        }
-    }
-    return ferror(f) ? SAL_EIO : SAL_OK;
+    int rc = sal_compare_write_header(f, 1);
+    for (size_t v = 0; v < s->nvariants; v++)
+        if (s->compare[v])
+            rc |= sal_compare_write_rows(f, s->base, s->compare[v], s->base->variants[v],
+                                         s->packed[v].cq, s->packed[v].ce);
+    return rc ? SAL_EIO : SAL_OK;
 }
 
 static int write_sobol_csv(FILE *f, const sal_study *s)
 {
     const sal_theses *t = s->theses;
-    fputs("metric,input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n", f);
-    for (size_t k = 0; k < t->nsobol; k++) {
-        const sal_sobol_indices *ix = &s->sobol[k];
-        if (!s->sobol_ok[k])
-            continue;
-        for (size_t i = 0; i < ix->k; i++) {
-            sal_csv_field(f, t->sobol_metrics[k]);
-            fputc(',', f);
-            sal_csv_field(f, s->base->uncertain[i].name);
-            const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
-                                 ix->st[i], ix->st_lo[i], ix->st_hi[i]};
-            for (int c = 0; c < 6; c++)
-                put_num(f, v[c]);
-            fputc('\n', f);
-        }
-    }
-    return ferror(f) ? SAL_EIO : SAL_OK;
+    int rc = sal_sobol_write_header(f, 1);
+    for (size_t k = 0; k < t->nsobol; k++)
+        if (s->sobol_ok[k])
+            rc |= sal_sobol_write_rows(f, s->base, t->sobol_metrics[k], &s->sobol[k]);
+    return rc ? SAL_EIO : SAL_OK;
 }
 
 static int write_theses_csv(FILE *f, const sal_study *s)
@@ -325,7 +251,8 @@ static void db_compare(dbw *w, const sal_study *s)
                     bind_num(st, 6 + j, q[j]);
                 bind_num(st, 12, d == h ? c->var_diff[i] : NAN);
                 bind_num(st, 13, d == h ? c->var_indep[i] : NAN);
-                bind_num(st, 14, d == h ? ratio(c->var_indep[i], c->var_diff[i]) : NAN);
+                bind_num(st, 14,
+                         d == h ? sal_compare_ratio(c->var_indep[i], c->var_diff[i]) : NAN);
                 step(w, st);
             }
         sal_date_format(start + h, date);
@@ -343,7 +270,7 @@ static void db_compare(dbw *w, const sal_study *s)
                 sqlite3_bind_null(st, k);
             bind_num(st, 12, c->event_var_diff[e]);
             bind_num(st, 13, c->event_var_indep[e]);
-            bind_num(st, 14, ratio(c->event_var_indep[e], c->event_var_diff[e]));
+            bind_num(st, 14, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
             step(w, st);
         }
     }
@@ -489,49 +416,48 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
         sal_diags_add(diags, dir, 0, 0, "cannot create the directory: %s", strerror(errno));
         return SAL_EIO;
     }
-    sal_outfile f[NFILES];
-    memset(f, 0, sizeof f);
+    sal_outfile *f[NFILES] = {NULL};
     int rc = SAL_OK;
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_open(&f[i], dir, names[i], i != F_DB);
     if (rc == SAL_OK) {
         size_t nrec = m->nuncertain + m->nmetrics;
-        rc |= sal_ensemble_write_quantiles(f[F_QUANT].f, m, s->summary);
-        rc |= sal_ensemble_write_events(f[F_EVENTS].f, m, s->summary);
-        rc |= sal_ensemble_write_runs_header(f[F_RUNS].f, m);
+        rc |= sal_ensemble_write_quantiles(sal_outfile_stream(f[F_QUANT]), m, s->summary);
+        rc |= sal_ensemble_write_events(sal_outfile_stream(f[F_EVENTS]), m, s->summary);
+        rc |= sal_ensemble_write_runs_header(sal_outfile_stream(f[F_RUNS]), m);
         for (uint64_t r = 0; r < s->runs_done && rc == SAL_OK; r++)
-            rc = sal_ensemble_write_run(f[F_RUNS].f, m, r, s->records + r * nrec,
+            rc = sal_ensemble_write_run(sal_outfile_stream(f[F_RUNS]), m, r, s->records + r * nrec,
                                         s->records + r * nrec + m->nuncertain);
-        rc |= write_compare_csv(f[F_COMPARE].f, s);
-        rc |= write_sobol_csv(f[F_SOBOL].f, s);
-        rc |= write_theses_csv(f[F_THESES].f, s);
+        rc |= write_compare_csv(sal_outfile_stream(f[F_COMPARE]), s);
+        rc |= write_sobol_csv(sal_outfile_stream(f[F_SOBOL]), s);
+        rc |= write_theses_csv(sal_outfile_stream(f[F_THESES]), s);
         for (int i = 0; i < NFILES; i++)
-            rc |= sal_outfile_close(&f[i]);
+            rc |= sal_outfile_close(f[i]);
         if (rc == SAL_OK)
-            rc = write_db(s, f[F_DB].tmp);
+            rc = write_db(s, sal_outfile_temp_path(f[F_DB]));
     }
     /* the marker first, so that partial results never appear unmarked */
     char path[4200];
     snprintf(path, sizeof path, "%s/PARTIAL", dir);
     if (rc == SAL_OK && s->partial) {
-        sal_outfile p;
+        sal_outfile *p;
         rc = sal_outfile_open(&p, dir, "PARTIAL", 1);
         if (rc == SAL_OK) {
-            fprintf(p.f, "interrupted: the study stopped before its end; the files hold the "
+            fprintf(sal_outfile_stream(p), "interrupted: the study stopped before its end; the files hold the "
                          "parts finished (%llu of %llu base runs)\n",
                     (unsigned long long)s->runs_done, (unsigned long long)s->opts.runs);
-            rc = sal_outfile_close(&p);
+            rc = sal_outfile_close(p);
             if (rc == SAL_OK)
-                rc = sal_outfile_commit(&p);
-            sal_outfile_abort(&p);
+                rc = sal_outfile_commit(p);
+            sal_outfile_abort(p);
         }
     } else if (rc == SAL_OK) {
         unlink(path); /* a complete result replaces an earlier partial one */
     }
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
-        rc = sal_outfile_commit(&f[i]);
+        rc = sal_outfile_commit(f[i]);
     for (int i = 0; i < NFILES; i++)
-        sal_outfile_abort(&f[i]);
+        sal_outfile_abort(f[i]);
     if (rc != SAL_OK) {
         sal_diags_add(diags, dir, 0, 0, "cannot write the results: %s",
                       errno ? strerror(errno) : "error");

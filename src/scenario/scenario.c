@@ -300,14 +300,8 @@ static void read_variants(sc_reader *r, const yd_node *root)
                 const char **c = calloc(vars->n + 1, sizeof *c);
                 for (size_t j = 0; c && j < vars->n; j++)
                     c[j] = yd_key(vars, j)->str;
-                const char *s = c ? sc_suggest(e, c, vars->n) : NULL;
-                if (s)
-                    sc_err(r, n, "%s refers to variant '%s', which is not defined; did you mean '%s'?",
-                           what, e, s);
-                else
-                    sc_err(r, n, "%s refers to variant '%s', which is not defined; expected a name "
-                                 "under 'variants:'",
-                           what, e);
+                sc_err_undefined(r, n, what, "variant", e, c, c ? vars->n : 0,
+                                 "a name under 'variants:'");
                 free(c);
             }
         }
@@ -423,11 +417,7 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
     sal_model *m = calloc(1, sizeof *m);
     if (!m)
         return SAL_ENOMEM;
-    sc_reader r;
-    memset(&r, 0, sizeof r);
-    r.file = file;
-    r.diags = diags;
-    r.m = m;
+    sc_reader r = {.file = file, .diags = diags, .m = m};
     m->file = sc_strdup_s(&r, file);
     /* the variants of the base are checked with the base */
     if (root && root->kind == YD_MAP)
@@ -697,6 +687,9 @@ static void free_actions(sal_action *a, size_t n)
     free(a);
 }
 
+/* One piece on purpose: one free per owned field of sal_model, in the order
+ * of model.h, so that a new field's free goes next to its neighbours' and a
+ * missing one shows. */
 void sal_model_free(sal_model *m)
 {
     if (!m)

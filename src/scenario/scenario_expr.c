@@ -44,6 +44,32 @@ static const char *fn_kind(int id, int pos)
     return "name";
 }
 
+/* A stock of the actor named just before (prev[0]), or -1 with why. */
+static int resolve_stock(const sal_model *m, const char *name, const int *prev, char *why,
+                         size_t whylen)
+{
+    const sal_actor *a = prev[0] >= 0 && (size_t)prev[0] < m->nactors ? &m->actors[prev[0]] : NULL;
+    if (!a) {
+        snprintf(why, whylen, "no actor for stock '%s'", name);
+        return -1;
+    }
+    int idx = sc_stock(a, name);
+    if (idx >= 0)
+        return idx;
+    const char **c = calloc(a->nstocks + 1, sizeof *c);
+    size_t nc = 0;
+    for (size_t i = 0; c && i < a->nstocks; i++)
+        c[nc++] = a->stocks[i].name;
+    const char *s = c ? sc_suggest(name, c, nc) : NULL;
+    if (s)
+        snprintf(why, whylen, "actor '%s' has no stock named '%s'; did you mean '%s'?", a->name,
+                 name, s);
+    else
+        snprintf(why, whylen, "actor '%s' has no stock named '%s'", a->name, name);
+    free(c);
+    return -1;
+}
+
 static int resolve(void *ctx, int id, int pos, const char *name, const int *prev, char *why,
                    size_t whylen)
 {
@@ -53,27 +79,8 @@ static int resolve(void *ctx, int id, int pos, const char *name, const int *prev
     const char **c = NULL;
     size_t nc = 0;
     int idx;
-    if (strcmp(kind, "stock") == 0) {
-        const sal_actor *a = prev[0] >= 0 && (size_t)prev[0] < m->nactors ? &m->actors[prev[0]] : NULL;
-        if (!a) {
-            snprintf(why, whylen, "no actor for stock '%s'", name);
-            return -1;
-        }
-        idx = sc_stock(a, name);
-        if (idx >= 0)
-            return idx;
-        c = calloc(a->nstocks + 1, sizeof *c);
-        for (size_t i = 0; c && i < a->nstocks; i++)
-            c[nc++] = a->stocks[i].name;
-        const char *s = c ? sc_suggest(name, c, nc) : NULL;
-        if (s)
-            snprintf(why, whylen, "actor '%s' has no stock named '%s'; did you mean '%s'?", a->name,
-                     name, s);
-        else
-            snprintf(why, whylen, "actor '%s' has no stock named '%s'", a->name, name);
-        free(c);
-        return -1;
-    }
+    if (strcmp(kind, "stock") == 0)
+        return resolve_stock(m, name, prev, why, whylen);
 #define TRY(cond, arr, count)                                                  \
     if (cond) {                                                                \
         for (size_t i = 0; i < (count); i++)                                   \

@@ -65,6 +65,11 @@ void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
 #endif
     ;
 
+/* "WHAT refers to KIND 'NAME', which is not defined; " then a did-you-mean
+ * among the n candidates (none when cands is NULL), else "expected HINT". */
+void sc_err_undefined(sc_reader *r, const yd_node *at, const char *what, const char *kind,
+                      const char *name, const char *const *cands, size_t n, const char *hint);
+
 /* Unknown keys of map against allowed (NULL-terminated) with did-you-mean;
  * where: "force 'dprk-kursk'". Returns 0 if every key is allowed. */
 int sc_keys(sc_reader *r, const yd_node *map, const char *const *allowed, const char *where);
@@ -132,15 +137,16 @@ unsigned sc_kind_bit(const char *kind);
 
 /* scenario_sect.c */
 void sc_read_sections(sc_reader *r, const yd_node *root);
-/* A valid entity name (reported when not). */
+/* scenario_names.c: a valid entity name (reported when not). */
 int sc_name_ok(sc_reader *r, const yd_node *k, const char *kind);
 /* scenario_expr.c: a scalar compiled as an expression against the model's
  * names; NULL (reported, with the position inside the file) on error. */
 sal_expr *sc_compile(sc_reader *r, const yd_node *n, const char *what);
-/* One of names (NULL-terminated) -> values[i]; reported with did-you-mean. */
+/* scenario_names.c: one of names (NULL-terminated) -> values[i]; reported
+ * with did-you-mean. */
 int sc_enum_value(sc_reader *r, const yd_node *n, const char *what,
                   const char *const *names, const int *values);
-/* A rung of ladder l, or -1 (reported). */
+/* scenario_names.c: a rung of ladder l, or -1 (reported). */
 int sc_rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const char *what);
 extern const char *const SC_ROLE_NAMES[], *const SC_POSTURE_NAMES[];
 extern const int SC_ROLE_VALUES[], SC_POSTURE_VALUES[];

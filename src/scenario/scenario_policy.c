@@ -43,12 +43,20 @@ static sal_expr *const_expr(sc_reader *r, int value, const yd_node *at, const ch
     return sc_compile(r, &n, what);
 }
 
-static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+/* What a set action's field takes: an enumeration (role, posture) or an
+ * expression, and whether it needs a side. */
+typedef struct {
+    int is_enum;
+    const char *const *enames;
+    const int *evals;
+    int need_side;
+} set_kind;
+
+/* The one target of a set action (force, sector, pipeline or param): its
+ * index in targets and its node, or -1 (reported). */
+static int set_target(sc_reader *r, const yd_node *b, const char *aw, const char *const *targets,
+                      const yd_node **tnp)
 {
-    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
-                                    "value", NULL};
-    sc_keys(r, b, K, aw);
-    const char *targets[] = {"force", "sector", "pipeline", "param"};
     const yd_node *tn = NULL;
     int tk = -1;
     for (int k = 0; k < 4; k++) {
@@ -58,27 +66,26 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         if (tn) {
             sc_err(r, x, "%s names both a %s and a %s; expected one target", aw, targets[tk],
                    targets[k]);
-            return;
+            return -1;
         }
         tn = x;
         tk = k;
     }
     if (!tn) {
         sc_err(r, b, "%s has no target; expected one of force, sector, pipeline or param", aw);
-        return;
+        return -1;
     }
-    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
-    char w[300];
-    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
-    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
-    if (fn && !field) {
-        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
-        return;
-    }
-    int is_enum = 0;
-    const char *const *enames = NULL;
-    const int *evals = NULL;
-    int need_side = 0;
+    *tnp = tn;
+    return tk;
+}
+
+/* The target tn (of kind tk, w what it is) and its field fn (field its
+ * name, NULL when absent): a->field and what the value is (sk); -1 on an
+ * error (reported). */
+static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *aw, int tk,
+                     const yd_node *tn, const char *w, const yd_node *fn, const char *field,
+                     set_kind *sk)
+{
     switch (tk) {
     case 0: {
         sc_ref(r, tn, w, "force", &a->force);
@@ -89,16 +96,16 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
             sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
                          "interoperability",
                    aw);
-            return;
+            return -1;
         }
         int k = sc_enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
         if (k < 0)
-            return;
+            return -1;
         a->field = FV[k];
         if (k == 1) {
-            is_enum = 1;
-            enames = SC_ROLE_NAMES;
-            evals = SC_ROLE_VALUES;
+            sk->is_enum = 1;
+            sk->enames = SC_ROLE_NAMES;
+            sk->evals = SC_ROLE_VALUES;
         }
         break;
     }
@@ -111,17 +118,17 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
             sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
                          "coefficient",
                    aw);
-            return;
+            return -1;
         }
         int k = sc_enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
         if (k < 0)
-            return;
+            return -1;
         a->field = FV[k];
-        need_side = k >= 2;
+        sk->need_side = k >= 2;
         if (k == 2) {
-            is_enum = 1;
-            enames = SC_POSTURE_NAMES;
-            evals = SC_POSTURE_VALUES;
+            sk->is_enum = 1;
+            sk->enames = SC_POSTURE_NAMES;
+            sk->evals = SC_POSTURE_VALUES;
         }
         break;
     }
@@ -130,7 +137,7 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         a->field = SAL_FIELD_PIPELINE_RATE;
         if (fn && strcmp(field, "rate") != 0) {
             sc_err(r, fn, "the field of a pipeline is '%s'; expected rate", field);
-            return;
+            return -1;
         }
         break;
     case 3:
@@ -139,11 +146,18 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
         if (fn && strcmp(field, "value") != 0) {
             sc_err(r, fn, "a parameter has no field '%s'; expected no 'field' (or field: value)",
                    field);
-            return;
+            return -1;
         }
         break;
     }
-    if (need_side) {
+    return 0;
+}
+
+/* The side (sn) and the value (vn) of a set action. */
+static void set_value(sc_reader *r, sal_action *a, const yd_node *b, const char *aw,
+                      const char *field, const set_kind *sk, const yd_node *sn, const yd_node *vn)
+{
+    if (sk->need_side) {
         if (!sn) {
             sc_err(r, b, "%s sets a sector's %s without 'side'; expected the side it applies to",
                    aw, field);
@@ -162,12 +176,119 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
     }
     char vw[300];
     snprintf(vw, sizeof vw, "the value of %s", aw);
-    if (is_enum) {
-        int ev = sc_enum_value(r, vn, vw, enames, evals);
+    if (sk->is_enum) {
+        int ev = sc_enum_value(r, vn, vw, sk->enames, sk->evals);
         if (ev >= 0)
             a->amount = const_expr(r, ev, vn, vw);
     } else {
         a->amount = sc_compile(r, vn, vw);
+    }
+}
+
+static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    static const char *const K[] = {"force", "sector", "pipeline", "param", "field", "side",
+                                    "value", NULL};
+    sc_keys(r, b, K, aw);
+    const char *const targets[] = {"force", "sector", "pipeline", "param"};
+    const yd_node *tn = NULL;
+    int tk = set_target(r, b, aw, targets, &tn);
+    if (tk < 0)
+        return;
+    const yd_node *fn = yd_get(b, "field"), *vn = yd_get(b, "value"), *sn = yd_get(b, "side");
+    char w[300];
+    snprintf(w, sizeof w, "the %s of %s", targets[tk], aw);
+    const char *field = fn && fn->kind == YD_SCALAR ? fn->str : NULL;
+    if (fn && !field) {
+        sc_err(r, fn, "the field of %s is %s; expected a field name", aw, yd_describe(fn));
+        return;
+    }
+    set_kind sk = {0, NULL, NULL, 0};
+    if (set_field(r, a, b, aw, tk, tn, w, fn, field, &sk) != 0)
+        return;
+    set_value(r, a, b, aw, field, &sk, sn, vn);
+}
+
+/* deploy: {force, amount, from} (aw: what the action is) */
+static void act_deploy(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"force", "amount", "from", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "the force of %s", aw);
+    if (!(n = yd_get(b, "force")))
+        sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force);
+    if ((n = yd_get(b, "from"))) {
+        snprintf(w, sizeof w, "'from' of %s", aw);
+        sc_stock_ref(r, n, w, &a->actor, &a->stock);
+    }
+}
+
+/* move: {from, to, amount}: troops from one force to another (aw: what the action is) */
+static void act_move(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    const sal_model *m = r->m;
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"from", "to", "amount", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "'from' of %s", aw);
+    if (!(n = yd_get(b, "from")))
+        sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force);
+    snprintf(w, sizeof w, "'to' of %s", aw);
+    if (!(n = yd_get(b, "to")))
+        sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
+    else
+        sc_ref(r, n, w, "force", &a->force2);
+    if (a->force >= 0 && a->force == a->force2)
+        sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
+               m->forces[a->force].name);
+}
+
+/* transfer: {from, to, amount}: between stocks (aw: what the action is) */
+static void act_transfer(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"from", "to", "amount", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "'from' of %s", aw);
+    if (!(n = yd_get(b, "from")))
+        sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
+    else
+        sc_stock_ref(r, n, w, &a->actor, &a->stock);
+    snprintf(w, sizeof w, "'to' of %s", aw);
+    if (!(n = yd_get(b, "to")))
+        sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
+    else
+        sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+}
+
+/* escalate: {ladder, to} (aw: what the action is) */
+static void act_escalate(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
+{
+    const sal_model *m = r->m;
+    char w[300];
+    const yd_node *n;
+    static const char *const K[] = {"ladder", "to", NULL};
+    sc_keys(r, b, K, aw);
+    snprintf(w, sizeof w, "the ladder of %s", aw);
+    if (!(n = yd_get(b, "ladder")))
+        sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
+    else
+        sc_ref(r, n, w, "ladder", &a->ladder);
+    if (!(n = yd_get(b, "to"))) {
+        sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
+    } else if (a->ladder >= 0) {
+        snprintf(w, sizeof w, "'to' of %s", aw);
+        a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
+        if (a->rung >= 0)
+            a->event = m->ladders[a->ladder].rung_events[a->rung];
     }
 }
 
@@ -223,71 +344,18 @@ static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x,
         return;
     const yd_node *n;
     switch (a->kind) {
-    case SAL_ACT_DEPLOY: {
-        static const char *const K[] = {"force", "amount", "from", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the force of %s", aw);
-        if (!(n = yd_get(b, "force")))
-            sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        if ((n = yd_get(b, "from"))) {
-            snprintf(w, sizeof w, "'from' of %s", aw);
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        }
+    case SAL_ACT_DEPLOY:
+        act_deploy(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_MOVE: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
-        else
-            sc_ref(r, n, w, "force", &a->force2);
-        if (a->force >= 0 && a->force == a->force2)
-            sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
-                   m->forces[a->force].name);
+    case SAL_ACT_MOVE:
+        act_move(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_TRANSFER: {
-        static const char *const K[] = {"from", "to", "amount", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "'from' of %s", aw);
-        if (!(n = yd_get(b, "from")))
-            sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor, &a->stock);
-        snprintf(w, sizeof w, "'to' of %s", aw);
-        if (!(n = yd_get(b, "to")))
-            sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
-        else
-            sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+    case SAL_ACT_TRANSFER:
+        act_transfer(r, a, b, aw);
         break;
-    }
-    case SAL_ACT_ESCALATE: {
-        static const char *const K[] = {"ladder", "to", NULL};
-        sc_keys(r, b, K, aw);
-        snprintf(w, sizeof w, "the ladder of %s", aw);
-        if (!(n = yd_get(b, "ladder")))
-            sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
-        else
-            sc_ref(r, n, w, "ladder", &a->ladder);
-        if (!(n = yd_get(b, "to"))) {
-            sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
-        } else if (a->ladder >= 0) {
-            snprintf(w, sizeof w, "'to' of %s", aw);
-            a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
-            if (a->rung >= 0)
-                a->event = m->ladders[a->ladder].rung_events[a->rung];
-        }
+    case SAL_ACT_ESCALATE:
+        act_escalate(r, a, b, aw);
         return;
-    }
     case SAL_ACT_SET:
         read_set(r, a, b, aw);
         return;
@@ -301,6 +369,65 @@ static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x,
     }
     snprintf(w, sizeof w, "the amount of %s", aw);
     a->amount = sc_compile(r, n, w);
+}
+
+/* requires: a treaty or a list of treaties (n).  -1 when out of memory. */
+static int read_requires(sc_reader *r, sal_policy *p, const yd_node *n, const char *where)
+{
+    char what[260];
+    snprintf(what, sizeof what, "'requires' of %s", where);
+    if (n->kind == YD_SCALAR && !yd_is_null(n)) {
+        p->requires = calloc(1, sizeof *p->requires);
+        if (!p->requires) {
+            r->oom = 1;
+            return -1;
+        }
+        if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
+            p->nrequires = 1;
+    } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
+        p->requires = calloc(n->n + 1, sizeof *p->requires);
+        if (!p->requires) {
+            r->oom = 1;
+            return -1;
+        }
+        for (size_t j = 0; j < n->n; j++)
+            if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
+                p->nrequires++;
+    }
+    return 0;
+}
+
+/* The actions of policy p, then its own event, recorded when it acts
+ * (last).  -1 when out of memory. */
+static int read_actions(sc_reader *r, sal_policy *p, const yd_node *v, const char *where)
+{
+    char what[260];
+    const yd_node *acts = yd_get(v, "actions");
+    size_t na = 0;
+    if (acts && !yd_is_null(acts)) {
+        snprintf(what, sizeof what, "the actions of %s", where);
+        if (sc_is_list(r, acts, what)) {
+            if (acts->n > SC_MAX_LIST)
+                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
+            else
+                na = acts->n;
+        }
+    }
+    /* every policy records its own name as an event when it acts (last) */
+    p->actions = calloc(na + 1, sizeof *p->actions);
+    if (!p->actions) {
+        r->oom = 1;
+        return -1;
+    }
+    for (size_t j = 0; j < na; j++)
+        read_action(r, p, j, acts->kids[j], where);
+    sal_action *self = &p->actions[p->nactions++];
+    memset(self, 0, sizeof *self);
+    self->kind = SAL_ACT_EVENT;
+    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
+    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
+    self->event = p->name ? sc_event(r->m, p->name) : -1;
+    return 0;
 }
 
 void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
@@ -337,52 +464,10 @@ void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
         snprintf(what, sizeof what, "'enabled' of %s", where);
         sc_bool(r, n, what, &p->enabled);
     }
-    if ((n = yd_get(v, "requires"))) {
-        snprintf(what, sizeof what, "'requires' of %s", where);
-        if (n->kind == YD_SCALAR && !yd_is_null(n)) {
-            p->requires = calloc(1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            if (sc_ref(r, n, what, "treaty", &p->requires[0]) == 0)
-                p->nrequires = 1;
-        } else if (sc_is_list(r, n, what) && n->n <= SC_MAX_LIST) {
-            p->requires = calloc(n->n + 1, sizeof *p->requires);
-            if (!p->requires) {
-                r->oom = 1;
-                return;
-            }
-            for (size_t j = 0; j < n->n; j++)
-                if (sc_ref(r, n->kids[j], what, "treaty", &p->requires[p->nrequires]) == 0)
-                    p->nrequires++;
-        }
-    }
-    const yd_node *acts = yd_get(v, "actions");
-    size_t na = 0;
-    if (acts && !yd_is_null(acts)) {
-        snprintf(what, sizeof what, "the actions of %s", where);
-        if (sc_is_list(r, acts, what)) {
-            if (acts->n > SC_MAX_LIST)
-                sc_err(r, acts, "%s: %zu actions; expected at most %d", what, acts->n, SC_MAX_LIST);
-            else
-                na = acts->n;
-        }
-    }
-    /* every policy records its own name as an event when it acts (last) */
-    p->actions = calloc(na + 1, sizeof *p->actions);
-    if (!p->actions) {
-        r->oom = 1;
+    if ((n = yd_get(v, "requires")) && read_requires(r, p, n, where) != 0)
         return;
-    }
-    for (size_t j = 0; j < na; j++)
-        read_action(r, p, j, acts->kids[j], where);
-    sal_action *self = &p->actions[p->nactions++];
-    memset(self, 0, sizeof *self);
-    self->kind = SAL_ACT_EVENT;
-    self->force = self->force2 = self->actor = self->stock = self->actor2 = self->stock2 = -1;
-    self->sector = self->side = self->pipeline = self->param = self->ladder = self->rung = -1;
-    self->event = p->name ? sc_event(m, p->name) : -1;
+    if (read_actions(r, p, v, where) != 0)
+        return;
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &p->source);
     if (n && n->kind == YD_SCALAR && !yd_is_null(n))

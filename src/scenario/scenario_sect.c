@@ -8,27 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "salient/expr.h"
-
-/* ---- names ------------------------------------------------------------ */
-
-int sc_name_ok(sc_reader *r, const yd_node *k, const char *kind)
-{
-    const char *s = k->str;
-    size_t n = strlen(s);
-    int ok = n > 0 && n <= SC_MAX_NAME &&
-             ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'));
-    for (size_t i = 0; ok && i < n; i++) {
-        char c = s[i];
-        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '_' || c == '-';
-    }
-    if (!ok)
-        sc_err(r, k, "'%s' is not a valid %s name; expected letters, digits, '_' and '-', "
-                     "starting with a letter, at most %d characters",
-               s, kind, SC_MAX_NAME);
-    return ok;
-}
 
 /* The mapping of a section, or NULL when absent or wrong (reported). */
 static const yd_node *section(sc_reader *r, const yd_node *root, const char *key,
@@ -153,39 +134,6 @@ static void read_actor(sc_reader *r, size_t i, const yd_node *v)
 
 /* ---- forces ----------------------------------------------------------- */
 
-int sc_enum_value(sc_reader *r, const yd_node *n, const char *what,
-                      const char *const *names, const int *values)
-{
-    const char *s;
-    if (sc_str(r, n, what, &s) != 0)
-        return -1;
-    size_t k = 0;
-    for (; names[k]; k++)
-        if (strcmp(names[k], s) == 0)
-            return values[k];
-    char list[200];
-    size_t o = 0;
-    list[0] = '\0';
-    for (size_t j = 0; j < k && o < sizeof list; j++) {
-        int w = snprintf(list + o, sizeof list - o, "%s%s", j ? ", " : "", names[j]);
-        if (w < 0)
-            break;
-        o += (size_t)w;
-    }
-    const char *sg = sc_suggest(s, names, k);
-    if (sg)
-        sc_err(r, n, "%s is '%s'; did you mean '%s'?", what, s, sg);
-    else
-        sc_err(r, n, "%s is '%s'; expected one of: %s", what, s, list);
-    return -1;
-}
-
-const char *const SC_ROLE_NAMES[] = {"assault", "defence", "defense", "support", NULL};
-const int SC_ROLE_VALUES[] = {SAL_ROLE_ASSAULT, SAL_ROLE_DEFENCE, SAL_ROLE_DEFENCE,
-                                  SAL_ROLE_SUPPORT};
-const char *const SC_POSTURE_NAMES[] = {"attack", "hold", NULL};
-const int SC_POSTURE_VALUES[] = {SAL_POSTURE_ATTACK, SAL_POSTURE_HOLD};
-
 /* Default casualty exposure by role (docs/scenario.md). */
 static double role_exposure(int role)
 {
@@ -263,49 +211,29 @@ static void read_arrivals(sc_reader *r, sal_force *f, const yd_node *list, const
     }
 }
 
-static void read_force(sc_reader *r, size_t i, const yd_node *v)
+/* The numbers of a force: key, default, range and where in sal_force. */
+static const struct {
+    const char *key;
+    double def;
+    const sc_range *range;
+    size_t off;
+} FORCE_NUMS[] = {
+    {"strength", 0, &SC_NONNEG, offsetof(sal_force, strength)},
+    {"experience", 1.0, &SC_SHARE, offsetof(sal_force, experience)},
+    {"experience_max", 1, &SC_SHARE, offsetof(sal_force, experience_max)},
+    {"learning_rate", 0, &SC_SHARE, offsetof(sal_force, learning_rate)},
+    {"interoperability", 1, &SC_SHARE, offsetof(sal_force, interoperability)},
+    {"multiplier", 1, &SC_NONNEG, offsetof(sal_force, multiplier)},
+    {"killed_share", 0.25, &SC_SHARE, offsetof(sal_force, killed_share)},
+    {"wounded_return", 0, &SC_SHARE, offsetof(sal_force, wounded_return)},
+    {"return_delay", 30, &SC_NONNEG, offsetof(sal_force, return_delay)},
+    {"break_point", 0, &SC_SHARE, offsetof(sal_force, break_point)},
+    {"shells_per_day", 0, &SC_NONNEG, offsetof(sal_force, shells_per_day)},
+};
+
+/* A force's owner, sector and role. */
+static void force_refs(sc_reader *r, sal_force *f, const yd_node *v, const char *where)
 {
-    sal_force *f = &r->m->forces[i];
-    char where[128], base[128];
-    f->line = v->line;
-    f->col = v->col;
-    snprintf(where, sizeof where, "force '%s'", f->name);
-    snprintf(base, sizeof base, "forces.%s", f->name);
-    f->owner = -1;
-    f->sector = -1;
-    f->role = SAL_ROLE_DEFENCE;
-    f->supply_actor = f->supply_stock = -1;
-    static const struct {
-        const char *key;
-        double def;
-        const sc_range *range;
-        size_t off;
-    } NUMS[] = {
-        {"strength", 0, &SC_NONNEG, offsetof(sal_force, strength)},
-        {"experience", 1.0, &SC_SHARE, offsetof(sal_force, experience)},
-        {"experience_max", 1, &SC_SHARE, offsetof(sal_force, experience_max)},
-        {"learning_rate", 0, &SC_SHARE, offsetof(sal_force, learning_rate)},
-        {"interoperability", 1, &SC_SHARE, offsetof(sal_force, interoperability)},
-        {"multiplier", 1, &SC_NONNEG, offsetof(sal_force, multiplier)},
-        {"killed_share", 0.25, &SC_SHARE, offsetof(sal_force, killed_share)},
-        {"wounded_return", 0, &SC_SHARE, offsetof(sal_force, wounded_return)},
-        {"return_delay", 30, &SC_NONNEG, offsetof(sal_force, return_delay)},
-        {"break_point", 0, &SC_SHARE, offsetof(sal_force, break_point)},
-        {"shells_per_day", 0, &SC_NONNEG, offsetof(sal_force, shells_per_day)},
-    };
-    for (size_t k = 0; k < sizeof NUMS / sizeof NUMS[0]; k++)
-        *(sal_num *)((char *)f + NUMS[k].off) = (sal_num){NUMS[k].def, -1};
-    f->exposure = (sal_num){1, -1};
-    if (!sc_is_map(r, v, where))
-        return;
-    size_t eprov0 = r->m->nprovenance;
-    static const char *const K[] = {"owner", "sector", "role", "strength", "arrivals",
-                                    "experience", "experience_max", "learning_rate",
-                                    "interoperability", "exposure", "multiplier",
-                                    "killed_share", "wounded_return", "return_delay",
-                                    "break_point", "munitions", "shells_per_day", "source",
-                                    "description", NULL};
-    sc_keys(r, v, K, where);
     const yd_node *n;
     char what[200];
     if (!(n = yd_get(v, "owner"))) {
@@ -325,13 +253,43 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
         if (ro >= 0)
             f->role = (sal_role)ro;
     }
-    for (size_t k = 0; k < sizeof NUMS / sizeof NUMS[0]; k++)
-        sc_field(r, v, NUMS[k].key, where, base, NUMS[k].def, *NUMS[k].range,
-                 (sal_num *)((char *)f + NUMS[k].off));
+}
+
+static void read_force(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_force *f = &r->m->forces[i];
+    char where[128], base[128];
+    f->line = v->line;
+    f->col = v->col;
+    snprintf(where, sizeof where, "force '%s'", f->name);
+    snprintf(base, sizeof base, "forces.%s", f->name);
+    f->owner = -1;
+    f->sector = -1;
+    f->role = SAL_ROLE_DEFENCE;
+    f->supply_actor = f->supply_stock = -1;
+    for (size_t k = 0; k < sizeof FORCE_NUMS / sizeof FORCE_NUMS[0]; k++)
+        *(sal_num *)((char *)f + FORCE_NUMS[k].off) = (sal_num){FORCE_NUMS[k].def, -1};
+    f->exposure = (sal_num){1, -1};
+    if (!sc_is_map(r, v, where))
+        return;
+    size_t eprov0 = r->m->nprovenance;
+    static const char *const K[] = {"owner", "sector", "role", "strength", "arrivals",
+                                    "experience", "experience_max", "learning_rate",
+                                    "interoperability", "exposure", "multiplier",
+                                    "killed_share", "wounded_return", "return_delay",
+                                    "break_point", "munitions", "shells_per_day", "source",
+                                    "description", NULL};
+    sc_keys(r, v, K, where);
+    const yd_node *n;
+    force_refs(r, f, v, where);
+    for (size_t k = 0; k < sizeof FORCE_NUMS / sizeof FORCE_NUMS[0]; k++)
+        sc_field(r, v, FORCE_NUMS[k].key, where, base, FORCE_NUMS[k].def, *FORCE_NUMS[k].range,
+                 (sal_num *)((char *)f + FORCE_NUMS[k].off));
     sc_field(r, v, "exposure", where, base, role_exposure((int)f->role), SC_NONNEG, &f->exposure);
     if ((n = yd_get(v, "arrivals")))
         read_arrivals(r, f, n, where, base);
     if ((n = yd_get(v, "munitions"))) {
+        char what[200];
         snprintf(what, sizeof what, "the munitions of %s", where);
         sc_stock_ref(r, n, what, &f->supply_actor, &f->supply_stock);
     } else if ((n = yd_get(v, "shells_per_day"))) {
@@ -372,15 +330,10 @@ static int per_side(sc_reader *r, const yd_node *n, const char *what, const yd_n
     return 0;
 }
 
-static void read_sector(sc_reader *r, size_t i, const yd_node *v)
+/* A sector's defaults: the square law, both sides holding, Poisson noise
+ * (docs/scenario.md). */
+static void sector_defaults(sal_sector *s)
 {
-    sal_model *m = r->m;
-    sal_sector *s = &m->sectors[i];
-    char where[128], base[128], what[260];
-    s->line = v->line;
-    s->col = v->col;
-    snprintf(where, sizeof where, "sector '%s'", s->name);
-    snprintf(base, sizeof base, "sectors.%s", s->name);
     s->p = (sal_num){1, -1};
     s->q = (sal_num){0, -1};
     s->coeff[0] = s->coeff[1] = (sal_num){0, -1};
@@ -396,6 +349,151 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
     s->ground_max = (sal_num){0, -1};
     s->advance_rate = (sal_num){0, -1};
     s->ratio_threshold = (sal_num){1, -1};
+}
+
+/* posture: {side: attack|hold} */
+static void sector_posture(sc_reader *r, sal_sector *s, const yd_node *n, const char *where)
+{
+    const yd_node *sv[2];
+    char what[260];
+    snprintf(what, sizeof what, "the posture of %s", where);
+    if (per_side(r, n, what, sv) != 0)
+        return;
+    for (int k = 0; k < 2; k++)
+        if (sv[k]) {
+            char w[300];
+            snprintf(w, sizeof w, "the posture of side '%s' in %s", r->m->sides[k], where);
+            int p = sc_enum_value(r, sv[k], w, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
+            if (p >= 0)
+                s->posture[k] = (sal_posture)p;
+        }
+}
+
+/* attrition.coefficients: {side: a} (what: "the attrition of ...", ab its path) */
+static void sector_coefficients(sc_reader *r, sal_sector *s, const yd_node *a, const char *where,
+                                const char *what, const char *ab)
+{
+    const sal_model *m = r->m;
+    const yd_node *c = yd_get(a, "coefficients"), *sv[2];
+    char cw[300];
+    snprintf(cw, sizeof cw, "the coefficients of %s", what);
+    if (!c) {
+        sc_err(r, a, "%s has no 'coefficients'; expected the attrition coefficient of each side, "
+                     "e.g. coefficients: {%s: 0.0001, %s: 0.0001}",
+               what, m->sides[0] ? m->sides[0] : "a", m->sides[1] ? m->sides[1] : "b");
+        return;
+    }
+    if (per_side(r, c, cw, sv) != 0)
+        return;
+    for (int k = 0; k < 2; k++) {
+        if (!sv[k]) {
+            if (m->sides[k] && !r->bad_sides)
+                sc_err(r, c, "%s lack side '%s'; expected a coefficient for each side", cw,
+                       m->sides[k]);
+            continue;
+        }
+        char w[300], pth[300];
+        snprintf(w, sizeof w, "the coefficient of side '%s' in %s", m->sides[k], where);
+        snprintf(pth, sizeof pth, "%s.coefficients.%s", ab, m->sides[k]);
+        sc_num(r, sv[k], w, pth, SC_NONNEG, &s->coeff[k]);
+    }
+}
+
+/* attrition: {law, p, q, coefficients, noise, dispersion} (a, a mapping) */
+static void sector_attrition(sc_reader *r, sal_sector *s, const yd_node *a, const char *where,
+                             const char *what, const char *base)
+{
+    static const char *const AK[] = {"law", "p", "q", "coefficients", "noise", "dispersion",
+                                     NULL};
+    const yd_node *n;
+    sc_keys(r, a, AK, what);
+    char ab[160];
+    snprintf(ab, sizeof ab, "%s.attrition", base);
+    if ((n = yd_get(a, "law"))) {
+        static const char *const LAWS[] = {"square", "linear", "logarithmic", NULL};
+        static const int LV[] = {0, 1, 2};
+        char w[300];
+        snprintf(w, sizeof w, "the law of %s", what);
+        int law = sc_enum_value(r, n, w, LAWS, LV);
+        if (law == 1)
+            s->p = s->q = (sal_num){1, -1};
+        else if (law == 2)
+            s->p = (sal_num){0, -1}, s->q = (sal_num){1, -1};
+    }
+    sal_num p = s->p, q = s->q;
+    sc_field(r, a, "p", what, ab, p.value, SC_NONNEG, &s->p);
+    sc_field(r, a, "q", what, ab, q.value, SC_NONNEG, &s->q);
+    sector_coefficients(r, s, a, where, what, ab);
+    if ((n = yd_get(a, "noise"))) {
+        static const char *const NZ[] = {"none", "poisson", "negbin", NULL};
+        static const int NV[] = {0, 1, 2};
+        char w[300];
+        snprintf(w, sizeof w, "the noise of %s", what);
+        int z = sc_enum_value(r, n, w, NZ, NV);
+        if (z >= 0)
+            s->noise = z;
+    }
+    sc_field(r, a, "dispersion", what, ab, 10, SC_POS, &s->dispersion);
+    if (yd_get(a, "dispersion") && s->noise != 2)
+        sc_err(r, yd_get(a, "dispersion"), "%s has a 'dispersion' but its noise is not negbin; "
+                                           "expected 'noise: negbin' with a dispersion",
+               what);
+}
+
+/* ground: {holder, held, contested, advance_rate, ratio_threshold, source} */
+static void sector_ground(sc_reader *r, sal_sector *s, const yd_node *g, const char *where,
+                          const char *base)
+{
+    char what[260];
+    const yd_node *n;
+    snprintf(what, sizeof what, "the ground of %s", where);
+    if (!sc_is_map(r, g, what))
+        return;
+    static const char *const GK[] = {"holder", "held", "contested", "advance_rate",
+                                     "ratio_threshold", "source", NULL};
+    sc_keys(r, g, GK, what);
+    size_t gprov0 = r->m->nprovenance;
+    char gb[160];
+    snprintf(gb, sizeof gb, "%s.ground", base);
+    if (!(n = yd_get(g, "holder"))) {
+        sc_err(r, g, "%s has no 'holder'; expected the side that holds the contested "
+                     "ground on day 0",
+               what);
+    } else {
+        char w[300];
+        snprintf(w, sizeof w, "the holder of %s", what);
+        sc_ref(r, n, w, "side", &s->holder);
+        if (s->holder < 0)
+            s->holder = 1;
+    }
+    if (!yd_get(g, "contested"))
+        sc_err(r, g, "%s has no 'contested'; expected the km2 contested in all", what);
+    sc_field(r, g, "contested", what, gb, 0, SC_NONNEG, &s->ground_max);
+    sc_field(r, g, "held", what, gb, s->ground_max.value, SC_NONNEG, &s->ground);
+    if (!yd_get(g, "held"))
+        s->ground = s->ground_max; /* all of it, the same draw */
+    sc_field(r, g, "advance_rate", what, gb, 0, SC_NONNEG, &s->advance_rate);
+    sc_field(r, g, "ratio_threshold", what, gb, 1, SC_NONNEG, &s->ratio_threshold);
+    if (yd_get(g, "contested") && s->ground.u < 0 && s->ground_max.u < 0 &&
+        s->ground.value > s->ground_max.value)
+        sc_err(r, yd_get(g, "held"), "%s: %g km2 held is more than the %g km2 contested; "
+                                     "expected held <= contested",
+               what, s->ground.value, s->ground_max.value);
+    const yd_node *src = yd_get(g, "source");
+    if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
+        sc_inherit_source(r, gprov0, g);
+}
+
+static void read_sector(sc_reader *r, size_t i, const yd_node *v)
+{
+    sal_model *m = r->m;
+    sal_sector *s = &m->sectors[i];
+    char where[128], base[128], what[260];
+    s->line = v->line;
+    s->col = v->col;
+    snprintf(where, sizeof where, "sector '%s'", s->name);
+    snprintf(base, sizeof base, "sectors.%s", s->name);
+    sector_defaults(s);
     if (!sc_is_map(r, v, where))
         return;
     size_t eprov0 = r->m->nprovenance;
@@ -403,124 +501,24 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
                                     "hold_intensity", "fire_floor", "ground", "source",
                                     "description", NULL};
     sc_keys(r, v, K, where);
-    const yd_node *n, *sv[2];
-    if ((n = yd_get(v, "posture"))) {
-        snprintf(what, sizeof what, "the posture of %s", where);
-        if (per_side(r, n, what, sv) == 0)
-            for (int k = 0; k < 2; k++)
-                if (sv[k]) {
-                    char w[300];
-                    snprintf(w, sizeof w, "the posture of side '%s' in %s", m->sides[k], where);
-                    int p = sc_enum_value(r, sv[k], w, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
-                    if (p >= 0)
-                        s->posture[k] = (sal_posture)p;
-                }
-    }
+    const yd_node *n;
+    if ((n = yd_get(v, "posture")))
+        sector_posture(r, s, n, where);
     sc_field(r, v, "intensity", where, base, 1, SC_NONNEG, &s->intensity);
     sc_field(r, v, "defence", where, base, 1, SC_NONNEG, &s->defence);
     sc_field(r, v, "hold_intensity", where, base, 0.2, SC_NONNEG, &s->hold_intensity);
     sc_field(r, v, "fire_floor", where, base, 0.3, SC_SHARE, &s->fire_floor);
     const yd_node *a = yd_get(v, "attrition");
     snprintf(what, sizeof what, "the attrition of %s", where);
-    if (!a) {
+    if (!a)
         sc_err(r, v, "%s has no 'attrition'; expected 'attrition:' with at least 'coefficients' "
                      "per side",
                where);
-    } else if (sc_is_map(r, a, what)) {
-        static const char *const AK[] = {"law", "p", "q", "coefficients", "noise", "dispersion",
-                                         NULL};
-        sc_keys(r, a, AK, what);
-        char ab[160];
-        snprintf(ab, sizeof ab, "%s.attrition", base);
-        if ((n = yd_get(a, "law"))) {
-            static const char *const LAWS[] = {"square", "linear", "logarithmic", NULL};
-            static const int LV[] = {0, 1, 2};
-            char w[300];
-            snprintf(w, sizeof w, "the law of %s", what);
-            int law = sc_enum_value(r, n, w, LAWS, LV);
-            if (law == 1)
-                s->p = s->q = (sal_num){1, -1};
-            else if (law == 2)
-                s->p = (sal_num){0, -1}, s->q = (sal_num){1, -1};
-        }
-        sal_num p = s->p, q = s->q;
-        sc_field(r, a, "p", what, ab, p.value, SC_NONNEG, &s->p);
-        sc_field(r, a, "q", what, ab, q.value, SC_NONNEG, &s->q);
-        const yd_node *c = yd_get(a, "coefficients");
-        char cw[300];
-        snprintf(cw, sizeof cw, "the coefficients of %s", what);
-        if (!c) {
-            sc_err(r, a, "%s has no 'coefficients'; expected the attrition coefficient of each side, "
-                         "e.g. coefficients: {%s: 0.0001, %s: 0.0001}",
-                   what, m->sides[0] ? m->sides[0] : "a", m->sides[1] ? m->sides[1] : "b");
-        } else if (per_side(r, c, cw, sv) == 0) {
-            for (int k = 0; k < 2; k++) {
-                if (!sv[k]) {
-                    if (m->sides[k] && !r->bad_sides)
-                        sc_err(r, c, "%s lack side '%s'; expected a coefficient for each side", cw,
-                               m->sides[k]);
-                    continue;
-                }
-                char w[300], pth[300];
-                snprintf(w, sizeof w, "the coefficient of side '%s' in %s", m->sides[k], where);
-                snprintf(pth, sizeof pth, "%s.coefficients.%s", ab, m->sides[k]);
-                sc_num(r, sv[k], w, pth, SC_NONNEG, &s->coeff[k]);
-            }
-        }
-        if ((n = yd_get(a, "noise"))) {
-            static const char *const NZ[] = {"none", "poisson", "negbin", NULL};
-            static const int NV[] = {0, 1, 2};
-            char w[300];
-            snprintf(w, sizeof w, "the noise of %s", what);
-            int z = sc_enum_value(r, n, w, NZ, NV);
-            if (z >= 0)
-                s->noise = z;
-        }
-        sc_field(r, a, "dispersion", what, ab, 10, SC_POS, &s->dispersion);
-        if (yd_get(a, "dispersion") && s->noise != 2)
-            sc_err(r, yd_get(a, "dispersion"), "%s has a 'dispersion' but its noise is not negbin; "
-                                               "expected 'noise: negbin' with a dispersion",
-                   what);
-    }
+    else if (sc_is_map(r, a, what))
+        sector_attrition(r, s, a, where, what, base);
     const yd_node *g = yd_get(v, "ground");
-    if (g) {
-        snprintf(what, sizeof what, "the ground of %s", where);
-        if (sc_is_map(r, g, what)) {
-            static const char *const GK[] = {"holder", "held", "contested", "advance_rate",
-                                             "ratio_threshold", "source", NULL};
-            sc_keys(r, g, GK, what);
-            size_t gprov0 = r->m->nprovenance;
-            char gb[160];
-            snprintf(gb, sizeof gb, "%s.ground", base);
-            if (!(n = yd_get(g, "holder"))) {
-                sc_err(r, g, "%s has no 'holder'; expected the side that holds the contested "
-                             "ground on day 0",
-                       what);
-            } else {
-                char w[300];
-                snprintf(w, sizeof w, "the holder of %s", what);
-                sc_ref(r, n, w, "side", &s->holder);
-                if (s->holder < 0)
-                    s->holder = 1;
-            }
-            if (!yd_get(g, "contested"))
-                sc_err(r, g, "%s has no 'contested'; expected the km2 contested in all", what);
-            sc_field(r, g, "contested", what, gb, 0, SC_NONNEG, &s->ground_max);
-            sc_field(r, g, "held", what, gb, s->ground_max.value, SC_NONNEG, &s->ground);
-            if (!yd_get(g, "held"))
-                s->ground = s->ground_max; /* all of it, the same draw */
-            sc_field(r, g, "advance_rate", what, gb, 0, SC_NONNEG, &s->advance_rate);
-            sc_field(r, g, "ratio_threshold", what, gb, 1, SC_NONNEG, &s->ratio_threshold);
-            if (yd_get(g, "contested") && s->ground.u < 0 && s->ground_max.u < 0 &&
-                s->ground.value > s->ground_max.value)
-                sc_err(r, yd_get(g, "held"), "%s: %g km2 held is more than the %g km2 contested; "
-                                             "expected held <= contested",
-                       what, s->ground.value, s->ground_max.value);
-            const yd_node *src = yd_get(g, "source");
-            if (src && sc_str(r, src, "the source", &(const char *){0}) == 0)
-                sc_inherit_source(r, gprov0, g);
-        }
-    }
+    if (g)
+        sector_ground(r, s, g, where, base);
     if ((n = yd_get(v, "source")))
         sc_strdup(r, n, "the source", &s->source);
     if (n && n->kind == YD_SCALAR && !yd_is_null(n))
@@ -691,35 +689,6 @@ static void read_ladder_rungs(sc_reader *r, size_t i, const yd_node *v)
     }
 }
 
-static int rung_index(const sal_ladder *l, const char *s)
-{
-    for (size_t j = 0; j < l->nrungs; j++)
-        if (l->rungs[j] && strcmp(l->rungs[j], s) == 0)
-            return (int)j;
-    return -1;
-}
-
-int sc_rung_ref(sc_reader *r, const sal_ladder *l, const yd_node *n, const char *what)
-{
-    const char *s;
-    if (sc_str(r, n, what, &s) != 0)
-        return -1;
-    int k = rung_index(l, s);
-    if (k >= 0)
-        return k;
-    if (l->nrungs == 0)
-        return -1; /* the rungs are broken, already reported */
-    const char *sg = sc_suggest(s, (const char *const *)l->rungs, l->nrungs);
-    if (sg)
-        sc_err(r, n, "%s refers to rung '%s', which ladder '%s' does not have; did you mean '%s'?",
-               what, s, l->name, sg);
-    else
-        sc_err(r, n, "%s refers to rung '%s', which ladder '%s' does not have; expected one of its "
-                     "rungs",
-               what, s, l->name);
-    return -1;
-}
-
 static void read_ladder(sc_reader *r, size_t i, const yd_node *v)
 {
     sal_ladder *l = &r->m->ladders[i];
@@ -783,6 +752,50 @@ static void read_metric(sc_reader *r, size_t i, const yd_node *v)
 
 /* ---- the sections in order -------------------------------------------- */
 
+/* Step 5 of sc_read_sections: the expressions of pipelines and treaties,
+ * once every name is known. */
+static void read_late_exprs(sc_reader *r)
+{
+    sal_model *m = r->m;
+    for (size_t i = 0; i < m->npipelines; i++) {
+        const yd_node *v = r->n_pipeline[i], *n;
+        if (v && v->kind == YD_MAP && (n = yd_get(v, "when"))) {
+            char what[200];
+            snprintf(what, sizeof what, "the condition ('when') of pipeline '%s'",
+                     m->pipelines[i].name);
+            m->pipelines[i].when = sc_compile(r, n, what);
+        }
+    }
+    for (size_t i = 0; i < m->ntreaties; i++) {
+        const yd_node *v = r->n_treaty[i], *n;
+        if (v && v->kind == YD_MAP && (n = yd_get(v, "trigger"))) {
+            char what[200];
+            snprintf(what, sizeof what, "the trigger of treaty '%s'", m->treaties[i].name);
+            m->treaties[i].trigger = sc_compile(r, n, what);
+        }
+    }
+}
+
+/* Step 6 of sc_read_sections: a force fighting in a sector needs an owner
+ * on a side. */
+static void cross_check(sc_reader *r)
+{
+    const sal_model *m = r->m;
+    for (size_t i = 0; i < m->nforces; i++) {
+        const sal_force *f = &m->forces[i];
+        const yd_node *an = f->owner >= 0 ? r->n_actor[f->owner] : NULL;
+        const yd_node *sn = an && an->kind == YD_MAP ? yd_get(an, "side") : NULL;
+        int tried = sn && !(sn->kind == YD_SCALAR && strcmp(sn->str, "none") == 0);
+        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0 && !tried &&
+            !r->bad_sides)
+            sc_err(r, yd_get(r->n_force[i], "sector"),
+                   "force '%s' fights in sector '%s' but its owner '%s' is on no side; expected "
+                   "'side:' on actor '%s'",
+                   f->name, m->sectors[f->sector].name, m->actors[f->owner].name,
+                   m->actors[f->owner].name);
+    }
+}
+
 void sc_read_sections(sc_reader *r, const yd_node *root)
 {
     sal_model *m = r->m;
@@ -838,35 +851,7 @@ void sc_read_sections(sc_reader *r, const yd_node *root)
     for (size_t i = 0; i < m->nmetrics; i++)
         read_metric(r, i, r->n_metric[i]);
     /* 5. expressions of pipelines and treaties (every name is known) */
-    for (size_t i = 0; i < m->npipelines; i++) {
-        const yd_node *v = r->n_pipeline[i], *n;
-        if (v && v->kind == YD_MAP && (n = yd_get(v, "when"))) {
-            char what[200];
-            snprintf(what, sizeof what, "the condition ('when') of pipeline '%s'",
-                     m->pipelines[i].name);
-            m->pipelines[i].when = sc_compile(r, n, what);
-        }
-    }
-    for (size_t i = 0; i < m->ntreaties; i++) {
-        const yd_node *v = r->n_treaty[i], *n;
-        if (v && v->kind == YD_MAP && (n = yd_get(v, "trigger"))) {
-            char what[200];
-            snprintf(what, sizeof what, "the trigger of treaty '%s'", m->treaties[i].name);
-            m->treaties[i].trigger = sc_compile(r, n, what);
-        }
-    }
+    read_late_exprs(r);
     /* 6. cross-checks */
-    for (size_t i = 0; i < m->nforces; i++) {
-        const sal_force *f = &m->forces[i];
-        const yd_node *an = f->owner >= 0 ? r->n_actor[f->owner] : NULL;
-        const yd_node *sn = an && an->kind == YD_MAP ? yd_get(an, "side") : NULL;
-        int tried = sn && !(sn->kind == YD_SCALAR && strcmp(sn->str, "none") == 0);
-        if (f->sector >= 0 && f->owner >= 0 && m->actors[f->owner].side < 0 && !tried &&
-            !r->bad_sides)
-            sc_err(r, yd_get(r->n_force[i], "sector"),
-                   "force '%s' fights in sector '%s' but its owner '%s' is on no side; expected "
-                   "'side:' on actor '%s'",
-                   f->name, m->sectors[f->sector].name, m->actors[f->owner].name,
-                   m->actors[f->owner].name);
-    }
+    cross_check(r);
 }

@@ -1,6 +1,7 @@
 /* The scenario reader: messages, scalars, growth of the model's arrays, name
  * lookups with did-you-mean, dates (see src/scenario/scenario_int.h). */
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -42,6 +43,18 @@ void sc_err(sc_reader *r, const yd_node *at, const char *fmt, ...)
         sal_diags_add(r->diags, r->file, line, col, "%s", msg);
 }
 
+void sc_err_undefined(sc_reader *r, const yd_node *at, const char *what, const char *kind,
+                      const char *name, const char *const *cands, size_t n, const char *hint)
+{
+    const char *s = cands ? sc_suggest(name, cands, n) : NULL;
+    if (s)
+        sc_err(r, at, "%s refers to %s '%s', which is not defined; did you mean '%s'?", what,
+               kind, name, s);
+    else
+        sc_err(r, at, "%s refers to %s '%s', which is not defined; expected %s", what, kind, name,
+               hint);
+}
+
 const char *sc_suggest(const char *word, const char *const *cands, size_t n)
 {
     return sal_suggest(word, cands, n);
@@ -51,13 +64,9 @@ char *sc_strdup_s(sc_reader *r, const char *s)
 {
     if (!s)
         return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (!p) {
+    char *p = sal_strdup(s);
+    if (!p)
         r->oom = 1;
-        return NULL;
-    }
-    memcpy(p, s, n);
     return p;
 }
 
@@ -448,14 +457,8 @@ int sc_stock_ref(sc_reader *r, const yd_node *n, const char *what, int *actor, i
     if (a < 0) {
         size_t nc;
         const char **c = names_of(r->m, "actor", &nc);
-        const char *sg = c ? sc_suggest(an, c, nc) : NULL;
-        if (sg)
-            sc_err(r, n, "%s refers to actor '%s', which is not defined; did you mean '%s'?", what,
-                   an, sg);
-        else
-            sc_err(r, n, "%s refers to actor '%s', which is not defined; expected actor.stock with "
-                         "an actor under 'actors:'",
-                   what, an);
+        sc_err_undefined(r, n, what, "actor", an, c, c ? nc : 0,
+                         "actor.stock with an actor under 'actors:'");
         free(c);
         return -1;
     }

@@ -6,6 +6,8 @@
 
 #include <yaml.h>
 
+#include "base/util.h"
+
 struct yd_arena {
     yd_node **v;
     size_t n, cap;
@@ -146,16 +148,6 @@ static int count_node(builder *b, int line, int col)
     return 0;
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
 /* An alias: a new node at the alias's position whose children are the
  * anchor's own children, shared, not copied.  The tree is read-only once
  * built (the reader and yd_merge never change a node), so sharing is safe,
@@ -173,13 +165,13 @@ static yd_node *alias_of(builder *b, const yd_node *src, int line, int col)
     x->size = src->size;
     x->n = src->n;
     if (src->str) {
-        x->str = dupn(src->str, src->len);
+        x->str = sal_strndup(src->str, src->len);
         if (!x->str)
             return NULL;
         x->len = src->len;
     }
     if (src->raw) {
-        x->raw = dupn(src->raw, strlen(src->raw));
+        x->raw = sal_strndup(src->raw, strlen(src->raw));
         if (!x->raw)
             return NULL;
         x->rline = src->rline;
@@ -284,7 +276,7 @@ static int add_anchor(builder *b, const char *name, yd_node *x)
         b->anchors = v;
         b->capanchors = cap;
     }
-    char *nm = dupn(name, strlen(name));
+    char *nm = sal_strndup(name, strlen(name));
     if (!nm)
         return -1;
     b->anchors[b->nanchors].name = nm;
@@ -388,7 +380,7 @@ static int set_raw(builder *b, yd_node *x, const yaml_event_t *ev)
     } else if (x->style != 0 || !memchr(b->buf + s, '\n', e - s)) {
         return 0;
     }
-    x->raw = dupn(b->buf + s, e - s);
+    x->raw = sal_strndup(b->buf + s, e - s);
     if (!x->raw)
         return -1;
     x->rline = line;
@@ -399,6 +391,123 @@ static int set_raw(builder *b, yd_node *x, const yaml_event_t *ev)
 static int is_str_tag(const yaml_char_t *tag)
 {
     return tag && strcmp((const char *)tag, YAML_STR_TAG) == 0;
+}
+
+/* The handlers of yd_parse, one per kind of event: each returns 1 to stop
+ * the parse (an error reported), 0 to go on; out of memory sets b->oom. */
+
+static int on_scalar(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    if (count_node(b, line, col) != 0)
+        return 1;
+    yd_node *x = node_new(b->a, YD_SCALAR, line, col);
+    if (!x || !(x->str = sal_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
+        b->oom = 1;
+        return 0;
+    }
+    x->len = ev->data.scalar.length;
+    x->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                is_str_tag(ev->data.scalar.tag);
+    switch (ev->data.scalar.style) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE: x->style = 1; break;
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: x->style = 2; break;
+    case YAML_LITERAL_SCALAR_STYLE: x->style = 3; break;
+    case YAML_FOLDED_SCALAR_STYLE: x->style = 4; break;
+    default: x->style = 0; break;
+    }
+    if (set_raw(b, x, ev) != 0) {
+        b->oom = 1;
+        return 0;
+    }
+    if (add_anchor(b, (const char *)ev->data.scalar.anchor, x) != 0)
+        b->oom = 1;
+    else if (attach(b, x) != 0)
+        return 1;
+    return 0;
+}
+
+/* The start of a mapping or a sequence: a frame on the stack. */
+static int on_start(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    if (b->depth >= YD_MAX_DEPTH) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "the document nests deeper than %d levels; expected a flatter document",
+                      YD_MAX_DEPTH);
+        b->errors++;
+        return 1;
+    }
+    if (count_node(b, line, col) != 0)
+        return 1;
+    int ismap = ev->type == YAML_MAPPING_START_EVENT;
+    yd_node *x = node_new(b->a, ismap ? YD_MAP : YD_SEQ, line, col);
+    if (!x) {
+        b->oom = 1;
+        return 0;
+    }
+    const yaml_char_t *an = ismap ? ev->data.mapping_start.anchor
+                                  : ev->data.sequence_start.anchor;
+    frame *f = &b->stack[b->depth++];
+    f->node = x;
+    f->slots = 0;
+    f->anchor = an ? sal_strndup((const char *)an, strlen((const char *)an)) : NULL;
+    if (an && !f->anchor)
+        b->oom = 1;
+    return 0;
+}
+
+/* The end of a mapping or a sequence: its frame popped, the node attached. */
+static int on_end(builder *b, yaml_parser_t *p)
+{
+    if (b->depth == 0) {
+        /* libyaml balances start and end events; this keeps a broken
+         * event stream from reading stack[-1] */
+        syntax_error(b, p);
+        return 1;
+    }
+    frame *f = &b->stack[--b->depth];
+    yd_node *x = f->node;
+    if (x->kind == YD_MAP)
+        check_duplicates(b, x);
+    if (add_anchor(b, f->anchor, x) != 0)
+        b->oom = 1;
+    /* add_anchor copied the name: the frame's copy, made by on_start, goes
+     * (the analyser does not follow the frame from on_start to here) */
+    free(f->anchor); // NOLINT(clang-analyzer-unix.Malloc)
+    f->anchor = NULL;
+    if (!b->oom && attach(b, x) != 0)
+        return 1;
+    return 0;
+}
+
+/* An alias: a copy of its anchor's node, within the node budget. */
+static int on_alias(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    yd_node *src = find_anchor(b, name);
+    if (!src) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "alias '*%s' refers to no anchor defined before it; expected '&%s' earlier",
+                      name, name);
+        b->errors++;
+        return 1;
+    }
+    if (b->a->total + src->size > (size_t)YD_MAX_NODES) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "aliases expand the document past %d nodes; expected a document "
+                      "without nested alias chains (an alias bomb?)",
+                      YD_MAX_NODES);
+        b->errors++;
+        return 1;
+    }
+    yd_node *x = alias_of(b, src, line, col);
+    if (!x) {
+        b->oom = 1;
+        return 0;
+    }
+    b->a->total += src->size;
+    if (attach(b, x) != 0)
+        return 1;
+    return 0;
 }
 
 int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
@@ -449,117 +558,12 @@ int yd_parse(yd_arena *a, const char *buf, size_t len, const char *file,
                 stop = 1;
             }
             break;
-        case YAML_SCALAR_EVENT: {
-            if (count_node(&b, line, col) != 0) {
-                stop = 1;
-                break;
-            }
-            yd_node *x = node_new(a, YD_SCALAR, line, col);
-            if (!x || !(x->str = dupn((const char *)ev.data.scalar.value, ev.data.scalar.length))) {
-                b.oom = 1;
-                break;
-            }
-            x->len = ev.data.scalar.length;
-            x->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-                        is_str_tag(ev.data.scalar.tag);
-            switch (ev.data.scalar.style) {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: x->style = 1; break;
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: x->style = 2; break;
-            case YAML_LITERAL_SCALAR_STYLE: x->style = 3; break;
-            case YAML_FOLDED_SCALAR_STYLE: x->style = 4; break;
-            default: x->style = 0; break;
-            }
-            if (set_raw(&b, x, &ev) != 0) {
-                b.oom = 1;
-                break;
-            }
-            if (add_anchor(&b, (const char *)ev.data.scalar.anchor, x) != 0)
-                b.oom = 1;
-            else if (attach(&b, x) != 0)
-                stop = 1;
-            break;
-        }
+        case YAML_SCALAR_EVENT: stop = on_scalar(&b, &ev, line, col); break;
         case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            if (b.depth >= YD_MAX_DEPTH) {
-                sal_diags_add(diags, file, line, col,
-                              "the document nests deeper than %d levels; expected a flatter document",
-                              YD_MAX_DEPTH);
-                b.errors++;
-                stop = 1;
-                break;
-            }
-            if (count_node(&b, line, col) != 0) {
-                stop = 1;
-                break;
-            }
-            int ismap = ev.type == YAML_MAPPING_START_EVENT;
-            yd_node *x = node_new(a, ismap ? YD_MAP : YD_SEQ, line, col);
-            if (!x) {
-                b.oom = 1;
-                break;
-            }
-            const yaml_char_t *an = ismap ? ev.data.mapping_start.anchor
-                                          : ev.data.sequence_start.anchor;
-            frame *f = &b.stack[b.depth++];
-            f->node = x;
-            f->slots = 0;
-            f->anchor = an ? dupn((const char *)an, strlen((const char *)an)) : NULL;
-            if (an && !f->anchor)
-                b.oom = 1;
-            break;
-        }
+        case YAML_MAPPING_START_EVENT: stop = on_start(&b, &ev, line, col); break;
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: {
-            if (b.depth == 0) {
-                /* libyaml balances start and end events; this keeps a broken
-                 * event stream from reading stack[-1] */
-                syntax_error(&b, &p);
-                stop = 1;
-                break;
-            }
-            frame *f = &b.stack[--b.depth];
-            yd_node *x = f->node;
-            if (x->kind == YD_MAP)
-                check_duplicates(&b, x);
-            if (add_anchor(&b, f->anchor, x) != 0)
-                b.oom = 1;
-            free(f->anchor);
-            f->anchor = NULL;
-            if (!b.oom && attach(&b, x) != 0)
-                stop = 1;
-            break;
-        }
-        case YAML_ALIAS_EVENT: {
-            const char *name = (const char *)ev.data.alias.anchor;
-            yd_node *src = find_anchor(&b, name);
-            if (!src) {
-                sal_diags_add(diags, file, line, col,
-                              "alias '*%s' refers to no anchor defined before it; expected '&%s' earlier",
-                              name, name);
-                b.errors++;
-                stop = 1;
-                break;
-            }
-            if (b.a->total + src->size > (size_t)YD_MAX_NODES) {
-                sal_diags_add(diags, file, line, col,
-                              "aliases expand the document past %d nodes; expected a document "
-                              "without nested alias chains (an alias bomb?)",
-                              YD_MAX_NODES);
-                b.errors++;
-                stop = 1;
-                break;
-            }
-            yd_node *x = alias_of(&b, src, line, col);
-            if (!x) {
-                b.oom = 1;
-                break;
-            }
-            b.a->total += src->size;
-            if (attach(&b, x) != 0)
-                stop = 1;
-            break;
-        }
+        case YAML_MAPPING_END_EVENT: stop = on_end(&b, &p); break;
+        case YAML_ALIAS_EVENT: stop = on_alias(&b, &ev, line, col); break;
         default:
             break;
         }

@@ -65,6 +65,11 @@ t "not both" "$SALIENT_DATA/duel-square-poisson.csv" --builtin iwojima
 t "no built-in series 'nope'" --builtin nope
 t "--bootstrap '1'" --bootstrap 1 --builtin iwojima
 t "--seed 'x'" --seed x --builtin iwojima
+# one seed rule for every command: no sign, no space (strtoull would read
+# " -5" as 2^64 - 5)
+t "--seed ' -5'" --seed " -5" --builtin iwojima
+t "--seed '-5'" --seed -5 --builtin iwojima
+t "--bootstrap ' 5'" --bootstrap " 5" --builtin iwojima
 
 echo "fit_bad: $n files, $fail failed"
 [ "$fail" -eq 0 ]

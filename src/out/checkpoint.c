@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 
 #include "salient/ensemble.h"
+#include "base/util.h"
 
 enum { CKPT_VERSION = 1 };
 
@@ -99,34 +100,12 @@ static void put(buf *b, const void *src, size_t n)
     b->n += n;
 }
 
-static void put_uint(buf *b, uint64_t v, int bytes)
+/* v as `bytes` little-endian bytes (src/base/util.h) */
+static void put_le(buf *b, uint64_t v, int bytes)
 {
     unsigned char c[8];
-    for (int i = 0; i < bytes; i++)
-        c[i] = (unsigned char)(v >> (8 * i));
+    sal_le_put(c, v, bytes);
     put(b, c, (size_t)bytes);
-}
-
-static uint64_t get_uint(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t dbits(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-static double bitsd(uint64_t u)
-{
-    double x;
-    memcpy(&x, &u, sizeof x);
-    return x;
 }
 
 static int ckpt_dir(char *out, size_t n, const char *dir)
@@ -151,35 +130,35 @@ int sal_checkpoint_write(const char *dir, const sal_checkpoint_id *id, const sal
     buf b = {NULL, 0, 0, 0};
     size_t vl = strnlen(id->variant, sizeof id->variant);
     put(&b, "SALC", 4);
-    put_uint(&b, CKPT_VERSION, 2);
-    put_uint(&b, 0, 2);
-    put_uint(&b, id->scenario_hash, 8);
-    put_uint(&b, id->scenario_size, 8);
-    put_uint(&b, vl, 4);
+    put_le(&b, CKPT_VERSION, 2);
+    put_le(&b, 0, 2);
+    put_le(&b, id->scenario_hash, 8);
+    put_le(&b, id->scenario_size, 8);
+    put_le(&b, vl, 4);
     put(&b, id->variant, vl);
-    put_uint(&b, id->seed, 8);
-    put_uint(&b, id->runs, 8);
-    put_uint(&b, id->records, 4);
-    put_uint(&b, id->flags, 4);
-    put_uint(&b, dbits(id->accuracy), 8);
-    put_uint(&b, sal_summary_runs(s), 8);
-    put_uint(&b, sn, 8);
+    put_le(&b, id->seed, 8);
+    put_le(&b, id->runs, 8);
+    put_le(&b, id->records, 4);
+    put_le(&b, id->flags, 4);
+    put_le(&b, sal_dbits(id->accuracy), 8);
+    put_le(&b, sal_summary_runs(s), 8);
+    put_le(&b, sn, 8);
     put(&b, sb, sn);
     free(sb);
     if (!b.oom)
-        put_uint(&b, sal_hash_bytes(b.p, b.n, 0), 8);
+        put_le(&b, sal_hash_bytes(b.p, b.n, 0), 8);
     if (b.oom) {
         free(b.p);
         return SAL_ENOMEM;
     }
-    sal_outfile o;
+    sal_outfile *o;
     int rc = sal_outfile_open(&o, cd, "state", 1);
     if (rc == SAL_OK) {
-        if (fwrite(b.p, 1, b.n, o.f) != b.n)
+        if (fwrite(b.p, 1, b.n, sal_outfile_stream(o)) != b.n)
             rc = SAL_EIO;
-        if (sal_outfile_close(&o) != SAL_OK || rc != SAL_OK || sal_outfile_commit(&o) != SAL_OK)
+        if (sal_outfile_close(o) != SAL_OK || rc != SAL_OK || sal_outfile_commit(o) != SAL_OK)
             rc = SAL_EIO;
-        sal_outfile_abort(&o);
+        sal_outfile_abort(o);
     }
     free(b.p);
     return rc;
@@ -220,16 +199,16 @@ int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **ou
         why = "it is cut short";
     } else if (memcmp(p, "SALC", 4) != 0) {
         why = "it does not start with SALC";
-    } else if (get_uint(p + 4, 2) != CKPT_VERSION) {
+    } else if (sal_le_get(p + 4, 2) != CKPT_VERSION) {
         why = "its format version is not 1";
-    } else if (get_uint(p + n - 8, 8) != sal_hash_bytes(p, n - 8, 0)) {
+    } else if (sal_le_get(p + n - 8, 8) != sal_hash_bytes(p, n - 8, 0)) {
         why = "its checksum does not match (damaged or cut short)";
     } else {
         at = 8;
-        id->scenario_hash = get_uint(p + at, 8);
-        id->scenario_size = get_uint(p + at + 8, 8);
+        id->scenario_hash = sal_le_get(p + at, 8);
+        id->scenario_size = sal_le_get(p + at + 8, 8);
         at += 16;
-        uint64_t vl = get_uint(p + at, 4);
+        uint64_t vl = sal_le_get(p + at, 4);
         at += 4;
         if (vl >= sizeof id->variant || at + vl + 48 + 8 > n) {
             why = "its variant name is too long";
@@ -237,13 +216,13 @@ int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **ou
             memcpy(id->variant, p + at, (size_t)vl);
             id->variant[vl] = '\0';
             at += (size_t)vl;
-            id->seed = get_uint(p + at, 8);
-            id->runs = get_uint(p + at + 8, 8);
-            id->records = (uint32_t)get_uint(p + at + 16, 4);
-            id->flags = (uint32_t)get_uint(p + at + 20, 4);
-            id->accuracy = bitsd(get_uint(p + at + 24, 8));
-            id->done = get_uint(p + at + 32, 8);
-            uint64_t sn = get_uint(p + at + 40, 8);
+            id->seed = sal_le_get(p + at, 8);
+            id->runs = sal_le_get(p + at + 8, 8);
+            id->records = (uint32_t)sal_le_get(p + at + 16, 4);
+            id->flags = (uint32_t)sal_le_get(p + at + 20, 4);
+            id->accuracy = sal_bitsd(sal_le_get(p + at + 24, 8));
+            id->done = sal_le_get(p + at + 32, 8);
+            uint64_t sn = sal_le_get(p + at + 40, 8);
             at += 48;
             size_t used = 0;
             if (sn != n - 8 - at)
@@ -303,7 +282,7 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
         DIFF("the options differ (flags %u, not %u)", want->flags, have->flags);
     if (want->records != have->records)
         DIFF("a run record is %u numbers, not %u", want->records, have->records);
-    if (dbits(want->accuracy) != dbits(have->accuracy))
+    if (sal_dbits(want->accuracy) != sal_dbits(have->accuracy))
         DIFF("the accuracy is %g, not %g", want->accuracy, have->accuracy);
 #undef DIFF
     if (!k)

@@ -1,0 +1,93 @@
+/* salient — the output formats of one run, of a sensitivity analysis and of
+ * a fit (src/out/; the ensemble's, the study's and the report's are in
+ * ensemble.h, study.h and report.h).  Every writer takes an open stream and
+ * returns SAL_OK or SAL_EIO (the stream's error flag); the caller writes the
+ * file whole or not at all (sal_outfile_*, salient/ensemble.h). */
+#ifndef SALIENT_OUT_H
+#define SALIENT_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "salient/base.h"
+#include "salient/battle.h"
+#include "salient/engine.h"
+#include "salient/ensemble.h"
+#include "salient/fit.h"
+#include "salient/model.h"
+#include "salient/sobol.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- one run (salient run; src/out/run_out.c) --------------------------- */
+
+/* series.csv: day, date, then one column per metric of the run's model. */
+int sal_run_write_series(FILE *f, const sal_run *r);
+/* The order events.csv and a summary list the events in: those that
+ * happened by day (then model order), then those that did not.  order
+ * holds the model's nevents indices. */
+void sal_run_event_order(const sal_run *r, size_t *order);
+/* events.csv: event, day, date, in that order (day and date empty for the
+ * events that did not happen). */
+int sal_run_write_events(FILE *f, const sal_run *r, const size_t *order);
+
+/* ---- a comparison (salient compare, salient theses; ensemble_out.c) ---- */
+
+/* The variance reduction of common random numbers, var_indep / var_crn:
+ * infinite when var_crn is 0 and var_indep is not, NaN when either is NaN
+ * or both are 0. */
+double sal_compare_ratio(double var_indep, double var_crn);
+/* compare.csv's header, after a variant column when with_variant is
+ * non-zero (a study's file, several variants). */
+int sal_compare_write_header(FILE *f, int with_variant);
+/* compare.csv's rows for comparison c (a's names; the format of
+ * sal_compare_write, salient/ensemble.h), each after variant when it is not
+ * NULL.  The numbers of common metric i on day d are cq[(i * (horizon + 1)
+ * + d) * 6 ..] (A's mean, B's, the difference's mean, p05, p50, p95) and
+ * those of common event e ce[e * 2 ..] (P_A, P_B by the horizon) when given
+ * (a study keeps them packed: sal_study_packed), else c's summaries'. */
+int sal_compare_write_rows(FILE *f, const sal_model *a, const sal_compare *c, const char *variant,
+                           const double *cq, const double *ce);
+
+/* ---- Sobol' indices (salient sensitivity, salient theses) -------------- */
+
+/* The header of sobol.csv: input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi, after a
+ * metric column when with_metric is non-zero (a study's file, several
+ * metrics). */
+int sal_sobol_write_header(FILE *f, int with_metric);
+/* One row per input of model m (its uncertain inputs, in order), each
+ * after the metric's name when metric is not NULL; a NaN or infinite
+ * number is an empty field (no interval without a bootstrap). */
+int sal_sobol_write_rows(FILE *f, const sal_model *m, const char *metric,
+                         const sal_sobol_indices *ix);
+
+/* ---- a fit (salient fit; src/out/fit_out.c) ------------------------------ */
+
+enum { SAL_FIT_NLAWS = 4 };
+
+/* Every law fitted to one battle series, the one reported, its bootstrap. */
+typedef struct {
+    sal_law law;                          /* the law reported */
+    sal_fit_result fits[SAL_FIT_NLAWS];   /* by sal_law */
+    int status[SAL_FIT_NLAWS];            /* sal_fit_battle's status of each */
+    const double *boot;                   /* bootstrap s.e. of a, b, p, q; NULL: none */
+    int nboot;                            /* bootstrap replicates asked for */
+    int nfail;                            /* replicates that did not converge */
+    uint64_t seed;                        /* the bootstrap's seed */
+} sal_fit_laws;
+
+/* The fit as one line of JSON (salient fit --json; docs/fitting.md):
+ * the data's name and rows, the reported law's coefficients, errors and
+ * covariance, the bootstrap, and every law's fit.  NaN and infinities are
+ * null. */
+int sal_fit_write_json(FILE *f, const sal_battle *b, const char *name, const sal_fit_laws *l);
+/* The observed and fitted series: day,A_obs,B_obs,A_fit,B_fit. */
+int sal_fit_write_series(FILE *f, const sal_battle *b, const double *A, const double *B);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
