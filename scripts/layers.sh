@@ -46,6 +46,7 @@ lanchester.h analysis
 battle.h analysis
 fit.h analysis
 sobol.h analysis
+givendata.h analysis
 study.h analysis
 report.h out
 out.h out
