@@ -68,7 +68,8 @@ LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)
 # The flagship scenario and its theses, in the CLI (the main job, 'salient
 # theses' with no file).
 EMBED_CLI := sal_flagship_yaml=scenarios/kursk-2024.yaml \
-             sal_flagship_theses=scenarios/kursk-2024.theses.yaml
+             sal_flagship_theses=scenarios/kursk-2024.theses.yaml \
+             sal_flagship_obs=scenarios/kursk-2024.observations.yaml
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  += $(foreach e,$(EMBED_CLI),$(BUILD)/gen/$(call embed_sym,$(e)).o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)

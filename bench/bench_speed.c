@@ -149,7 +149,7 @@ static rate bench_engine(const sal_model *m, int det)
     sal_run *r = sal_run_alloc(m);
     if (!r)
         exit(1);
-    sal_run_opts o = {DUEL_SEED, 0, det, NULL, NULL, NULL};
+    sal_run_opts o = {.seed = DUEL_SEED, .run = 0, .deterministic = det, .inputs = NULL, .series = NULL, .event_days = NULL};
     uint64_t next = 0;
     for (int k = 0; k < REPS; k++) {
         double t0 = wall(), c0 = cpu(), t;
@@ -286,7 +286,7 @@ static int kernel_matches_engine(const sal_model *m, uint32_t sid, int n, int ve
         if (duel_group(g, sid, (uint64_t)i, vec, A, B))
             break;
         for (int j = 0; j < 8; j++) {
-            sal_run_opts o = {DUEL_SEED, (uint64_t)(i + j), 0, NULL, NULL, NULL};
+            sal_run_opts o = {.seed = DUEL_SEED, .run = (uint64_t)(i + j), .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
             sal_force_account fa, fb;
             if (sal_run_exec(r, &o, NULL) != SAL_OK || sal_run_force(r, 0, &fa) != SAL_OK ||
                 sal_run_force(r, 1, &fb) != SAL_OK)

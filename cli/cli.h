@@ -37,13 +37,16 @@ extern const cli_command cmd_run;
 extern const cli_command cmd_sensitivity;
 extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
+extern const cli_command cmd_calibrate;
 extern const cli_command cmd_theses;
 extern const cli_command cmd_report;
 extern const cli_command cmd_score;
 extern const cli_command cmd_discover;
 
-/* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
-int cli_default_study(void);
+/* The main job (cli/cmd_main.c): the flagship calibrated on its reports,
+ * then its study from the posterior, into salient-out/.  argv[0] is
+ * "salient"; options as in 'salient --help'. */
+int cli_default_study(int argc, char **argv);
 
 /* ---- options and operands (cli/cli_args.c) ----------------------------- */
 
@@ -113,6 +116,29 @@ int cli_read_model(const char *cmd, const char *path, const char *variant, sal_m
  * the job that runs it; 0, or the exit status with nothing to free. */
 int cli_read_job(const char *cmd, const char *path, const char *variant, sal_model **m,
                  sal_diags **d);
+
+/* DIR/posterior.csv of 'salient calibrate' into *p for model m (nothing
+ * when dir is NULL); 0, or the exit status after the message. */
+int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal_posterior *p);
+
+/* ---- studies (cli/cmd_theses.c) ---------------------------------------- */
+
+/* What a study writes and prints. */
+typedef struct {
+    const char *dir;
+    int files;    /* the files in dir */
+    int markdown; /* the theses table as Markdown instead of the summary */
+    int report;   /* dir/report.html too (the main job) */
+    const char *posterior; /* --posterior DIR, or NULL */
+    /* Called once the study's files are written and before the report (the
+     * main job's own files); non-zero: the job failed.  May be NULL. */
+    int (*after)(const sal_study *s, const char *dir, const cli_args *a, void *ctx);
+    void *ctx;
+} cli_study_out;
+
+/* A study of the theses file path (NULL: the flagship built in); a: --runs,
+ * --threads, --seed, --quiet, --stop-after.  Returns the exit status. */
+int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out);
 
 /* ---- progress and Ctrl-C (cli/cli_progress.c) ---------------------------- */
 

@@ -2,6 +2,7 @@
  * diagnostics printed in file order, then how many, and the exit status
  * (2 bad input, 1 out of memory). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -49,4 +50,20 @@ int cli_read_job(const char *cmd, const char *path, const char *variant, sal_mod
     sal_model_free(*m);
     *m = NULL;
     return EXIT_JOB;
+}
+
+int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal_posterior *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!dir)
+        return 0;
+    sal_diags *d = cli_diags(cmd);
+    if (!d)
+        return EXIT_JOB;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    int rc = sal_posterior_read(path, m, p, d);
+    int st = rc == SAL_OK ? 0 : read_failed(cmd, rc == SAL_EIO ? SAL_EINPUT : rc, d, path);
+    sal_diags_free(d);
+    return st;
 }

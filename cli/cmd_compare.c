@@ -15,7 +15,7 @@
 
 static const char usage[] =
     "usage: salient compare FILE --variant A [--variant B] [--runs N] [--threads T]\n"
-    "                       [--seed S] [--out DIR] [--quiet]\n"
+    "                       [--seed S] [--out DIR] [--quiet] [--posterior DIR]\n"
     "\n"
     "Runs variants A and B of a scenario with common random numbers: run k of B\n"
     "uses the seed and run index of run k of A, so every input, sector and policy\n"
@@ -40,6 +40,9 @@ static const char usage[] =
     "  -s, --seed S          the random seed (default: the scenario's seed)\n"
     "  -o, --out DIR         where to write (default salient-out/compare; created)\n"
     "  -q, --quiet           no summary on stdout\n"
+    "      --posterior DIR   both variants continue from the particles of 'salient\n"
+    "                        calibrate ... --out DIR' (run k: particle k mod N to the\n"
+    "                        as-of date, then (seed, run k); docs/calibration.md)\n"
     "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -93,7 +96,7 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
 typedef struct {
     cli_args a;          /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *var[2];  /* A and B: "base" or a variant's name */
-    const char *path, *dir;
+    const char *path, *dir, *posterior;
     uint64_t runs;
 } cmp_args;
 
@@ -104,12 +107,18 @@ static int parse(int argc, char **argv, cmp_args *s)
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"variant", required_argument, NULL, 'v'},
+        {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
     int nvar = 0;
     *s = (cmp_args){.a = cli_args_start(&cmd_compare, NULL)};
-    /* --variant is its one option of its own: A, then B */
-    while (cli_getopt(&s->a, argc, argv, ":n:v:t:s:o:qh", opts) == 'v') {
+    /* --variant A, then B; --posterior DIR */
+    int c;
+    while ((c = cli_getopt(&s->a, argc, argv, ":n:v:t:s:o:qh", opts)) > 0) {
+        if (c == 1000) {
+            s->posterior = optarg;
+            continue;
+        }
         if (nvar == 2) {
             cli_error("compare", "more than two --variant given; expected A and B");
             return EXIT_USAGE;
@@ -210,15 +219,19 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
     cli_sweep(dir, names, 2);
     cli_progress prog;
     cli_progress_init(&prog, s->a.stop_after);
+    sal_posterior post;
+    if (cli_read_posterior("compare", s->posterior, m[0], &post) != 0)
+        return EXIT_USAGE;
     sal_ensemble_opts eo = {.seed = cli_seed_or(&s->a, m[0]->seed), .runs = s->runs,
                             .threads = (int)s->a.threads, .progress = cli_progress_update,
-                            .ctx = &prog};
+                            .ctx = &prog, .posterior = s->posterior ? &post : NULL};
     uint64_t ndone = 0;
     sal_compare *cmp = NULL;
     /* caught until the files are written or removed (run_compare): a
      * second Ctrl-C must not leave temporaries behind */
     cli_signals_catch();
     int rc = sal_compare_run(m[0], m[1], &eo, &cmp, &ndone, d);
+    sal_posterior_clear(&post);
     cli_progress_end(&prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);

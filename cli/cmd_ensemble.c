@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ensemble_int.h"
+#include "salient/calibrate.h"
 #include "salient/date.h"
 #include "salient/ensemble.h"
 
@@ -19,6 +20,7 @@ static const char usage[] =
     "usage: salient ensemble FILE --runs N [--variant NAME] [--threads T] [--seed S]\n"
     "                        [--out DIR] [--no-runs-csv] [--quiet] [--checkpoint-every S]\n"
     "                        [--series M1,M2 [--dates D1,D2]] [--observations FILE]\n"
+    "                        [--posterior DIR]\n"
     "       salient ensemble FILE --runs N [the same options] --resume DIR\n"
     "\n"
     "Runs a scenario N times (runs 0 .. N-1 of the seed), each drawing its uncertain\n"
@@ -62,12 +64,13 @@ static const char usage[] =
     "      --observations FILE  keep the paths the reports of FILE need (their\n"
     "                        metrics unless --series, their dates unless --dates),\n"
     "                        for 'salient score' (docs/scores.md)\n"
+    "      --posterior DIR   continue from the particles of 'salient calibrate ... --out\n"
+    "                        DIR': run k replays particle k mod N to the as-of date,\n"
+    "                        then goes on on (seed, run k) (docs/calibration.md)\n"
     "  -q, --quiet           no summary on stdout\n"
     "      --resume DIR      go on from DIR/checkpoint (and write in DIR)\n"
     "      --checkpoint-every S  save a checkpoint every S seconds (0: after every\n"
     "                        wave of runs; default 10)\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
-    "      --crash-after K   (for tests) kill itself (SIGKILL) once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 1 a run failed (the message names it), the files could\n"
@@ -144,7 +147,7 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
 
 typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
-    const char *path, *variant, *resume, *dir;
+    const char *path, *variant, *resume, *dir, *posterior;
     const char *series, *dates, *obs;  /* per-run paths; NULL: not given */
     uint64_t runs, every, crash_after;
     int runs_csv;
@@ -153,7 +156,7 @@ typedef struct {
 /* -1 to go on, else the exit status. */
 static int read_options(int argc, char **argv, ens_opts *o)
 {
-    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH, OPT_SERIES, OPT_DATES, OPT_OBS };
+    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH, OPT_SERIES, OPT_DATES, OPT_OBS, OPT_POSTERIOR };
     static const struct option opts[] = {
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
@@ -165,6 +168,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         {"series", required_argument, NULL, OPT_SERIES},
         {"dates", required_argument, NULL, OPT_DATES},
         {"observations", required_argument, NULL, OPT_OBS},
+        {"posterior", required_argument, NULL, OPT_POSTERIOR},
         CLI_OPT_END,
     };
     *o = (ens_opts){.a = cli_args_start(&cmd_ensemble, NULL), .every = 10, .runs_csv = 1};
@@ -177,6 +181,7 @@ static int read_options(int argc, char **argv, ens_opts *o)
         case OPT_SERIES: o->series = optarg; break;
         case OPT_DATES: o->dates = optarg; break;
         case OPT_OBS: o->obs = optarg; break;
+        case OPT_POSTERIOR: o->posterior = optarg; break;
         case OPT_EVERY:
             if (cli_parse_u64(optarg, &o->every) != 0 || o->every > 86400) {
                 cli_error("ensemble", "--checkpoint-every '%s' is not a whole number of seconds "
@@ -230,6 +235,7 @@ typedef struct {
     int fresh_ckpt;        /* a checkpoint this job began (removed if it fails) */
     int partial;           /* interrupted on some rank */
     uint64_t done;         /* runs done on every rank */
+    const sal_posterior *post; /* --posterior, or NULL */
 } ens_job;
 
 /* The checkpoint this job keeps, and the one it resumes. */
@@ -361,7 +367,7 @@ static int job_run(ens_job *j)
         .paths = j->paths->on ? &j->paths->spec : NULL,
         .progress = on_progress, .ctx = ctx,
         .resume_from = j->prev, .checkpoint = j->ckpt ? ens_checkpoint : NULL,
-        .checkpoint_seconds = (double)o->every,
+        .checkpoint_seconds = (double)o->every, .posterior = j->post,
     };
     uint64_t done = 0;
     int rc = eo.runs > 0 ? sal_ensemble_run(j->m, &eo, &j->s, &done, j->d) : SAL_OK;
@@ -435,6 +441,11 @@ static int job_write(ens_job *j)
         bad |= sal_results_db_finish(j->ctx.db, j->s, j->seed, o->runs, j->partial) != SAL_OK;
         sal_results_db_close(j->ctx.db);
         j->ctx.db = NULL;
+        if (j->post) { /* a forecast from a posterior: its as-of date, for 'salient score' */
+            char date[16];
+            sal_posterior_as_of(j->post, j->m, date);
+            bad |= sal_sqlite_set_meta(sal_outfile_temp_path(j->fdb), "as_of", date) != SAL_OK;
+        }
         bad |= sal_outfile_close(j->fq) != SAL_OK;
         bad |= sal_outfile_close(j->fe) != SAL_OK;
         bad |= sal_outfile_close(j->fdb) != SAL_OK;
@@ -494,10 +505,12 @@ static void job_end(ens_job *j, int status)
 }
 
 /* The ensemble of a model read on every rank; the exit status. */
-static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m, const ens_paths *paths)
+static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m, const ens_paths *paths,
+                    const sal_posterior *post)
 {
     ens_job j = {.o = o, .w = w, .m = m, .seed = cli_seed_or(&o->a, m->seed),
-                 .ckpt = w->size == 1, .paths = paths, .records = o->runs_csv || paths->on};
+                 .ckpt = w->size == 1, .paths = paths, .records = o->runs_csv || paths->on,
+                 .post = post};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;
     j.ctx = (ens_ctx){.m = m, .dir = o->dir, .crash_after = o->crash_after,
@@ -556,13 +569,18 @@ static int run_ensemble(int argc, char **argv)
     sal_model *m = NULL;
     st = ens_mpi_read_model(&w, o.path, o.variant, &m);
     ens_paths paths = {0};
+    sal_posterior post;
+    memset(&post, 0, sizeof post);
     if (!st) { /* every rank resolves them (a bad option is printed by each) */
         st = ens_paths_resolve(&paths, m, o.series, o.dates, o.obs);
         st = ens_mpi_all(&w, st == 0) ? 0 : st ? st : EXIT_USAGE;
     }
     if (!st)
-        st = ensemble(&o, &w, m, &paths);
+        st = cli_read_posterior("ensemble", o.posterior, m, &post);
+    if (!st)
+        st = ensemble(&o, &w, m, &paths, o.posterior ? &post : NULL);
     ens_paths_free(&paths);
+    sal_posterior_clear(&post);
     sal_model_free(m);
     ens_mpi_end(&w);
     cli_signals_restore();

@@ -212,7 +212,7 @@ static int write_files(const sal_run *r, const size_t *order, const char *dir)
 static int one_run(const run_args *s, const sal_model *m, sal_run *r, sal_diags *d)
 {
     uint64_t seed = cli_seed_or(&s->a, m->seed);
-    sal_run_opts o = {seed, s->runix, s->det, NULL, NULL, NULL};
+    sal_run_opts o = {.seed = seed, .run = s->runix, .deterministic = s->det};
     int rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         cli_print_diags(d);

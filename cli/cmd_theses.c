@@ -25,7 +25,7 @@ extern const size_t sal_flagship_theses_len;
 
 static const char usage[] =
     "usage: salient theses [THESES.yaml] [--runs N] [--threads T] [--seed S]\n"
-    "                      [--out DIR] [--markdown] [--quiet]\n"
+    "                      [--out DIR] [--markdown] [--quiet] [--posterior DIR]\n"
     "\n"
     "Runs the study of a theses file (docs/theses.md): the scenario it names, its\n"
     "base ensemble, every variant against the base on common random numbers, the\n"
@@ -51,6 +51,9 @@ static const char usage[] =
     "  -m, --markdown        print the theses table as Markdown (docs/theses.md) instead\n"
     "                        of the summary; files are then written only with --out\n"
     "  -q, --quiet           no summary on stdout\n"
+    "      --posterior DIR   the base and every variant continue from the particles of\n"
+    "                        'salient calibrate ... --out DIR' (docs/calibration.md);\n"
+    "                        Sobol' indices stay on the priors\n"
     "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -155,22 +158,16 @@ static void sweep_dir(const char *dir)
     cli_sweep(dir, names, sizeof names / sizeof *names);
 }
 
-/* What a study writes and prints. */
-typedef struct {
-    const char *dir;
-    int files;    /* the files in dir */
-    int markdown; /* the theses table as Markdown instead of the summary */
-    int report;   /* dir/report.html too (the main job) */
-} study_out;
-
 /* Shared by 'salient theses' and the main job (a: --runs, --threads,
  * --seed, --quiet, --stop-after).  path NULL: the flagship. */
-static int study_main(const char *path, const cli_args *a, const study_out *out)
+int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out)
 {
     int status = 0;
     sal_theses *t = NULL;
     sal_study *s = NULL;
     const char *dir = out->dir;
+    sal_posterior post;
+    memset(&post, 0, sizeof post);
     sal_diags *d = cli_diags("theses");
     if (!d)
         return EXIT_JOB;
@@ -199,11 +196,15 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
         goto done;
     }
     uint64_t runs = a->runs ? a->runs : t->runs ? t->runs : 1000;
+    if (cli_read_posterior("theses", out->posterior, s->base, &post) != 0) {
+        status = EXIT_USAGE;
+        goto done;
+    }
     cli_progress prog;
     cli_progress_init(&prog, a->stop_after);
     sal_study_opts o = {.runs = runs, .seed = cli_seed_or(a, s->base->seed),
                         .threads = (int)a->threads, .sobol_base = t->sobol_base, .progress = cli_progress_update,
-                        .ctx = &prog};
+                        .ctx = &prog, .posterior = out->posterior ? &post : NULL};
     /* caught until the files are written or removed: a second Ctrl-C must
      * not leave temporaries behind */
     cli_signals_catch();
@@ -239,7 +240,9 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
         sal_study_write_markdown(s, stdout);
     else if (!a->quiet)
         print_summary(s, dir, out->files);
-    if (out->report && out->files) {
+    if (out->after && out->files && !s->partial && out->after(s, dir, a, out->ctx) != 0)
+        status = EXIT_JOB;
+    if (out->report && out->files && !status) {
         sal_diags *rd = sal_diags_alloc();
         if (!rd || sal_report_write(dir, rd) != SAL_OK) {
             if (rd)
@@ -258,17 +261,11 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
     }
 done:
     cli_signals_restore();
+    sal_posterior_clear(&post);
     sal_study_free(s);
     sal_theses_free(t);
     sal_diags_free(d);
     return status;
-}
-
-int cli_default_study(void)
-{
-    cli_args a = {.cmd = &cmd_theses};
-    study_out out = {.dir = "salient-out", .files = 1, .report = 1};
-    return study_main(NULL, &a, &out);
 }
 
 static int run_theses(int argc, char **argv)
@@ -277,13 +274,19 @@ static int run_theses(int argc, char **argv)
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
         {"markdown", no_argument, NULL, 'm'},
+        {"posterior", required_argument, NULL, 1000},
         CLI_OPT_END,
     };
-    study_out out = {0};
+    cli_study_out out = {0};
     cli_args a = cli_args_start(&cmd_theses, NULL);
-    /* --markdown is its one option of its own */
-    while (cli_getopt(&a, argc, argv, ":n:t:s:o:mqh", opts) == 'm')
-        out.markdown = 1;
+    /* --markdown and --posterior are its own options */
+    int c;
+    while ((c = cli_getopt(&a, argc, argv, ":n:t:s:o:mqh", opts)) > 0) {
+        if (c == 'm')
+            out.markdown = 1;
+        else
+            out.posterior = optarg;
+    }
     if (a.status >= 0)
         return a.status;
     if (argc - optind > 1) {
@@ -294,7 +297,7 @@ static int run_theses(int argc, char **argv)
     if (!out.dir)
         return EXIT_USAGE;
     out.files = !out.markdown || a.out; /* with --markdown, files only with --out */
-    return study_main(argc - optind == 1 ? argv[optind] : NULL, &a, &out);
+    return cli_study_main(argc - optind == 1 ? argv[optind] : NULL, &a, &out);
 }
 
 const cli_command cmd_theses = {

@@ -15,6 +15,7 @@ static const cli_command *const commands[] = {
     &cmd_sensitivity,
     &cmd_ensemble,
     &cmd_compare,
+    &cmd_calibrate,
     &cmd_theses,
     &cmd_report,
     &cmd_score,
@@ -36,7 +37,10 @@ static void print_help(FILE *out)
     fprintf(out,
             "  %-12s %s\n"
             "\n"
-            "With no command, salient runs its main job (see README.md).\n"
+            "With no command, salient runs its main job: the flagship calibrated on its\n"
+            "reports of 22 November 2024, then its study from the posterior, into\n"
+            "salient-out/ (options --as-of DATE, --observations FILE, --particles N,\n"
+            "--runs R, --seed S, --threads T, --out DIR, --quiet; docs/flagship.md).\n"
             "'salient help COMMAND' describes one command.\n"
             "Exit status: 0 success, 1 the job failed, 2 bad usage or input.\n",
             "help", "show the help of a command");
@@ -50,19 +54,20 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
-/* The main job run by "salient" alone: the study of the flagship scenario
- * built into the binary, into salient-out/, then its report.html and a short
- * summary (cli/cmd_theses.c).  Engel's Iwo Jima fit, the main job before the
+/* The main job run by "salient" alone (or with its options): the flagship
+ * built into the binary calibrated on its built-in reports, then its study
+ * from the posterior, into salient-out/, its report.html and a short summary
+ * (cli/cmd_main.c).  Engel's Iwo Jima fit, the main job before the
  * flagship, stays one command away: salient fit --builtin iwojima. */
-static int default_job(void)
+static int default_job(int argc, char **argv)
 {
-    return cli_default_study();
+    return cli_default_study(argc, argv);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return default_job();
+        return default_job(argc, argv);
     const char *a = argv[1];
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
         print_help(stdout);
@@ -72,6 +77,9 @@ int main(int argc, char **argv)
         printf("salient %s\n", sal_version());
         return 0;
     }
+    /* options without a command: the main job's (salient --as-of DATE ...) */
+    if (a[0] == '-' && a[1] == '-' && a[2])
+        return default_job(argc, argv);
     if (strcmp(a, "help") == 0) {
         if (argc < 3) {
             print_help(stdout);

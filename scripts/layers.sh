@@ -46,7 +46,10 @@ lanchester.h analysis
 battle.h analysis
 fit.h analysis
 sobol.h analysis
+givendata.h analysis
 study.h analysis
+smc.h analysis
+calibrate.h analysis
 score.h analysis
 discover.h analysis
 report.h out

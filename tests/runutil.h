@@ -37,7 +37,7 @@ static inline sal_model *load(const char *yaml)
 static inline void exec_ok(sal_run *r, int det, uint64_t seed, uint64_t run)
 {
     sal_diags *d = sal_diags_alloc();
-    sal_run_opts o = {seed, run, det, NULL, NULL, NULL};
+    sal_run_opts o = {.seed = seed, .run = run, .deterministic = det, .inputs = NULL, .series = NULL, .event_days = NULL};
     int rc = sal_run_exec(r, &o, d);
     if (rc != SAL_OK) {
         char buf[1024];

@@ -766,7 +766,7 @@ static int run_status(const char *yaml, const char *expect_in_message, int *line
     sal_model *m = load(yaml);
     sal_run *r = sal_run_alloc(m);
     sal_diags *d = sal_diags_alloc();
-    sal_run_opts o = {1, 0, 0, NULL, NULL, NULL};
+    sal_run_opts o = {.seed = 1, .run = 0, .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
     int rc = sal_run_exec(r, &o, d);
     assert_true(sal_diags_count(d) >= 1);
     const sal_diag *e = sal_diags_get(d, 0);
@@ -858,7 +858,7 @@ static void test_feeds_summary(void **state)
     int k = metric_index(m, "dprk_casualties");
     double sum = 0;
     for (uint64_t i = 0; i < RUNS; i++) {
-        sal_run_opts o = {1, i, 0, NULL, block + i * nd * nm, days + i * ne};
+        sal_run_opts o = {.seed = 1, .run = i, .deterministic = 0, .inputs = NULL, .series = block + i * nd * nm, .event_days = days + i * ne};
         assert_int_equal(sal_run_exec(r, &o, NULL), SAL_OK);
         assert_ptr_equal(sal_run_series(r), block + i * nd * nm);
         exec_ok(r2, 0, 1, i); /* the same run into the workspace's own buffers */
@@ -897,7 +897,7 @@ static void test_threads(void **state)
     assert_non_null(par);
     sal_run *r = sal_run_alloc(m);
     for (int i = 0; i < RUNS; i++) {
-        sal_run_opts o = {3, (uint64_t)i, 0, NULL, serial + (size_t)i * cells, NULL};
+        sal_run_opts o = {.seed = 3, .run = (uint64_t)i, .deterministic = 0, .inputs = NULL, .series = serial + (size_t)i * cells, .event_days = NULL};
         assert_int_equal(sal_run_exec(r, &o, NULL), SAL_OK);
     }
     sal_run_free(r);
@@ -909,7 +909,7 @@ static void test_threads(void **state)
             bad++;
 #pragma omp for schedule(dynamic, 1)
         for (int i = RUNS - 1; i >= 0; i--) { /* another order, too */
-            sal_run_opts o = {3, (uint64_t)i, 0, NULL, par + (size_t)i * cells, NULL};
+            sal_run_opts o = {.seed = 3, .run = (uint64_t)i, .deterministic = 0, .inputs = NULL, .series = par + (size_t)i * cells, .event_days = NULL};
             if (!w || sal_run_exec(w, &o, NULL) != SAL_OK)
                 bad++;
         }
@@ -972,6 +972,58 @@ static void test_common_random_numbers(void **state)
     sal_model_free(m2);
 }
 
+/* The calibration's options (last_day, branch, NaN inputs): a run stopped
+ * after day L holds the first L + 1 days of the full run; a branch keeps
+ * every day before it, changes some later day and is itself reproducible;
+ * NaN inputs are
+ * drawn as without inputs. */
+static void test_calibration_options(void **state)
+{
+    (void)state;
+    sal_diags *d = sal_diags_alloc();
+    sal_model *m = NULL;
+    assert_int_equal(sal_model_read("examples/every-section.yaml", NULL, d, &m), SAL_OK);
+    sal_diags_free(d);
+    size_t nm = m->nmetrics, nd = (size_t)m->horizon + 1, ne = m->nevents;
+    double *full = calloc(nd * nm, sizeof *full), *part = calloc(nd * nm, sizeof *part);
+    int32_t *ev = calloc(ne + 1, sizeof *ev);
+    assert_non_null(full);
+    assert_non_null(part);
+    sal_run *r = sal_run_alloc(m);
+    sal_run_opts o = {.seed = 4, .run = 9, .series = full, .event_days = ev};
+    assert_int_equal(sal_run_exec(r, &o, NULL), SAL_OK);
+    int L = m->horizon / 3, B = m->horizon / 2;
+    assert_true(L > 0);
+    sal_run_opts ol = {.seed = 4, .run = 9, .series = part, .event_days = ev, .last_day = L};
+    assert_int_equal(sal_run_exec(r, &ol, NULL), SAL_OK);
+    assert_memory_equal(part, full, (size_t)(L + 1) * nm * sizeof(double));
+    double *again = calloc(nd * nm, sizeof *again);
+    assert_non_null(again);
+    sal_run_opts br = {.seed = 4, .run = 9, .series = part, .event_days = ev,
+                       .branch_day = B, .branch_seed = 77, .branch_run = 10};
+    assert_int_equal(sal_run_exec(r, &br, NULL), SAL_OK);
+    assert_memory_equal(part, full, (size_t)B * nm * sizeof(double));
+    assert_memory_not_equal(part + (size_t)B * nm, full + (size_t)B * nm,
+                            (nd - (size_t)B) * nm * sizeof(double));
+    br.series = again;
+    assert_int_equal(sal_run_exec(r, &br, NULL), SAL_OK);
+    assert_memory_equal(part, again, nd * nm * sizeof(double));
+    free(again);
+    double *nan_in = calloc(m->nuncertain + 1, sizeof *nan_in);
+    assert_non_null(nan_in);
+    for (size_t u = 0; u < m->nuncertain; u++)
+        nan_in[u] = NAN;
+    sal_run_opts on = {.seed = 4, .run = 9, .inputs = nan_in, .series = part, .event_days = ev};
+    assert_int_equal(sal_run_exec(r, &on, NULL), SAL_OK);
+    assert_memory_equal(part, full, nd * nm * sizeof(double));
+    free(nan_in);
+    free(full);
+    free(part);
+    free(ev);
+    sal_run_free(r);
+    sal_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -987,6 +1039,7 @@ int main(void)
         cmocka_unit_test(test_ladder),        cmocka_unit_test(test_nan_stops),
         cmocka_unit_test(test_same_bytes),    cmocka_unit_test(test_feeds_summary),
         cmocka_unit_test(test_threads),       cmocka_unit_test(test_common_random_numbers),
+        cmocka_unit_test(test_calibration_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

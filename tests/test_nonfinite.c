@@ -91,7 +91,7 @@ static void test_each_mechanism(void **state)
         sal_run *r = sal_run_alloc(m);
         assert_non_null(r);
         sal_diags *d = sal_diags_alloc();
-        sal_run_opts o = {1, 0, 0, NULL, NULL, NULL};
+        sal_run_opts o = {.seed = 1, .run = 0, .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
         int rc = sal_run_exec(r, &o, d);
         if (rc != SAL_OK)
             fail_msg("%s: fails before day %d", c->name, c->day);
@@ -106,7 +106,7 @@ static void test_each_mechanism(void **state)
             m = load(yaml_of(c, 10));
             r = sal_run_alloc(m);
             d = sal_diags_alloc();
-            sal_run_opts o2 = {1, 0, det, NULL, NULL, NULL};
+            sal_run_opts o2 = {.seed = 1, .run = 0, .deterministic = det, .inputs = NULL, .series = NULL, .event_days = NULL};
             rc = sal_run_exec(r, &o2, d);
             if (rc != SAL_ERANGE)
                 fail_msg("%s: status %d, expected SAL_ERANGE", c->name, rc);
@@ -150,7 +150,7 @@ static void test_ensemble_stops(void **state)
         sal_run *r = sal_run_alloc(m);
         uint64_t first = 0;
         for (;; first++) {
-            sal_run_opts ro = {9, first, 0, NULL, NULL, NULL};
+            sal_run_opts ro = {.seed = 9, .run = first, .deterministic = 0, .inputs = NULL, .series = NULL, .event_days = NULL};
             if (sal_run_exec(r, &ro, NULL) != SAL_OK)
                 break;
         }

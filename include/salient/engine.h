@@ -72,7 +72,9 @@ typedef struct {
     /* NULL: draw the uncertain inputs (their means when deterministic).
      * Otherwise model->nuncertain values to use instead, in either mode (a
      * quasi-random design point of a sensitivity analysis, e.g. from
-     * sal_dist_quantile); each must lie in its distribution's support. */
+     * sal_dist_quantile); each must lie in its distribution's support, or be
+     * NaN: that input is then drawn as if inputs were NULL (a variant's
+     * input that a posterior does not hold keeps its prior). */
     const double *inputs;
     /* NULL: the run writes its series and event days into the workspace.
      * Otherwise into these caller-owned buffers, (horizon + 1) x nmetrics
@@ -81,6 +83,21 @@ typedef struct {
      * block at once without copying. */
     double *series;
     int32_t *event_days;
+    /* The fields below are zero in every caller that does not need them,
+     * and then change nothing.
+     *
+     * last_day: in 1 .. horizon - 1, the run stops after that day (the
+     * series and event days of later days are left as they were: a
+     * calibration reads only the days its reports describe); otherwise the
+     * run goes to the horizon. */
+    int last_day;
+    /* branch_day > 0: from the start of that day on, every daily stream (the
+     * sectors', the policies') is re-keyed by (branch_seed, branch_run)
+     * instead of (seed, run): a forecast replays a particle (its inputs and
+     * key) to the as-of date and continues it on fresh streams.  The inputs
+     * and everything drawn before branch_day keep the (seed, run) streams. */
+    int branch_day;
+    uint64_t branch_seed, branch_run;
 } sal_run_opts;
 
 /* Everything that became of the troops of one force, in troops.  The

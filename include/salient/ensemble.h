@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 #include "salient/base.h"
+#include "salient/engine.h"
 #include "salient/model.h"
 #include "salient/summary.h"
 
@@ -48,6 +49,32 @@ typedef struct {
     size_t ndays;
     int events;               /* non-zero: the record carries the event days */
 } sal_paths_spec;
+/* A posterior as an input source (salient calibrate, docs/calibration.md):
+ * N particles, each the values of some uncertain inputs (by name) and the
+ * random key of its run.  Run r of an ensemble on it replays particle
+ * r mod N (its inputs; its daily streams keyed by (seed, keys[r mod N]))
+ * up to branch_day - 1 and continues from branch_day on the ensemble's own
+ * streams (the ensemble's seed, run r): the state the reports spoke about is
+ * kept, the future is fresh.  An input of the model the posterior does not
+ * hold, or whose value lies outside the model's distribution (a variant
+ * that redefines it), is drawn from the model's prior. */
+typedef struct {
+    size_t n;                  /* particles, >= 1 */
+    size_t ninputs;
+    const char *const *names;  /* ninputs input names */
+    const double *inputs;      /* n x ninputs, particle-major */
+    const uint64_t *keys;      /* n run keys */
+    uint64_t seed;             /* the seed the keys belong to */
+    int branch_day;            /* the first day on fresh streams (>= 1) */
+} sal_posterior;
+
+/* The engine options of run `run` of model m under seed `seed`: its own
+ * streams when p is NULL; otherwise particle run mod N of p replayed to the
+ * branch day as above (in: m->nuncertain doubles of the caller's, filled
+ * with the particle's inputs by name, NaN where drawn from the prior).
+ * series and event_days are left NULL for the caller. */
+sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
+                                    uint64_t run, double *in);
 
 typedef struct {
     uint64_t seed;
@@ -89,6 +116,9 @@ typedef struct {
     /* Per-run paths and event days in the records handed to on_run; NULL:
      * none.  Not copied: must outlive the call. */
     const sal_paths_spec *paths;
+    /* Runs continue from a posterior's particles (above); NULL: every run
+     * draws its inputs and streams from (seed, run). */
+    const sal_posterior *posterior;
 } sal_ensemble_opts;
 
 /* The numbers in a run's record: inputs, last-day metrics, paths and event

@@ -159,6 +159,11 @@ double sal_obs_cdf(const sal_obs_set *o, size_t i, double y, const double *serie
 int    sal_obs_kind(const sal_obs_set *o, size_t i);
 double sal_obs_lo(const sal_obs_set *o, size_t i);
 double sal_obs_hi(const sal_obs_set *o, size_t i);
+/* Replaces the figure of report i (twin experiments: a synthetic report of
+ * the same metric, days, form, error and bias), lo and hi as sal_obs_lo and
+ * sal_obs_hi give them for its form.  SAL_EINPUT when they do not fit the
+ * form (a value needs lo == hi, a range lo <= hi finite, an event 0 or 1). */
+int    sal_obs_set_figure(sal_obs_set *o, size_t i, double lo, double hi);
 
 #ifdef __cplusplus
 }

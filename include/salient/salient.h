@@ -52,5 +52,8 @@
 #include "salient/out.h"
 #include "salient/obs.h"
 #include "salient/score.h"
+#include "salient/smc.h"
+#include "salient/calibrate.h"
+#include "salient/givendata.h"
 
 #endif

@@ -173,6 +173,10 @@ typedef struct {
      * variant with its own copy of the base (sal_compare_run): the same
      * results, the same bytes, nearly twice the runs. */
     uint64_t pair_bytes;
+    /* The base and every variant continue from a posterior's particles
+     * (salient/ensemble.h, docs/calibration.md); NULL: their own draws.
+     * Sobol' indices stay on the priors. */
+    const sal_posterior *posterior;
 } sal_study_opts;
 
 /* The default of sal_study_opts.pair_bytes: 256 MiB, the flagship's 1,000

@@ -133,7 +133,7 @@ int sal_disc_runs_simulate(sal_disc_runs *r, const sal_model *m, uint64_t seed, 
         for (long i = 0; i < (long)runs; i++) {
             if (!ws)
                 continue;
-            sal_run_opts o = {seed, (uint64_t)i, 0, NULL, NULL, NULL};
+            sal_run_opts o = {.seed = seed, .run = (uint64_t)i};
             if (sal_run_exec(ws, &o, NULL) != SAL_OK) {
 #pragma omp critical(sal_disc_sim_fail)
                 if (first_bad < 0 || i < first_bad)
@@ -149,7 +149,7 @@ int sal_disc_runs_simulate(sal_disc_runs *r, const sal_model *m, uint64_t seed, 
     if (first_bad >= 0) {
         /* the lowest failing run again, for its message */
         sal_run *ws = sal_run_alloc(m);
-        sal_run_opts o = {seed, (uint64_t)first_bad, 0, NULL, NULL, NULL};
+        sal_run_opts o = {.seed = seed, .run = (uint64_t)first_bad};
         if (ws)
             sal_run_exec(ws, &o, diags);
         sal_run_free(ws);

@@ -267,7 +267,7 @@ static const char *matrix_name(size_t e, char *buf, size_t len)
 static int eval(sal_run *r, const sal_sobol_opts *o, size_t day, size_t nmetrics, uint64_t row,
                 const double *x, double *val, sal_diags *diags)
 {
-    sal_run_opts ro = {o->seed, row, o->deterministic ? 1 : 0, x, NULL, NULL};
+    sal_run_opts ro = {.seed = o->seed, .run = row, .deterministic = o->deterministic ? 1 : 0, .inputs = x, .series = NULL, .event_days = NULL};
     int rc = sal_run_exec(r, &ro, diags);
     if (rc != SAL_OK)
         return rc;

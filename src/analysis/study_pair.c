@@ -35,6 +35,7 @@ typedef struct {
     int fail_rc;
     int fail_variant;    /* -1: a summary refused a block (no run to re-run) */
     uint64_t fail_run;
+    double *pin;         /* a posterior particle's inputs */
 } ptls;
 
 typedef struct {
@@ -85,6 +86,7 @@ static void tls_free(ptls *t)
     free(t->events);
     sal_summary_free(t->sum);
     sal_compare_acc_free(&t->pair);
+    free(t->pin);
 }
 
 static int tls_alloc(ptls *t, const pjob *j)
@@ -95,7 +97,8 @@ static int tls_alloc(ptls *t, const pjob *j)
     sal_summary_layout l = sal_ensemble_layout(m, j->o->accuracy);
     t->ws = sal_run_alloc(m);
     t->sum = sal_summary_alloc(&l);
-    if (!t->ws || !t->sum)
+    t->pin = malloc((m->nuncertain + 1) * sizeof *t->pin);
+    if (!t->ws || !t->sum || !t->pin)
         return SAL_ENOMEM;
     if (!j->b)
         return SAL_OK;
@@ -125,7 +128,9 @@ static void base_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint64_t run = r0 + i;
         double *ser = st->series + run * nd * nm;
-        sal_run_opts ro = {j->o->seed, run, 0, NULL, ser, st->events + run * ne};
+        sal_run_opts ro = sal_posterior_run_opts(j->o->posterior, m, j->o->seed, run, t->pin);
+        ro.series = ser;
+        ro.event_days = st->events + run * ne;
         int rc = sal_run_exec(t->ws, &ro, NULL);
         if (rc != SAL_OK) {
             fail(t, rc, run, 0);
@@ -155,7 +160,9 @@ static void variant_block(const pjob *j, ptls *t, uint64_t r0, size_t n)
         uint64_t run = r0 + i;
         double *sb = t->series + i * nd * nb;
         int32_t *eb = t->events + i * neb;
-        sal_run_opts ro = {j->o->seed, run, 0, NULL, sb, eb};
+        sal_run_opts ro = sal_posterior_run_opts(j->o->posterior, j->b, j->o->seed, run, t->pin);
+        ro.series = sb;
+        ro.event_days = eb;
         int rc = sal_run_exec(t->ws, &ro, NULL);
         if (rc != SAL_OK) {
             fail(t, rc, run, 1);
@@ -180,10 +187,12 @@ static void report_failure(const pjob *j, const ptls *t, sal_diags *diags)
         return;
     const sal_model *m = t->fail_variant ? j->b : j->st->m;
     sal_run *r = sal_run_alloc(m);
-    if (!r)
-        return;
-    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
-    sal_run_exec(r, &ro, diags);
+    double *in = malloc((m->nuncertain + 1) * sizeof *in);
+    if (r && in) {
+        sal_run_opts ro = sal_posterior_run_opts(j->o->posterior, m, j->o->seed, t->fail_run, in);
+        sal_run_exec(r, &ro, diags);
+    }
+    free(in);
     sal_run_free(r);
 }
 

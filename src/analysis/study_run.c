@@ -380,7 +380,7 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
         return SAL_ENOMEM;
     }
     sal_ensemble_opts eo = {.seed = o->seed, .runs = o->runs, .threads = o->threads,
-                            .progress = on_progress, .ctx = &c};
+                            .progress = on_progress, .ctx = &c, .posterior = o->posterior};
     int rc;
     if (paired) {
         rc = run_paired(s, &st, &eo, &c, diags); /* frees the store */

@@ -84,7 +84,7 @@ int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
             double *x = xs + (size_t)t * k;
             for (size_t e = 0; e < w; e++) {
                 row_inputs(k, a + j * k, b + j * k, e, x);
-                sal_run_opts ro = {o->seed, j, 0, x, NULL, NULL};
+                sal_run_opts ro = {.seed = o->seed, .run = j, .deterministic = 0, .inputs = x, .series = NULL, .event_days = NULL};
                 int st = sal_run_exec(ws[t], &ro, NULL);
                 const double *series = sal_run_series(ws[t]);
                 for (size_t q = 0; q < nmetrics; q++) {
@@ -114,7 +114,7 @@ int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
         size_t j = failed / w, e = failed % w;
         double *x = xs;
         row_inputs(k, a + j * k, b + j * k, e, x);
-        sal_run_opts ro = {o->seed, j, 0, x, NULL, NULL};
+        sal_run_opts ro = {.seed = o->seed, .run = j, .deterministic = 0, .inputs = x, .series = NULL, .event_days = NULL};
         rc = sal_run_exec(ws[0], &ro, diags);
         if (rc == SAL_OK)
             rc = SAL_ERANGE;

@@ -41,7 +41,7 @@ static int draw_inputs(sal_run *r, const sal_run_opts *o)
     for (size_t u = 0; u < r->nunc; u++) {
         const sal_dist *d = &m->uncertain[u].dist;
         double v;
-        if (o->inputs) {
+        if (o->inputs && !isnan(o->inputs[u])) {
             v = o->inputs[u];
             if (!isfinite(v) || v < r->in_lo[u] || v > r->in_hi[u]) {
                 r->status = SAL_EINPUT;
@@ -235,14 +235,27 @@ static void record_metrics(sal_run *r)
 
 /* ---- the run ---------------------------------------------------------- */
 
+/* The branch: every daily stream continues from (seed, run) = (branch_seed,
+ * branch_run); the diagnostics name the branch's run from then on. */
+static void rekey(sal_run *r, uint64_t seed, uint64_t run)
+{
+    for (size_t s = 0; s < r->ns; s++)
+        sal_rng_reset(r->rng_sector[s], seed, run, r->sid_sector[s]);
+    for (size_t p = 0; p < r->npol; p++)
+        sal_rng_reset(r->rng_policy[p], seed, run, r->sid_policy[p]);
+}
+
 int sal_run_exec(sal_run *r, const sal_run_opts *opts, sal_diags *diags)
 {
     if (!r || !opts)
         return SAL_EINPUT;
     r->diags = diags;
     if (start(r, opts) == SAL_OK) {
-        for (int t = 0; t <= r->horizon; t++) {
+        int last = opts->last_day > 0 && opts->last_day < r->horizon ? opts->last_day : r->horizon;
+        for (int t = 0; t <= last; t++) {
             r->day = t;
+            if (t == opts->branch_day && t > 0)
+                rekey(r, opts->branch_seed, opts->branch_run);
             sal_arrivals_step(r);     /* (a) */
             if (r->status)
                 break;

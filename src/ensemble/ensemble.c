@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "salient/dist.h"
 #include "salient/engine.h"
 #include "salient/ensemble.h"
 #include "ensemble/compare_int.h"
@@ -27,6 +28,7 @@ typedef struct {
     int merge_rc;        /* of this thread's share of the final merge */
     int fail_model;
     uint64_t fail_run;
+    double *pin[2];      /* posterior: the run's inputs */
 } tls;
 
 typedef struct {
@@ -37,7 +39,80 @@ typedef struct {
     size_t block;
     const sal_compare *c;    /* compare: the common metrics and events */
     size_t reclen;           /* doubles per run record (ensemble with on_run) */
+    long *pcol[2];           /* posterior: each input's column, -1 if none */
 } job;
+
+/* The options of run `run` of model k: its own streams, or the posterior
+ * particle run mod N replayed to the branch day (salient/ensemble.h). */
+static sal_run_opts run_opts(const job *j, int k, uint64_t run, double *in, double *series,
+                             int32_t *ev)
+{
+    sal_run_opts ro = {.seed = j->o->seed, .run = run, .series = series, .event_days = ev};
+    const sal_posterior *p = j->o->posterior;
+    if (!p)
+        return ro;
+    const sal_model *m = j->m[k];
+    size_t part = (size_t)(run % p->n);
+    for (size_t u = 0; u < m->nuncertain; u++) {
+        long c = j->pcol[k][u];
+        double v = c >= 0 ? p->inputs[part * p->ninputs + (size_t)c] : NAN, lo, hi;
+        sal_dist_support(&m->uncertain[u].dist, &lo, &hi);
+        in[u] = v >= lo && v <= hi ? v : NAN;
+    }
+    ro.inputs = in;
+    ro.seed = p->seed;
+    ro.run = p->keys[part];
+    ro.branch_day = p->branch_day;
+    ro.branch_seed = j->o->seed;
+    ro.branch_run = run;
+    return ro;
+}
+
+sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
+                                    uint64_t run, double *in)
+{
+    sal_run_opts ro = {.seed = seed, .run = run};
+    if (!p || p->n == 0)
+        return ro;
+    size_t part = (size_t)(run % p->n);
+    for (size_t u = 0; u < m->nuncertain; u++) {
+        double v = NAN, lo, hi;
+        for (size_t c = 0; c < p->ninputs; c++)
+            if (strcmp(p->names[c], m->uncertain[u].name) == 0)
+                v = p->inputs[part * p->ninputs + c];
+        sal_dist_support(&m->uncertain[u].dist, &lo, &hi);
+        in[u] = v >= lo && v <= hi ? v : NAN;
+    }
+    ro.inputs = in;
+    ro.seed = p->seed;
+    ro.run = p->keys[part];
+    ro.branch_day = p->branch_day;
+    ro.branch_seed = seed;
+    ro.branch_run = run;
+    return ro;
+}
+
+/* The posterior's column of each input of each model. */
+static int posterior_columns(job *j)
+{
+    const sal_posterior *p = j->o->posterior;
+    if (!p)
+        return SAL_OK;
+    if (p->n == 0 || !p->keys || (p->ninputs && (!p->inputs || !p->names)) || p->branch_day < 1)
+        return SAL_EINPUT;
+    for (int k = 0; k < j->nmodels; k++) {
+        const sal_model *m = j->m[k];
+        if (!(j->pcol[k] = malloc((m->nuncertain + 1) * sizeof(long))))
+            return SAL_ENOMEM;
+        for (size_t u = 0; u < m->nuncertain; u++) {
+            j->pcol[k][u] = -1;
+            for (size_t c = 0; c < p->ninputs; c++)
+                if (strcmp(p->names[c], m->uncertain[u].name) == 0)
+                    j->pcol[k][u] = (long)c;
+        }
+    }
+    return SAL_OK;
+}
 
 sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy)
 {
@@ -59,6 +134,7 @@ static void tls_free(tls *t)
         free(t->series[k]);
         free(t->events[k]);
         sal_summary_free(t->sum[k]);
+        free(t->pin[k]);
     }
     sal_compare_acc_free(&t->pair);
 }
@@ -73,7 +149,8 @@ static int tls_alloc(tls *t, const job *j)
         t->series[k] = malloc(j->block * j->ndays * (m->nmetrics ? m->nmetrics : 1) * sizeof(double));
         t->events[k] = malloc(j->block * (m->nevents ? m->nevents : 1) * sizeof(int32_t));
         t->sum[k] = sal_summary_alloc(&l);
-        if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k])
+        t->pin[k] = malloc((m->nuncertain + 1) * sizeof(double));
+        if (!t->ws[k] || !t->series[k] || !t->events[k] || !t->sum[k] || !t->pin[k])
             return SAL_ENOMEM;
     }
     if (j->nmodels == 2)
@@ -115,8 +192,8 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
         uint64_t run = r0 + i;
         for (int k = 0; k < j->nmodels; k++) {
             const sal_model *m = j->m[k];
-            sal_run_opts ro = {j->o->seed, run, 0, NULL, t->series[k] + i * nd * m->nmetrics,
-                               t->events[k] + i * m->nevents};
+            sal_run_opts ro = run_opts(j, k, run, t->pin[k], t->series[k] + i * nd * m->nmetrics,
+                                       t->events[k] + i * m->nevents);
             int rc = sal_run_exec(t->ws[k], &ro, NULL);
             if (rc != SAL_OK) {
                 if (!t->fail_rc || run < t->fail_run) {
@@ -164,10 +241,12 @@ static void report_failure(const job *j, const tls *t, sal_diags *diags)
     if (!diags || t->fail_model < 0)
         return;
     sal_run *r = sal_run_alloc(j->m[t->fail_model]);
-    if (!r)
-        return;
-    sal_run_opts ro = {j->o->seed, t->fail_run, 0, NULL, NULL, NULL};
-    sal_run_exec(r, &ro, diags);
+    double *in = malloc((j->m[t->fail_model]->nuncertain + 1) * sizeof *in);
+    if (r && in) {
+        sal_run_opts ro = run_opts(j, t->fail_model, t->fail_run, in, NULL, NULL);
+        sal_run_exec(r, &ro, diags);
+    }
+    free(in);
     sal_run_free(r);
 }
 
@@ -672,7 +751,10 @@ int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary
              .reclen = sal_ensemble_record_len(m, o)};
     tls *tl = NULL;
     int n = 0;
-    int rc = drive(&j, &tl, &n, done, diags);
+    int rc = posterior_columns(&j);
+    if (rc == SAL_OK)
+        rc = drive(&j, &tl, &n, done, diags);
+    free(j.pcol[0]);
     if (rc == SAL_OK || rc == SAL_EINTR) {
         *out = tl[0].sum[0];
         tl[0].sum[0] = NULL;
@@ -788,7 +870,11 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
-    int rc = drive(&j, &tl, &n, done, diags);
+    int rc = posterior_columns(&j);
+    if (rc == SAL_OK)
+        rc = drive(&j, &tl, &n, done, diags);
+    free(j.pcol[0]);
+    free(j.pcol[1]);
     if (rc == SAL_OK || rc == SAL_EINTR) {
         c->runs = *done;
         c->a = tl[0].sum[0];

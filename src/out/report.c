@@ -260,6 +260,7 @@ static void load(rpt_db *d)
     d->has_params = table_exists(d, "parameters");
     d->has_scores = table_exists(d, "scores") && table_exists(d, "scores_summary");
     d->has_discover = table_exists(d, "discover_boxes");
+    d->has_change = table_exists(d, "forecast_change");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the

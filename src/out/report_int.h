@@ -68,6 +68,7 @@ typedef struct {
     int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
     int has_scores;       /* the tables of 'salient score' */
     int has_discover;     /* discover_* tables (src/out/report_discover.c) */
+    int has_change;       /* forecast_change: the priors' forecast against the posterior's */
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;

@@ -343,9 +343,41 @@ static void findings_sobol(rpt_db *d, rpt_buf *b)
     sqlite3_finalize(st);
 }
 
+/* What the reports changed (the main job: forecast_change, written by the
+ * CLI from the priors' ensemble and the posterior's): each headline outcome
+ * on 1 April 2025, the priors' median and 90% band against the
+ * posterior's. */
+static void findings_change(rpt_db *d, rpt_buf *b)
+{
+    sqlite3_stmt *st = rpt_prepare(
+        d, "forecast_change",
+        "SELECT metric, date, prior_p05, prior_p50, prior_p95, posterior_p05, posterior_p50, "
+        "posterior_p95 FROM forecast_change WHERE date = '2025-04-01' ORDER BY rowid");
+    int n = 0;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        if (n++ == 0)
+            rpt_put(b, "<li>What the reports of the calibration changed: the forecast of the "
+                       "priors against the posterior's on 1 Apr 2025 (median, 90% interval).</li>\n");
+        rpt_put(b, "<li class=\"sub\">");
+        rpt_html(b, rpt_col_text(st, 0));
+        rpt_put(b, ": priors ");
+        rpt_put_num(b, rpt_col_num(st, 3));
+        rpt_put(b, " (");
+        put_range(b, rpt_col_num(st, 2), rpt_col_num(st, 4));
+        rpt_put(b, "), posterior <b>");
+        rpt_put_num(b, rpt_col_num(st, 6));
+        rpt_put(b, "</b> (");
+        put_range(b, rpt_col_num(st, 5), rpt_col_num(st, 7));
+        rpt_put(b, ")</li>\n");
+    }
+    sqlite3_finalize(st);
+}
+
 void rpt_findings(rpt_db *d, rpt_buf *b)
 {
     rpt_put(b, "<section id=\"findings\">\n<h2>Key findings</h2>\n<ul class=\"findings\">\n");
+    if (d->has_change)
+        findings_change(d, b);
     if (d->has_theses)
         findings_theses(d, b);
     findings_events(d, b);

@@ -966,3 +966,25 @@ void sal_obs_bias_prior(const sal_obs_set *o, size_t k, double *log_median, doub
     *log_median = o->b[k].log_median;
     *sigma = o->b[k].sigma;
 }
+
+/* A synthetic report in place of report i (twin experiments): the same
+ * metric, days, form, error and bias, a new figure.  lo/hi as sal_obs_lo /
+ * sal_obs_hi give them for the form (a value lo == hi; an event 0 or 1). */
+int sal_obs_set_figure(sal_obs_set *o, size_t i, double lo, double hi)
+{
+    if (!o || i >= o->n || isnan(lo) || isnan(hi) || lo > hi)
+        return SAL_EINPUT;
+    sal_obs_entry *e = &o->e[i];
+    int ok;
+    switch (e->kind) {
+    case SAL_OBS_VALUE: ok = lo == hi && isfinite(lo); break;
+    case SAL_OBS_AT_LEAST: ok = isfinite(lo) && hi == INFINITY; break;
+    case SAL_OBS_AT_MOST: ok = lo == -INFINITY && isfinite(hi); break;
+    case SAL_OBS_RANGE: ok = isfinite(lo) && isfinite(hi); break;
+    default: ok = lo == hi && (lo == 0 || lo == 1); break;
+    }
+    if (!ok)
+        return SAL_EINPUT;
+    e->lo = lo, e->hi = hi;
+    return SAL_OK;
+}
