@@ -1,6 +1,6 @@
 /* salient CLI — checkpoints of 'salient ensemble' (cli/ensemble_int.h):
  * DIR/checkpoint/state, the summary of the runs done and what they belong
- * to (src/ensemble/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
+ * to (src/out/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
  * their records, so that --resume ends with the bytes of an uninterrupted
  * run: runs.csv and the runs table are rebuilt from the log. */
 #include <errno.h>
@@ -30,8 +30,17 @@ int ens_checkpoint(void *ctx, const sal_summary *s)
     return sal_checkpoint_write(c->dir, &c->id, s) != SAL_OK;
 }
 
+/* 24 bits of FNV-1a of the paths' metrics and days, for the flags */
+static uint32_t paths_hash(const sal_paths_spec *p)
+{
+    uint64_t h = sal_hash_bytes(p->metrics, p->nmetrics * sizeof *p->metrics, 0);
+    h = sal_hash_bytes(p->days, p->ndays * sizeof *p->days, h);
+    h = sal_hash_bytes(&p->events, sizeof p->events, h);
+    return (uint32_t)(h ^ (h >> 32)) << 8;
+}
+
 int ens_checkpoint_id(ens_ctx *c, const char *path, const char *variant, uint64_t seed,
-                      uint64_t runs, int runs_csv)
+                      uint64_t runs)
 {
     if (sal_checkpoint_id_file(&c->id, path) != SAL_OK) {
         cli_error("ensemble", "cannot read '%s' again to identify it: %s", path,
@@ -41,8 +50,10 @@ int ens_checkpoint_id(ens_ctx *c, const char *path, const char *variant, uint64_
     snprintf(c->id.variant, sizeof c->id.variant, "%s", variant ? variant : "");
     c->id.seed = seed;
     c->id.runs = runs;
-    c->id.records = (uint32_t)(c->m->nuncertain + c->m->nmetrics);
-    c->id.flags = runs_csv ? SAL_CKPT_RUNS_CSV : 0;
+    c->id.records = (uint32_t)c->reclen;
+    c->id.flags = c->runs_csv ? SAL_CKPT_RUNS_CSV : 0;
+    if (c->paths)
+        c->id.flags |= SAL_CKPT_PATHS | paths_hash(c->paths);
     return 0;
 }
 
@@ -96,7 +107,7 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
     char path[4400];
     snprintf(path, sizeof path, "%s/checkpoint/runs.bin", c->dir);
     size_t rl = c->id.records;
-    int keep = (c->id.flags & SAL_CKPT_RUNS_CSV) != 0;
+    int keep = (c->id.flags & (SAL_CKPT_RUNS_CSV | SAL_CKPT_PATHS)) != 0;
     if (!resume) {
         sal_summary_layout l = sal_ensemble_layout(c->m, 0);
         sal_summary *empty = sal_summary_alloc(&l);

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 B=${1:-build-fuzz}
 shift
-harnesses=${*:-scenario expr battle engine checkpoint}
+harnesses=${*:-scenario expr battle engine obs checkpoint}
 T=${FUZZ_TIME:-60}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS=${FUZZ_RSS_MB:-2048}
@@ -36,6 +36,10 @@ for h in $harnesses; do
         [ -d scenarios ] && seeds="$seeds scenarios"
         max_len=65536 ;;
     expr) seeds="fuzz/seeds/expr"; max_len=4096 ;;
+    obs) # observations files, against the harness's fixed scenario
+        seeds="tests/bad/obs tests/data/obs"
+        [ -d scenarios ] && seeds="$seeds scenarios"
+        max_len=16384 ;;
     battle) seeds="$B/seeds/battle"; max_len=16384
         mkdir -p "$B/seeds/battle"
         find tests/data ../shared/data -name '*.csv' -size -64k 2>/dev/null |

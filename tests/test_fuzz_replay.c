@@ -24,6 +24,9 @@
 #define FUZZ_ENTRY fuzz_engine_one
 #include "../fuzz/fuzz_engine.c"
 #undef FUZZ_ENTRY
+#define FUZZ_ENTRY fuzz_obs_one
+#include "../fuzz/fuzz_obs.c"
+#undef FUZZ_ENTRY
 #define FUZZ_ENTRY fuzz_checkpoint_one
 #include "../fuzz/fuzz_checkpoint.c"
 #undef FUZZ_ENTRY
@@ -141,6 +144,20 @@ static void test_engine_seeds(void **st)
     replay_dir(fuzz_engine_one, "scenarios", ".yaml");
 }
 
+static void test_obs_regressions(void **st)
+{
+    (void)st;
+    replay_dir(fuzz_obs_one, "fuzz/regress/obs", "");
+}
+
+static void test_obs_seeds(void **st)
+{
+    (void)st;
+    assert_true(replay_dir(fuzz_obs_one, "tests/bad/obs", ".yaml") >= 25);
+    assert_true(replay_dir(fuzz_obs_one, "tests/data/obs", ".yaml") >= 2);
+    replay_dir(fuzz_obs_one, "scenarios", ".observations.yaml");
+}
+
 /* A real checkpoint (a state of 3 runs and their log) in the harness's
  * input format, then every byte of it changed once and every cut: the
  * harness's contracts hold on each (issue 21: the checkpoint reader). */
@@ -203,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_expr_regressions),     cmocka_unit_test(test_expr_seeds),
         cmocka_unit_test(test_battle_regressions),   cmocka_unit_test(test_battle_seeds),
         cmocka_unit_test(test_engine_regressions),   cmocka_unit_test(test_engine_seeds),
+        cmocka_unit_test(test_obs_regressions),      cmocka_unit_test(test_obs_seeds),
         cmocka_unit_test(test_checkpoint_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -278,7 +278,10 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
         DIFF("--no-runs-csv is %s now and was %s then",
              want->flags & SAL_CKPT_RUNS_CSV ? "off" : "on",
              have->flags & SAL_CKPT_RUNS_CSV ? "off" : "on");
-    if ((want->flags ^ have->flags) & ~(uint32_t)SAL_CKPT_RUNS_CSV)
+    if ((want->flags ^ have->flags) & (SAL_CKPT_PATHS | SAL_CKPT_PATHS_HASH))
+        DIFF("--series, --dates or --observations (the per-run paths) differ");
+    if ((want->flags ^ have->flags) &
+        ~(uint32_t)(SAL_CKPT_RUNS_CSV | SAL_CKPT_PATHS | SAL_CKPT_PATHS_HASH))
         DIFF("the options differ (flags %u, not %u)", want->flags, have->flags);
     if (want->records != have->records)
         DIFF("a run record is %u numbers, not %u", want->records, have->records);
@@ -289,7 +292,7 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
         return SAL_OK;
     sal_diags_add(diags, path, 0, 0, "this checkpoint belongs to another ensemble: %s; expected "
                                      "the scenario, --variant, --seed, --runs and "
-                                     "--no-runs-csv of the interrupted run", what);
+                                     "--no-runs-csv, --series and --dates of the interrupted run", what);
     return SAL_EINPUT;
 }
 

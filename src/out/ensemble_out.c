@@ -322,6 +322,51 @@ int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const doub
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
 
+int sal_ensemble_write_paths_header(FILE *f)
+{
+    fputs("run,date,metric,value\n", f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_paths(FILE *f, const sal_model *m, const sal_paths_spec *p, uint64_t run,
+                             const double *tail)
+{
+    long start = start_day(m);
+    char date[16];
+    for (size_t t = 0; t < p->ndays; t++) {
+        sal_date_format(start + p->days[t], date);
+        for (size_t k = 0; k < p->nmetrics; k++) {
+            fprintf(f, "%llu,%s,", (unsigned long long)run, date);
+            sal_csv_field(f, m->metrics[p->metrics[k]].name);
+            put_num(f, tail[t * p->nmetrics + k]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_run_events_header(FILE *f)
+{
+    fputs("run,event,date\n", f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_run_events(FILE *f, const sal_model *m, const sal_paths_spec *p,
+                                  uint64_t run, const double *tail)
+{
+    const double *ev = tail + p->ndays * p->nmetrics;
+    long start = start_day(m);
+    char date[16] = "";
+    for (size_t e = 0; p->events && e < m->nevents; e++) {
+        fprintf(f, "%llu,", (unsigned long long)run);
+        sal_csv_field(f, m->events[e]);
+        if (ev[e] >= 0)
+            sal_date_format(start + (long)ev[e], date);
+        fprintf(f, ",%s\n", ev[e] >= 0 ? date : "");
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
 double sal_compare_ratio(double indep, double crn)
 {
     if (isnan(indep) || isnan(crn))
@@ -438,6 +483,8 @@ int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal
 struct sal_results_db {
     sqlite3 *db;
     sqlite3_stmt *ins_run;
+    sqlite3_stmt *ins_path, *ins_event; /* with per-run paths */
+    const sal_paths_spec *paths;
     const sal_model *m;
 };
 
@@ -451,6 +498,8 @@ void sal_results_db_close(sal_results_db *d)
     if (!d)
         return;
     sqlite3_finalize(d->ins_run);
+    sqlite3_finalize(d->ins_path);
+    sqlite3_finalize(d->ins_event);
     sqlite3_close(d->db);
     free(d);
 }
@@ -517,6 +566,72 @@ int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs
             return SAL_EIO;
     }
     return SAL_OK;
+}
+
+static int meta(sqlite3 *db, const char *key, const char *value);
+
+/* ---- per-run paths and event days ----------------------------------------- */
+
+int sal_results_db_paths(sal_results_db *d, const sal_paths_spec *p)
+{
+    /* WITHOUT ROWID on (run, metric, date): a score reads one metric on one
+     * date across the runs, or a run's rows, by the key */
+    int rc = exec(d->db, "CREATE TABLE paths (run INTEGER, date TEXT, metric TEXT, value REAL,"
+                         " PRIMARY KEY (run, metric, date)) WITHOUT ROWID;"
+                         "CREATE TABLE run_events (run INTEGER, event TEXT, date TEXT,"
+                         " PRIMARY KEY (run, event)) WITHOUT ROWID;");
+    if (rc == SAL_OK &&
+        (sqlite3_prepare_v2(d->db, "INSERT INTO paths VALUES (?,?,?,?)", -1, &d->ins_path,
+                            NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(d->db, "INSERT INTO run_events VALUES (?,?,?)", -1, &d->ins_event,
+                            NULL) != SQLITE_OK))
+        rc = SAL_EIO;
+    d->paths = p;
+    return rc;
+}
+
+int sal_results_db_add_paths(sal_results_db *d, uint64_t run, const double *tail)
+{
+    const sal_paths_spec *p = d->paths;
+    const sal_model *m = d->m;
+    long start = start_day(m);
+    char date[16];
+    if (!p || !d->ins_path)
+        return SAL_EINPUT;
+    for (size_t t = 0; t < p->ndays; t++) {
+        sal_date_format(start + p->days[t], date);
+        for (size_t k = 0; k < p->nmetrics; k++) {
+            sqlite3_stmt *st = d->ins_path;
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+            sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, m->metrics[p->metrics[k]].name, -1, SQLITE_STATIC);
+            bind_num(st, 4, tail[t * p->nmetrics + k]);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                return SAL_EIO;
+        }
+    }
+    const double *ev = tail + p->ndays * p->nmetrics;
+    for (size_t e = 0; p->events && e < m->nevents; e++) {
+        sqlite3_stmt *st = d->ins_event;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+        sqlite3_bind_text(st, 2, m->events[e], -1, SQLITE_STATIC);
+        if (ev[e] >= 0) {
+            sal_date_format(start + (long)ev[e], date);
+            sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_null(st, 3);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return SAL_EIO;
+    }
+    return SAL_OK;
+}
+
+int sal_results_db_meta(sal_results_db *d, const char *key, const char *value)
+{
+    return meta(d->db, key, value);
 }
 
 static int meta(sqlite3 *db, const char *key, const char *value)

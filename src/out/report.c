@@ -256,6 +256,7 @@ static void load(rpt_db *d)
     d->has_sobol = table_exists(d, "sobol");
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
+    d->has_scores = table_exists(d, "scores") && table_exists(d, "scores_summary");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the
@@ -296,6 +297,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_header(d, &body);
     rpt_findings(d, &body);
     rpt_metrics(d, &body, &js, &ncharts);
+    rpt_scores(d, &body);
     rpt_events(d, &body, &js, &ncharts);
     rpt_compare(d, &body, &js, &ncharts);
     rpt_sobol(d, &body, &js, &ncharts);

@@ -160,4 +160,9 @@ void sc_read_policy(sc_reader *r, size_t i, const yd_node *v);
 
 char *sc_strdup_s(sc_reader *r, const char *s);
 
+/* scenario.c: reads a whole file, but never more than YD_MAX_BYTES + 1 bytes
+ * (refused with the line and column where the limit falls).  what: "scenario
+ * file", "observations file" (for messages). */
+int sc_read_file(const char *path, const char *what, sal_diags *diags, char **buf, size_t *len);
+
 #endif

@@ -73,6 +73,22 @@ for x in quantiles.csv events.csv results.sqlite; do
 done
 [ -e "$d/runs.csv" ] && no "--no-runs-csv resumed: runs.csv written"
 
+# per-run paths and event days: stopped, killed and resumed, the same bytes;
+# a resume with other --series or --dates is refused
+P="--series dprk_casualties,rok_rung --dates 2024-11-20,2025-02-01"
+"$SALIENT" ensemble "$f" --runs $N $P --no-runs-csv -q --out "$tmp/ref-p" || no "reference --series"
+for how in "--stop-after 500" "--checkpoint-every 0 --crash-after 700"; do
+    d="$tmp/paths"
+    rm -rf "$d"
+    "$SALIENT" ensemble "$f" --runs $N $P --no-runs-csv --threads 2 $how -q --out "$d" 2> /dev/null
+    "$SALIENT" ensemble "$f" --runs $N $P --series rok_rung --no-runs-csv -q --resume "$d" 2> "$tmp/err"
+    [ $? -eq 2 ] && grep -q "the per-run paths) differ" "$tmp/err" || no "paths $how: other --series resumed: $(cat "$tmp/err")"
+    "$SALIENT" ensemble "$f" --runs $N $P --no-runs-csv --threads 1 -q --resume "$d" || no "paths $how: resume"
+    for x in quantiles.csv events.csv paths.csv run_events.csv results.sqlite; do
+        cmp -s "$tmp/ref-p/$x" "$d/$x" || no "paths $how: $x differs after the resume"
+    done
+done
+
 # SIGKILL at a deterministic point (a wave's end): with a checkpoint after
 # every wave (the log then matches the state), and with none since the
 # start (the log then holds records past the state, which the resume cuts)
