@@ -320,7 +320,6 @@ size_t sal_checkpoint_log_record_size(uint32_t records)
 
 int sal_checkpoint_log_header(FILE *f, const sal_checkpoint_id *id)
 {
-    unsigned char h[SAL_CKPT_LOG_HEADER];
     buf b = {NULL, 0, 0, 0};
     put(&b, "SALR", 4);
     put_le(&b, 1, 2);
@@ -333,11 +332,9 @@ int sal_checkpoint_log_header(FILE *f, const sal_checkpoint_id *id)
     put_le(&b, id->flags, 4);
     if (!b.oom)
         put_le(&b, sal_crc32c(0, b.p, b.n), 4);
-    int ok = !b.oom && b.n == sizeof h;
-    if (ok)
-        memcpy(h, b.p, sizeof h);
+    int ok = !b.oom && b.n == SAL_CKPT_LOG_HEADER && fwrite(b.p, 1, b.n, f) == b.n;
     free(b.p);
-    return ok && fwrite(h, 1, sizeof h, f) == sizeof h ? SAL_OK : SAL_EIO;
+    return ok ? SAL_OK : SAL_EIO;
 }
 
 /* Eight little-endian bytes of u into c, and the CRC continued over them. */
