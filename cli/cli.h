@@ -58,6 +58,7 @@ typedef struct {
     uint64_t stop_after;    /* --stop-after (tests): 0, never */
     const char *seed, *out; /* NULL: not given */
     int quiet;
+    int scanned;            /* the long names checked (cli_long_check) */
     int status;             /* -1 while reading; then 0 (--help) or EXIT_USAGE */
 } cli_args;
 
@@ -79,6 +80,12 @@ cli_args cli_args_start(const cli_command *cmd, const char *own);
  * when the options are over or one ended the command (a->status >= 0). */
 int cli_getopt(cli_args *a, int argc, char **argv, const char *shortopts,
                const struct option *opts);
+/* Every long option of argv named exactly as in opts (getopt_long alone
+ * takes a prefix: "--run 10" for "--runs 10"): 0, or "unknown option
+ * '--run'; did you mean '--runs'?" printed and EXIT_USAGE.  Called by
+ * cli_getopt before its first option. */
+int cli_long_check(const char *cmd, int argc, char **argv, const char *shortopts,
+                   const struct option *opts);
 /* A whole number >= 0 for --NAME; 0, or the message and EXIT_USAGE. */
 int cli_count(const char *cmd, const char *name, const char *arg, uint64_t *out);
 /* A whole number from lo to hi for --NAME; 0, or the message and EXIT_USAGE. */

@@ -37,6 +37,8 @@ static int run_check(int argc, char **argv)
     int quiet = 0, c;
     optind = 1;
     opterr = 0;
+    if (cli_long_check("check", argc, argv, "v:qh", opts))
+        return EXIT_USAGE;
     while ((c = getopt_long(argc, argv, "v:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'v': variant = optarg; break;

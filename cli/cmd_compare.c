@@ -40,7 +40,6 @@ static const char usage[] =
     "  -s, --seed S          the random seed (default: the scenario's seed)\n"
     "  -o, --out DIR         where to write (default salient-out/compare; created)\n"
     "  -q, --quiet           no summary on stdout\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Progress and Ctrl-C as for 'salient ensemble' (partial results marked by\n"

@@ -50,8 +50,6 @@ static const char usage[] =
     "      --resume DIR      go on from DIR/checkpoint (and write in DIR)\n"
     "      --checkpoint-every S  save a checkpoint every S seconds (0: after every\n"
     "                        wave of runs; default 10)\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
-    "      --crash-after K   (for tests) kill itself (SIGKILL) once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 1 a run failed (the message names it), the files could\n"

@@ -51,7 +51,6 @@ static const char usage[] =
     "  -m, --markdown        print the theses table as Markdown (docs/theses.md) instead\n"
     "                        of the summary; files are then written only with --out\n"
     "  -q, --quiet           no summary on stdout\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 1 a run failed, the files could not be written or the\n"

@@ -48,12 +48,30 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* "'ensembel' is not a command; did you mean 'ensemble'?" (exit 2): names
+ * are matched exactly, a near one is only suggested. */
+static int no_command(const char *name)
+{
+    const char *names[NCOMMANDS + 1];
+    for (int i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i]->name;
+    names[NCOMMANDS] = "help";
+    const char *near = sal_suggest(name, names, NCOMMANDS + 1);
+    if (near)
+        cli_error(NULL, "'%s' is not a command; did you mean '%s'?", name, near);
+    else
+        cli_error(NULL, "'%s' is not a command; see 'salient --help'", name);
+    return EXIT_USAGE;
+}
+
 /* The main job run by "salient" alone: the study of the flagship scenario
  * built into the binary, into salient-out/, then its report.html and a short
  * summary (cli/cmd_theses.c).  Engel's Iwo Jima fit, the main job before the
  * flagship, stays one command away: salient fit --builtin iwojima. */
 static int default_job(void)
 {
+    fprintf(stderr, "salient: no command given, so running the main job: the flagship study "
+                    "into salient-out/ (see 'salient --help' for the commands)\n");
     return cli_default_study();
 }
 
@@ -76,17 +94,13 @@ int main(int argc, char **argv)
             return 0;
         }
         const cli_command *c = find_command(argv[2]);
-        if (!c) {
-            cli_error(NULL, "no command '%s'; see 'salient --help'", argv[2]);
-            return EXIT_USAGE;
-        }
+        if (!c)
+            return no_command(argv[2]);
         cli_usage(c, stdout);
         return 0;
     }
     const cli_command *c = find_command(a);
-    if (!c) {
-        cli_error(NULL, "'%s' is not a command; see 'salient --help'", a);
-        return EXIT_USAGE;
-    }
+    if (!c)
+        return no_command(a);
     return c->run(argc - 1, argv + 1);
 }
