@@ -27,6 +27,11 @@ void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* x as a person reads it in a table (b, n >= 24): "550,070", "12.35",
+ * "<0.001", "-" for not a number (no "nan", no "5.5007e+05"). */
+const char *cli_num(char *b, size_t n, double x);
+/* The band every summary prints: the 5th to 95th percentiles. */
+#define CLI_BAND "90%% interval: p05 to p95" /* a printf format */
 /* Prints the help text of a command to the given stream. */
 void cli_usage(const cli_command *c, FILE *out);
 

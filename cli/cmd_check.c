@@ -26,6 +26,40 @@ static const char usage[] =
     "Exit status: 0 clean (one summary line on stdout), 2 on any error or bad usage.\n"
     "The keys are described in docs/scenario.md.\n";
 
+/* "  LABEL (N): a, b, c" wrapped at 78 columns, the names in the order of
+ * the file ("  LABEL: none" when there are none). */
+static void print_names(const char *label, const char *const *names, size_t n)
+{
+    int col = printf("  %s (%zu):", label, n);
+    if (n == 0)
+        col += printf(" none");
+    for (size_t i = 0; i < n; i++) {
+        int w = (int)strlen(names[i]) + (i + 1 < n ? 2 : 1);
+        if (col + w > 78 && i > 0)
+            col = printf("\n   ");
+        col += printf(" %s%s", names[i], i + 1 < n ? "," : "");
+    }
+    printf("\n");
+}
+
+/* What was checked: the base and each variant (only --variant's when
+ * given), the metrics and the events, by name. */
+static void print_checked(const sal_model *m, const char *variant)
+{
+    if (variant)
+        print_names("variant", &variant, 1);
+    else
+        print_names("variants", (const char *const *)m->variants, m->nvariants);
+    const char **metric = malloc((m->nmetrics + 1) * sizeof *metric);
+    if (metric) {
+        for (size_t i = 0; i < m->nmetrics; i++)
+            metric[i] = m->metrics[i].name;
+        print_names("metrics", metric, m->nmetrics);
+        free(metric);
+    }
+    print_names("events", (const char *const *)m->events, m->nevents);
+}
+
 static int run_check(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -85,18 +119,24 @@ static int run_check(int argc, char **argv)
     }
     /* "1 day", "2 days": counts read as an analyst would write them */
     struct { size_t n; const char *one, *many; } cnt[] = {
-        {(size_t)m->horizon, "day", "days"},       {m->nactors, "actor", "actors"},
+        {(size_t)m->horizon + 1, "day", "days"},       {m->nactors, "actor", "actors"},
         {m->nforces, "force", "forces"},           {m->nsectors, "sector", "sectors"},
         {m->npipelines, "pipeline", "pipelines"},  {m->npolicies, "policy", "policies"},
         {m->ntreaties, "treaty", "treaties"},      {m->nladders, "ladder", "ladders"},
         {m->nparams, "parameter", "parameters"},   {m->nmetrics, "metric", "metrics"},
         {m->nevents, "event", "events"},           {m->nuncertain, "uncertain input", "uncertain inputs"},
     };
-    printf("%s: ok: scenario '%s', %zu %s;", path, m->name ? m->name : "", cnt[0].n,
-           cnt[0].n == 1 ? cnt[0].one : cnt[0].many);
+    /* days = horizon + 1: day 0 (the start) to day horizon, as run prints */
+    char d0[16], d1[16];
+    long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    sal_date_format(start, d0);
+    sal_date_format(start + m->horizon, d1);
+    printf("%s: ok: scenario '%s', %zu %s (%s to %s);", path, m->name ? m->name : "", cnt[0].n,
+           cnt[0].n == 1 ? cnt[0].one : cnt[0].many, d0, d1);
     for (size_t i = 1; i < sizeof cnt / sizeof cnt[0]; i++)
         printf("%s %zu %s", i == 1 ? "" : ",", cnt[i].n, cnt[i].n == 1 ? cnt[i].one : cnt[i].many);
-    printf("; %zu variant%s checked\n", nv, nv == 1 ? "" : "s");
+    printf("; the base and %zu variant%s checked\n", nv, nv == 1 ? "" : "s");
+    print_checked(m, variant);
     sal_model_free(m);
     sal_diags_free(d);
     return 0;

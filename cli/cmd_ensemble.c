@@ -94,18 +94,21 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
            (unsigned long long)sal_summary_runs(s), (unsigned long long)seed, m->horizon + 1, d1);
     enum { MAXROWS = 12 };
     if (m->nmetrics) {
-        printf("\nmetrics on %s:  %12s %12s %12s %12s\n", d1, "mean", "p05", "p50", "p95");
-        for (size_t k = 0; k < m->nmetrics && k < MAXROWS; k++)
-            printf("  %-24s %12.6g %12.6g %12.6g %12.6g\n", m->metrics[k].name,
-                   sal_summary_mean(s, (uint32_t)k, h),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.05),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.5),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.95));
+        printf("\nmetrics on %s (" CLI_BAND "):\n  %-24s %12s %12s %12s %12s\n", d1, "", "mean",
+               "p05", "p50", "p95");
+        for (size_t k = 0; k < m->nmetrics && k < MAXROWS; k++) {
+            char v[4][32];
+            printf("  %-24s %12s %12s %12s %12s\n", m->metrics[k].name,
+                   cli_num(v[0], 32, sal_summary_mean(s, (uint32_t)k, h)),
+                   cli_num(v[1], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.05)),
+                   cli_num(v[2], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.5)),
+                   cli_num(v[3], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.95)));
+        }
         if (m->nmetrics > MAXROWS)
             printf("  ... and %zu more in %s/quantiles.csv\n", m->nmetrics - MAXROWS, dir);
     }
     if (m->nevents) {
-        printf("\nevents by %s:  %11s  %s\n", d1, "probability", "day p05 / p50 / p95");
+        printf("\nevents by %s:  %11s  %s\n", d1, "probability", "day p05 / p50 / p95 (90% interval)");
         for (size_t e = 0; e < m->nevents && e < MAXROWS; e++) {
             int32_t a = sal_summary_event_quantile(s, (uint32_t)e, 0.05);
             printf("  %-24s %11.4f", m->events[e], sal_summary_event_probability(s, (uint32_t)e));

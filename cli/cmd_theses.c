@@ -66,16 +66,6 @@ static int thesis_event(const sal_theses *t, const char *e)
     return 0;
 }
 
-/* A number for the summary: whole above 1000, else 4 significant figures. */
-static const char *num(char *b, size_t n, double x)
-{
-    if (fabs(x) >= 1000)
-        snprintf(b, n, "%.0f", x);
-    else
-        snprintf(b, n, "%.4g", x);
-    return b;
-}
-
 /* Items separated by ", " and wrapped at 100 columns, continuation lines
  * indented by 4. */
 static void wrap_item(int *col, int *first, const char *item)
@@ -104,12 +94,12 @@ static void print_summary(const sal_study *s, const char *dir, int files)
     printf("%s: %llu runs for the base and each of %zu variants, seed %llu, to %s\n",
            m->name ? m->name : "study", (unsigned long long)s->runs_done, s->nvariants,
            (unsigned long long)s->opts.seed, d1);
-    printf("  %-26s %10s  %s\n", "on that day", "median", "[90% band]");
+    printf("  %-26s %10s  [" CLI_BAND "]\n", "on that day", "median");
     for (size_t k = 0; k < m->nmetrics && k < 6; k++)
-        printf("  %-26s %10s  [%s, %s]\n", m->metrics[k].name,
-               num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
-               num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
-               num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
+        printf("  %-26s %10s  [%s to %s]\n", m->metrics[k].name,
+               cli_num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
+               cli_num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
+               cli_num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
     if (m->nmetrics > 6)
         printf("  ... and %zu more metrics in %s/quantiles.csv\n", m->nmetrics - 6, dir);
     int col = printf("  P(by %s): ", d1), first = 1;

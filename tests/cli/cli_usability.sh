@@ -43,5 +43,27 @@ for c in ensemble compare theses sensitivity; do
     grep -q -- '--stop-after\|--crash-after' "$tmp/help" && no "help $c lists a test-only option"
 done
 
+# 12: check lists what it checked; one day count (horizon + 1) everywhere
+"$SALIENT" check $S > "$tmp/check" || no "check $S failed"
+grep -q "^$S: ok: scenario 'every-section', 121 days (2024-11-01 to 2025-03-01);" "$tmp/check" \
+    || { no "check: day count"; cat "$tmp/check"; }
+grep -q "^  variants (3): no-dprk," "$tmp/check" || no "check: variants not listed"
+grep -q "^  metrics (9): dprk_strength, dprk_casualties," "$tmp/check" || no "check: metrics not listed"
+grep -q "^  events (8): treaty-in-force," "$tmp/check" || no "check: events not listed"
+"$SALIENT" run $S --out "$tmp/run" > "$tmp/runout" || no "run $S failed"
+grep -q "121 days, 2024-11-01 to 2025-03-01" "$tmp/runout" || no "run: day count"
+"$SALIENT" ensemble $S -n 20 --out "$tmp/ens" > "$tmp/ensout" || no "ensemble $S failed"
+grep -q "121 days to 2025-03-01" "$tmp/ensout" || no "ensemble: day count"
+# the interval level beside each band; numbers as people read them
+grep -q "^metrics on 2025-03-01 (90% interval: p05 to p95):" "$tmp/ensout" || no "ensemble: no level"
+grep -q "day p05 / p50 / p95 (90% interval)" "$tmp/ensout" || no "ensemble events: no level"
+"$SALIENT" compare $S -v no-dprk -n 20 --out "$tmp/cmp" > "$tmp/cmpout" || no "compare failed"
+grep -q "B-A p05 to p95: the 90% interval" "$tmp/cmpout" || no "compare: no level"
+"$SALIENT" theses tests/study/every-section.theses.yaml -n 40 --out "$tmp/th" > "$tmp/thout" || no "theses failed"
+grep -q "\[90% interval: p05 to p95\]" "$tmp/thout" || no "theses: no level"
+for f in ensout cmpout thout; do
+    grep -Eiq '(^|[^a-z])nan([^a-z]|$)|[0-9]e[+-][0-9]' "$tmp/$f" && { no "$f: nan or e-notation"; cat "$tmp/$f"; }
+done
+
 [ $fail -eq 0 ] && echo "cli_usability: ok"
 exit $((fail > 0))
