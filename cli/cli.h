@@ -152,6 +152,14 @@ int cli_memory_check(const char *cmd, uint64_t need, const char *what, const cha
 
 /* ---- output files (cli/cli_files.c) -------------------------------------- */
 
+/* The program's arguments as main received them (for run.json). */
+extern int cli_argc;
+extern char **cli_argv;
+/* DIR/run.json: the command line, threads (0: OpenMP's default), ranks,
+ * seed and the hashes of the input files (observations may be NULL);
+ * 0, or the message and EXIT_JOB. */
+int cli_write_runinfo(const char *cmd, const char *dir, int threads, int ranks, uint64_t seed,
+                      const char *scenario, const char *observations);
 /* DIR/PARTIAL written (whole) when partial, removed otherwise. */
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
 /* The temporaries of writers killed in DIR (SIGKILL, power loss) removed,

@@ -229,6 +229,9 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
     }
     int partial = rc == SAL_EINTR;
     int status = write_results(s, m, cmp, partial, ndone);
+    if (!status)
+        status = cli_write_runinfo("compare", s->dir, (int)s->a.threads, 1,
+                                   cli_seed_or(&s->a, m[0]->seed), s->path, NULL);
     if (!status && !s->a.quiet)
         print_summary(m[0], m[1], cmp, dir);
     if (!status && partial) {

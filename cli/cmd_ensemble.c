@@ -377,6 +377,8 @@ static int job_write(ens_job *j)
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
+    if (cli_write_runinfo("ensemble", dir, (int)o->a.threads, j->w->size, j->seed, o->path, NULL))
+        return EXIT_JOB;
     /* complete: the checkpoint has served (a kill before this line leaves
      * it, and a resume then rewrites the same files) */
     if (!j->partial && j->ckpt)

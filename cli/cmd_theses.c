@@ -213,6 +213,11 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
             status = EXIT_JOB;
             goto done;
         }
+        /* the input hashed is the theses file (NULL: the built-in flagship) */
+        if (cli_write_runinfo("theses", dir, (int)a->threads, 1, s->opts.seed, path, NULL)) {
+            status = EXIT_JOB;
+            goto done;
+        }
     }
     cli_signals_restore();
     if (out->markdown)

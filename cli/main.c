@@ -4,6 +4,7 @@
  *
  * With no command it runs the main job (see default_job below). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -75,7 +76,7 @@ static int default_job(void)
     return cli_default_study();
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return default_job();
@@ -103,4 +104,17 @@ int main(int argc, char **argv)
     if (!c)
         return no_command(a);
     return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    /* the command line as typed, for run.json: getopt_long permutes argv */
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+    if (copy)
+        memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+    cli_argc = argc;
+    cli_argv = copy ? copy : argv;
+    int rc = dispatch(argc, argv);
+    free(copy);
+    return rc;
 }

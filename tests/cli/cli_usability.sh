@@ -65,5 +65,30 @@ for f in ensout cmpout thout; do
     grep -Eiq '(^|[^a-z])nan([^a-z]|$)|[0-9]e[+-][0-9]' "$tmp/$f" && { no "$f: nan or e-notation"; cat "$tmp/$f"; }
 done
 
+# 8: run.json beside the outputs: version, UTC time, command line, threads,
+# ranks, seed, the input's SHA-256 (as sha256sum computes it)
+sum=$(sha256sum $S | cut -d' ' -f1)
+for d in ens cmp; do
+    j="$tmp/$d/run.json"
+    [ -s "$j" ] || { no "$d: no run.json"; continue; }
+    grep -q "\"salient\": \"$("$SALIENT" --version | cut -d' ' -f2)\"" "$j" || no "$d: version"
+    grep -Eq '"utc": "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"' "$j" || no "$d: utc"
+    grep -q '"ranks": 1' "$j" || no "$d: ranks"
+    grep -q '"seed": 20241101' "$j" || no "$d: seed"
+    grep -q "\"sha256\": \"$sum\"" "$j" || { no "$d: scenario hash"; cat "$j"; }
+    grep -q '"observations": null' "$j" || no "$d: observations"
+done
+grep -q "\"command_line\": \".*ensemble $S -n 20 --out $tmp/ens\"" "$tmp/ens/run.json" \
+    || { no "ensemble: command line"; cat "$tmp/ens/run.json"; }
+"$SALIENT" ensemble $S -n 20 --threads 1 --seed 7 --out "$tmp/ens1" -q
+grep -q '"threads": 1' "$tmp/ens1/run.json" || no "ensemble: threads"
+grep -q '"seed": 7' "$tmp/ens1/run.json" || no "ensemble: seed"
+[ -s "$tmp/th/run.json" ] || no "theses: no run.json"
+if command -v python3 > /dev/null; then
+    for j in "$tmp/ens/run.json" "$tmp/cmp/run.json" "$tmp/th/run.json"; do
+        python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$j" || no "$j: not JSON"
+    done
+fi
+
 [ $fail -eq 0 ] && echo "cli_usability: ok"
 exit $((fail > 0))
