@@ -174,7 +174,7 @@ $(BUILD)/bench/bench_speed: bench/duel_simd.h
 FUZZ_BUILD := build-fuzz
 FUZZ_CC    ?= clang
 FUZZ_TIME  ?= 60
-FUZZ       ?= scenario expr battle engine
+FUZZ       ?= scenario expr battle engine obs
 FUZZ_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -O1 -g -fno-omit-frame-pointer \
               -fsanitize=address,undefined -fno-sanitize-recover=all -fopenmp \
               -Iinclude -Isrc $(PKG_CFLAGS) -DSAL_VERSION=\"$(VERSION)\"

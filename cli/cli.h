@@ -44,6 +44,7 @@ extern const cli_command cmd_ensemble;
 extern const cli_command cmd_compare;
 extern const cli_command cmd_theses;
 extern const cli_command cmd_report;
+extern const cli_command cmd_score;
 
 /* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
 int cli_default_study(void);
@@ -165,5 +166,9 @@ void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t tota
 /* The temporaries of writers killed in DIR (SIGKILL, power loss) removed,
  * for each of the n names a command writes there. */
 void cli_sweep(const char *dir, const char *const *names, size_t n);
+/* Locks the output directory dir (which must exist) for the rest of the
+ * process (cli/cli_files.c): 0, or the message printed and the exit status
+ * (EXIT_USAGE, "DIR is in use by process N", when another job holds it). */
+int cli_lock_dir(const char *cmd, const char *dir);
 
 #endif

@@ -1,10 +1,12 @@
 /* salient CLI — the output directory's bookkeeping shared by the writers:
- * DIR/PARTIAL for interrupted results, and the sweep of the temporaries
- * that killed writers left. */
+ * DIR/PARTIAL for interrupted results, the sweep of the temporaries
+ * that killed writers left, and the lock that keeps two jobs apart. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -33,6 +35,82 @@ void cli_sweep(const char *dir, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         sal_outfile_sweep(dir, names[i]);
+}
+
+/* ---- the lock of an output directory ------------------------------------
+ *
+ * DIR/.salient-lock, locked with fcntl (F_SETLK, a write lock on the whole
+ * file) for the whole job by every command that writes a directory; the
+ * kernel releases it when the process dies in any way, so a kill -9 never
+ * leaves DIR locked.  The file is removed at exit (atexit), and a job that
+ * locked a file someone removed meanwhile (its inode no longer the path's)
+ * tries again, so two jobs never hold two different files.  One lock per
+ * process: the commands write one directory each. */
+static int lock_fd = -1;
+static char lock_path[4200];
+
+static void unlock_at_exit(void)
+{
+    if (lock_fd < 0)
+        return;
+    unlink(lock_path);
+    close(lock_fd);
+    lock_fd = -1;
+}
+
+/* The pid holding the lock of fd's file, or 0 if none. */
+static long lock_holder(int fd)
+{
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK)
+        return 0;
+    return (long)fl.l_pid;
+}
+
+int cli_lock_dir(const char *cmd, const char *dir)
+{
+    if (lock_fd >= 0)
+        return 0;
+    snprintf(lock_path, sizeof lock_path, "%s/.salient-lock", dir);
+    for (int tries = 0; tries < 100; tries++) {
+        int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            cli_error(cmd, "cannot create the lock file '%s': %s", lock_path, strerror(errno));
+            return EXIT_JOB;
+        }
+        struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        if (fcntl(fd, F_SETLK, &fl) != 0) {
+            int err = errno;
+            long pid = lock_holder(fd);
+            close(fd);
+            if (err == EACCES || err == EAGAIN) {
+                if (pid)
+                    cli_error(cmd, "'%s' is in use by process %ld (another salient job writes "
+                              "there); wait for it or choose another directory", dir, pid);
+                else
+                    cli_error(cmd, "'%s' is in use by another process (another salient job "
+                              "writes there); wait for it or choose another directory", dir);
+                return EXIT_USAGE;
+            }
+            cli_error(cmd, "cannot lock '%s': %s", lock_path, strerror(err));
+            return EXIT_JOB;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(lock_path, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev) {
+            char pid[32];
+            int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+            if (ftruncate(fd, 0) != 0 || write(fd, pid, (size_t)n) != n) {
+                /* the pid in the file is for people; the lock is what counts */
+            }
+            lock_fd = fd;
+            atexit(unlock_at_exit);
+            return 0;
+        }
+        close(fd); /* removed by the job that held it: lock the new one */
+    }
+    cli_error(cmd, "cannot lock '%s': it keeps being replaced", lock_path);
+    return EXIT_JOB;
 }
 
 int cli_argc;

@@ -207,6 +207,9 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
         cli_error("compare", "cannot create the directory '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
+    int lk = cli_lock_dir("compare", dir);
+    if (lk)
+        return lk;
     static const char *const names[] = {"compare.csv", "PARTIAL"};
     cli_sweep(dir, names, 2);
     cli_progress prog;

@@ -2,11 +2,14 @@
  * DIR/events.csv, DIR/runs.csv and DIR/results.sqlite, all written whole or
  * not at all.  The options and the flow; checkpoints and --resume are in
  * cli/ensemble_resume.c, Open MPI in cli/ensemble_mpi.c. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ensemble_int.h"
 #include "salient/date.h"
@@ -15,6 +18,7 @@
 static const char usage[] =
     "usage: salient ensemble FILE --runs N [--variant NAME] [--threads T] [--seed S]\n"
     "                        [--out DIR] [--no-runs-csv] [--quiet] [--checkpoint-every S]\n"
+    "                        [--series M1,M2 [--dates D1,D2]] [--observations FILE]\n"
     "       salient ensemble FILE --runs N [the same options] --resume DIR\n"
     "\n"
     "Runs a scenario N times (runs 0 .. N-1 of the seed), each drawing its uncertain\n"
@@ -24,6 +28,11 @@ static const char usage[] =
     "                      where the event happened; empty when it never did)\n"
     "  DIR/runs.csv        run, its drawn inputs, its metrics on the last day\n"
     "  DIR/results.sqlite  the same as tables metadata, quantiles, events, runs\n"
+    "and with --series (or --observations):\n"
+    "  DIR/paths.csv       run,date,metric,value: each chosen metric in every run\n"
+    "                      on each chosen date\n"
+    "  DIR/run_events.csv  run,event,date: the day each event happened in each run\n"
+    "                      (empty: it did not); both also tables of results.sqlite\n"
     "Every file is written whole or not at all, and the bytes are the same for\n"
     "any number of threads.  Memory does not grow with N: runs are summarised\n"
     "(quantiles within 0.5%, means and event statistics exact) and streamed to\n"
@@ -45,7 +54,14 @@ static const char usage[] =
     "  -t, --threads T       OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
     "  -s, --seed S          the random seed (default: the scenario's seed)\n"
     "  -o, --out DIR         where to write (default salient-out/ensemble; created)\n"
-    "      --no-runs-csv     do not write the per-run rows\n"
+    "      --no-runs-csv     do not write the per-run rows (runs.csv)\n"
+    "      --series M1,M2    keep the paths of these metrics in every run\n"
+    "      --dates D1,D2     on these dates (YYYY-MM-DD; default: the dates the\n"
+    "                        reports of --observations describe, else every 7th\n"
+    "                        day from the start and the last day)\n"
+    "      --observations FILE  keep the paths the reports of FILE need (their\n"
+    "                        metrics unless --series, their dates unless --dates),\n"
+    "                        for 'salient score' (docs/scores.md)\n"
     "  -q, --quiet           no summary on stdout\n"
     "      --resume DIR      go on from DIR/checkpoint (and write in DIR)\n"
     "      --checkpoint-every S  save a checkpoint every S seconds (0: after every\n"
@@ -60,14 +76,14 @@ static const char usage[] =
     "docs/ensemble.md describes the summaries, the files, the memory model and\n"
     "interruption and resume.\n";
 
-/* A sal_ensemble_opts.on_run on rank 0: runs.csv, the checkpoint's log and
- * the runs table. */
+/* A sal_ensemble_opts.on_run on rank 0: runs.csv, paths.csv and
+ * run_events.csv, their tables, and the checkpoint's log. */
 static int on_run(void *ctx, uint64_t run, const double *inputs, const double *last)
 {
     ens_ctx *c = ctx;
     if (ens_record_add(c, run, inputs, last))
         return 1;
-    return c->log && ens_record_write(c->log, c->m, inputs, last);
+    return c->log && sal_checkpoint_log_append(c->log, run, inputs, c->reclen, NULL, 0) != SAL_OK;
 }
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -84,7 +100,7 @@ static int on_progress(void *ctx, uint64_t done, uint64_t total)
 }
 
 static void print_summary(const sal_model *m, const sal_summary *s, uint64_t seed,
-                          const char *dir, int runs_csv)
+                          const char *dir, int runs_csv, int paths)
 {
     uint32_t h = (uint32_t)m->horizon;
     char d1[16];
@@ -121,8 +137,8 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
         if (m->nevents > MAXROWS)
             printf("  ... and %zu more in %s/events.csv\n", m->nevents - MAXROWS, dir);
     }
-    printf("\nwrote %s/quantiles.csv, events.csv, %sresults.sqlite\n", dir,
-           runs_csv ? "runs.csv, " : "");
+    printf("\nwrote %s/quantiles.csv, events.csv, %s%sresults.sqlite\n", dir,
+           runs_csv ? "runs.csv, " : "", paths ? "paths.csv, run_events.csv, " : "");
 }
 
 /* ---- the command line ----------------------------------------------------- */
@@ -130,6 +146,7 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
 typedef struct {
     cli_args a;            /* --runs, --threads, --seed, --out, --quiet, --stop-after */
     const char *path, *variant, *resume, *dir;
+    const char *series, *dates, *obs;  /* per-run paths; NULL: not given */
     uint64_t runs, every, crash_after;
     int runs_csv;
 } ens_opts;
@@ -137,7 +154,7 @@ typedef struct {
 /* -1 to go on, else the exit status. */
 static int read_options(int argc, char **argv, ens_opts *o)
 {
-    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH };
+    enum { OPT_NORUNS = 1000, OPT_RESUME, OPT_EVERY, OPT_CRASH, OPT_SERIES, OPT_DATES, OPT_OBS };
     static const struct option opts[] = {
         CLI_OPT_RUNS, CLI_OPT_THREADS, CLI_OPT_SEED, CLI_OPT_OUT, CLI_OPT_QUIET,
         CLI_OPT_STOP_AFTER, CLI_OPT_HELP,
@@ -146,6 +163,9 @@ static int read_options(int argc, char **argv, ens_opts *o)
         {"resume", required_argument, NULL, OPT_RESUME},
         {"checkpoint-every", required_argument, NULL, OPT_EVERY},
         {"crash-after", required_argument, NULL, OPT_CRASH},
+        {"series", required_argument, NULL, OPT_SERIES},
+        {"dates", required_argument, NULL, OPT_DATES},
+        {"observations", required_argument, NULL, OPT_OBS},
         CLI_OPT_END,
     };
     *o = (ens_opts){.a = cli_args_start(&cmd_ensemble, NULL), .every = 10, .runs_csv = 1};
@@ -155,6 +175,9 @@ static int read_options(int argc, char **argv, ens_opts *o)
         case 'v': o->variant = optarg; break;
         case OPT_RESUME: o->resume = optarg; break;
         case OPT_NORUNS: o->runs_csv = 0; break;
+        case OPT_SERIES: o->series = optarg; break;
+        case OPT_DATES: o->dates = optarg; break;
+        case OPT_OBS: o->obs = optarg; break;
         case OPT_EVERY:
             if (cli_parse_u64(optarg, &o->every) != 0 || o->every > 86400) {
                 cli_error("ensemble", "--checkpoint-every '%s' is not a whole number of seconds "
@@ -196,10 +219,12 @@ typedef struct {
     const ens_opts *o;
     ens_world *w;
     const sal_model *m;
+    const ens_paths *paths;  /* paths->on: per-run paths kept */
+    int records;             /* per-run records: runs.csv or paths */
     uint64_t seed;
     uint64_t lo, hi;       /* this rank's runs: contiguous, so rank order is run order */
     ens_ctx ctx;
-    sal_outfile *fq, *fe, *fr, *fdb;
+    sal_outfile *fq, *fe, *fr, *fdb, *fp, *fev;
     sal_summary *s, *prev; /* the summary, and the one resumed */
     sal_diags *d;
     int ckpt;              /* one process: checkpoints kept */
@@ -220,7 +245,7 @@ static int job_checkpoint(ens_job *j)
     }
     int st = 0;
     if (j->ckpt)
-        st = ens_checkpoint_id(&j->ctx, o->path, o->variant, j->seed, o->runs, o->runs_csv);
+        st = ens_checkpoint_id(&j->ctx, o->path, o->variant, j->seed, o->runs);
     if (!st && o->resume)
         st = ens_resume_read(&j->ctx, &j->prev, j->d);
     return st ? st : -1;
@@ -231,11 +256,47 @@ static int job_checkpoint(ens_job *j)
 static void sweep_dir(const char *dir)
 {
     static const char *const names[] = {"quantiles.csv", "events.csv", "runs.csv",
-                                        "results.sqlite", "PARTIAL"};
+                                        "results.sqlite", "PARTIAL", "paths.csv",
+                                        "run_events.csv"};
     cli_sweep(dir, names, sizeof names / sizeof *names);
     char cd[4200];
     snprintf(cd, sizeof cd, "%s/checkpoint", dir);
     sal_outfile_sweep(cd, "state");
+}
+
+/* The scenario's path and bytes in the metadata, so that 'salient score'
+ * can read the model again and know it is the same. */
+static int paths_metadata(ens_job *j)
+{
+    const ens_opts *o = j->o;
+    sal_checkpoint_id id;
+    char buf[4200];
+    if (sal_checkpoint_id_file(&id, o->path) != SAL_OK)
+        return 1;
+    int bad = sal_results_db_meta(j->ctx.db, "scenario_path",
+                                  realpath(o->path, buf) ? buf : o->path) != SAL_OK;
+    snprintf(buf, sizeof buf, "%016llx", (unsigned long long)id.scenario_hash);
+    bad |= sal_results_db_meta(j->ctx.db, "scenario_hash", buf) != SAL_OK;
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)id.scenario_size);
+    bad |= sal_results_db_meta(j->ctx.db, "scenario_size", buf) != SAL_OK;
+    if (o->obs)
+        bad |= sal_results_db_meta(j->ctx.db, "observations",
+                                   realpath(o->obs, buf) ? buf : o->obs) != SAL_OK;
+    return bad;
+}
+
+/* paths.csv and run_events.csv (rank 0), their tables and metadata. */
+static int open_paths(ens_job *j)
+{
+    const char *dir = j->o->dir;
+    if (sal_outfile_open(&j->fp, dir, "paths.csv", 1) != SAL_OK ||
+        sal_outfile_open(&j->fev, dir, "run_events.csv", 1) != SAL_OK ||
+        sal_results_db_paths(j->ctx.db, &j->paths->spec) != SAL_OK || paths_metadata(j))
+        return 1;
+    j->ctx.fpaths = sal_outfile_stream(j->fp);
+    j->ctx.fevents = sal_outfile_stream(j->fev);
+    return sal_ensemble_write_paths_header(j->ctx.fpaths) != SAL_OK ||
+           sal_ensemble_write_run_events_header(j->ctx.fevents) != SAL_OK;
 }
 
 /* The directory, runs.csv (or a rank's records) and results.sqlite opened. */
@@ -249,21 +310,33 @@ static int job_outputs(ens_job *j)
             ok = 0;
         } else if ((sweep_dir(dir), 0) ||
                    (runs_csv && sal_outfile_open(&j->fr, dir, "runs.csv", 1) != SAL_OK) ||
-                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK ||
-                   sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m) != SAL_OK) {
+                   sal_outfile_open(&j->fdb, dir, "results.sqlite", 0) != SAL_OK) {
             cli_error("ensemble", "cannot write in '%s': %s", dir, strerror(errno));
             ok = 0;
+        } else {
+            /* SQLite's failures do not set errno: no stale one is printed */
+            int rc = sal_results_db_open(&j->ctx.db, sal_outfile_temp_path(j->fdb), j->m);
+            if (rc != SAL_OK)
+                cli_error("ensemble", "cannot create the database of '%s/results.sqlite' "
+                          "(%s)", dir, rc == SAL_ENOMEM ? "out of memory" :
+                          "SQLite refused its tables or a write to the disk");
+            ok = rc == SAL_OK;
+            if (ok && j->paths->on && open_paths(j)) {
+                cli_error("ensemble", "cannot write the paths in '%s': %s", dir,
+                          errno ? strerror(errno) : "SQLite refused a table or a write");
+                ok = 0;
+            }
         }
     }
     ok = ens_mpi_all(j->w, ok);
-    if (ok && rank > 0 && runs_csv) {
+    if (ok && rank > 0 && j->records) {
         char name[64];
         snprintf(name, sizeof name, "runs.rank%d", rank);
         ok = sal_outfile_open(&j->fr, dir, name, 1) == SAL_OK;
     }
     if (!ens_mpi_all(j->w, ok))
         return EXIT_JOB;
-    if (runs_csv) {
+    if (runs_csv || (rank > 0 && j->records)) {
         j->ctx.runs = sal_outfile_stream(j->fr);
         if (rank == 0)
             sal_ensemble_write_runs_header(sal_outfile_stream(j->fr), j->m);
@@ -285,7 +358,8 @@ static int job_run(ens_job *j)
     sal_ensemble_opts eo = {
         .seed = j->seed, .first = j->lo + ctx->offset, .runs = j->hi - j->lo - ctx->offset,
         .threads = (int)o->a.threads,
-        .on_run = !o->runs_csv ? NULL : j->w->rank == 0 ? on_run : ens_mpi_on_run,
+        .on_run = !j->records ? NULL : j->w->rank == 0 ? on_run : ens_mpi_on_run,
+        .paths = j->paths->on ? &j->paths->spec : NULL,
         .progress = on_progress, .ctx = ctx,
         .resume_from = j->prev, .checkpoint = j->ckpt ? ens_checkpoint : NULL,
         .checkpoint_seconds = (double)o->every,
@@ -330,7 +404,7 @@ static int job_gather(ens_job *j)
     ens_world *w = j->w;
     if (w->size < 2)
         return -1;
-    int bad = 0, runs_csv = j->o->runs_csv;
+    int bad = 0, runs_csv = j->records;
     if (w->rank > 0 && runs_csv)
         bad |= sal_outfile_close(j->fr) != SAL_OK;
     bad |= ens_mpi_gather_summaries(w, &j->s, &j->done) != 0;
@@ -367,13 +441,19 @@ static int job_write(ens_job *j)
         bad |= sal_outfile_close(j->fdb) != SAL_OK;
         if (runs_csv)
             bad |= sal_outfile_close(j->fr) != SAL_OK;
+        if (j->paths->on) {
+            bad |= sal_outfile_close(j->fp) != SAL_OK;
+            bad |= sal_outfile_close(j->fev) != SAL_OK;
+        }
     }
     /* the marker first, so that partial results never appear unmarked */
     if (!bad)
         cli_mark_partial(dir, j->partial, j->done, o->runs);
     if (bad || sal_outfile_commit(j->fq) != SAL_OK || sal_outfile_commit(j->fe) != SAL_OK ||
         sal_outfile_commit(j->fdb) != SAL_OK ||
-        (runs_csv && sal_outfile_commit(j->fr) != SAL_OK)) {
+        (runs_csv && sal_outfile_commit(j->fr) != SAL_OK) ||
+        (j->paths->on && (sal_outfile_commit(j->fp) != SAL_OK ||
+                          sal_outfile_commit(j->fev) != SAL_OK))) {
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
@@ -385,7 +465,7 @@ static int job_write(ens_job *j)
         sal_checkpoint_remove(dir);
     j->fresh_ckpt = 0;
     if (!o->a.quiet)
-        print_summary(j->m, j->s, j->seed, dir, runs_csv);
+        print_summary(j->m, j->s, j->seed, dir, runs_csv, j->paths->on);
     if (!j->partial)
         return 0;
     fprintf(stderr,
@@ -410,25 +490,43 @@ static void job_end(ens_job *j, int status)
     sal_outfile_abort(j->fe);
     sal_outfile_abort(j->fr);
     sal_outfile_abort(j->fdb);
+    sal_outfile_abort(j->fp);
+    sal_outfile_abort(j->fev);
     sal_summary_free(j->s);
     sal_diags_free(j->d);
 }
 
 /* The ensemble of a model read on every rank; the exit status. */
-static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m)
+static int ensemble(const ens_opts *o, ens_world *w, const sal_model *m, const ens_paths *paths)
 {
     ens_job j = {.o = o, .w = w, .m = m, .seed = cli_seed_or(&o->a, m->seed),
-                 .ckpt = w->size == 1};
+                 .ckpt = w->size == 1, .paths = paths, .records = o->runs_csv || paths->on};
     j.lo = o->runs * (uint64_t)w->rank / (uint64_t)w->size;
     j.hi = o->runs * (uint64_t)(w->rank + 1) / (uint64_t)w->size;
-    j.ctx = (ens_ctx){.m = m, .dir = o->dir, .crash_after = o->crash_after};
+    j.ctx = (ens_ctx){.m = m, .dir = o->dir, .crash_after = o->crash_after,
+                      .runs_csv = o->runs_csv, .paths = paths->on ? &paths->spec : NULL};
     /* refused before anything is written if the summaries cannot fit */
     sal_ensemble_opts mo = {.runs = j.hi > j.lo ? j.hi - j.lo : 1, .threads = (int)o->a.threads,
-                            .on_run = o->runs_csv ? on_run : NULL};
+                            .on_run = j.records ? on_run : NULL, .paths = j.ctx.paths};
+    j.ctx.reclen = sal_ensemble_record_len(m, &mo);
     int st = cli_memory_check("ensemble", sal_ensemble_memory_bound(m, &mo, 0), "the ensemble",
                               "fewer --threads, metrics or days need less");
     if (!ens_mpi_all(w, st == 0))
         return EXIT_USAGE;
+    /* the directory locked for the whole job, by rank 0 for every rank;
+     * a resume of a directory that does not exist creates none */
+    if (w->rank == 0) {
+        struct stat sb;
+        if (!o->resume && sal_mkdirs(o->dir) != SAL_OK) {
+            cli_error("ensemble", "cannot create the directory '%s': %s", o->dir,
+                      strerror(errno));
+            st = EXIT_JOB;
+        } else if (stat(o->dir, &sb) == 0) {
+            st = cli_lock_dir("ensemble", o->dir);
+        }
+    }
+    if (!ens_mpi_all(w, st == 0))
+        return st ? st : EXIT_USAGE;
     j.d = cli_diags("ensemble");
     if (!j.d)
         return EXIT_JOB;
@@ -460,8 +558,14 @@ static int run_ensemble(int argc, char **argv)
     ens_mpi_start(&w);
     sal_model *m = NULL;
     st = ens_mpi_read_model(&w, o.path, o.variant, &m);
+    ens_paths paths = {0};
+    if (!st) { /* every rank resolves them (a bad option is printed by each) */
+        st = ens_paths_resolve(&paths, m, o.series, o.dates, o.obs);
+        st = ens_mpi_all(&w, st == 0) ? 0 : st ? st : EXIT_USAGE;
+    }
     if (!st)
-        st = ensemble(&o, &w, m);
+        st = ensemble(&o, &w, m, &paths);
+    ens_paths_free(&paths);
     sal_model_free(m);
     ens_mpi_end(&w);
     cli_signals_restore();

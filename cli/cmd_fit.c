@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -159,16 +160,53 @@ static int load(const fit_args *a, sal_battle **b, const cli_builtin_info **info
     return st == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
 }
 
+/* The progress line of a long fit, on a terminal only: the law being
+ * fitted and the integrations of the path so far (their number is not
+ * known in advance: the solver stops when it converges). */
+typedef struct {
+    int tty, shown, law;
+    size_t days;
+    double t0, last;
+} fit_progress;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void on_progress(void *ctx, long paths)
+{
+    fit_progress *p = ctx;
+    double t = now_s();
+    if (!p->tty || t - p->last < 0.5 || t - p->t0 < 1)
+        return;
+    p->last = t;
+    p->shown = 1;
+    fprintf(stderr, "\rfit: %s law, %ld integrations of the %zu-day path, %.0f s ",
+            sal_law_name((sal_law)p->law), paths, p->days, t - p->t0);
+    fflush(stderr);
+}
+
 /* Fits every law; the requested one reports its problems on stderr. */
 static void fit_laws(const sal_battle *b, const char *name, sal_law law, sal_fit_laws *l)
 {
+    fit_progress prog = {.tty = isatty(STDERR_FILENO), .days = b->n - 1, .t0 = now_s()};
     for (int k = 0; k < SAL_FIT_NLAWS; k++) {
         sal_fit_opts o;
         sal_fit_opts_init(&o);
         o.law = (sal_law)k;
         o.name = name;
+        o.progress = on_progress;
+        o.progress_ctx = &prog;
+        prog.law = k;
         sal_diags *d = sal_diags_alloc();
         l->status[k] = sal_fit_battle(b, &o, &l->fits[k], d);
+        if (prog.shown) {
+            fprintf(stderr, "\r%60s\r", "");
+            prog.shown = 0;
+        }
         if (k == (int)law && d)
             cli_print_diags(d);
         sal_diags_free(d);

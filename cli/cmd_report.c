@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "salient/report.h"
@@ -43,12 +44,20 @@ static int run_report(int argc, char **argv)
     sal_diags *d = cli_diags("report");
     if (!d)
         return EXIT_JOB;
+    struct stat sb;
+    int lk = stat(dir, &sb) == 0 ? cli_lock_dir("report", dir) : 0;
+    if (lk) {
+        sal_diags_free(d);
+        return lk;
+    }
     sal_outfile_sweep(dir, "report.html"); /* a killed writer's temporary */
     int rc = sal_report_write(dir, d);
     cli_print_diags(d);
     sal_diags_free(d);
     if (rc == SAL_EINPUT)
         return EXIT_USAGE;
+    if (rc == SAL_EIO)
+        return EXIT_JOB; /* the message above says why, with the system's reason */
     if (rc != SAL_OK) {
         cli_error("report", "%s", sal_strstatus(rc));
         return EXIT_JOB;

@@ -179,6 +179,9 @@ static int write_files(const sal_run *r, const size_t *order, const char *dir)
         cli_error("run", "cannot create the directory '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
+    int lk = cli_lock_dir("run", dir);
+    if (lk)
+        return lk;
     static const char *const names[] = {"series.csv", "events.csv"};
     cli_sweep(dir, names, 2);
     int status = 0;

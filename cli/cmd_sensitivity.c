@@ -297,6 +297,9 @@ static int write_results(const sens_args *s, const sal_model *m, const sal_sobol
         cli_error("sensitivity", "cannot create the directory '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
+    int lk = cli_lock_dir("sensitivity", dir);
+    if (lk)
+        return lk;
     uint64_t total = s->base * (ix->k + 2), done = (uint64_t)ix->n * (ix->k + 2);
     /* the marker first, so that partial results never appear unmarked */
     if (partial)

@@ -205,6 +205,15 @@ static int study_main(const char *path, const cli_args *a, const study_out *out)
         goto done;
     }
     if (out->files) {
+        /* locked from here to the end of the files (the study before it
+         * writes nothing) */
+        if (sal_mkdirs(dir) != SAL_OK) {
+            cli_error("theses", "cannot create the directory '%s': %s", dir, strerror(errno));
+            status = EXIT_JOB;
+            goto done;
+        }
+        if ((status = cli_lock_dir("theses", dir)) != 0)
+            goto done;
         sweep_dir(dir);
         rc = sal_study_write(s, dir, d);
         if (rc != SAL_OK) {

@@ -17,7 +17,12 @@
 
 typedef struct {
     const sal_model *m;
-    FILE *runs;            /* NULL with --no-runs-csv */
+    FILE *runs;            /* rank 0: runs.csv (NULL with --no-runs-csv); other
+                              ranks: their records for rank 0 (NULL: none) */
+    int runs_csv;          /* runs.csv and the runs table written */
+    const sal_paths_spec *paths; /* per-run paths and event days; NULL: none */
+    FILE *fpaths, *fevents;      /* rank 0: paths.csv, run_events.csv */
+    size_t reclen;         /* numbers in a run's record (sal_ensemble_record_len) */
     sal_results_db *db;
     cli_progress prog;
     /* checkpoints (one process only) */
@@ -30,10 +35,12 @@ typedef struct {
 
 /* ---- ensemble_record.c --------------------------------------------------- */
 
-/* A run's record (its drawn inputs, its metrics on the last day) as raw
- * doubles: the checkpoint's log and the ranks' temporaries.  0 or 1. */
-int ens_record_write(FILE *f, const sal_model *m, const double *inputs, const double *last);
-/* A run's record into runs.csv and the runs table.  0 or 1. */
+/* A run's record (its drawn inputs, its metrics on the last day, its
+ * paths: c->reclen numbers from inputs) as raw doubles: the checkpoint's
+ * log and the ranks' temporaries.  0 or 1. */
+int ens_record_write(FILE *f, const ens_ctx *c, const double *inputs);
+/* A run's record into runs.csv and the runs table, paths.csv,
+ * run_events.csv and their tables.  0 or 1. */
 int ens_record_add(ens_ctx *c, uint64_t run, const double *inputs, const double *last);
 
 /* ---- ensemble_resume.c --------------------------------------------------- */
@@ -41,7 +48,7 @@ int ens_record_add(ens_ctx *c, uint64_t run, const double *inputs, const double 
 /* What the checkpoint of this ensemble belongs to, into c->id; 0, or the
  * message and the exit status. */
 int ens_checkpoint_id(ens_ctx *c, const char *path, const char *variant, uint64_t seed,
-                      uint64_t runs, int runs_csv);
+                      uint64_t runs);
 /* The checkpoint of c->dir to go on from, checked against c->id: its
  * summary into *prev and its runs into c->offset; 0, or the message and the
  * exit status. */
@@ -52,6 +59,26 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh);
 /* A sal_ensemble_opts.checkpoint callback (ctx: an ens_ctx): the log
  * flushed, then the state written.  0 or 1. */
 int ens_checkpoint(void *ctx, const sal_summary *s);
+
+/* ---- ensemble_paths.c ----------------------------------------------------- */
+
+typedef struct {
+    int on;
+    sal_paths_spec spec;   /* points into metrics and days */
+    uint32_t *metrics;
+    int32_t *days;
+} ens_paths;
+
+/* The per-run paths of --series, --dates and --observations (each may be
+ * NULL; all NULL: none, p->on = 0); 0, or the message and the exit status. */
+int ens_paths_resolve(ens_paths *p, const sal_model *m, const char *series, const char *dates,
+                      const char *obs);
+/* The metrics (when want_metrics) and dates (when want_dates) the reports
+ * of the observations file obs need, added to p; 0, or the message and the
+ * exit status. */
+int ens_paths_from_observations(ens_paths *p, const sal_model *m, const char *obs,
+                                int want_metrics, int want_dates);
+void ens_paths_free(ens_paths *p);
 
 /* ---- ensemble_mpi.c ------------------------------------------------------ */
 

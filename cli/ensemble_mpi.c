@@ -18,7 +18,8 @@ int ens_mpi_on_run(void *ctx, uint64_t run, const double *inputs, const double *
 {
     ens_ctx *c = ctx;
     (void)run;
-    return ens_record_write(c->runs, c->m, inputs, last);
+    (void)last;
+    return ens_record_write(c->runs, c, inputs);
 }
 
 int ens_mpi_read_model(ens_world *w, const char *path, const char *variant, sal_model **m)
@@ -122,8 +123,7 @@ int ens_mpi_gather_summaries(ens_world *w, sal_summary **s, uint64_t *done)
  * runs.csv and the runs table, in rank order; the temporaries removed. */
 int ens_mpi_collect_runs(ens_world *w, ens_ctx *c, const char *dir, uint64_t runs)
 {
-    const sal_model *m = c->m;
-    size_t nu = m->nuncertain, nm = m->nmetrics, rl = nu + nm;
+    size_t nu = c->m->nuncertain, rl = c->reclen;
     double *rec = malloc((rl ? rl : 1) * sizeof *rec);
     int bad = !rec;
     for (int r = 1; r < w->size && !bad; r++) {

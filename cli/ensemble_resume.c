@@ -1,6 +1,6 @@
 /* salient CLI — checkpoints of 'salient ensemble' (cli/ensemble_int.h):
  * DIR/checkpoint/state, the summary of the runs done and what they belong
- * to (src/ensemble/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
+ * to (src/out/checkpoint.c), and DIR/checkpoint/runs.bin beside it, the log of
  * their records, so that --resume ends with the bytes of an uninterrupted
  * run: runs.csv and the runs table are rebuilt from the log. */
 #include <errno.h>
@@ -30,8 +30,17 @@ int ens_checkpoint(void *ctx, const sal_summary *s)
     return sal_checkpoint_write(c->dir, &c->id, s) != SAL_OK;
 }
 
+/* 24 bits of FNV-1a of the paths' metrics and days, for the flags */
+static uint32_t paths_hash(const sal_paths_spec *p)
+{
+    uint64_t h = sal_hash_bytes(p->metrics, p->nmetrics * sizeof *p->metrics, 0);
+    h = sal_hash_bytes(p->days, p->ndays * sizeof *p->days, h);
+    h = sal_hash_bytes(&p->events, sizeof p->events, h);
+    return (uint32_t)(h ^ (h >> 32)) << 8;
+}
+
 int ens_checkpoint_id(ens_ctx *c, const char *path, const char *variant, uint64_t seed,
-                      uint64_t runs, int runs_csv)
+                      uint64_t runs)
 {
     if (sal_checkpoint_id_file(&c->id, path) != SAL_OK) {
         cli_error("ensemble", "cannot read '%s' again to identify it: %s", path,
@@ -41,8 +50,10 @@ int ens_checkpoint_id(ens_ctx *c, const char *path, const char *variant, uint64_
     snprintf(c->id.variant, sizeof c->id.variant, "%s", variant ? variant : "");
     c->id.seed = seed;
     c->id.runs = runs;
-    c->id.records = (uint32_t)(c->m->nuncertain + c->m->nmetrics);
-    c->id.flags = runs_csv ? SAL_CKPT_RUNS_CSV : 0;
+    c->id.records = (uint32_t)c->reclen;
+    c->id.flags = c->runs_csv ? SAL_CKPT_RUNS_CSV : 0;
+    if (c->paths)
+        c->id.flags |= SAL_CKPT_PATHS | paths_hash(c->paths);
     return 0;
 }
 
@@ -70,7 +81,19 @@ int ens_resume_read(ens_ctx *c, sal_summary **prev, sal_diags *d)
         return EXIT_USAGE;
     }
     c->offset = have.done;
-    return 0;
+    /* every record the state counts checked before anything in DIR changes */
+    if (!(c->id.flags & SAL_CKPT_RUNS_CSV))
+        return 0;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/checkpoint/runs.bin", dir);
+    int lc = sal_checkpoint_log_check(path, &c->id, have.done, d);
+    if (lc == SAL_EIO && errno == ENOENT && have.done == 0)
+        return 0; /* killed between the first state and the log's creation */
+    if (lc == SAL_EIO)
+        cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
+    else if (lc != SAL_OK)
+        cli_print_diags(d);
+    return lc == SAL_OK ? 0 : lc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
 }
 
 /* Opens DIR/checkpoint/runs.bin for appending.  Fresh: the state of zero
@@ -84,7 +107,7 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
     char path[4400];
     snprintf(path, sizeof path, "%s/checkpoint/runs.bin", c->dir);
     size_t rl = c->id.records;
-    int keep = (c->id.flags & SAL_CKPT_RUNS_CSV) != 0;
+    int keep = (c->id.flags & (SAL_CKPT_RUNS_CSV | SAL_CKPT_PATHS)) != 0;
     if (!resume) {
         sal_summary_layout l = sal_ensemble_layout(c->m, 0);
         sal_summary *empty = sal_summary_alloc(&l);
@@ -94,23 +117,32 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
             *fresh = 1;
             if (keep) {
                 c->log = fopen(path, "wb");
-                bad = !c->log;
+                bad = !c->log || sal_checkpoint_log_header(c->log, &c->id) != SAL_OK;
             } else if (remove(path) != 0 && errno != ENOENT) {
                 bad = 1;
             }
         }
-        if (bad)
+        if (bad) {
+            int err = errno;
+            /* no empty checkpoint/ left behind (a full disk) */
+            sal_checkpoint_remove(c->dir);
             cli_error("ensemble", "cannot write the checkpoint in '%s/checkpoint': %s", c->dir,
-                      strerror(errno));
+                      strerror(err));
+        }
         return bad ? -1 : 0;
     }
     if (!keep)
         return 0;
-    uint64_t need = c->offset * rl * sizeof(double);
+    uint64_t need = SAL_CKPT_LOG_HEADER + c->offset * sal_checkpoint_log_record_size(c->id.records);
     c->log = fopen(path, "r+b");
     /* killed between the first state and the log's creation: an empty log */
-    if (!c->log && errno == ENOENT && c->offset == 0)
+    if (!c->log && errno == ENOENT && c->offset == 0) {
         c->log = fopen(path, "w+b");
+        if (c->log && sal_checkpoint_log_header(c->log, &c->id) != SAL_OK) {
+            cli_error("ensemble", "cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+    }
     struct stat st;
     if (!c->log || fstat(fileno(c->log), &st) != 0) {
         cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
@@ -123,14 +155,17 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
                   (unsigned long long)need);
         return -1;
     }
-    if (ftruncate(fileno(c->log), (off_t)need) != 0) {
+    /* records past the state's count (a torn last one among them) are
+     * dropped: those runs are run again */
+    if (fflush(c->log) != 0 || ftruncate(fileno(c->log), (off_t)need) != 0 ||
+        fseek(c->log, SAL_CKPT_LOG_HEADER, SEEK_SET) != 0) {
         cli_error("ensemble", "cannot cut '%s' to its checkpoint: %s", path, strerror(errno));
         return -1;
     }
     double *rec = malloc((rl ? rl : 1) * sizeof *rec);
     int bad = !rec;
     for (uint64_t run = 0; !bad && run < c->offset; run++) {
-        bad = fread(rec, sizeof *rec, rl, c->log) != rl;
+        bad = sal_checkpoint_log_next(c->log, run, rec, c->id.records) != SAL_OK;
         if (!bad)
             bad = ens_record_add(c, run, rec, rec + c->m->nuncertain);
     }

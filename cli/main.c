@@ -18,6 +18,7 @@ static const cli_command *const commands[] = {
     &cmd_compare,
     &cmd_theses,
     &cmd_report,
+    &cmd_score,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

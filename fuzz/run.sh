@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 B=${1:-build-fuzz}
 shift
-harnesses=${*:-scenario expr battle engine}
+harnesses=${*:-scenario expr battle engine obs checkpoint}
 T=${FUZZ_TIME:-60}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS=${FUZZ_RSS_MB:-2048}
@@ -36,10 +36,23 @@ for h in $harnesses; do
         [ -d scenarios ] && seeds="$seeds scenarios"
         max_len=65536 ;;
     expr) seeds="fuzz/seeds/expr"; max_len=4096 ;;
+    obs) # observations files, against the harness's fixed scenario
+        seeds="tests/bad/obs tests/data/obs"
+        [ -d scenarios ] && seeds="$seeds scenarios"
+        max_len=16384 ;;
     battle) seeds="$B/seeds/battle"; max_len=16384
         mkdir -p "$B/seeds/battle"
         find tests/data ../shared/data -name '*.csv' -size -64k 2>/dev/null |
             while read -r f; do cp "$f" "$B/seeds/battle/$(echo "$f" | tr / _)"; done ;;
+    checkpoint) # a real checkpoint of an interrupted ensemble: u16 n, state, runs.bin
+        seeds="$B/seeds/checkpoint"; max_len=65536
+        mkdir -p "$seeds"
+        if [ -x build/salient ] && build/salient ensemble examples/minimal.yaml --runs 40 \
+               --stop-after 10 -q --out "$B/seeds/ck-dir" 2> /dev/null; [ -f "$B/seeds/ck-dir/checkpoint/state" ]; then
+            n=$(wc -c < "$B/seeds/ck-dir/checkpoint/state")
+            { printf "$(printf '\\%03o\\%03o' $((n % 256)) $((n / 256)))"
+              cat "$B/seeds/ck-dir/checkpoint/state" "$B/seeds/ck-dir/checkpoint/runs.bin"; } > "$seeds/minimal"
+        fi ;;
     *) echo "unknown harness $h"; exit 2 ;;
     esac
     [ -d "fuzz/regress/$h" ] && seeds="$seeds fuzz/regress/$h"

@@ -38,6 +38,7 @@ rng.h base
 suggest.h base
 expr.h expr
 model.h scenario
+obs.h scenario
 engine.h engine
 summary.h ensemble
 ensemble.h ensemble
@@ -46,6 +47,7 @@ battle.h analysis
 fit.h analysis
 sobol.h analysis
 study.h analysis
+score.h analysis
 report.h out
 out.h out
 salient.h cli
@@ -56,7 +58,7 @@ salient.h cli
 SUBLAYERS="
 engine run | ground | arrivals policy attrition | engine
 out ensemble_out report_buf | report_data study_out checkpoint | report_charts report_sect | report
-scenario yamldoc | scenario_util | scenario_num scenario_expr scenario_names | scenario_policy | scenario_sect | scenario
+scenario yamldoc | scenario_util | scenario_num scenario_expr scenario_names | scenario_policy | scenario_sect | scenario | obs_read
 "
 
 rank() { # $1 = layer name: its rank, or nothing

@@ -779,6 +779,129 @@ static void test_mutations(void **st)
     free(text);
 }
 
+/* A chain of n parameters p0 <- p1 <- ... <- p(n-1), listed upwards or
+ * downwards, in a malloc'd document. */
+static char *param_chain(int n, int down)
+{
+    size_t cap = 200 + (size_t)n * 40;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t o = (size_t)snprintf(buf, cap, "%s", HEAD);
+    for (int k = 0; k < n; k++) {
+        int i = down ? n - 1 - k : k;
+        if (i == 0)
+            o += (size_t)snprintf(buf + o, cap - o, "  p0: 7\n");
+        else
+            o += (size_t)snprintf(buf + o, cap - o, "  p%d: {param: p%d}\n", i, i - 1);
+    }
+    return buf;
+}
+
+static int any_diag(const sal_diags *d, const char *needle)
+{
+    for (size_t i = 0; i < sal_diags_count(d); i++)
+        if (strstr(sal_diags_get(d, i)->message, needle))
+            return 1;
+    return 0;
+}
+
+/* Issue 21, hole 7: the depth of a chain is the graph's, whatever the
+ * order; too deep is never called a cycle; a real cycle still is. */
+static void test_param_chains(void **st)
+{
+    (void)st;
+    for (int down = 0; down < 2; down++) {
+        char *text = param_chain(64, down);
+        sal_model *m = buf_ok(text, NULL);
+        assert_int_equal(m->nparams, 64);
+        for (size_t i = 0; i < m->nparams; i++)
+            assert_close(m->params[i].value.value, 7, 0);
+        sal_model_free(m);
+        free(text);
+        int lens[] = {65, 5000};
+        for (int k = 0; k < 2; k++) {
+            text = param_chain(lens[k], down);
+            sal_diags *d = read_bad(text, NULL);
+            assert_int_equal(sal_diags_count(d), 1);
+            assert_true(any_diag(d, "too deep"));
+            assert_false(any_diag(d, "cycle"));
+            /* at the top of the chain: the first line listed downwards */
+            assert_true(any_diag(d, down || lens[k] == 65 ? "parameter 'p" : ""));
+            sal_diags_free(d);
+            free(text);
+        }
+    }
+    sal_diags *d = read_bad("scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b]}\n"
+                            "parameters:\n  a: {param: b}\n  b: {param: c}\n  c: {param: a}\n"
+                            "  d: {param: d}\n  e: {param: a}\n", NULL);
+    assert_true(has_diag(d, 5, 14, "cycle (a -> b -> c -> a)"));
+    assert_true(has_diag(d, 6, 14, "cycle (d -> d)"));
+    assert_int_equal(sal_diags_count(d), 2); /* e refers to a broken one: not repeated */
+    sal_diags_free(d);
+}
+
+/* Issue 21, hole 5: a NUL (a "\0" escape) inside any scalar, key or value,
+ * is refused where the scalar starts, not cut short. */
+static void test_nul_scalars(void **st)
+{
+    (void)st;
+    sal_diags *d = read_bad("scenario: {name: \"mini\\0mal\", start: 2024-01-01, horizon: 10, "
+                            "sides: [a, b]}\n", NULL);
+    assert_true(has_diag(d, 1, 18, "NUL character"));
+    sal_diags_free(d);
+    d = read_bad("scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b]}\n"
+                 "metrics:\n  m: \"day\\0 garbage )))((( unknown(x)\"\n"
+                 "  \"k\\0ey\": day\n", NULL);
+    assert_true(has_diag(d, 3, 6, "NUL character"));
+    assert_true(has_diag(d, 4, 3, "NUL character"));
+    sal_diags_free(d);
+    /* a backslash-zero in single quotes is two characters, not a NUL */
+    sal_model *m = buf_ok("scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b], "
+                          "description: 'a\\0b'}\n", NULL);
+    sal_model_free(m);
+}
+
+/* Issue 21, hole 6: weights whose sum overflows are refused at the
+ * distribution; large finite ones draw in proportion. */
+static void test_choice_overflow(void **st)
+{
+    (void)st;
+    sal_diags *d = read_bad("scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b]}\n"
+                            "parameters:\n"
+                            "  w: {choice: {values: [1, 2], weights: [1e308, 1e308]}}\n", NULL);
+    assert_true(has_diag(d, 3, 15, "the weights sum to more than"));
+    sal_diags_free(d);
+    d = read_bad("scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b]}\n"
+                 "parameters:\n"
+                 "  w: {choice: {values: [1e300, 2], weights: [1e300, 1]}}\n", NULL);
+    assert_true(has_diag(d, 3, 15, "overflow"));
+    sal_diags_free(d);
+    sal_model *m = params_model("  w: {choice: {values: [1, 2], weights: [1e307, 1e307]}}\n");
+    const sal_dist *dist = &m->uncertain[m->params[0].value.u].dist;
+    assert_close(sal_dist_mean(dist), 1.5, 1e-15);
+    assert_close(sal_dist_quantile(dist, 0.25), 1, 0);
+    assert_close(sal_dist_quantile(dist, 0.75), 2, 0);
+    sal_model_free(m);
+}
+
+/* Issue 21, "Also": a huge value (a 2 MiB description) is refused by the
+ * documented limit of 1 MiB a value, where it starts. */
+static void test_huge_value(void **st)
+{
+    (void)st;
+    size_t n = 2u << 20;
+    char *text = malloc(n + 200);
+    assert_non_null(text);
+    int o = snprintf(text, 200, "scenario: {name: d, start: 2024-01-01, horizon: 10, sides: [a, b],"
+                                " description: \"");
+    memset(text + o, 'x', n);
+    snprintf(text + o + n, 200, "\"}\n");
+    sal_diags *d = read_bad(text, NULL);
+    assert_true(has_diag(d, 1, 81, "expected at most 1048576 (1 MiB)"));
+    sal_diags_free(d);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -795,6 +918,10 @@ int main(void)
         cmocka_unit_test(test_io_errors),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_param_chains),
+        cmocka_unit_test(test_nul_scalars),
+        cmocka_unit_test(test_choice_overflow),
+        cmocka_unit_test(test_huge_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #define SALIENT_BASE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,6 +59,10 @@ void sal_fmt_num(char *buf, size_t n, double x);
 
 /* The library's version string, e.g. "0.1.0". */
 const char *sal_version(void);
+
+/* CRC-32C (Castagnoli, as iSCSI) of n bytes at p, continuing crc (0 to
+ * start): sal_crc32c(0, "123456789", 9) == 0xE3069283. */
+uint32_t sal_crc32c(uint32_t crc, const void *p, size_t n);
 
 #ifdef __cplusplus
 }

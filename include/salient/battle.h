@@ -14,7 +14,8 @@
  *   reinf_A,   troops arriving during the day at a constant rate through
  *   reinf_B    it, >= 0; 0 on row 0 (nothing arrives before the start)
  *
- * At least SAL_BATTLE_MIN_ROWS rows (day 0 and two days of fighting).  Every
+ * At least SAL_BATTLE_MIN_ROWS rows (day 0 and two days of fighting), at
+ * most SAL_BATTLE_MAX_ROWS (refused at the first row past it).  Every
  * problem is reported with file, 1-based line and 1-based column (the
  * character position of the offending field; for a missing field or column,
  * the position just past the end of the line), what was wrong and what was
@@ -32,6 +33,9 @@ extern "C" {
 #endif
 
 #define SAL_BATTLE_MIN_ROWS 3
+/* At most 100,000 days of fighting (the scenarios' horizon limit): a fit
+ * costs about a millisecond a row (docs/fitting.md, "Cost"). */
+#define SAL_BATTLE_MAX_ROWS 100001
 #define SAL_BATTLE_MAX_ERRORS 50
 #define SAL_BATTLE_MAX_BYTES (64L << 20)
 

@@ -38,6 +38,17 @@ extern "C" {
 
 #define SAL_ENSEMBLE_BLOCK 32u
 
+/* Per-run paths (docs/ensemble.md, "Per-run paths"): chosen metrics on
+ * chosen days of every run, and every run's event days, added to the run's
+ * record.  Days count from the start (0 .. horizon), increasing. */
+typedef struct {
+    const uint32_t *metrics;  /* model metric indices */
+    size_t nmetrics;
+    const int32_t *days;
+    size_t ndays;
+    int events;               /* non-zero: the record carries the event days */
+} sal_paths_spec;
+
 typedef struct {
     uint64_t seed;
     uint64_t first;       /* first run index (an MPI rank's share starts here) */
@@ -47,8 +58,13 @@ typedef struct {
     double accuracy;      /* of the sketches, 0: SAL_SKETCH_ACCURACY */
     /* Called on the calling thread in run order.  inputs: the run's drawn
      * uncertain inputs (model->nuncertain); last: its metrics on the last
-     * day (model->nmetrics).  Non-zero stops the ensemble with SAL_EIO.
-     * May be NULL. */
+     * day (model->nmetrics), followed in memory, when paths is set, by its
+     * paths (paths->ndays x paths->nmetrics, day-major: the value of metric
+     * paths->metrics[k] on day paths->days[d] at [d * nmetrics + k]) and,
+     * when paths->events, its event days (model->nevents doubles, -1 for
+     * an event that did not happen): sal_ensemble_record_len numbers from
+     * inputs in all.  Non-zero stops the ensemble with SAL_EIO.  May be
+     * NULL. */
     int (*on_run)(void *ctx, uint64_t run, const double *inputs, const double *last);
     /* Called on the calling thread with the runs finished so far (a prefix)
      * whenever it grows, and once at the end; non-zero asks to stop
@@ -70,7 +86,17 @@ typedef struct {
      * Non-zero stops the ensemble with SAL_EIO.  May be NULL. */
     int (*checkpoint)(void *ctx, const sal_summary *s);
     double checkpoint_seconds;
+    /* Per-run paths and event days in the records handed to on_run; NULL:
+     * none.  Not copied: must outlive the call. */
+    const sal_paths_spec *paths;
 } sal_ensemble_opts;
+
+/* The numbers in a run's record: inputs, last-day metrics, paths and event
+ * days (see on_run). */
+size_t sal_ensemble_record_len(const sal_model *m, const sal_ensemble_opts *o);
+/* SAL_OK if the spec fits model m (indices and days in range, days
+ * increasing), else SAL_EINPUT. */
+int sal_paths_check(const sal_model *m, const sal_paths_spec *p);
 
 /* Runs the ensemble of model m.  On SAL_OK, *out is the summary of all the
  * runs; on SAL_EINTR (progress asked to stop), *out is the summary of the
@@ -202,6 +228,23 @@ int sal_results_db_add_run(sal_results_db *db, uint64_t run, const double *input
 int sal_results_db_finish(sal_results_db *db, const sal_summary *s, uint64_t seed,
                           uint64_t runs_requested, int partial);
 void sal_results_db_close(sal_results_db *db);
+/* Adds the tables paths (run, date, metric, value) and run_events (run,
+ * event, date: NULL when it did not happen) for the records of spec p,
+ * filled by sal_results_db_add_paths (tail: the record after the last-day
+ * metrics).  Call after open, before the runs. */
+int sal_results_db_paths(sal_results_db *db, const sal_paths_spec *p);
+int sal_results_db_add_paths(sal_results_db *db, uint64_t run, const double *tail);
+/* A metadata row (key, value), e.g. the scenario's path and hash. */
+int sal_results_db_meta(sal_results_db *db, const char *key, const char *value);
+/* DIR/paths.csv (run,date,metric,value) and DIR/run_events.csv
+ * (run,event,date; date empty when it did not happen): headers, and the
+ * rows of one run from its record's tail. */
+int sal_ensemble_write_paths_header(FILE *f);
+int sal_ensemble_write_paths(FILE *f, const sal_model *m, const sal_paths_spec *p, uint64_t run,
+                             const double *tail);
+int sal_ensemble_write_run_events_header(FILE *f);
+int sal_ensemble_write_run_events(FILE *f, const sal_model *m, const sal_paths_spec *p,
+                                  uint64_t run, const double *tail);
 
 /* ---- checkpoints (src/out/checkpoint.c; docs/ensemble.md) ------------------------
  *
@@ -223,6 +266,10 @@ typedef struct {
 
 /* runs.csv and the runs table are written: records are kept in runs.bin */
 #define SAL_CKPT_RUNS_CSV 1u
+/* per-run paths are kept (records in runs.bin); the bits from 8 up hold 24
+ * bits of a hash of the paths' metrics and days */
+#define SAL_CKPT_PATHS 2u
+#define SAL_CKPT_PATHS_HASH 0xffffff00u
 
 /* FNV-1a (64-bit) of n bytes, continuing from h (0 to start). */
 uint64_t sal_hash_bytes(const void *p, size_t n, uint64_t h);
@@ -241,6 +288,34 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
                          const char *dir, sal_diags *diags);
 /* Removes DIR/checkpoint (state, runs.bin, the directory). */
 int sal_checkpoint_remove(const char *dir);
+
+/* The run log, DIR/checkpoint/runs.bin (format 1, little-endian): a header
+ * of SAL_CKPT_LOG_HEADER bytes,
+ *     "SALR" u16 1 u16 0  u64 scenario hash  u64 scenario size  u64 seed
+ *     u64 runs requested  u32 record doubles  u32 flags  u32 CRC-32C of the
+ *     48 bytes before,
+ * then a record a run, in run order, of sal_checkpoint_log_record_size bytes:
+ *     u64 run  record doubles (IEEE 754 bits)  u32 CRC-32C of the bytes
+ *     before it in the record.
+ * A kill -9 may tear the last record; the state's `done` says how many are
+ * valid, and records past it are dropped.  A damaged record before it is
+ * refused, never replayed. */
+#define SAL_CKPT_LOG_HEADER 52
+size_t sal_checkpoint_log_record_size(uint32_t records);
+/* Writes the header for id; 0 or SAL_EIO. */
+int sal_checkpoint_log_header(FILE *f, const sal_checkpoint_id *id);
+/* Appends the record of run: na doubles a, then nb doubles b; 0 or SAL_EIO. */
+int sal_checkpoint_log_append(FILE *f, uint64_t run, const double *a, size_t na,
+                              const double *b, size_t nb);
+/* Checks the log at path: its header against id, then its first `done`
+ * records (checksums and run numbers).  SAL_OK; SAL_EIO when it cannot be
+ * read (errno says why); SAL_EINPUT when it is short, damaged or another
+ * ensemble's (diags name the file and the record); SAL_ENOMEM. */
+int sal_checkpoint_log_check(const char *path, const sal_checkpoint_id *id, uint64_t done,
+                             sal_diags *diags);
+/* Reads the next record of f, which must be run's, into rec[id records];
+ * SAL_OK, or SAL_EINPUT when it is short or damaged. */
+int sal_checkpoint_log_next(FILE *f, uint64_t run, double *rec, uint32_t records);
 
 #ifdef __cplusplus
 }

@@ -44,6 +44,10 @@ typedef struct {
     double xtol;        /* step test on the fitted parameters (default 1e-9) */
     double gtol;        /* gradient test (default 1e-10) */
     const char *name;   /* the data's name in messages (default "<data>") */
+    /* called after each integration of the path (NULL: none), with the
+     * integrations done so far in this fit; a progress line, not a result */
+    void (*progress)(void *ctx, long paths);
+    void *progress_ctx;
 } sal_fit_opts;
 
 typedef struct {
@@ -68,7 +72,9 @@ void sal_fit_opts_init(sal_fit_opts *o);
 
 /* Fits the law opts->law (opts may be NULL: defaults) to data.  Returns
  * SAL_OK when converged; SAL_EFAIL when no start converged (res holds the
- * best point found, res->converged == 0, and diags says why); SAL_EINPUT
+ * best point found, res->converged == 0, and diags says why); SAL_ERANGE
+ * when a statistic of the result (an estimate, the SSE, R^2, a standard
+ * error) is not finite: no result (diags says which); SAL_EINPUT
  * when the data cannot be fitted (too few rows for the law's parameters,
  * negative or non-finite values, a side at 0 on every day). */
 int sal_fit_battle(const sal_battle *data, const sal_fit_opts *opts,

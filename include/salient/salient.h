@@ -20,6 +20,9 @@
  *   study.h       studies: theses files, base and variants, theses judged
  *   report.h      the HTML report built from a results database
  *   out.h         the files of one run, of Sobol' indices and of a fit
+ *   obs.h         observations files (reports of metrics and events) and the
+ *                 observation model: likelihood, draws and CDF of a report
+ *   score.h       proper scores of a forecast against reports (CRPS, PIT, ...)
  */
 #ifndef SALIENT_H
 #define SALIENT_H
@@ -44,5 +47,7 @@
 #include "salient/study.h"
 #include "salient/report.h"
 #include "salient/out.h"
+#include "salient/obs.h"
+#include "salient/score.h"
 
 #endif

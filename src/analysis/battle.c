@@ -412,6 +412,13 @@ static void parse_lines(reader *r, const char *text, size_t end, int *lastline)
         } else if (only_blank(line, len)) {
             error_at(r, lineno, 1, "empty line; expected a row " HEADER
                      " (blank lines only at the end of the file)");
+        } else if (r->n >= SAL_BATTLE_MAX_ROWS) {
+            /* the fit's cost grows with the rows (docs/fitting.md, "Cost"):
+             * refused here, before any work */
+            error_at(r, lineno, 1, "more than %d rows (days 0 to %d); expected at most %d "
+                     "days of fighting", SAL_BATTLE_MAX_ROWS, SAL_BATTLE_MAX_ROWS - 1,
+                     SAL_BATTLE_MAX_ROWS - 1);
+            break;
         } else {
             parse_row(r, line, len, lineno);
         }

@@ -59,6 +59,8 @@ typedef struct {
     double xlast[4];
     int have, ok;
     int natural;       /* Jacobian in (log a', log b', p, q), not (.., u, v) */
+    const sal_fit_opts *o; /* for its progress callback */
+    long paths;        /* integrations of the path so far */
 } fit_ctx;
 
 void sal_fit_opts_init(sal_fit_opts *o)
@@ -97,6 +99,9 @@ static int eval_path(fit_ctx *c, const double *x)
             sal_lanchester_path_sens(c->ws, &m, d->A[0], d->B[0], d->n - 1,
                                      d->reinf_A, d->reinf_B, c->A, c->B, c->dA,
                                      c->dB) == SAL_OK;
+    c->paths++;
+    if (c->o && c->o->progress)
+        c->o->progress(c->o->progress_ctx, c->paths);
     return c->ok;
 }
 
@@ -491,6 +496,26 @@ static void fill_opts(const sal_fit_opts *in, sal_fit_opts *o)
         o->gtol = in->gtol;
     if (in->name)
         o->name = in->name;
+    o->progress = in->progress;
+    o->progress_ctx = in->progress_ctx;
+}
+
+/* The name of the first statistic of res that is not finite, or NULL.  A
+ * NaN R^2 or standard error is no result (e.g. series of constant or
+ * denormal values, near 1e-300, where every law fits with SSE 0). */
+static const char *nonfinite_stat(const sal_fit_result *r)
+{
+    const struct {
+        const char *name;
+        double v;
+    } s[] = {{"a", r->a}, {"b", r->b}, {"p", r->p}, {"q", r->q}, {"the SSE", r->sse},
+             {"R^2", r->r2}, {"s^2", r->s2}, {"the standard error of a", r->se_a},
+             {"the standard error of b", r->se_b}, {"the standard error of p", r->se_p},
+             {"the standard error of q", r->se_q}};
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        if (!isfinite(s[i].v))
+            return s[i].name;
+    return NULL;
 }
 
 /* The fit without touching GSL's error handler (the callers do). */
@@ -504,6 +529,7 @@ static int fit_core(const sal_battle *data, const sal_fit_opts *o, sal_fit_resul
         return st;
     fit_ctx c;
     st = ctx_init(&c, data);
+    c.o = o;
     start_out best;
     memset(&best, 0, sizeof best);
     int starts = 0;
@@ -520,6 +546,14 @@ static int fit_core(const sal_battle *data, const sal_fit_opts *o, sal_fit_resul
         st = fill_result(&c, o->law, &best, res);
     res->starts = starts;
     ctx_free(&c);
+    const char *bad = st == SAL_OK ? nonfinite_stat(res) : NULL;
+    if (bad) {
+        sal_diags_add(diags, o->name, 0, 0, "the %s-law fit has no finite statistics (%s is "
+                      "not a number): the data cannot determine the law (constant series, or "
+                      "values too small to weigh, such as 1e-300); nothing to report",
+                      sal_law_name(o->law), bad);
+        return SAL_ERANGE;
+    }
     if (st == SAL_OK && !res->converged) {
         sal_diags_add(diags, o->name, 0, 0, "the %s-law fit did not converge in %d "
                       "iterations from %d starting points; the best point found is "

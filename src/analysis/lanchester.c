@@ -44,6 +44,19 @@
 #define NSENS 4              /* parameters with sensitivities */
 #define DIM_FULL (2 + 2 * NSENS)
 #define MAX_STEPS 200000     /* per call of advance: a runaway guard */
+/* A path of n days may take at most PATH_STEPS_PER_DAY * n + PATH_STEPS_BASE
+ * steps (bisection steps included).  A smooth path takes one or two a day
+ * and an annihilation some 45 more; a law that chatters at a zero (a side
+ * killed, reinforced and killed again within 1e-13 day, e.g. q = 1e-9 with
+ * a huge b: the fit's trial points reach such laws) would take MAX_STEPS
+ * on every such day.  Past the budget the path fails, as any integration
+ * failure does (the fit treats the point as inadmissible), so the cost of
+ * one path is linear in its days whatever the law (docs/fitting.md, "Cost"). */
+#define PATH_STEPS_PER_DAY 16
+/* Zero crossings in one day: a side is annihilated once; the chattering
+ * law above crosses at every step.  Past this the day fails at once. */
+#define MAX_CROSSINGS 8
+#define PATH_STEPS_BASE 4096
 #define CROSS_TOL 1e-13      /* days: bisection width of a zero crossing */
 #define SENS_FLOOR 1e-6      /* troops: see rhs_sens */
 
@@ -60,6 +73,7 @@ struct sal_lanchester_ws {
     gsl_odeiv2_control *control;
     double y0[DIM_FULL], ytry[DIM_FULL], yerr[DIM_FULL];
     double h;                     /* last step size, the next first guess */
+    long budget;                  /* steps left to this path; < 0: no budget */
     rhs_par par;
 };
 
@@ -188,6 +202,7 @@ sal_lanchester_ws *sal_lanchester_ws_alloc(void)
         return NULL;
     }
     w->h = 0.25;
+    w->budget = -1;
     return w;
 }
 
@@ -222,6 +237,8 @@ static int locate_zero(sal_lanchester_ws *w, const gsl_odeiv2_system *sys,
 {
     double lo = 0, hi = len;
     while (hi - lo > CROSS_TOL) {
+        if (w->budget >= 0 && --w->budget < 0)
+            return SAL_EFAIL;
         double mid = 0.5 * (lo + hi);
         memcpy(w->ytry, w->y0, sys->dimension * sizeof(double));
         gsl_odeiv2_step_reset(s);
@@ -252,8 +269,8 @@ static void pin(sal_lanchester_ws *w, double *y, size_t dim, int i)
 
 /* After a step from (t0, w->y0) to (*t, y): releases sides that rose off
  * zero and stops at the first zero crossing, if any.  Returns 1 when the
- * flags or the state changed (the evolver must restart), 0 if not, or a
- * negative status. */
+ * flags changed (the evolver must restart), 2 when a side crossed zero
+ * (likewise), 0 if not, or a negative status. */
 static int after_step(sal_lanchester_ws *w, const gsl_odeiv2_system *sys,
                       gsl_odeiv2_step *s, double t0, double *t, double *y)
 {
@@ -288,7 +305,7 @@ static int after_step(sal_lanchester_ws *w, const gsl_odeiv2_system *sys,
     for (int i = 0; i < 2; i++)
         if (!w->par.pinned[i] && !(y[i] > 0))
             pin(w, y, dim, i);
-    return 1;
+    return 2;
 }
 
 /* Integrates the system in w->par over (0, dt]: the core of every mode. */
@@ -307,8 +324,9 @@ static int integrate(sal_lanchester_ws *w, size_t dim, double *y, double dt)
     gsl_odeiv2_evolve_reset(e);
     gsl_odeiv2_step_reset(s);
     double t = 0, h = w->h < dt ? w->h : dt;
+    int crossings = 0;
     for (long n = 0; t < dt; n++) {
-        if (n > MAX_STEPS)
+        if (n > MAX_STEPS || (w->budget >= 0 && --w->budget < 0))
             return SAL_EFAIL;
         double t0 = t;
         memcpy(w->y0, y, dim * sizeof(double));
@@ -321,6 +339,8 @@ static int integrate(sal_lanchester_ws *w, size_t dim, double *y, double dt)
         int c = after_step(w, &sys, s, t0, &t, y);
         if (c < 0)
             return -c;
+        if (c == 2 && ++crossings > MAX_CROSSINGS)
+            return SAL_EFAIL;
         if (c) {
             gsl_odeiv2_evolve_reset(e);
             gsl_odeiv2_step_reset(s);
@@ -382,6 +402,8 @@ static int path_days(sal_lanchester_ws *w, const sal_lanchester *m, size_t dim,
                      double *dB)
 {
     set_model(w, m);
+    long days = ndays < 100000000 ? (long)ndays : 100000000;
+    w->budget = PATH_STEPS_BASE + PATH_STEPS_PER_DAY * days;
     for (size_t d = 0;; d++) {
         A[d] = y[0];
         B[d] = y[1];
@@ -389,13 +411,17 @@ static int path_days(sal_lanchester_ws *w, const sal_lanchester *m, size_t dim,
             dA[NSENS * d + (size_t)j] = y[2 + 2 * j];
             dB[NSENS * d + (size_t)j] = y[3 + 2 * j];
         }
-        if (d == ndays)
+        if (d == ndays) {
+            w->budget = -1;
             return SAL_OK;
-        if (set_rates(w, rA ? rA[d + 1] : 0, rB ? rB[d + 1] : 0) != SAL_OK)
-            return SAL_EINPUT;
-        int st = integrate(w, dim, y, 1.0);
-        if (st != SAL_OK)
+        }
+        int st = set_rates(w, rA ? rA[d + 1] : 0, rB ? rB[d + 1] : 0);
+        if (st == SAL_OK)
+            st = integrate(w, dim, y, 1.0);
+        if (st != SAL_OK) {
+            w->budget = -1;
             return st;
+        }
     }
 }
 

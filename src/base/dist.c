@@ -11,6 +11,7 @@
  *   x = a + (b - a) Y with Y ~ Beta(alpha, beta),  mean = (a + 4 m + b) / 6. */
 #include "salient/dist.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,19 @@ int sal_dist_check(const sal_dist *d, char *why, size_t whylen)
         }
         if (!(sum > 0)) {
             snprintf(why, whylen, "the weights sum to 0; expected a positive sum");
+            return SAL_EINPUT;
+        }
+        /* the draws divide by the sum and the mean adds value x weight:
+         * both must stay finite (1e308 + 1e308 is inf, and u x inf draws
+         * the last value every time) */
+        if (!isfinite(sum)) {
+            snprintf(why, whylen, "the weights sum to more than %g; expected weights whose sum "
+                     "is finite (divide them all by a common factor)", DBL_MAX);
+            return SAL_EINPUT;
+        }
+        if (!isfinite(sal_dist_mean(d))) {
+            snprintf(why, whylen, "the values times their weights overflow; expected smaller "
+                     "values or weights");
             return SAL_EINPUT;
         }
         return SAL_OK;

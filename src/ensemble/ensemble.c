@@ -81,6 +81,30 @@ static int tls_alloc(tls *t, const job *j)
     return SAL_OK;
 }
 
+/* Run i of the block's record: inputs, last-day metrics, then (with
+ * paths) the chosen metrics on the chosen days, day-major, and the event
+ * days (-1: did not happen). */
+static void fill_record(const job *j, const tls *t, size_t i, double *p)
+{
+    const sal_model *m = j->m[0];
+    size_t nd = j->ndays, nm = m->nmetrics;
+    const double *series = t->series[0] + i * nd * nm;
+    if (m->nuncertain)
+        memcpy(p, sal_run_inputs(t->ws[0]), m->nuncertain * sizeof(double));
+    if (nm)
+        memcpy(p + m->nuncertain, series + (nd - 1) * nm, nm * sizeof(double));
+    const sal_paths_spec *ps = j->o->paths;
+    if (!ps)
+        return;
+    double *q = p + m->nuncertain + nm;
+    for (size_t d = 0; d < ps->ndays; d++)
+        for (size_t k = 0; k < ps->nmetrics; k++)
+            *q++ = series[(size_t)ps->days[d] * nm + ps->metrics[k]];
+    if (ps->events)
+        for (size_t e = 0; e < m->nevents; e++)
+            *q++ = (double)t->events[0][i * m->nevents + e];
+}
+
 /* Runs one block and folds it into the thread's summaries; per-run records go
  * to rec (NULL when not wanted).  A failure is recorded in t, not reported:
  * the calling thread reports the lowest failing run after the wave. */
@@ -103,15 +127,8 @@ static void do_block(const job *j, tls *t, uint64_t r0, size_t n, double *rec)
                 return;
             }
         }
-        if (rec) {
-            const sal_model *m = j->m[0];
-            double *p = rec + i * j->reclen;
-            if (m->nuncertain)
-                memcpy(p, sal_run_inputs(t->ws[0]), m->nuncertain * sizeof(double));
-            if (m->nmetrics)
-                memcpy(p + m->nuncertain, t->series[0] + i * nd * m->nmetrics + (nd - 1) * m->nmetrics,
-                       m->nmetrics * sizeof(double));
-        }
+        if (rec)
+            fill_record(j, t, i, rec + i * j->reclen);
         if (j->nmodels == 2) {
             size_t na = j->m[0]->nmetrics, nb = j->m[1]->nmetrics;
             sal_compare_arm a = {t->series[0] + i * nd * na, na,
@@ -590,19 +607,44 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     double per_thread = k * (ws + buf + sum) + (compare ? sum + buf : 0);
     double rec = 0;
     if (!compare && o->on_run) {
-        uint64_t reclen = m->nuncertain + nm;
+        uint64_t reclen = sal_ensemble_record_len(m, o);
         rec = (double)ring_blocks(T, block, reclen, 1) * (double)block *
               (double)(reclen ? reclen : 1) * 8.0;
     }
-    rec += (double)ring_blocks(T, block, m->nuncertain + nm, !compare && o->on_run) * 8.0; /* marks */
+    rec += (double)ring_blocks(T, block, sal_ensemble_record_len(m, o), !compare && o->on_run) *
+           8.0; /* marks */
     double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
     return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
+}
+
+size_t sal_ensemble_record_len(const sal_model *m, const sal_ensemble_opts *o)
+{
+    size_t n = m->nuncertain + m->nmetrics;
+    const sal_paths_spec *p = o ? o->paths : NULL;
+    if (p)
+        n += p->nmetrics * p->ndays + (p->events ? m->nevents : 0);
+    return n;
+}
+
+int sal_paths_check(const sal_model *m, const sal_paths_spec *p)
+{
+    if (!m || !p || (p->nmetrics && !p->metrics) || (p->ndays && !p->days))
+        return SAL_EINPUT;
+    for (size_t k = 0; k < p->nmetrics; k++)
+        if (p->metrics[k] >= m->nmetrics)
+            return SAL_EINPUT;
+    for (size_t d = 0; d < p->ndays; d++)
+        if (p->days[d] < 0 || p->days[d] > m->horizon || (d && p->days[d] <= p->days[d - 1]))
+            return SAL_EINPUT;
+    return SAL_OK;
 }
 
 static int check_opts(const sal_model *m, const sal_ensemble_opts *o)
 {
     if (!m || !o || o->runs == 0 || m->horizon < 0 || o->threads < 0 ||
         o->runs > UINT32_MAX || o->first > UINT64_MAX - o->runs)
+        return SAL_EINPUT;
+    if (o->paths && sal_paths_check(m, o->paths) != SAL_OK)
         return SAL_EINPUT;
     return SAL_OK;
 }
@@ -627,7 +669,7 @@ int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary
         return SAL_EINPUT;
     job j = {.m = {m, NULL}, .nmodels = 1, .o = o, .ndays = (size_t)m->horizon + 1,
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK,
-             .reclen = m->nuncertain + m->nmetrics};
+             .reclen = sal_ensemble_record_len(m, o)};
     tls *tl = NULL;
     int n = 0;
     int rc = drive(&j, &tl, &n, done, diags);

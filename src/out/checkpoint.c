@@ -278,7 +278,10 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
         DIFF("--no-runs-csv is %s now and was %s then",
              want->flags & SAL_CKPT_RUNS_CSV ? "off" : "on",
              have->flags & SAL_CKPT_RUNS_CSV ? "off" : "on");
-    if ((want->flags ^ have->flags) & ~(uint32_t)SAL_CKPT_RUNS_CSV)
+    if ((want->flags ^ have->flags) & (SAL_CKPT_PATHS | SAL_CKPT_PATHS_HASH))
+        DIFF("--series, --dates or --observations (the per-run paths) differ");
+    if ((want->flags ^ have->flags) &
+        ~(uint32_t)(SAL_CKPT_RUNS_CSV | SAL_CKPT_PATHS | SAL_CKPT_PATHS_HASH))
         DIFF("the options differ (flags %u, not %u)", want->flags, have->flags);
     if (want->records != have->records)
         DIFF("a run record is %u numbers, not %u", want->records, have->records);
@@ -289,7 +292,7 @@ int sal_checkpoint_match(const sal_checkpoint_id *want, const sal_checkpoint_id 
         return SAL_OK;
     sal_diags_add(diags, path, 0, 0, "this checkpoint belongs to another ensemble: %s; expected "
                                      "the scenario, --variant, --seed, --runs and "
-                                     "--no-runs-csv of the interrupted run", what);
+                                     "--no-runs-csv, --series and --dates of the interrupted run", what);
     return SAL_EINPUT;
 }
 
@@ -306,4 +309,142 @@ int sal_checkpoint_remove(const char *dir)
     sal_outfile_sweep(cd, "state");
     bad |= remove(cd) != 0 && errno != ENOENT;
     return bad ? SAL_EIO : SAL_OK;
+}
+
+/* ---- the run log ---------------------------------------------------------- */
+
+size_t sal_checkpoint_log_record_size(uint32_t records)
+{
+    return 8 + 8 * (size_t)records + 4;
+}
+
+int sal_checkpoint_log_header(FILE *f, const sal_checkpoint_id *id)
+{
+    unsigned char h[SAL_CKPT_LOG_HEADER];
+    buf b = {NULL, 0, 0, 0};
+    put(&b, "SALR", 4);
+    put_le(&b, 1, 2);
+    put_le(&b, 0, 2);
+    put_le(&b, id->scenario_hash, 8);
+    put_le(&b, id->scenario_size, 8);
+    put_le(&b, id->seed, 8);
+    put_le(&b, id->runs, 8);
+    put_le(&b, id->records, 4);
+    put_le(&b, id->flags, 4);
+    if (!b.oom)
+        put_le(&b, sal_crc32c(0, b.p, b.n), 4);
+    int ok = !b.oom && b.n == sizeof h;
+    if (ok)
+        memcpy(h, b.p, sizeof h);
+    free(b.p);
+    return ok && fwrite(h, 1, sizeof h, f) == sizeof h ? SAL_OK : SAL_EIO;
+}
+
+/* Eight little-endian bytes of u into c, and the CRC continued over them. */
+static uint32_t put8(unsigned char c[8], uint64_t u, uint32_t crc)
+{
+    for (int i = 0; i < 8; i++)
+        c[i] = (unsigned char)(u >> (8 * i));
+    return sal_crc32c(crc, c, 8);
+}
+
+int sal_checkpoint_log_append(FILE *f, uint64_t run, const double *a, size_t na,
+                              const double *b, size_t nb)
+{
+    unsigned char c[8];
+    uint32_t crc = put8(c, run, 0);
+    int bad = fwrite(c, 1, 8, f) != 8;
+    for (size_t i = 0; i < na + nb && !bad; i++) {
+        crc = put8(c, sal_dbits(i < na ? a[i] : b[i - na]), crc);
+        bad = fwrite(c, 1, 8, f) != 8;
+    }
+    for (int i = 0; i < 4; i++)
+        c[i] = (unsigned char)(crc >> (8 * i));
+    return bad || fwrite(c, 1, 4, f) != 4 ? SAL_EIO : SAL_OK;
+}
+
+/* Why record `run` at p (of size bytes) is not usable, or NULL. */
+static const char *bad_record(const unsigned char *p, size_t size, uint64_t run)
+{
+    if (sal_le_get(p + size - 4, 4) != sal_crc32c(0, p, size - 4))
+        return "its checksum does not match (damaged)";
+    if (sal_le_get(p, 8) != run)
+        return "it holds another run";
+    return NULL;
+}
+
+int sal_checkpoint_log_next(FILE *f, uint64_t run, double *rec, uint32_t records)
+{
+    size_t size = sal_checkpoint_log_record_size(records);
+    unsigned char small[512], *p = size <= sizeof small ? small : malloc(size);
+    if (!p)
+        return SAL_ENOMEM;
+    int st = fread(p, 1, size, f) == size && !bad_record(p, size, run) ? SAL_OK : SAL_EINPUT;
+    for (uint32_t i = 0; st == SAL_OK && i < records; i++)
+        rec[i] = sal_bitsd(sal_le_get(p + 8 + 8 * (size_t)i, 8));
+    if (p != small)
+        free(p);
+    return st;
+}
+
+/* Why the header h does not belong to id, or NULL. */
+static const char *bad_header(const unsigned char *h, const sal_checkpoint_id *id)
+{
+    if (memcmp(h, "SALR", 4) != 0 || sal_le_get(h + 4, 2) != 1)
+        return "it does not start with the header SALR of format 1";
+    if (sal_le_get(h + 48, 4) != sal_crc32c(0, h, 48))
+        return "the checksum of its header does not match (damaged)";
+    if (sal_le_get(h + 8, 8) != id->scenario_hash || sal_le_get(h + 16, 8) != id->scenario_size ||
+        sal_le_get(h + 24, 8) != id->seed || sal_le_get(h + 32, 8) != id->runs ||
+        sal_le_get(h + 40, 4) != id->records || sal_le_get(h + 44, 4) != id->flags)
+        return "its header belongs to another ensemble than the state";
+    return NULL;
+}
+
+int sal_checkpoint_log_check(const char *path, const sal_checkpoint_id *id, uint64_t done,
+                             sal_diags *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return SAL_EIO;
+    size_t size = sal_checkpoint_log_record_size(id->records);
+    unsigned char h[SAL_CKPT_LOG_HEADER];
+    unsigned char *p = malloc(size);
+    const char *why = NULL;
+    uint64_t run = 0;
+    if (!p) {
+        fclose(f);
+        return SAL_ENOMEM;
+    }
+    if (fread(h, 1, sizeof h, f) != sizeof h)
+        why = "it is shorter than its header";
+    else
+        why = bad_header(h, id);
+    int in_header = why != NULL;
+    while (!why && run < done) {
+        if (fread(p, 1, size, f) != size)
+            why = "it ends before this record, which the state counts";
+        else
+            why = bad_record(p, size, run);
+        run += !why;
+    }
+    int rerr = ferror(f);
+    free(p);
+    fclose(f);
+    if (rerr)
+        return SAL_EIO;
+    if (!why)
+        return SAL_OK;
+    if (in_header)
+        sal_diags_add(diags, path, 0, 0, "not a usable run log: %s; expected the log written "
+                      "by salient ensemble (start the ensemble afresh without --resume)", why);
+    else
+        sal_diags_add(diags, path, 0, 0, "record %llu (run %llu, bytes %llu to %llu) is not "
+                      "usable: %s; expected the %llu records the checkpoint counts, each with "
+                      "its CRC-32C (start the ensemble afresh without --resume)",
+                      (unsigned long long)run, (unsigned long long)run,
+                      (unsigned long long)(SAL_CKPT_LOG_HEADER + run * size),
+                      (unsigned long long)(SAL_CKPT_LOG_HEADER + (run + 1) * size - 1), why,
+                      (unsigned long long)done);
+    return SAL_EINPUT;
 }

@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "out/db_seal.h"
 #include "salient/out.h"
 
 /* ---- whole-or-nothing files ------------------------------------------- */
@@ -321,6 +322,51 @@ int sal_ensemble_write_run(FILE *f, const sal_model *m, uint64_t run, const doub
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
 
+int sal_ensemble_write_paths_header(FILE *f)
+{
+    fputs("run,date,metric,value\n", f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_paths(FILE *f, const sal_model *m, const sal_paths_spec *p, uint64_t run,
+                             const double *tail)
+{
+    long start = start_day(m);
+    char date[16];
+    for (size_t t = 0; t < p->ndays; t++) {
+        sal_date_format(start + p->days[t], date);
+        for (size_t k = 0; k < p->nmetrics; k++) {
+            fprintf(f, "%llu,%s,", (unsigned long long)run, date);
+            sal_csv_field(f, m->metrics[p->metrics[k]].name);
+            put_num(f, tail[t * p->nmetrics + k]);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_run_events_header(FILE *f)
+{
+    fputs("run,event,date\n", f);
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+int sal_ensemble_write_run_events(FILE *f, const sal_model *m, const sal_paths_spec *p,
+                                  uint64_t run, const double *tail)
+{
+    const double *ev = tail + p->ndays * p->nmetrics;
+    long start = start_day(m);
+    char date[16] = "";
+    for (size_t e = 0; p->events && e < m->nevents; e++) {
+        fprintf(f, "%llu,", (unsigned long long)run);
+        sal_csv_field(f, m->events[e]);
+        if (ev[e] >= 0)
+            sal_date_format(start + (long)ev[e], date);
+        fprintf(f, ",%s\n", ev[e] >= 0 ? date : "");
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
 double sal_compare_ratio(double indep, double crn)
 {
     if (isnan(indep) || isnan(crn))
@@ -437,14 +483,10 @@ int sal_compare_write(FILE *f, const sal_model *a, const sal_model *b, const sal
 struct sal_results_db {
     sqlite3 *db;
     sqlite3_stmt *ins_run;
+    sqlite3_stmt *ins_path, *ins_event; /* with per-run paths */
+    const sal_paths_spec *paths;
     const sal_model *m;
 };
-
-/* A quoted SQL identifier (the metric and input names may hold dots). */
-static char *quote_ident(const char *s)
-{
-    return sqlite3_mprintf("\"%w\"", s);
-}
 
 static int exec(sqlite3 *db, const char *sql)
 {
@@ -456,6 +498,8 @@ void sal_results_db_close(sal_results_db *d)
     if (!d)
         return;
     sqlite3_finalize(d->ins_run);
+    sqlite3_finalize(d->ins_path);
+    sqlite3_finalize(d->ins_event);
     sqlite3_close(d->db);
     free(d);
 }
@@ -481,36 +525,15 @@ int sal_results_db_open(sal_results_db **out, const char *path, const sal_model 
                " p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY (metric, day));"
                "CREATE TABLE events (event TEXT PRIMARY KEY, probability REAL,"
                " p05 INTEGER, p50 INTEGER, p95 INTEGER);");
-    /* runs: run, then one column per input, then per metric */
-    char *sql = sqlite3_mprintf("CREATE TABLE runs (run INTEGER PRIMARY KEY");
-    char *ins = sqlite3_mprintf("INSERT INTO runs VALUES (?");
-    for (size_t i = 0; sql && ins && i < m->nuncertain + m->nmetrics; i++) {
-        const char *name = i < m->nuncertain ? m->uncertain[i].name
-                                             : m->metrics[i - m->nuncertain].name;
-        char *q = quote_ident(name);
-        char *s2 = q ? sqlite3_mprintf("%s, %s REAL", sql, q) : NULL;
-        char *i2 = sqlite3_mprintf("%s, ?", ins);
-        sqlite3_free(q);
-        sqlite3_free(sql);
-        sqlite3_free(ins);
-        sql = s2;
-        ins = i2;
-    }
-    char *s2 = sql ? sqlite3_mprintf("%s);", sql) : NULL;
-    char *i2 = ins ? sqlite3_mprintf("%s);", ins) : NULL;
-    sqlite3_free(sql);
-    sqlite3_free(ins);
-    if (!s2 || !i2) {
-        sqlite3_free(s2);
-        sqlite3_free(i2);
-        sal_results_db_close(d);
-        return SAL_ENOMEM;
-    }
-    rc |= exec(d->db, s2);
-    if (rc == SAL_OK && sqlite3_prepare_v2(d->db, i2, -1, &d->ins_run, NULL) != SQLITE_OK)
+    /* runs: a long table, a row per run and value (the run's drawn inputs,
+     * then its metrics on the last day), in that order: no column limit
+     * (SQLite's is 2,000 by default, and a wide table of more inputs and
+     * metrics could not be created) */
+    rc |= exec(d->db, "CREATE TABLE runs (run INTEGER, name TEXT, value REAL);");
+    if (rc == SAL_OK &&
+        sqlite3_prepare_v2(d->db, "INSERT INTO runs VALUES (?, ?, ?)", -1, &d->ins_run, NULL) !=
+            SQLITE_OK)
         rc = SAL_EIO;
-    sqlite3_free(s2);
-    sqlite3_free(i2);
     if (rc != SAL_OK) {
         sal_results_db_close(d);
         return SAL_EIO;
@@ -532,13 +555,83 @@ int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs
 {
     const sal_model *m = d->m;
     sqlite3_stmt *st = d->ins_run;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
-    for (size_t u = 0; u < m->nuncertain; u++)
-        bind_num(st, (int)u + 2, inputs[u]);
-    for (size_t k = 0; k < m->nmetrics; k++)
-        bind_num(st, (int)(m->nuncertain + k) + 2, last[k]);
-    return sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+    for (size_t i = 0; i < m->nuncertain + m->nmetrics; i++) {
+        int u = i < m->nuncertain;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+        sqlite3_bind_text(st, 2, u ? m->uncertain[i].name : m->metrics[i - m->nuncertain].name,
+                          -1, SQLITE_STATIC);
+        bind_num(st, 3, u ? inputs[i] : last[i - m->nuncertain]);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return SAL_EIO;
+    }
+    return SAL_OK;
+}
+
+static int meta(sqlite3 *db, const char *key, const char *value);
+
+/* ---- per-run paths and event days ----------------------------------------- */
+
+int sal_results_db_paths(sal_results_db *d, const sal_paths_spec *p)
+{
+    /* WITHOUT ROWID on (run, metric, date): a score reads one metric on one
+     * date across the runs, or a run's rows, by the key */
+    int rc = exec(d->db, "CREATE TABLE paths (run INTEGER, date TEXT, metric TEXT, value REAL,"
+                         " PRIMARY KEY (run, metric, date)) WITHOUT ROWID;"
+                         "CREATE TABLE run_events (run INTEGER, event TEXT, date TEXT,"
+                         " PRIMARY KEY (run, event)) WITHOUT ROWID;");
+    if (rc == SAL_OK &&
+        (sqlite3_prepare_v2(d->db, "INSERT INTO paths VALUES (?,?,?,?)", -1, &d->ins_path,
+                            NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(d->db, "INSERT INTO run_events VALUES (?,?,?)", -1, &d->ins_event,
+                            NULL) != SQLITE_OK))
+        rc = SAL_EIO;
+    d->paths = p;
+    return rc;
+}
+
+int sal_results_db_add_paths(sal_results_db *d, uint64_t run, const double *tail)
+{
+    const sal_paths_spec *p = d->paths;
+    const sal_model *m = d->m;
+    long start = start_day(m);
+    char date[16];
+    if (!p || !d->ins_path)
+        return SAL_EINPUT;
+    for (size_t t = 0; t < p->ndays; t++) {
+        sal_date_format(start + p->days[t], date);
+        for (size_t k = 0; k < p->nmetrics; k++) {
+            sqlite3_stmt *st = d->ins_path;
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+            sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, m->metrics[p->metrics[k]].name, -1, SQLITE_STATIC);
+            bind_num(st, 4, tail[t * p->nmetrics + k]);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                return SAL_EIO;
+        }
+    }
+    const double *ev = tail + p->ndays * p->nmetrics;
+    for (size_t e = 0; p->events && e < m->nevents; e++) {
+        sqlite3_stmt *st = d->ins_event;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
+        sqlite3_bind_text(st, 2, m->events[e], -1, SQLITE_STATIC);
+        if (ev[e] >= 0) {
+            sal_date_format(start + (long)ev[e], date);
+            sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_null(st, 3);
+        }
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return SAL_EIO;
+    }
+    return SAL_OK;
+}
+
+int sal_results_db_meta(sal_results_db *d, const char *key, const char *value)
+{
+    return meta(d->db, key, value);
 }
 
 static int meta(sqlite3 *db, const char *key, const char *value)
@@ -571,7 +664,7 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
     char buf[64], date[16];
     int rc = SAL_OK;
     long start = start_day(m);
-    rc |= meta(d->db, "format", "salient-ensemble 1");
+    rc |= meta(d->db, "format", "salient-ensemble 2"); /* 2: runs as a long table */
     rc |= meta(d->db, "scenario", m->name);
     rc |= meta(d->db, "variant", m->variant);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)seed);
@@ -623,6 +716,8 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
             rc = SAL_EIO;
     }
     sqlite3_finalize(st);
+    if (rc == SAL_OK)
+        rc = sal_db_seal(d->db);
     if (rc == SAL_OK)
         rc = exec(d->db, "COMMIT;");
     return rc == SAL_OK ? SAL_OK : SAL_EIO;

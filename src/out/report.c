@@ -14,6 +14,7 @@
 #include "salient/date.h"
 #include "salient/ensemble.h"
 #include "salient/report.h"
+#include "out/db_seal.h"
 #include "out/report_int.h"
 #include "base/util.h"
 
@@ -255,6 +256,7 @@ static void load(rpt_db *d)
     d->has_sobol = table_exists(d, "sobol");
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
+    d->has_scores = table_exists(d, "scores") && table_exists(d, "scores_summary");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the
@@ -295,6 +297,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_header(d, &body);
     rpt_findings(d, &body);
     rpt_metrics(d, &body, &js, &ncharts);
+    rpt_scores(d, &body);
     rpt_events(d, &body, &js, &ncharts);
     rpt_compare(d, &body, &js, &ncharts);
     rpt_sobol(d, &body, &js, &ncharts);
@@ -356,6 +359,11 @@ int sal_report_write(const char *dir, sal_diags *diags)
         sqlite3_close(d.db);
         return SAL_EINPUT;
     }
+    /* damage refused before anything is read (src/out/db_seal.c) */
+    if (sal_db_verify(d.db, path, diags) != SAL_OK) {
+        sqlite3_close(d.db);
+        return SAL_EINPUT;
+    }
     load(&d);
     rpt_buf page = {0};
     if (!d.status)
@@ -364,18 +372,27 @@ int sal_report_write(const char *dir, sal_diags *diags)
     unload(&d);
     if (rc == SAL_OK) {
         sal_outfile *o;
+        int err = 0; /* the first failure's errno: the abort's unlink may change it */
+        errno = 0;
         rc = sal_outfile_open(&o, dir, "report.html", 1);
+        err = rc != SAL_OK ? errno : 0;
         if (rc == SAL_OK) {
-            if (fwrite(page.p, 1, page.n, sal_outfile_stream(o)) != page.n)
+            if (fwrite(page.p, 1, page.n, sal_outfile_stream(o)) != page.n) {
                 rc = SAL_EIO;
+                err = errno;
+            }
             int c = sal_outfile_close(o);
+            if (c != SAL_OK && !err)
+                err = errno;
             rc = rc ? rc : c;
-            if (rc == SAL_OK)
-                rc = sal_outfile_commit(o);
+            if (rc == SAL_OK && (rc = sal_outfile_commit(o)) != SAL_OK)
+                err = errno;
             sal_outfile_abort(o); /* the temporary removed unless committed */
         }
+        /* "No space left on device" said as such, not "input/output error" */
         if (rc != SAL_OK)
-            sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory");
+            sal_diags_add(diags, dir, 0, 0, "cannot write report.html in this directory: %s",
+                          err ? strerror(err) : sal_strstatus(rc));
     }
     free(page.p);
     return rc;

@@ -125,6 +125,34 @@
       });
     }
   };
+  // The bars of censored reports on a fan: from lo to hi along the value
+  // axis at the report's date (a missing end runs to the chart's edge).
+  var REPORT_FIT = '#d55e00', REPORT_TEST = '#7b3294';
+  var reportBars = {
+    id: 'reportBars',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx, ys = chart.scales.y, a = chart.chartArea;
+      chart.data.datasets.forEach(function (ds, i) {
+        if (!ds.bars || !chart.isDatasetVisible(i)) return;
+        chart.getDatasetMeta(i).data.forEach(function (el, j) {
+          var b = ds.bars[j];
+          if (!b) return;
+          var y1 = b[0] === null ? a.bottom : ys.getPixelForValue(b[0]);
+          var y2 = b[1] === null ? a.top : ys.getPixelForValue(b[1]);
+          y1 = Math.min(a.bottom, Math.max(a.top, y1));
+          y2 = Math.min(a.bottom, Math.max(a.top, y2));
+          ctx.save();
+          ctx.strokeStyle = ds.whiskerColor; ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(el.x, y1); ctx.lineTo(el.x, y2);
+          if (b[0] !== null) { ctx.moveTo(el.x - 4, y1); ctx.lineTo(el.x + 4, y1); }
+          if (b[1] !== null) { ctx.moveTo(el.x - 4, y2); ctx.lineTo(el.x + 4, y2); }
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
   // A darker line at zero on the value axis.
   var zeroLine = {
     id: 'zeroLine',
@@ -164,6 +192,18 @@
       ds.push({ label: variants[v.v].name, data: v.p50, borderColor: col, backgroundColor: col,
                 borderWidth: 1.8, borderDash: [6, 3], hidden: true, variant: v.v });
     });
+    // reports (salient score): points at their dates, fit and test apart,
+    // with a bar for a range or a bound
+    [0, 1].forEach(function (test) {
+      var rs = (f.reports || []).filter(function (r) { return r.test === test; });
+      if (!rs.length) return;
+      var col = test ? REPORT_TEST : REPORT_FIT;
+      ds.push({ label: test ? 'report (test)' : 'report (fit)', report: true, showLine: false,
+                data: rs.map(function (r) { return { x: r.x, y: r.y }; }),
+                bars: rs.map(function (r) { return r.bar ? [r.lo, r.hi] : null; }),
+                pointRadius: 4, pointHoverRadius: 5, borderColor: '#fff', borderWidth: 1,
+                backgroundColor: col, whiskerColor: col });
+    });
     var ch = make(f.id, {
       type: 'line',
       data: { labels: dates, datasets: ds },
@@ -174,11 +214,14 @@
           legend: { display: false },
           tooltip: {
             mode: 'index', intersect: false,
-            filter: function (it) { return it.dataset.label !== 'p05' && it.dataset.label !== 'p25'; },
+            filter: function (it) {
+              return it.dataset.label !== 'p05' && it.dataset.label !== 'p25' && !it.dataset.report;
+            },
             callbacks: tooltipDates.callbacks
           }
         }
-      }
+      },
+      plugins: [reportBars]
     }, [c]);
     if (ch) fans.push(ch);
   });
@@ -382,5 +425,18 @@
   }
   var ok = 0;
   drawn.forEach(function (e) { if (inked(e)) ok++; else e.chart.canvas.setAttribute('data-blank', '1'); });
+  // the reports placed on the fans (inside their plot area), for the test
+  var placed = 0;
+  fans.forEach(function (ch) {
+    var a = ch.chartArea;
+    ch.data.datasets.forEach(function (ds, i) {
+      if (!ds.report) return;
+      ch.getDatasetMeta(i).data.forEach(function (el) {
+        if (isFinite(el.x) && isFinite(el.y) && el.x >= a.left - 1 && el.x <= a.right + 1 &&
+            el.y >= a.top - 1 && el.y <= a.bottom + 1) placed++;
+      });
+    });
+  });
+  body.setAttribute('data-reports', String(placed));
   body.setAttribute('data-rendered', String(ok));
 })();

@@ -116,7 +116,7 @@ static void fan_shared(const rpt_db *d, rpt_buf *js)
 
 /* The section's opening: how to read a fan, one key for every chart, and
  * the variant toggles. */
-static void fan_intro(const rpt_db *d, rpt_buf *b)
+static void fan_intro(rpt_db *d, rpt_buf *b)
 {
     size_t nv = d->nvariants;
     rpt_put(b, "<section id=\"outcomes\">\n<h2>Outcomes over time</h2>\n<p class=\"explain\">Each "
@@ -130,6 +130,7 @@ static void fan_intro(const rpt_db *d, rpt_buf *b)
     rpt_put(b, "</p>\n<div class=\"fan-key\"><span><i style=\"background:#2c3e50;height:3px\"></i>"
                "median</span><span><i style=\"background:rgba(44,62,80,0.34)\"></i>50% of runs</span>"
                "<span><i style=\"background:rgba(44,62,80,0.16)\"></i>90% of runs</span>");
+    rpt_fan_reports_key(d, b);
     if (toggles) {
         rpt_put(b, "<span class=\"toggles\">variant medians:");
         for (size_t v = 0; v < nv; v++) {
@@ -178,7 +179,7 @@ static int fan_read(const rpt_db *d, const char *m, sqlite3_stmt *st, sqlite3_st
 }
 
 /* The fan chart of metric k (m) and its data. */
-static void fan_card(const rpt_db *d, size_t k, const char *m, const double *q, const double *vm,
+static void fan_card(rpt_db *d, size_t k, const char *m, const double *q, const double *vm,
                      int vany, rpt_buf *b, rpt_buf *js, int *ncharts)
 {
     size_t nd = d->ndays;
@@ -212,7 +213,9 @@ static void fan_card(const rpt_db *d, size_t k, const char *m, const double *q, 
         json_arr(js, vm + v * nd, nd);
         rpt_put(js, "}");
     }
-    rpt_put(js, "]}");
+    rpt_put(js, "]");
+    rpt_fan_reports(d, js, m); /* salient score's reports, when there are */
+    rpt_put(js, "}");
 }
 
 void rpt_metrics(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)

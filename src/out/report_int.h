@@ -66,6 +66,7 @@ typedef struct {
     char **dates;         /* dates[day], day 0..ndays-1 */
     /* optional tables present */
     int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
+    int has_scores;       /* the tables of 'salient score' */
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
@@ -106,5 +107,11 @@ void rpt_compare(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 void rpt_theses(rpt_db *d, rpt_buf *b);
 void rpt_provenance(rpt_db *d, rpt_buf *b);
+/* src/out/report_scores.c: the reports on a fan (JSON member "reports"),
+ * their key, their colour (fit or test), and the section of scores. */
+void rpt_fan_reports(rpt_db *d, rpt_buf *js, const char *metric);
+void rpt_fan_reports_key(rpt_db *d, rpt_buf *b);
+const char *rpt_report_color(int test);
+void rpt_scores(rpt_db *d, rpt_buf *b);
 
 #endif

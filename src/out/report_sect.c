@@ -79,7 +79,10 @@ void rpt_header(rpt_db *d, rpt_buf *b)
     if (d->nvariants)
         rpt_printf(b, "<div><dt>Variants</dt><dd>%zu against the base</dd></div>\n", d->nvariants);
     rpt_put(b, "</dl>\n<nav><a href=\"#findings\">Key findings</a><a href=\"#outcomes\">Outcomes "
-               "over time</a><a href=\"#events\">Events</a>");
+               "over time</a>");
+    if (d->has_scores)
+        rpt_put(b, "<a href=\"#scores\">Reports and scores</a>");
+    rpt_put(b, "<a href=\"#events\">Events</a>");
     if (d->has_compare)
         rpt_put(b, "<a href=\"#counterfactuals\">Counterfactuals</a>");
     if (d->has_sobol)

@@ -17,6 +17,7 @@
 #include "salient/date.h"
 #include "salient/out.h"
 #include "salient/study.h"
+#include "out/db_seal.h"
 
 static void put_num(FILE *f, double x)
 {
@@ -395,6 +396,8 @@ static int write_db(const sal_study *s, const char *path)
     db_sobol(&w, s);
     db_theses(&w, s);
     db_parameters(&w, s);
+    if (w.rc == SAL_OK)
+        w.rc = sal_db_seal(w.db);
     if (w.rc == SAL_OK && sqlite3_exec(w.db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
         w.rc = SAL_EIO;
     if (sqlite3_close(w.db) != SQLITE_OK && w.rc == SAL_OK)

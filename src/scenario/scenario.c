@@ -331,7 +331,7 @@ static void build(sc_reader *r, const yd_node *root)
     }
     sc_keys(r, root, TOP_KEYS, "the top level");
     read_scenario(r, root);
-    /* parameters first: read on demand, so references may come in any order */
+    /* parameters first, each after those it refers to (any order in the file) */
     const yd_node *params = yd_get(root, "parameters");
     if (params && !yd_is_null(params) && params->kind != YD_MAP)
         r->bad_sections |= sc_kind_bit("parameter");
@@ -353,8 +353,7 @@ static void build(sc_reader *r, const yd_node *root)
                 m->params[i].value.value = NAN;
                 m->params[i].value.u = -1;
             }
-            for (size_t i = 0; i < params->n; i++)
-                sc_resolve_param(r, (int)i, yd_val(params, i));
+            sc_read_params(r);
         }
     }
     sc_read_sections(r, root);
@@ -468,14 +467,15 @@ static int model_from_doc(yd_arena *a, const yd_node *root, const char *file,
 /* Reads a whole scenario file, but never more than YD_MAX_BYTES + 1 bytes:
  * a 1 GB file is refused after reading 64 MiB (with the line and column
  * where the limit falls), not read into memory whole. */
-static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len)
+int sc_read_file(const char *path, const char *what, sal_diags *diags, char **buf,
+                 size_t *len)
 {
     *buf = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        sal_diags_add(diags, path, 0, 0, "cannot open the file: %s; expected a readable scenario file",
-                      strerror(errno));
+        sal_diags_add(diags, path, 0, 0, "cannot open the file: %s; expected a readable %s",
+                      strerror(errno), what);
         return SAL_EIO;
     }
     const size_t limit = (size_t)YD_MAX_BYTES;
@@ -510,7 +510,7 @@ static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len
     fclose(f);
     if (bad) {
         free(b);
-        sal_diags_add(diags, path, 0, 0, "cannot read the file; expected a readable scenario file");
+        sal_diags_add(diags, path, 0, 0, "cannot read the file; expected a readable %s", what);
         return SAL_EIO;
     }
     if (n > limit) {
@@ -520,13 +520,13 @@ static int read_file(const char *path, sal_diags *diags, char **buf, size_t *len
         if (size > 0)
             sal_diags_add(diags, path, line, col,
                           "the file has %lld bytes and the limit of %d MiB (%zu bytes) is passed "
-                          "here; expected a scenario file of at most %d MiB",
-                          size, YD_MAX_BYTES >> 20, limit, YD_MAX_BYTES >> 20);
+                          "here; expected a %s of at most %d MiB",
+                          size, YD_MAX_BYTES >> 20, limit, what, YD_MAX_BYTES >> 20);
         else
             sal_diags_add(diags, path, line, col,
                           "the input goes on past the limit of %d MiB (%zu bytes) here; expected "
-                          "a scenario file of at most %d MiB",
-                          YD_MAX_BYTES >> 20, limit, YD_MAX_BYTES >> 20);
+                          "a %s of at most %d MiB",
+                          YD_MAX_BYTES >> 20, limit, what, YD_MAX_BYTES >> 20);
         return SAL_EINPUT;
     }
     *buf = b;
@@ -561,7 +561,7 @@ int sal_model_read(const char *path, const char *variant, sal_diags *diags, sal_
     *out = NULL;
     char *buf;
     size_t len;
-    int rc = read_file(path, diags, &buf, &len);
+    int rc = sc_read_file(path, "scenario file", diags, &buf, &len);
     if (rc != SAL_OK)
         return rc;
     rc = sal_model_read_buffer(buf, len, path, variant, diags, out);
@@ -669,7 +669,7 @@ int sal_model_check(const char *path, const char *variant, sal_diags *diags, siz
         *nvariants = 0;
     char *buf;
     size_t len;
-    int rc = read_file(path, diags, &buf, &len);
+    int rc = sc_read_file(path, "scenario file", diags, &buf, &len);
     if (rc != SAL_OK)
         return rc;
     rc = sal_model_check_buffer(buf, len, path, variant, diags, nvariants);

@@ -44,9 +44,7 @@ typedef struct {
     int oom;
     /* parameters, read on demand (references may come before) */
     const yd_node *params;  /* the parameters: mapping, or NULL */
-    int *pstate;            /* 0 unread, 1 being read, 2 read */
-    const char *pchain[64]; /* parameters being read, for cycle messages */
-    int npchain;
+    int *pstate;            /* 0 unread, 1 being read, 2 read, 3 bad */
     size_t capunc, capprov, capevents;
     /* parts already reported broken: later checks that depend on them stay
      * silent instead of cascading */
@@ -129,8 +127,12 @@ void sc_add_provenance(sc_reader *r, const char *path, sal_num num, const char *
                        int param, const yd_node *at);
 int sc_add_uncertain(sc_reader *r, const char *path, sal_dist *d, const char *source,
                      const yd_node *at);
-/* scenario_num.c: reads parameter idx (once; cycles reported at `at`). */
-int sc_resolve_param(sc_reader *r, int idx, const yd_node *at);
+/* scenario_num.c: reads parameter idx (once). */
+int sc_resolve_param(sc_reader *r, int idx);
+/* scenario_param.c: every parameter read, each after those it refers to;
+ * cycles and chains longer than SC_MAX_PCHAIN reported. */
+enum { SC_MAX_PCHAIN = 64 };
+void sc_read_params(sc_reader *r);
 
 /* A bit per entity kind for bad_sections ("actor", "force", ...). */
 unsigned sc_kind_bit(const char *kind);
@@ -157,5 +159,10 @@ void sc_policy_events(sc_reader *r, size_t i, const yd_node *v);
 void sc_read_policy(sc_reader *r, size_t i, const yd_node *v);
 
 char *sc_strdup_s(sc_reader *r, const char *s);
+
+/* scenario.c: reads a whole file, but never more than YD_MAX_BYTES + 1 bytes
+ * (refused with the line and column where the limit falls).  what: "scenario
+ * file", "observations file" (for messages). */
+int sc_read_file(const char *path, const char *what, sal_diags *diags, char **buf, size_t *len);
 
 #endif

@@ -257,7 +257,7 @@ static int num_param(sc_reader *r, const yd_node *n, const yd_node *v, const cha
         free(c);
         return -1;
     }
-    if (sc_resolve_param(r, p, v) != 0)
+    if (sc_resolve_param(r, p) != 0)
         return -1;
     *out = r->m->params[p].value;
     if (isnan(out->value) && out->u < 0)
@@ -393,34 +393,16 @@ void sc_field(sc_reader *r, const yd_node *map, const char *key, const char *own
     }
 }
 
-int sc_resolve_param(sc_reader *r, int idx, const yd_node *at)
+int sc_resolve_param(sc_reader *r, int idx)
 {
     sal_param *p = &r->m->params[idx];
     if (r->pstate[idx] >= 2)
         return r->pstate[idx] == 2 ? 0 : -1;
-    if (r->pstate[idx] == 1 || r->npchain >= 64) {
-        char chain[700];
-        size_t o = 0;
-        int start = 0;
-        for (int i = 0; i < r->npchain; i++)
-            if (strcmp(r->pchain[i], p->name) == 0)
-                start = i;
-        chain[0] = '\0';
-        for (int i = start; i < r->npchain && o < sizeof chain; i++) {
-            int w = snprintf(chain + o, sizeof chain - o, "%s -> ", r->pchain[i]);
-            if (w < 0)
-                break;
-            o += (size_t)w;
-        }
-        if (o < sizeof chain)
-            snprintf(chain + o, sizeof chain - o, "%s", p->name);
-        sc_err(r, at, "parameters refer to each other in a cycle (%s); expected a parameter "
-                      "that ends in a number or a distribution",
-               chain);
+    /* sc_read_params reads a parameter after those it refers to: one
+     * still being read here is a cycle it has reported */
+    if (r->pstate[idx] == 1)
         return -1;
-    }
     r->pstate[idx] = 1;
-    r->pchain[r->npchain++] = p->name;
     const yd_node *n = yd_get(r->params, p->name);
     char what[160], path[200];
     snprintf(what, sizeof what, "parameter '%s'", p->name);
@@ -433,7 +415,6 @@ int sc_resolve_param(sc_reader *r, int idx, const yd_node *at)
         if (d && sc_strdup(r, d, "the description", &p->description) != 0)
             rc = -1;
     }
-    r->npchain--;
     r->pstate[idx] = rc == 0 ? 2 : 3;
     return rc;
 }

@@ -400,6 +400,21 @@ static int on_scalar(builder *b, const yaml_event_t *ev, int line, int col)
 {
     if (count_node(b, line, col) != 0)
         return 1;
+    if (ev->data.scalar.length > YD_MAX_SCALAR) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "this value is %zu bytes long; expected at most %d (1 MiB)",
+                      ev->data.scalar.length, YD_MAX_SCALAR);
+        b->errors++;
+        return 1;
+    }
+    /* a "\0" escape (or a NUL in the file) would end the C string early
+     * and the rest would be silently lost */
+    if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+        sal_diags_add(b->diags, b->file, line, col,
+                      "this value holds a NUL character (\\0); expected text without NUL "
+                      "characters");
+        b->errors++;
+    }
     yd_node *x = node_new(b->a, YD_SCALAR, line, col);
     if (!x || !(x->str = sal_strndup((const char *)ev->data.scalar.value, ev->data.scalar.length))) {
         b->oom = 1;

@@ -15,7 +15,8 @@
 enum {
     YD_MAX_DEPTH = 64,          /* nesting levels */
     YD_MAX_NODES = 2000000,     /* nodes, aliases counted expanded */
-    YD_MAX_BYTES = 64 << 20     /* input size */
+    YD_MAX_BYTES = 64 << 20,    /* input size */
+    YD_MAX_SCALAR = 1 << 20     /* one value (a name, a description, an expression) */
 };
 
 typedef enum { YD_SCALAR, YD_SEQ, YD_MAP } yd_kind;

@@ -29,6 +29,19 @@ for d in mpi1 mpi2; do
     [ "$(ls -A "$tmp/$d" | tr '\n' ' ')" = "events.csv quantiles.csv results.sqlite runs.csv " ] \
         || no "$d: files: $(ls -A "$tmp/$d")"
 done
+# per-run paths and event days: rank 0 gathers them in run order
+P="--series dprk_casualties,rok_rung --dates 2024-11-20,2025-02-01"
+"$SALIENT" ensemble "$f" --runs 777 --threads 2 -q $P --out "$tmp/p1" || no "paths, one process"
+mpi 2 "$SALIENT" ensemble "$f" --runs 777 --threads 1 -q $P --out "$tmp/pm" || no "paths, mpirun -np 2"
+mpi 3 "$SALIENT" ensemble "$f" --runs 777 --threads 1 -q $P --no-runs-csv --out "$tmp/pn" || no "paths, -np 3, --no-runs-csv"
+for x in runs.csv paths.csv run_events.csv results.sqlite; do
+    cmp -s "$tmp/p1/$x" "$tmp/pm/$x" || no "paths: $x differs under mpirun -np 2"
+done
+for x in paths.csv run_events.csv; do
+    cmp -s "$tmp/p1/$x" "$tmp/pn/$x" || no "paths: $x differs under mpirun -np 3 --no-runs-csv"
+done
+[ "$(ls -A "$tmp/pn" | tr '\n' ' ')" = "events.csv paths.csv quantiles.csv results.sqlite run_events.csv " ] \
+    || no "pn: files: $(ls -A "$tmp/pn")"
 mpi 2 "$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny" || no "more ranks than runs"
 "$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny1" || no "one run"
 cmp -s "$tmp/tiny/quantiles.csv" "$tmp/tiny1/quantiles.csv" || no "one run on 2 ranks differs"

@@ -121,5 +121,23 @@ grep -q '<option value="[0-9]*" selected="">ground_ukraine</option>' "$tmp/hosti
 grep -q 'Partial results.' "$tmp/part/report.html" || no "partial results not flagged"
 grep -q 'of the 1,000 asked for' "$tmp/part/report.html" || no "partial: runs asked for"
 
+# 5. a scored ensemble (salient score): each report of a value on a day a
+# point on its fan, placed inside the plot; the section of scores
+toy=tests/data/score/toy.yaml
+obs=tests/data/score/truth.yaml
+"$SALIENT" ensemble $toy --runs 200 --observations $obs -q --out "$tmp/sc" || no "ensemble (scored)"
+"$SALIENT" score "$tmp/sc" --observations $obs -q || no "score"
+"$SALIENT" report "$tmp/sc" > /dev/null 2>&1 || no "report of a scored ensemble"
+grep -q '<section id="scores">' "$tmp/sc/report.html" || no "no section of scores"
+grep -q 'href="#scores"' "$tmp/sc/report.html" || no "no link to the scores"
+open_page "$tmp/sc/report.html" scored
+charts_ok scored 1
+n=$(sqlite3 "$tmp/sc/results.sqlite" "SELECT COUNT(*) FROM scores WHERE quantity = 'on_day'")
+[ "$n" -eq 5 ] || no "scored: $n reports of a day (5 expected)"
+grep -q "data-reports=\"$n\"" "$tmp/scored.dom" || no "scored: not every report placed on its fan: $(grep -o '<body[^>]*>' "$tmp/scored.dom")"
+[ "$(grep -o '<td style="color:[^"]*">test</td>' "$tmp/scored.dom" | wc -l)" -eq 5 ] || no "scored: the test rows of the table"
+# the plain ensemble's page has none of it
+grep -q 'id="scores"' "$tmp/plain/report.html" && no "a plain report has a scores section"
+
 [ $fail -eq 0 ] && echo "report_browser: ok"
 [ $fail -eq 0 ]
