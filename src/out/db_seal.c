@@ -18,10 +18,17 @@
 /* The hash and rows of table t's content. */
 static int table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows)
 {
+    /* rows in rowid order; a WITHOUT ROWID table (paths, run_events) has
+     * none, and a plain scan of it goes in its primary key's order */
     char *sql = sqlite3_mprintf("SELECT * FROM \"%w\" ORDER BY rowid", t);
     sqlite3_stmt *st = NULL;
     int rc = sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
     sqlite3_free(sql);
+    if (rc != SAL_OK) {
+        sql = sqlite3_mprintf("SELECT * FROM \"%w\"", t);
+        rc = sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
+        sqlite3_free(sql);
+    }
     uint64_t h = 0;
     *rows = 0;
     int step;

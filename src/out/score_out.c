@@ -10,6 +10,7 @@
 #include "salient/ensemble.h"
 #include "salient/obs.h"
 #include "salient/score.h"
+#include "out/db_seal.h"
 
 static const char *kind_name(int k)
 {
@@ -239,6 +240,8 @@ int sal_scores_write_db(const char *path, const sal_model *m, const sal_obs_set 
         rc = put_meta(db, "scores_observations", obs_path);
     if (rc == SAL_OK)
         rc = put_meta(db, "scores_as_of", date);
+    if (rc == SAL_OK) /* the new tables under the database's seal too */
+        rc = sal_db_seal(db);
     if (rc == SAL_OK)
         rc = exec(db, "COMMIT; VACUUM;");
     sqlite3_close(db);
