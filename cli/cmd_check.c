@@ -94,8 +94,9 @@ static void print_names(const char *label, const char *const *names, size_t n)
  * metrics and the events, by name. */
 static void print_checked(const sal_model *m, const char *variant)
 {
+    const char *one[1] = {variant};
     if (variant)
-        print_names("variant", &variant, 1);
+        print_names("variant", one, 1);
     else
         print_names("variants", (const char *const *)m->variants, m->nvariants);
     const char **metric = malloc((m->nmetrics + 1) * sizeof *metric);

@@ -33,6 +33,9 @@ static const char usage[] =
     "                      on each chosen date\n"
     "  DIR/run_events.csv  run,event,date: the day each event happened in each run\n"
     "                      (empty: it did not); both also tables of results.sqlite\n"
+    "  DIR/run.json        the run on record: version, UTC time, command line,\n"
+    "                      threads, ranks, seed, SHA-256 of FILE (and of the\n"
+    "                      observations); not in the byte-identity (docs/ensemble.md)\n"
     "Every file is written whole or not at all, and the bytes are the same for\n"
     "any number of threads.  Memory does not grow with N: runs are summarised\n"
     "(quantiles within 0.5%, means and event statistics exact) and streamed to\n"
@@ -457,7 +460,7 @@ static int job_write(ens_job *j)
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
-    if (cli_write_runinfo("ensemble", dir, (int)o->a.threads, j->w->size, j->seed, o->path, NULL))
+    if (cli_write_runinfo("ensemble", dir, (int)o->a.threads, j->w->size, j->seed, o->path, o->obs))
         return EXIT_JOB;
     /* complete: the checkpoint has served (a kill before this line leaves
      * it, and a resume then rewrites the same files) */

@@ -34,7 +34,7 @@ int sal_sha256_file(const char *path, char hex[65])
     fclose(f);
     if (!ok)
         return ctx ? SAL_EIO : SAL_ENOMEM;
-    for (unsigned int i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return SAL_OK;
 }

@@ -83,6 +83,12 @@ grep -q "\"command_line\": \".*ensemble $S -n 20 --out $tmp/ens\"" "$tmp/ens/run
 "$SALIENT" ensemble $S -n 20 --threads 1 --seed 7 --out "$tmp/ens1" -q
 grep -q '"threads": 1' "$tmp/ens1/run.json" || no "ensemble: threads"
 grep -q '"seed": 7' "$tmp/ens1/run.json" || no "ensemble: seed"
+# the observations file is hashed too when one is read
+o=scenarios/kursk-2024.observations.yaml
+"$SALIENT" ensemble scenarios/kursk-2024.yaml -n 4 --observations $o --out "$tmp/obs" -q \
+    || no "ensemble --observations failed"
+grep -q "\"observations\": {\"path\": \"$o\", \"sha256\": \"$(sha256sum $o | cut -d' ' -f1)\"}" \
+    "$tmp/obs/run.json" || { no "observations hash"; cat "$tmp/obs/run.json"; }
 [ -s "$tmp/th/run.json" ] || no "theses: no run.json"
 if command -v python3 > /dev/null; then
     for j in "$tmp/ens/run.json" "$tmp/cmp/run.json" "$tmp/th/run.json"; do
