@@ -19,7 +19,7 @@ BUILD   ?= build
 OPT     ?= -O2 -g
 endif
 
-PKGS      := gsl yaml-0.1 sqlite3
+PKGS      := gsl yaml-0.1 sqlite3 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -27,6 +27,11 @@ void cli_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* x as a person reads it in a table (b, n >= 24): "550,070", "12.35",
+ * "<0.001", "-" for not a number (no "nan", no "5.5007e+05"). */
+const char *cli_num(char *b, size_t n, double x);
+/* The band every summary prints: the 5th to 95th percentiles. */
+#define CLI_BAND "90%% interval: p05 to p95" /* a printf format */
 /* Prints the help text of a command to the given stream. */
 void cli_usage(const cli_command *c, FILE *out);
 
@@ -63,6 +68,7 @@ typedef struct {
     uint64_t stop_after;    /* --stop-after (tests): 0, never */
     const char *seed, *out; /* NULL: not given */
     int quiet;
+    int scanned;            /* the long names checked (cli_long_check) */
     int status;             /* -1 while reading; then 0 (--help) or EXIT_USAGE */
 } cli_args;
 
@@ -84,6 +90,12 @@ cli_args cli_args_start(const cli_command *cmd, const char *own);
  * when the options are over or one ended the command (a->status >= 0). */
 int cli_getopt(cli_args *a, int argc, char **argv, const char *shortopts,
                const struct option *opts);
+/* Every long option of argv named exactly as in opts (getopt_long alone
+ * takes a prefix: "--run 10" for "--runs 10"): 0, or "unknown option
+ * '--run'; did you mean '--runs'?" printed and EXIT_USAGE.  Called by
+ * cli_getopt before its first option. */
+int cli_long_check(const char *cmd, int argc, char **argv, const char *shortopts,
+                   const struct option *opts);
 /* A whole number >= 0 for --NAME; 0, or the message and EXIT_USAGE. */
 int cli_count(const char *cmd, const char *name, const char *arg, uint64_t *out);
 /* A whole number from lo to hi for --NAME; 0, or the message and EXIT_USAGE. */
@@ -168,6 +180,14 @@ int cli_memory_check(const char *cmd, uint64_t need, const char *what, const cha
 
 /* ---- output files (cli/cli_files.c) -------------------------------------- */
 
+/* The program's arguments as main received them (for run.json). */
+extern int cli_argc;
+extern char **cli_argv;
+/* DIR/run.json: the command line, threads (0: OpenMP's default), ranks,
+ * seed and the hashes of the input files (observations may be NULL);
+ * 0, or the message and EXIT_JOB. */
+int cli_write_runinfo(const char *cmd, const char *dir, int threads, int ranks, uint64_t seed,
+                      const char *scenario, const char *observations);
 /* DIR/PARTIAL written (whole) when partial, removed otherwise. */
 void cli_mark_partial(const char *dir, int partial, uint64_t done, uint64_t total);
 /* The temporaries of writers killed in DIR (SIGKILL, power loss) removed,

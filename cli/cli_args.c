@@ -97,10 +97,78 @@ static int shared(cli_args *a, int c, const char *name, char **argv)
     return 1;
 }
 
+/* The entry of opts named exactly name (n bytes), NULL for none. */
+static const struct option *exact(const struct option *opts, const char *name, size_t n)
+{
+    for (; opts->name; opts++)
+        if (strlen(opts->name) == n && strncmp(opts->name, name, n) == 0)
+            return opts;
+    return NULL;
+}
+
+/* "unknown option '--run'; did you mean '--runs'?" (did-you-mean from the
+ * library's suggestions over the command's own long names). */
+static void unknown_long(const char *cmd, const char *arg, size_t n,
+                         const struct option *opts)
+{
+    const char *names[64];
+    size_t k = 0;
+    char word[65];
+    for (; opts->name && k < 64; opts++)
+        names[k++] = opts->name;
+    snprintf(word, sizeof word, "%.*s", (int)(n < 64 ? n : 64), arg + 2);
+    const char *near = sal_suggest(word, names, k);
+    const char *help = cmd ? cmd : "";
+    if (near)
+        cli_error(cmd, "unknown option '%.*s'; did you mean '--%s'?", (int)n + 2, arg, near);
+    else
+        cli_error(cmd, "unknown option '%.*s'; see 'salient help %s'", (int)n + 2, arg, help);
+}
+
+/* 1 when the short option arg (a lone "-x") takes its value from the next
+ * argument. */
+static int short_takes_next(const char *arg, const char *shortopts)
+{
+    if (arg[1] == '\0' || arg[2] != '\0' || arg[1] == ':')
+        return 0;
+    const char *p = strchr(shortopts, arg[1]);
+    return p && p[1] == ':';
+}
+
+int cli_long_check(const char *cmd, int argc, char **argv, const char *shortopts,
+                   const struct option *opts)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (strcmp(s, "--") == 0)
+            return 0;
+        if (s[0] != '-' || s[1] == '\0')
+            continue;
+        if (s[1] != '-') {
+            i += short_takes_next(s, shortopts);
+            continue;
+        }
+        size_t n = strcspn(s + 2, "=");
+        const struct option *o = exact(opts, s + 2, n);
+        if (!o) { /* getopt_long would take a prefix ("--run" for "--runs"): no */
+            unknown_long(cmd, s, n, opts);
+            return EXIT_USAGE;
+        }
+        if (o->has_arg == required_argument && s[2 + n] != '=')
+            i++;
+    }
+    return 0;
+}
+
 int cli_getopt(cli_args *a, int argc, char **argv, const char *shortopts,
                const struct option *opts)
 {
     int c;
+    if (!a->scanned) {
+        a->scanned = 1;
+        if (cli_long_check(a->cmd->name, argc, argv, shortopts, opts))
+            a->status = EXIT_USAGE;
+    }
     while (a->status < 0 && (c = getopt_long(argc, argv, shortopts, opts, NULL)) != -1)
         if (!shared(a, c, long_name(opts, c), argv))
             return c;

@@ -112,3 +112,60 @@ int cli_lock_dir(const char *cmd, const char *dir)
     cli_error(cmd, "cannot lock '%s': it keeps being replaced", lock_path);
     return EXIT_JOB;
 }
+
+int cli_argc;
+char **cli_argv;
+
+/* a as a shell reads it into b (room for 4 * strlen(a) + 3): bare when
+ * it is plain, else in single quotes.  Returns the length written. */
+static size_t quoted(char *b, const char *a)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                "_./=:,@%+-";
+    size_t k = 0;
+    if (*a && strspn(a, plain) == strlen(a)) {
+        strcpy(b, a);
+        return strlen(a);
+    }
+    b[k++] = '\'';
+    for (; *a; a++) {
+        if (*a == '\'') { /* ' ends the quote, \' is the quote, ' reopens */
+            memcpy(b + k, "'\\''", 4);
+            k += 4;
+        } else {
+            b[k++] = *a;
+        }
+    }
+    b[k++] = '\'';
+    b[k] = '\0';
+    return k;
+}
+
+int cli_write_runinfo(const char *cmd, const char *dir, int threads, int ranks, uint64_t seed,
+                      const char *scenario, const char *observations)
+{
+    size_t n = 1;
+    for (int i = 0; i < cli_argc; i++)
+        n += 4 * strlen(cli_argv[i]) + 3;
+    char *line = calloc(n, 1);
+    if (!line) {
+        cli_error(cmd, "out of memory");
+        return EXIT_JOB;
+    }
+    size_t k = 0;
+    for (int i = 0; i < cli_argc; i++) {
+        if (i)
+            line[k++] = ' ';
+        k += quoted(line + k, cli_argv[i]);
+    }
+    sal_runinfo ri = {.command = cmd, .command_line = line, .threads = threads,
+                      .ranks = ranks, .seed = seed, .scenario = scenario,
+                      .observations = observations};
+    int rc = sal_runinfo_write(dir, &ri);
+    free(line);
+    if (rc == SAL_OK)
+        return 0;
+    cli_error(cmd, "cannot write %s/run.json: %s", dir,
+              rc == SAL_ENOMEM ? "out of memory" : strerror(errno));
+    return EXIT_JOB;
+}

@@ -1,8 +1,10 @@
 /* salient CLI — what every command prints the same way: the diagnostics of
  * a job in file order, "salient CMD: message" errors, a command's help. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -54,4 +56,38 @@ void cli_error(const char *cmd, const char *fmt, ...)
 void cli_usage(const cli_command *c, FILE *out)
 {
     fputs(c->usage, out);
+}
+
+/* Thousands grouped ("550,070"), from the digits of "%.0f" of |x| < 1e15. */
+static void grouped(char *b, size_t n, double x)
+{
+    char d[32], out[48];
+    int len = snprintf(d, sizeof d, "%.0f", fabs(x)), k = 0;
+    if (x < 0 && strcmp(d, "0") != 0)
+        out[k++] = '-';
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = '\0';
+    snprintf(b, n, "%s", out);
+}
+
+const char *cli_num(char *b, size_t n, double x)
+{
+    double a = fabs(x);
+    if (isnan(x))
+        snprintf(b, n, "-");
+    else if (isinf(x))
+        snprintf(b, n, "%s", x > 0 ? "inf" : "-inf");
+    else if (a >= 1e15)
+        snprintf(b, n, "%.3g", x); /* beyond any count this engine makes */
+    else if (a >= 1000)
+        grouped(b, n, x);
+    else if (a != 0 && a < 0.001)
+        snprintf(b, n, "%s0.001", x > 0 ? "<" : ">-");
+    else
+        snprintf(b, n, "%.4g", x);
+    return b;
 }

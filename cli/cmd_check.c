@@ -74,23 +74,64 @@ static int check_observations(const sal_model *m, const char *obs, int quiet)
     return 0;
 }
 
-/* The one-line summary of a clean scenario. */
-static void print_summary(const char *path, const sal_model *m, size_t nv)
+/* "  LABEL (N): a, b, c" wrapped at 78 columns, the names in the order of
+ * the file ("  LABEL (0): none" when there are none). */
+static void print_names(const char *label, const char *const *names, size_t n)
+{
+    int col = printf("  %s (%zu):", label, n);
+    if (n == 0)
+        col += printf(" none");
+    for (size_t i = 0; i < n; i++) {
+        int w = (int)strlen(names[i]) + (i + 1 < n ? 2 : 1);
+        if (col + w > 78 && i > 0)
+            col = printf("\n   ");
+        col += printf(" %s%s", names[i], i + 1 < n ? "," : "");
+    }
+    printf("\n");
+}
+
+/* What was checked: each variant (only --variant's when given), the
+ * metrics and the events, by name. */
+static void print_checked(const sal_model *m, const char *variant)
+{
+    const char *one[1] = {variant};
+    if (variant)
+        print_names("variant", one, 1);
+    else
+        print_names("variants", (const char *const *)m->variants, m->nvariants);
+    const char **metric = malloc((m->nmetrics + 1) * sizeof *metric);
+    if (metric) {
+        for (size_t i = 0; i < m->nmetrics; i++)
+            metric[i] = m->metrics[i].name;
+        print_names("metrics", metric, m->nmetrics);
+        free(metric);
+    }
+    print_names("events", (const char *const *)m->events, m->nevents);
+}
+
+/* The summary of a clean scenario: one line of counts, then the names. */
+static void print_summary(const char *path, const sal_model *m, size_t nv, const char *variant)
 {
     /* "1 day", "2 days": counts read as an analyst would write them */
     struct { size_t n; const char *one, *many; } cnt[] = {
-        {(size_t)m->horizon, "day", "days"},       {m->nactors, "actor", "actors"},
+        {(size_t)m->horizon + 1, "day", "days"},       {m->nactors, "actor", "actors"},
         {m->nforces, "force", "forces"},           {m->nsectors, "sector", "sectors"},
         {m->npipelines, "pipeline", "pipelines"},  {m->npolicies, "policy", "policies"},
         {m->ntreaties, "treaty", "treaties"},      {m->nladders, "ladder", "ladders"},
         {m->nparams, "parameter", "parameters"},   {m->nmetrics, "metric", "metrics"},
         {m->nevents, "event", "events"},           {m->nuncertain, "uncertain input", "uncertain inputs"},
     };
-    printf("%s: ok: scenario '%s', %zu %s;", path, m->name ? m->name : "", cnt[0].n,
-           cnt[0].n == 1 ? cnt[0].one : cnt[0].many);
+    /* days = horizon + 1: day 0 (the start) to day horizon, as run prints */
+    char d0[16], d1[16];
+    long start = sal_date_to_days(m->start_year, m->start_month, m->start_day);
+    sal_date_format(start, d0);
+    sal_date_format(start + m->horizon, d1);
+    printf("%s: ok: scenario '%s', %zu %s (%s to %s);", path, m->name ? m->name : "", cnt[0].n,
+           cnt[0].n == 1 ? cnt[0].one : cnt[0].many, d0, d1);
     for (size_t i = 1; i < sizeof cnt / sizeof cnt[0]; i++)
         printf("%s %zu %s", i == 1 ? "" : ",", cnt[i].n, cnt[i].n == 1 ? cnt[i].one : cnt[i].many);
-    printf("; %zu variant%s checked\n", nv, nv == 1 ? "" : "s");
+    printf("; the base and %zu variant%s checked\n", nv, nv == 1 ? "" : "s");
+    print_checked(m, variant);
 }
 
 static int run_check(int argc, char **argv)
@@ -105,6 +146,8 @@ static int run_check(int argc, char **argv)
     int quiet = 0, c;
     optind = 1;
     opterr = 0;
+    if (cli_long_check("check", argc, argv, "v:o:qh", opts))
+        return EXIT_USAGE;
     while ((c = getopt_long(argc, argv, "v:o:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'v': variant = optarg; break;
@@ -148,7 +191,7 @@ static int run_check(int argc, char **argv)
         return EXIT_JOB;
     }
     if (!quiet)
-        print_summary(path, m, nv);
+        print_summary(path, m, nv, variant);
     sal_diags_free(d);
     rc = obs ? check_observations(m, obs, quiet) : 0;
     sal_model_free(m);

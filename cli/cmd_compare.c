@@ -43,7 +43,6 @@ static const char usage[] =
     "      --posterior DIR   both variants continue from the particles of 'salient\n"
     "                        calibrate ... --out DIR' (run k: particle k mod N to the\n"
     "                        as-of date, then (seed, run k); docs/calibration.md)\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Progress and Ctrl-C as for 'salient ensemble' (partial results marked by\n"
@@ -57,21 +56,23 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
 {
     uint32_t h = (uint32_t)a->horizon;
     const char *na = a->variant ? a->variant : "base", *nb = b->variant ? b->variant : "base";
-    printf("%s: %s (A) vs %s (B), %llu runs each on common random numbers, day %u\n",
-           a->name ? a->name : "scenario", na, nb, (unsigned long long)c->runs, h);
+    char d1[16];
+    sal_date_format(sal_date_to_days(a->start_year, a->start_month, a->start_day) + h, d1);
+    printf("%s: %s (A) vs %s (B), %llu runs each on common random numbers, on %s (day %u)\n",
+           a->name ? a->name : "scenario", na, nb, (unsigned long long)c->runs, d1, h);
     enum { MAXROWS = 12 };
     if (c->nmetrics) {
         printf("\n  %-22s %11s %11s %11s %11s %11s %9s\n", "metric", "A mean", "B mean",
                "B-A mean", "B-A p05", "B-A p95", "var. red.");
         for (size_t i = 0; i < c->nmetrics && i < MAXROWS; i++) {
-            double r = sal_compare_ratio(c->var_indep[i], c->var_diff[i]);
-            printf("  %-22s %11.5g %11.5g %11.5g %11.5g %11.5g %9.3g\n",
-                   a->metrics[c->metric_a[i]].name,
-                   sal_summary_mean(c->a, (uint32_t)c->metric_a[i], h),
-                   sal_summary_mean(c->b, (uint32_t)c->metric_b[i], h),
-                   sal_summary_mean(c->diff, (uint32_t)i, h),
-                   sal_summary_quantile(c->diff, (uint32_t)i, h, 0.05),
-                   sal_summary_quantile(c->diff, (uint32_t)i, h, 0.95), r);
+            char v[6][32];
+            printf("  %-22s %11s %11s %11s %11s %11s %9s\n", a->metrics[c->metric_a[i]].name,
+                   cli_num(v[0], 32, sal_summary_mean(c->a, (uint32_t)c->metric_a[i], h)),
+                   cli_num(v[1], 32, sal_summary_mean(c->b, (uint32_t)c->metric_b[i], h)),
+                   cli_num(v[2], 32, sal_summary_mean(c->diff, (uint32_t)i, h)),
+                   cli_num(v[3], 32, sal_summary_quantile(c->diff, (uint32_t)i, h, 0.05)),
+                   cli_num(v[4], 32, sal_summary_quantile(c->diff, (uint32_t)i, h, 0.95)),
+                   cli_num(v[5], 32, sal_compare_ratio(c->var_indep[i], c->var_diff[i])));
         }
         if (c->nmetrics > MAXROWS)
             printf("  ... and %zu more in %s/compare.csv\n", c->nmetrics - MAXROWS, dir);
@@ -82,13 +83,16 @@ static void print_summary(const sal_model *a, const sal_model *b, const sal_comp
             double pa = sal_summary_event_probability(c->a, (uint32_t)c->event_a[e]);
             double pb = sal_summary_event_probability(c->b, (uint32_t)c->event_b[e]);
             double r = sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]);
-            printf("  %-22s %11.4f %11.4f %+11.4f %9.3g\n", a->events[c->event_a[e]], pa, pb,
-                   pb - pa, r);
+            char v[32];
+            printf("  %-22s %11.4f %11.4f %+11.4f %9s\n", a->events[c->event_a[e]], pa, pb,
+                   pb - pa, cli_num(v, sizeof v, r));
         }
         if (c->nevents > MAXROWS)
             printf("  ... and %zu more in %s/compare.csv\n", c->nevents - MAXROWS, dir);
     }
-    printf("\nvariance reduction: var(A) + var(B) over var(B - A) with common random numbers\n"
+    printf("\nB-A p05 to p95: the 90%% interval of the difference; variance reduction (var. red.):\n"
+           "var(A) + var(B) over var(B - A) with common random numbers ('-': neither varies,\n"
+           "'inf': B - A does not vary)\n"
            "wrote %s/compare.csv\n", dir);
 }
 
@@ -241,6 +245,9 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
     }
     int partial = rc == SAL_EINTR;
     int status = write_results(s, m, cmp, partial, ndone);
+    if (!status)
+        status = cli_write_runinfo("compare", s->dir, (int)s->a.threads, 1,
+                                   cli_seed_or(&s->a, m[0]->seed), s->path, NULL);
     if (!status && !s->a.quiet)
         print_summary(m[0], m[1], cmp, dir);
     if (!status && partial) {

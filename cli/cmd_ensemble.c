@@ -33,12 +33,13 @@ static const char usage[] =
     "and with --series (or --observations):\n"
     "  DIR/paths.csv       run,date,metric,value: each chosen metric in every run\n"
     "                      on each chosen date\n"
-    "  DIR/run_events.csv  run,event,date: the day each event happened in each run\n"
-    "                      (empty: it did not); both also tables of results.sqlite\n"
+    "  DIR/run_events.csv  run,event,date: each event's day in each run (empty:\n"
+    "                      none); both also tables of results.sqlite\n"
+    "  DIR/run.json        the run on record (version, time, command, hashes)\n"
     "Every file is written whole or not at all, and the bytes are the same for\n"
     "any number of threads.  Memory does not grow with N: runs are summarised\n"
     "(quantiles within 0.5%, means and event statistics exact) and streamed to\n"
-    "runs.csv, which --no-runs-csv switches off (with the runs table).\n"
+    "runs.csv (--no-runs-csv: none, nor the runs table).\n"
     "\n"
     "On a terminal a progress line shows runs done, runs/s and time left.\n"
     "Ctrl-C (SIGINT) or SIGTERM stops after the runs under way: the files then\n"
@@ -115,18 +116,21 @@ static void print_summary(const sal_model *m, const sal_summary *s, uint64_t see
            (unsigned long long)sal_summary_runs(s), (unsigned long long)seed, m->horizon + 1, d1);
     enum { MAXROWS = 12 };
     if (m->nmetrics) {
-        printf("\nmetrics on %s:  %12s %12s %12s %12s\n", d1, "mean", "p05", "p50", "p95");
-        for (size_t k = 0; k < m->nmetrics && k < MAXROWS; k++)
-            printf("  %-24s %12.6g %12.6g %12.6g %12.6g\n", m->metrics[k].name,
-                   sal_summary_mean(s, (uint32_t)k, h),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.05),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.5),
-                   sal_summary_quantile(s, (uint32_t)k, h, 0.95));
+        printf("\nmetrics on %s (" CLI_BAND "):\n  %-24s %12s %12s %12s %12s\n", d1, "", "mean",
+               "p05", "p50", "p95");
+        for (size_t k = 0; k < m->nmetrics && k < MAXROWS; k++) {
+            char v[4][32];
+            printf("  %-24s %12s %12s %12s %12s\n", m->metrics[k].name,
+                   cli_num(v[0], 32, sal_summary_mean(s, (uint32_t)k, h)),
+                   cli_num(v[1], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.05)),
+                   cli_num(v[2], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.5)),
+                   cli_num(v[3], 32, sal_summary_quantile(s, (uint32_t)k, h, 0.95)));
+        }
         if (m->nmetrics > MAXROWS)
             printf("  ... and %zu more in %s/quantiles.csv\n", m->nmetrics - MAXROWS, dir);
     }
     if (m->nevents) {
-        printf("\nevents by %s:  %11s  %s\n", d1, "probability", "day p05 / p50 / p95");
+        printf("\nevents by %s:  %11s  %s\n", d1, "probability", "day p05 / p50 / p95 (90% interval)");
         for (size_t e = 0; e < m->nevents && e < MAXROWS; e++) {
             int32_t a = sal_summary_event_quantile(s, (uint32_t)e, 0.05);
             printf("  %-24s %11.4f", m->events[e], sal_summary_event_probability(s, (uint32_t)e));
@@ -467,6 +471,8 @@ static int job_write(ens_job *j)
         cli_error("ensemble", "cannot write the results in '%s': %s", dir, strerror(errno));
         return EXIT_JOB;
     }
+    if (cli_write_runinfo("ensemble", dir, (int)o->a.threads, j->w->size, j->seed, o->path, o->obs))
+        return EXIT_JOB;
     /* complete: the checkpoint has served (a kill before this line leaves
      * it, and a resume then rewrites the same files) */
     if (!j->partial && j->ckpt)

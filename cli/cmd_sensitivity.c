@@ -57,7 +57,6 @@ static const char usage[] =
     "  -o, --out DIR         where to write (default salient-out/sensitivity; created)\n"
     "  -d, --deterministic   run the mean-field path (no daily noise)\n"
     "  -q, --quiet           no table\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "On a terminal a progress line shows the runs done, runs/s and time left.\n"

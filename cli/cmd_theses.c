@@ -54,7 +54,6 @@ static const char usage[] =
     "      --posterior DIR   the base and every variant continue from the particles of\n"
     "                        'salient calibrate ... --out DIR' (docs/calibration.md);\n"
     "                        Sobol' indices stay on the priors\n"
-    "      --stop-after K    (for tests) stop as if interrupted once K runs are done\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success; 1 a run failed, the files could not be written or the\n"
@@ -68,16 +67,6 @@ static int thesis_event(const sal_theses *t, const char *e)
         if (t->theses[i].event && strcmp(t->theses[i].event, e) == 0)
             return 1;
     return 0;
-}
-
-/* A number for the summary: whole above 1000, else 4 significant figures. */
-static const char *num(char *b, size_t n, double x)
-{
-    if (fabs(x) >= 1000)
-        snprintf(b, n, "%.0f", x);
-    else
-        snprintf(b, n, "%.4g", x);
-    return b;
 }
 
 /* Items separated by ", " and wrapped at 100 columns, continuation lines
@@ -108,12 +97,12 @@ static void print_summary(const sal_study *s, const char *dir, int files)
     printf("%s: %llu runs for the base and each of %zu variants, seed %llu, to %s\n",
            m->name ? m->name : "study", (unsigned long long)s->runs_done, s->nvariants,
            (unsigned long long)s->opts.seed, d1);
-    printf("  %-26s %10s  %s\n", "on that day", "median", "[90% band]");
+    printf("  %-26s %10s  [" CLI_BAND "]\n", "on that day", "median");
     for (size_t k = 0; k < m->nmetrics && k < 6; k++)
-        printf("  %-26s %10s  [%s, %s]\n", m->metrics[k].name,
-               num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
-               num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
-               num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
+        printf("  %-26s %10s  [%s to %s]\n", m->metrics[k].name,
+               cli_num(a, sizeof a, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.5)),
+               cli_num(b, sizeof b, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.05)),
+               cli_num(c, sizeof c, sal_summary_quantile(s->summary, (uint32_t)k, h, 0.95)));
     if (m->nmetrics > 6)
         printf("  ... and %zu more metrics in %s/quantiles.csv\n", m->nmetrics - 6, dir);
     int col = printf("  P(by %s): ", d1), first = 1;
@@ -231,6 +220,11 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
         if (rc != SAL_OK) {
             cli_print_diags(d);
             cli_error("theses", "nothing was written in '%s'", dir);
+            status = EXIT_JOB;
+            goto done;
+        }
+        /* the input hashed is the theses file (NULL: the built-in flagship) */
+        if (cli_write_runinfo("theses", dir, (int)a->threads, 1, s->opts.seed, path, NULL)) {
             status = EXIT_JOB;
             goto done;
         }

@@ -4,6 +4,7 @@
  *
  * With no command it runs the main job (see default_job below). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -54,6 +55,22 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* "'ensembel' is not a command; did you mean 'ensemble'?" (exit 2): names
+ * are matched exactly, a near one is only suggested. */
+static int no_command(const char *name)
+{
+    const char *names[NCOMMANDS + 1];
+    for (int i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i]->name;
+    names[NCOMMANDS] = "help";
+    const char *near = sal_suggest(name, names, NCOMMANDS + 1);
+    if (near)
+        cli_error(NULL, "'%s' is not a command; did you mean '%s'?", name, near);
+    else
+        cli_error(NULL, "'%s' is not a command; see 'salient --help'", name);
+    return EXIT_USAGE;
+}
+
 /* The main job run by "salient" alone (or with its options): the flagship
  * built into the binary calibrated on its built-in reports, then its study
  * from the posterior, into salient-out/, its report.html and a short summary
@@ -61,10 +78,13 @@ static const cli_command *find_command(const char *name)
  * flagship, stays one command away: salient fit --builtin iwojima. */
 static int default_job(int argc, char **argv)
 {
+    fprintf(stderr, "salient: no command given, so running the main job: the flagship calibrated "
+                    "on its reports of 22 November 2024, then its study, into salient-out/ "
+                    "(see 'salient --help' for the commands)\n");
     return cli_default_study(argc, argv);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return default_job(argc, argv);
@@ -86,17 +106,26 @@ int main(int argc, char **argv)
             return 0;
         }
         const cli_command *c = find_command(argv[2]);
-        if (!c) {
-            cli_error(NULL, "no command '%s'; see 'salient --help'", argv[2]);
-            return EXIT_USAGE;
-        }
+        if (!c)
+            return no_command(argv[2]);
         cli_usage(c, stdout);
         return 0;
     }
     const cli_command *c = find_command(a);
-    if (!c) {
-        cli_error(NULL, "'%s' is not a command; see 'salient --help'", a);
-        return EXIT_USAGE;
-    }
+    if (!c)
+        return no_command(a);
     return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    /* the command line as typed, for run.json: getopt_long permutes argv */
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+    if (copy)
+        memcpy(copy, argv, ((size_t)argc + 1) * sizeof *copy);
+    cli_argc = argc;
+    cli_argv = copy ? copy : argv;
+    int rc = dispatch(argc, argv);
+    free(copy);
+    return rc;
 }

@@ -23,6 +23,32 @@
 extern "C" {
 #endif
 
+/* ---- the run on record (run.json; src/out/runinfo.c) -------------------- */
+
+/* What made a job's outputs, written beside them as DIR/run.json (not into
+ * the CSV files or results.sqlite, which stay byte-identical between equal
+ * runs: these vary with the date, --threads and the ranks). */
+typedef struct {
+    const char *command;      /* "ensemble", "compare", ... */
+    const char *command_line; /* as typed, arguments quoted where needed */
+    int threads;              /* <= 0: OpenMP's default (omp_get_max_threads) */
+    int ranks;                /* MPI ranks (<= 0: 1) */
+    uint64_t seed;
+    const char *scenario;     /* path, hashed; NULL: none (the built-in flagship) */
+    const char *observations; /* path, hashed; NULL: none */
+    int64_t time;             /* seconds since 1970 UTC; 0: now */
+} sal_runinfo;
+
+/* The SHA-256 of a file's bytes as 64 lowercase hex digits (FIPS 180-4,
+ * computed by OpenSSL's libcrypto).  SAL_EIO when the file cannot be read,
+ * hex then "". */
+int sal_sha256_file(const char *path, char hex[65]);
+/* run.json into an open stream; SAL_EIO when an input cannot be hashed or
+ * the stream failed. */
+int sal_runinfo_write_stream(FILE *f, const sal_runinfo *ri);
+/* DIR/run.json, whole or not at all. */
+int sal_runinfo_write(const char *dir, const sal_runinfo *ri);
+
 /* ---- one run (salient run; src/out/run_out.c) --------------------------- */
 
 /* series.csv: day, date, then one column per metric of the run's model. */

@@ -70,6 +70,53 @@ static int resolve_stock(const sal_model *m, const char *name, const int *prev, 
     return -1;
 }
 
+/* The kind of entity other than kind that is named name ("actor" for
+ * strength(ally) when ally is an actor), NULL when none is.  *example: a
+ * name of the kind expected that belongs to it (an actor's force), or NULL. */
+static const char *other_kind(const sal_model *m, const char *kind, const char *name,
+                              const char **example)
+{
+    *example = NULL;
+    for (size_t i = 0; strcmp(kind, "actor") != 0 && i < m->nactors; i++)
+        if (m->actors[i].name && strcmp(m->actors[i].name, name) == 0) {
+            for (size_t f = 0; strcmp(kind, "force") == 0 && f < m->nforces; f++)
+                if (m->forces[f].owner == (int)i && m->forces[f].name && !*example)
+                    *example = m->forces[f].name;
+            return "actor";
+        }
+#define OTHER(k, arr, count)                                                   \
+    for (size_t i = 0; strcmp(kind, k) != 0 && i < (count); i++)              \
+        if ((arr)[i].name && strcmp((arr)[i].name, name) == 0)                 \
+            return k;
+    OTHER("force", m->forces, m->nforces)
+    OTHER("sector", m->sectors, m->nsectors)
+    OTHER("ladder", m->ladders, m->nladders)
+    OTHER("parameter", m->params, m->nparams)
+#undef OTHER
+    if (strcmp(kind, "side") != 0 && sc_side(m, name) >= 0)
+        return "side";
+    return NULL;
+}
+
+/* "'ally' is an actor, not a force; expected a force such as 'ally-1' (a
+ * force of actor 'ally')": the reader can tell what was meant. */
+static int wrong_kind(const sal_model *m, const char *kind, const char *name, char *why,
+                      size_t whylen)
+{
+    const char *ex, *other = other_kind(m, kind, name, &ex);
+    if (!other)
+        return 0;
+    const char *an = strchr("aeiou", other[0]) ? "an" : "a";
+    if (ex)
+        snprintf(why, whylen, "'%s' is %s %s, not a %s; expected a %s such as '%s' (a %s of %s "
+                              "'%s')",
+                 name, an, other, kind, kind, ex, kind, other, name);
+    else
+        snprintf(why, whylen, "'%s' is %s %s, not a %s; expected the name of a %s", name, an,
+                 other, kind, kind);
+    return 1;
+}
+
 static int resolve(void *ctx, int id, int pos, const char *name, const int *prev, char *why,
                    size_t whylen)
 {
@@ -113,6 +160,10 @@ static int resolve(void *ctx, int id, int pos, const char *name, const int *prev
                 c[nc++] = m->sides[s];
     }
 #undef TRY
+    if (strcmp(kind, "event") != 0 && wrong_kind(m, kind, name, why, whylen)) {
+        free(c); /* the name is of another kind: said so */
+        return -1;
+    }
     const char *s = c ? sc_suggest(name, c, nc) : NULL;
     const sal_treaty *t = NULL;
     for (size_t i = 0; strcmp(kind, "event") == 0 && i < m->ntreaties; i++)

@@ -194,6 +194,12 @@ void sc_not_a_number(sc_reader *r, const yd_node *n, const char *what, const cha
                                                            &(double){0}) == 0)
         sc_err(r, n, "%s is the quoted string \"%s\"; expected %s (write it without quotes)",
                what, n->str, expect);
+    else if (n && n->kind == YD_SCALAR && !n->quoted && r->params && r->params->kind == YD_MAP &&
+             yd_get(r->params, n->str))
+        /* the reader can tell the fix: a parameter's name where its value is meant */
+        sc_err(r, n, "%s is '%s', not a number; '%s' is a parameter: write {param: %s} to use "
+                     "its value",
+               what, n->str, n->str, n->str);
     else if (n && n->kind == YD_SCALAR && !yd_is_null(n))
         sc_err(r, n, "%s is '%s', not a number; expected %s", what, n->str, expect);
     else
