@@ -45,6 +45,7 @@ extern const cli_command cmd_compare;
 extern const cli_command cmd_theses;
 extern const cli_command cmd_report;
 extern const cli_command cmd_score;
+extern const cli_command cmd_discover;
 
 /* The main job: the flagship study into salient-out/ (cli/cmd_theses.c). */
 int cli_default_study(void);

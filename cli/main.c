@@ -19,6 +19,7 @@ static const cli_command *const commands[] = {
     &cmd_theses,
     &cmd_report,
     &cmd_score,
+    &cmd_discover,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

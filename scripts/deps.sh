@@ -4,7 +4,7 @@
 # `deps.sh bench` checks instead the packages only the benchmarks need
 # (`make bench`): NumPy, for the independent duel in bench/duel_numpy.py.
 BENCH_PKGS="python3-numpy"
-PKGS="gcc make pkg-config libgsl-dev librandom123-dev libyaml-dev libsqlite3-dev libssl-dev libcmocka-dev libopenmpi-dev openmpi-bin libjs-chart.js chromium sqlite3 clang cppcheck clang-tidy"
+PKGS="gcc make pkg-config libgsl-dev librandom123-dev libyaml-dev libsqlite3-dev libssl-dev libcmocka-dev libopenmpi-dev openmpi-bin libjs-chart.js chromium sqlite3 python3 clang cppcheck clang-tidy"
 [ "$1" = bench ] && PKGS="$BENCH_PKGS"
 missing=""
 for p in $PKGS; do

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "salient/base.h"
+#include "salient/discover.h"
 #include "salient/battle.h"
 #include "salient/engine.h"
 #include "salient/ensemble.h"
@@ -112,6 +113,47 @@ typedef struct {
 int sal_fit_write_json(FILE *f, const sal_battle *b, const char *name, const sal_fit_laws *l);
 /* The observed and fitted series: day,A_obs,B_obs,A_fit,B_fit. */
 int sal_fit_write_series(FILE *f, const sal_battle *b, const double *A, const double *B);
+
+/* ---- reading the runs of a results file (src/out/results_read.c) ------
+ *
+ * The one place that knows how results.sqlite holds runs: the table runs
+ * (wide: run, one column per input, one per metric; or long: run, name,
+ * value), the metric names from quantiles, the events from events, every
+ * run's event days from run_events (run, event, date) and weights from
+ * weights (run, weight) when those tables exist.  What is not there is
+ * said in r->missing.  SAL_EINPUT with the reason in why (no such file, not
+ * a results file, no runs), SAL_ENOMEM. */
+int sal_results_read_runs(const char *path, sal_disc_runs *r, char *why, size_t whylen);
+/* The values of metric pair_metric[k] on day pair_day[k] for every run,
+ * from the table paths (run, date, metric, value); without that table
+ * r->npairs stays 0 (r->missing says so).  SAL_EINPUT when a value is
+ * absent. */
+int sal_results_read_pairs(const char *path, sal_disc_runs *r, const size_t *pair_metric,
+                           const int *pair_day, size_t npairs, char *why, size_t whylen);
+
+/* ---- outputs (src/out/discover_out.c; docs/discover.md) ----------------
+ *
+ * Into dir, each file whole or not at all: boxes.csv (box, input, lower,
+ * upper, subset, quasi_p, stability, and the box's coverage, density,
+ * mass), trajectory.csv (box, step, coverage, density, mass, restricted,
+ * inputs, chosen) and results.sqlite with the same as tables
+ * discover_boxes, discover_trajectory, plus discover_inputs (each input's
+ * range, categorical, irrelevant), discover_points (the runs on the two
+ * inputs the first box restricts most, for the report's scatter) and
+ * discover (key, value: method, condition, runs, cases).  source: a
+ * results.sqlite whose metadata, quantiles and events are copied in (so
+ * that `salient report` shows them too), or NULL. */
+typedef struct {
+    const char *method;       /* "prim" or "cart" */
+    const char *where;        /* the condition */
+    const char *source;       /* results.sqlite to copy the ensemble's tables from, or NULL */
+    const char *scenario;     /* its name, for the metadata when source is NULL */
+    uint64_t seed;
+    double threshold;
+} sal_disc_meta;
+
+int sal_disc_write(const char *dir, const sal_disc_result *res, const sal_disc_runs *runs,
+                   const unsigned char *y, const sal_disc_meta *meta);
 
 #ifdef __cplusplus
 }

@@ -18,8 +18,10 @@
  *   fit.h         nonlinear least-squares fit of the attrition law
  *   sobol.h       global sensitivity: Sobol' indices from a Saltelli design
  *   study.h       studies: theses files, base and variants, theses judged
+ *   discover.h    scenario discovery: PRIM and CART boxes of the inputs
  *   report.h      the HTML report built from a results database
- *   out.h         the files of one run, of Sobol' indices and of a fit
+ *   out.h         the files of one run, of Sobol' indices, of a fit and of
+ *                 scenario discovery (and the runs read back from results.sqlite)
  *   obs.h         observations files (reports of metrics and events) and the
  *                 observation model: likelihood, draws and CDF of a report
  *   score.h       proper scores of a forecast against reports (CRPS, PIT, ...)
@@ -45,6 +47,7 @@
 #include "salient/fit.h"
 #include "salient/sobol.h"
 #include "salient/study.h"
+#include "salient/discover.h"
 #include "salient/report.h"
 #include "salient/out.h"
 #include "salient/obs.h"

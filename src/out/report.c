@@ -24,6 +24,8 @@ extern const unsigned char sal_report_css[];
 extern const size_t sal_report_css_len;
 extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
+extern const unsigned char sal_report_discover_js[];
+extern const size_t sal_report_discover_js_len;
 
 /* Appends s to a list of strings (NULL-safe on out of memory: status). */
 static void push(rpt_db *d, char ***v, size_t *n, const char *s)
@@ -257,6 +259,7 @@ static void load(rpt_db *d)
     d->has_theses = table_exists(d, "theses");
     d->has_params = table_exists(d, "parameters");
     d->has_scores = table_exists(d, "scores") && table_exists(d, "scores_summary");
+    d->has_discover = table_exists(d, "discover_boxes");
     load_variants(d);
     load_band_variant(d);
     /* The key metric of the findings and of the counterfactual chart: the
@@ -290,6 +293,25 @@ static void unload(rpt_db *d)
 
 /* The whole page: head (style), body (sections), the chart data as JSON in
  * a non-executed script element, Chart.js, then the page's own script. */
+/* report.js, with the discovery charts' script (src/out/report_discover.js)
+ * spliced in before its self-check when the page has that section: a report
+ * without one keeps report.js's bytes exactly. */
+static void put_script(rpt_buf *page, int discover)
+{
+    const char *js = (const char *)sal_report_js;
+    size_t n = sal_report_js_len, cut = n;
+    static const char mark[] = "  // ---- self-check";
+    for (size_t i = 0; discover && i + sizeof mark - 1 <= n; i++)
+        if (memcmp(js + i, mark, sizeof mark - 1) == 0) {
+            cut = i;
+            break;
+        }
+    rpt_putn(page, js, cut);
+    if (cut < n)
+        rpt_putn(page, (const char *)sal_report_discover_js, sal_report_discover_js_len);
+    rpt_putn(page, js + cut, n - cut);
+}
+
 static void assemble(rpt_db *d, rpt_buf *page)
 {
     rpt_buf body = {0}, js = {0};
@@ -301,6 +323,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_events(d, &body, &js, &ncharts);
     rpt_compare(d, &body, &js, &ncharts);
     rpt_sobol(d, &body, &js, &ncharts);
+    rpt_discover(d, &body, &js, &ncharts);
     rpt_theses(d, &body);
     rpt_provenance(d, &body);
 
@@ -325,7 +348,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_put(page, "\"version\":1}</script>\n<script>\n");
     rpt_putn(page, (const char *)sal_chartjs, sal_chartjs_len);
     rpt_put(page, "\n</script>\n<script>\n");
-    rpt_putn(page, (const char *)sal_report_js, sal_report_js_len);
+    put_script(page, d->has_discover);
     rpt_put(page, "</script>\n</body>\n</html>\n");
     if (body.oom || js.oom)
         page->oom = 1;

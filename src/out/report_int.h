@@ -67,6 +67,7 @@ typedef struct {
     /* optional tables present */
     int has_curve, has_variants, has_vq, has_ve, has_compare, has_sobol, has_theses, has_params;
     int has_scores;       /* the tables of 'salient score' */
+    int has_discover;     /* discover_* tables (src/out/report_discover.c) */
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
@@ -113,5 +114,8 @@ void rpt_fan_reports(rpt_db *d, rpt_buf *js, const char *metric);
 void rpt_fan_reports_key(rpt_db *d, rpt_buf *b);
 const char *rpt_report_color(int test);
 void rpt_scores(rpt_db *d, rpt_buf *b);
+/* Scenario discovery (src/out/report_discover.c): the trade-off, the boxes,
+ * the scatter of the two inputs restricted most. */
+void rpt_discover(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 
 #endif

@@ -1,0 +1,400 @@
+/* salient — the results of scenario discovery as files: boxes.csv,
+ * trajectory.csv and tables in results.sqlite (docs/discover.md), each
+ * written under a temporary name and renamed into place. */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/db_seal.h"
+#include "salient/date.h"
+#include "salient/out.h"
+#include "salient/ensemble.h"
+
+/* The levels of categorical input j in the box, "1 3". */
+static void subset(char *buf, size_t n, const sal_disc_result *r, size_t j, uint64_t levels)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t l = 0; l < r->nlevels[j]; l++) {
+        if (!(levels >> l & 1))
+            continue;
+        char v[40];
+        sal_fmt_num(v, sizeof v, r->levels[j * SAL_DISC_MAX_LEVELS + l]);
+        int w = snprintf(buf + k, n - k, "%s%s", k ? " " : "", v);
+        if (w < 0 || (size_t)w >= n - k)
+            return;
+        k += (size_t)w;
+    }
+}
+
+static int restricts(const sal_disc_result *r, const sal_disc_range *g, size_t j)
+{
+    if (r->nlevels[j])
+        return g[j].levels != (r->nlevels[j] >= 64 ? ~(uint64_t)0
+                                                   : ((uint64_t)1 << r->nlevels[j]) - 1);
+    return g[j].lower > r->lo[j] || g[j].upper < r->hi[j];
+}
+
+static void num(FILE *f, double x)
+{
+    char b[40];
+    sal_fmt_num(b, sizeof b, isfinite(x) ? x : NAN);
+    fputc(',', f);
+    fputs(b, f);
+}
+
+static int write_boxes(FILE *f, const sal_disc_result *r, const sal_disc_runs *runs)
+{
+    fputs("box,input,lower,upper,subset,quasi_p,stability,coverage,density,mass\n", f);
+    for (size_t b = 0; b < r->nboxes; b++) {
+        const sal_disc_box *x = &r->boxes[b];
+        for (size_t j = 0; j < r->p; j++) {
+            if (!restricts(r, x->box.range, j))
+                continue;
+            char sub[1024] = "";
+            if (r->nlevels[j])
+                subset(sub, sizeof sub, r, j, x->box.range[j].levels);
+            fprintf(f, "%zu,", b + 1);
+            sal_csv_field(f, runs->inputs[j]);
+            num(f, r->nlevels[j] ? NAN : x->box.range[j].lower);
+            num(f, r->nlevels[j] ? NAN : x->box.range[j].upper);
+            fputc(',', f);
+            sal_csv_field(f, sub);
+            num(f, x->qp[j]);
+            num(f, x->stability[j]);
+            num(f, x->box.coverage);
+            num(f, x->box.density);
+            num(f, x->box.mass);
+            fputc('\n', f);
+        }
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+/* "x1;x3": the inputs a step restricts. */
+static void restricted_names(FILE *f, const sal_disc_result *r, const sal_disc_runs *runs,
+                             const sal_disc_range *g)
+{
+    int first = 1;
+    char buf[4096] = "";
+    size_t k = 0;
+    for (size_t j = 0; j < r->p; j++)
+        if (restricts(r, g, j)) {
+            int w = snprintf(buf + k, sizeof buf - k, "%s%s", first ? "" : ";", runs->inputs[j]);
+            if (w > 0 && (size_t)w < sizeof buf - k)
+                k += (size_t)w;
+            first = 0;
+        }
+    fputc(',', f);
+    sal_csv_field(f, buf);
+}
+
+static int write_trajectory(FILE *f, const sal_disc_result *r, const sal_disc_runs *runs)
+{
+    fputs("box,step,coverage,density,mass,restricted,inputs,chosen\n", f);
+    for (size_t b = 0; b < r->nboxes; b++) {
+        const sal_disc_box *x = &r->boxes[b];
+        for (size_t s = 0; s < x->nsteps; s++) {
+            const sal_disc_step *st = &x->steps[s];
+            fprintf(f, "%zu,%zu", b + 1, s);
+            num(f, st->coverage);
+            num(f, st->density);
+            num(f, st->mass);
+            fprintf(f, ",%zu", st->nrestricted);
+            restricted_names(f, r, runs, st->range);
+            fprintf(f, ",%d\n", s == x->chosen);
+        }
+    }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+typedef int (*csv_writer)(FILE *, const sal_disc_result *, const sal_disc_runs *);
+
+static int write_csv(const char *dir, const char *name, csv_writer fn, const sal_disc_result *r,
+                     const sal_disc_runs *runs)
+{
+    sal_outfile *o = NULL;
+    if (sal_outfile_open(&o, dir, name, 1) != SAL_OK)
+        return SAL_EIO;
+    int rc = fn(sal_outfile_stream(o), r, runs);
+    if (rc == SAL_OK && sal_outfile_close(o) == SAL_OK && sal_outfile_commit(o) == SAL_OK)
+        rc = SAL_OK;
+    else
+        rc = SAL_EIO;
+    sal_outfile_abort(o);
+    return rc;
+}
+
+/* ---- SQLite -------------------------------------------------------------- */
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
+}
+
+static void bind_num(sqlite3_stmt *st, int i, double x)
+{
+    if (isfinite(x))
+        sqlite3_bind_double(st, i, x);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int db_boxes(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs *runs)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO discover_boxes VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return SAL_EIO;
+    int rc = SAL_OK;
+    for (size_t b = 0; rc == SAL_OK && b < r->nboxes; b++) {
+        const sal_disc_box *x = &r->boxes[b];
+        for (size_t j = 0; rc == SAL_OK && j < r->p; j++) {
+            if (!restricts(r, x->box.range, j))
+                continue;
+            char sub[1024] = "";
+            if (r->nlevels[j])
+                subset(sub, sizeof sub, r, j, x->box.range[j].levels);
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)b + 1);
+            sqlite3_bind_text(st, 2, runs->inputs[j], -1, SQLITE_STATIC);
+            bind_num(st, 3, r->nlevels[j] ? NAN : x->box.range[j].lower);
+            bind_num(st, 4, r->nlevels[j] ? NAN : x->box.range[j].upper);
+            if (r->nlevels[j])
+                sqlite3_bind_text(st, 5, sub, -1, SQLITE_TRANSIENT);
+            else
+                sqlite3_bind_null(st, 5);
+            bind_num(st, 6, x->qp[j]);
+            bind_num(st, 7, x->stability[j]);
+            bind_num(st, 8, x->box.coverage);
+            bind_num(st, 9, x->box.density);
+            bind_num(st, 10, x->box.mass);
+            sqlite3_bind_int(st, 11, x->met);
+            rc = step_done(st);
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int db_trajectory(sqlite3 *db, const sal_disc_result *r)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO discover_trajectory VALUES (?,?,?,?,?,?,?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return SAL_EIO;
+    int rc = SAL_OK;
+    for (size_t b = 0; rc == SAL_OK && b < r->nboxes; b++)
+        for (size_t s = 0; rc == SAL_OK && s < r->boxes[b].nsteps; s++) {
+            const sal_disc_step *x = &r->boxes[b].steps[s];
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)b + 1);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)s);
+            bind_num(st, 3, x->coverage);
+            bind_num(st, 4, x->density);
+            bind_num(st, 5, x->mass);
+            sqlite3_bind_int64(st, 6, (sqlite3_int64)x->nrestricted);
+            sqlite3_bind_int(st, 7, s == r->boxes[b].chosen);
+            rc = step_done(st);
+        }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int db_inputs(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs *runs)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO discover_inputs VALUES (?,?,?,?,?,?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return SAL_EIO;
+    int rc = SAL_OK;
+    for (size_t j = 0; rc == SAL_OK && j < r->p; j++) {
+        char sub[1024] = "";
+        if (r->nlevels[j])
+            subset(sub, sizeof sub, r, j, ~(uint64_t)0);
+        sqlite3_bind_text(st, 1, runs->inputs[j], -1, SQLITE_STATIC);
+        bind_num(st, 2, r->lo[j]);
+        bind_num(st, 3, r->hi[j]);
+        if (r->nlevels[j])
+            sqlite3_bind_text(st, 4, sub, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(st, 4);
+        sqlite3_bind_int(st, 5, r->irrelevant[j]);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)j);
+        rc = step_done(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The first box's two inputs of least quasi-p-value (then lowest index). */
+static void top_two(const sal_disc_result *r, size_t *a, size_t *b)
+{
+    *a = *b = r->p;
+    const double *qp = r->nboxes ? r->boxes[0].qp : NULL;
+    for (size_t j = 0; qp && j < r->p; j++) {
+        if (isnan(qp[j]))
+            continue;
+        if (*a == r->p || qp[j] < qp[*a]) {
+            *b = *a;
+            *a = j;
+        } else if (*b == r->p || qp[j] < qp[*b]) {
+            *b = j;
+        }
+    }
+    for (size_t j = 0; j < r->p && (*a == r->p || *b == r->p); j++)
+        if (j != *a && j != *b) {
+            if (*a == r->p)
+                *a = j;
+            else
+                *b = j;
+        }
+}
+
+/* At most 2000 runs, evenly spaced, for the report's scatter. */
+static int db_points(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs *runs,
+                     const unsigned char *y)
+{
+    size_t a, b;
+    top_two(r, &a, &b);
+    if (a >= r->p)
+        return SAL_OK;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT INTO discover_points VALUES (?,?,?,?,?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return SAL_EIO;
+    size_t stride = runs->n > 2000 ? (runs->n + 1999) / 2000 : 1;
+    int rc = SAL_OK;
+    for (size_t i = 0; rc == SAL_OK && i < runs->n; i += stride) {
+        const double *xi = runs->x + i * runs->ninputs;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)runs->run[i]);
+        bind_num(st, 2, xi[a]);
+        bind_num(st, 3, b < r->p ? xi[b] : NAN);
+        sqlite3_bind_int(st, 4, y[i]);
+        sqlite3_bind_int(st, 5, r->nboxes && sal_disc_contains(r, r->boxes[0].box.range, xi));
+        rc = step_done(st);
+    }
+    sqlite3_finalize(st);
+    char *q = sqlite3_mprintf("INSERT INTO discover VALUES ('x', %Q), ('y', %Q)", runs->inputs[a],
+                              b < r->p ? runs->inputs[b] : "");
+    if (rc == SAL_OK)
+        rc = q ? exec(db, q) : SAL_ENOMEM;
+    sqlite3_free(q);
+    return rc;
+}
+
+static int db_meta(sqlite3 *db, const sal_disc_runs *runs, const unsigned char *y,
+                   const sal_disc_meta *m)
+{
+    size_t cases = 0;
+    for (size_t i = 0; i < runs->n; i++)
+        cases += y[i];
+    char *q = sqlite3_mprintf("INSERT INTO discover VALUES ('method', %Q), ('where', %Q), "
+                              "('runs', '%llu'), ('cases', '%llu'), ('threshold', '%.17g'), "
+                              "('weighted', '%d')",
+                              m->method, m->where, (unsigned long long)runs->n,
+                              (unsigned long long)cases, m->threshold, runs->w != NULL);
+    int rc = q ? exec(db, q) : SAL_ENOMEM;
+    sqlite3_free(q);
+    return rc;
+}
+
+/* The ensemble's own tables, copied so that `salient report` shows them;
+ * without a source, a minimal metadata and empty quantiles and events. */
+static int db_source(sqlite3 *db, const sal_disc_runs *runs, const sal_disc_meta *m)
+{
+    if (m->source) {
+        char *q = sqlite3_mprintf("ATTACH %Q AS src; CREATE TABLE metadata AS SELECT * FROM "
+                                  "src.metadata; CREATE TABLE quantiles AS SELECT * FROM "
+                                  "src.quantiles; CREATE TABLE events AS SELECT * FROM "
+                                  "src.events;", m->source);
+        int rc = q ? exec(db, q) : SAL_ENOMEM;
+        sqlite3_free(q);
+        return rc;
+    }
+    char start[16];
+    sal_date_format(runs->start, start);
+    char *q = sqlite3_mprintf(
+        "CREATE TABLE metadata (key TEXT PRIMARY KEY, value TEXT);"
+        "CREATE TABLE quantiles (metric TEXT, day INTEGER, date TEXT, mean REAL,"
+        " p05 REAL, p25 REAL, p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY (metric, day));"
+        "CREATE TABLE events (event TEXT PRIMARY KEY, probability REAL,"
+        " p05 INTEGER, p50 INTEGER, p95 INTEGER);"
+        "INSERT INTO metadata VALUES ('format', 'salient-discover 1'), ('scenario', %Q),"
+        " ('variant', NULL), ('seed', '%llu'), ('runs', '%llu'), ('runs_requested', '%llu'),"
+        " ('partial', '0'), ('horizon', '%d'), ('start', %Q);",
+        m->scenario ? m->scenario : "scenario", (unsigned long long)m->seed,
+        (unsigned long long)runs->n, (unsigned long long)runs->n, runs->horizon, start);
+    int rc = q ? exec(db, q) : SAL_ENOMEM;
+    sqlite3_free(q);
+    return rc;
+}
+
+static int write_db(const char *path, const sal_disc_result *r, const sal_disc_runs *runs,
+                    const unsigned char *y, const sal_disc_meta *m)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(db);
+        return SAL_EIO;
+    }
+    int rc = exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+    if (rc == SAL_OK)
+        rc = db_source(db, runs, m);
+    rc |= exec(db, "BEGIN;"
+                   "CREATE TABLE discover (key TEXT PRIMARY KEY, value TEXT);"
+                   "CREATE TABLE discover_boxes (box INTEGER, input TEXT, lower REAL, upper REAL,"
+                   " subset TEXT, quasi_p REAL, stability REAL, coverage REAL, density REAL,"
+                   " mass REAL, met INTEGER);"
+                   "CREATE TABLE discover_trajectory (box INTEGER, step INTEGER, coverage REAL,"
+                   " density REAL, mass REAL, restricted INTEGER, chosen INTEGER);"
+                   "CREATE TABLE discover_inputs (input TEXT, lower REAL, upper REAL,"
+                   " levels TEXT, irrelevant INTEGER, ord INTEGER);"
+                   "CREATE TABLE discover_points (run INTEGER, x REAL, y REAL, \"case\" INTEGER,"
+                   " in_box INTEGER);");
+    if (rc == SAL_OK)
+        rc = db_meta(db, runs, y, m);
+    if (rc == SAL_OK)
+        rc = db_boxes(db, r, runs);
+    if (rc == SAL_OK)
+        rc = db_trajectory(db, r);
+    if (rc == SAL_OK)
+        rc = db_inputs(db, r, runs);
+    if (rc == SAL_OK)
+        rc = db_points(db, r, runs, y);
+    if (rc == SAL_OK) /* every table under the seal that salient report verifies */
+        rc = sal_db_seal(db);
+    if (rc == SAL_OK)
+        rc = exec(db, "COMMIT;");
+    sqlite3_close(db);
+    return rc == SAL_OK ? SAL_OK : SAL_EIO;
+}
+
+int sal_disc_write(const char *dir, const sal_disc_result *r, const sal_disc_runs *runs,
+                   const unsigned char *y, const sal_disc_meta *m)
+{
+    if (sal_mkdirs(dir) != SAL_OK)
+        return SAL_EIO;
+    int rc = write_csv(dir, "boxes.csv", write_boxes, r, runs);
+    if (rc == SAL_OK)
+        rc = write_csv(dir, "trajectory.csv", write_trajectory, r, runs);
+    if (rc != SAL_OK)
+        return rc;
+    sal_outfile *o = NULL;
+    if (sal_outfile_open(&o, dir, "results.sqlite", 0) != SAL_OK)
+        return SAL_EIO;
+    rc = write_db(sal_outfile_temp_path(o), r, runs, y, m);
+    if (rc == SAL_OK && sal_outfile_commit(o) != SAL_OK)
+        rc = SAL_EIO;
+    sal_outfile_abort(o);
+    return rc == SAL_OK ? SAL_OK : SAL_EIO;
+}
