@@ -114,7 +114,12 @@ $(BUILD)/salient.pc: Makefile
 	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: salient\nDescription: simulate wars with third-state interventions\nVersion: %s\nRequires.private: %s\nCflags: -I$${includedir}\nLibs: -L$${libdir} -lsalient\nLibs.private: -lm -fopenmp\n' \
 	  '$(PREFIX)' '$(VERSION)' '$(PKGS)' > $@
 
-tests: $(TESTS) $(CLI)
+tests: $(TESTS) $(CLI) $(BUILD)/tools/dbseal
+
+# A test tool: seals a results database edited by a test (tools/dbseal.c).
+$(BUILD)/tools/dbseal: tools/dbseal.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "salient/date.h"
+#include "out/db_seal.h"
 
 static void num(FILE *f, double x)
 {
@@ -254,6 +255,8 @@ int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpat
     }
     if (rc == SAL_OK)
         rc = import_rows(db, table, in, &line, &cap, ncol);
+    if (rc == SAL_OK) /* the new table under the seal that salient report verifies */
+        rc = sal_db_seal(db);
     if (rc == SAL_OK)
         rc = sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
     free(sql);

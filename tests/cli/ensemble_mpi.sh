@@ -26,7 +26,7 @@ for d in mpi1 mpi2; do
     for x in quantiles.csv events.csv runs.csv results.sqlite; do
         cmp -s "$tmp/one/$x" "$tmp/$d/$x" || no "$d: $x differs from one process"
     done
-    [ "$(ls -A "$tmp/$d" | tr '\n' ' ')" = "events.csv quantiles.csv results.sqlite runs.csv " ] \
+    [ "$(ls -A "$tmp/$d" | tr '\n' ' ')" = "events.csv quantiles.csv results.sqlite run.json runs.csv " ] \
         || no "$d: files: $(ls -A "$tmp/$d")"
 done
 # per-run paths and event days: rank 0 gathers them in run order
@@ -40,7 +40,7 @@ done
 for x in paths.csv run_events.csv; do
     cmp -s "$tmp/p1/$x" "$tmp/pn/$x" || no "paths: $x differs under mpirun -np 3 --no-runs-csv"
 done
-[ "$(ls -A "$tmp/pn" | tr '\n' ' ')" = "events.csv paths.csv quantiles.csv results.sqlite run_events.csv " ] \
+[ "$(ls -A "$tmp/pn" | tr '\n' ' ')" = "events.csv paths.csv quantiles.csv results.sqlite run.json run_events.csv " ] \
     || no "pn: files: $(ls -A "$tmp/pn")"
 mpi 2 "$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny" || no "more ranks than runs"
 "$SALIENT" ensemble "$f" --runs 1 -q --no-runs-csv --out "$tmp/tiny1" || no "one run"
