@@ -257,6 +257,8 @@ static int cmp_pview(const void *a, const void *b)
  * model whose runs hardly depend on the key). */
 static size_t count_distinct(const sal_smc *s)
 {
+    if (s->n == 0)
+        return 0;
     pview *v = malloc(s->n * sizeof *v);
     size_t *idx = malloc(s->n * sizeof *idx);
     size_t k = 0;
@@ -410,7 +412,7 @@ static int proposal(sal_smc *s)
     gsl_matrix *f = gsl_matrix_alloc(nc, nc);
     int st = f ? GSL_EDOM : SAL_ENOMEM;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    for (int tries = 0; f && st != GSL_SUCCESS && tries < 40; tries++, jitter *= 10) {
+    for (int tries = 0; f && st != GSL_SUCCESS && tries < 40; tries++) {
         for (size_t a = 0; a < nc; a++)
             for (size_t b = 0; b <= a; b++) {
                 double v = sc * gsl_matrix_get(c, a, b) + (a == b ? jitter : 0);
@@ -418,6 +420,7 @@ static int proposal(sal_smc *s)
                 gsl_matrix_set(f, b, a, v);
             }
         st = gsl_linalg_cholesky_decomp1(f);
+        jitter *= 10; /* the next try, if this one failed, adds ten times more */
     }
     gsl_set_error_handler(old);
     if (st == GSL_SUCCESS)

@@ -755,7 +755,7 @@ int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary
     if (rc == SAL_OK)
         rc = drive(&j, &tl, &n, done, diags);
     free(j.pcol[0]);
-    if (rc == SAL_OK || rc == SAL_EINTR) {
+    if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         *out = tl[0].sum[0];
         tl[0].sum[0] = NULL;
     }
@@ -875,7 +875,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
         rc = drive(&j, &tl, &n, done, diags);
     free(j.pcol[0]);
     free(j.pcol[1]);
-    if (rc == SAL_OK || rc == SAL_EINTR) {
+    if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         c->runs = *done;
         c->a = tl[0].sum[0];
         c->b = tl[0].sum[1];
