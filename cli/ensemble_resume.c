@@ -84,11 +84,14 @@ int ens_resume_read(ens_ctx *c, sal_summary **prev, sal_diags *d)
     /* every record the state counts checked before anything in DIR changes */
     if (!(c->id.flags & SAL_CKPT_RUNS_CSV))
         return 0;
+    /* a state of zero runs takes nothing from the log, which the resume
+     * writes afresh: a kill between the first state and the log's header
+     * leaves no log, or one shorter than its header */
+    if (have.done == 0)
+        return 0;
     char path[4400];
     snprintf(path, sizeof path, "%s/checkpoint/runs.bin", dir);
     int lc = sal_checkpoint_log_check(path, &c->id, have.done, d);
-    if (lc == SAL_EIO && errno == ENOENT && have.done == 0)
-        return 0; /* killed between the first state and the log's creation */
     if (lc == SAL_EIO)
         cli_error("ensemble", "cannot read '%s': %s", path, strerror(errno));
     else if (lc != SAL_OK)
@@ -134,11 +137,11 @@ int ens_log_open(ens_ctx *c, int resume, int *fresh)
     if (!keep)
         return 0;
     uint64_t need = SAL_CKPT_LOG_HEADER + c->offset * sal_checkpoint_log_record_size(c->id.records);
-    c->log = fopen(path, "r+b");
-    /* killed between the first state and the log's creation: an empty log */
-    if (!c->log && errno == ENOENT && c->offset == 0) {
-        c->log = fopen(path, "w+b");
-        if (c->log && sal_checkpoint_log_header(c->log, &c->id) != SAL_OK) {
+    /* a state of zero runs: the log (none, or cut short by a kill before its
+     * header was whole) is written afresh */
+    c->log = fopen(path, c->offset == 0 ? "w+b" : "r+b");
+    if (c->offset == 0) {
+        if (c->log && (sal_checkpoint_log_header(c->log, &c->id) != SAL_OK || fflush(c->log) != 0)) {
             cli_error("ensemble", "cannot write '%s': %s", path, strerror(errno));
             return -1;
         }
