@@ -87,8 +87,10 @@ static void input_coverage(const sal_model *m, const sal_posterior *p, const dou
                            coverage *cv)
 {
     double *v = malloc(p->n * sizeof *v);
+    char in[MAXIN + 1] = {0};
     assert_non_null(v);
     for (size_t k = 0; k < m->nuncertain && k < MAXIN; k++) {
+        in[k] = '-';
         size_t a = 0;
         while (a < p->ninputs && strcmp(p->names[a], m->uncertain[k].name) != 0)
             a++;
@@ -100,7 +102,10 @@ static void input_coverage(const sal_model *m, const sal_posterior *p, const dou
         double lo = gsl_stats_quantile_from_sorted_data(v, 1, p->n, 0.05);
         double hi = gsl_stats_quantile_from_sorted_data(v, 1, p->n, 0.95);
         cv->in90[k] += truth[k] >= lo && truth[k] <= hi;
+        in[k] = truth[k] >= lo && truth[k] <= hi ? '1' : '0';
     }
+    /* one line a twin, so that partial or split runs can be added up */
+    print_message("twin-inputs %s\n", in);
     free(v);
 }
 
@@ -142,6 +147,7 @@ static void one_twin(const sal_model *m, sal_obs_set *o, const double *lo0, cons
     sal_summary *s = NULL;
     assert_int_equal(sal_ensemble_run(m, &eo, &s, NULL, d), SAL_OK);
     coverage t = {0};
+    char bands[NHEAD * NDATES + 1] = {0};
     for (int h = 0; h < NHEAD; h++) {
         size_t k = 0;
         while (k < m->nmetrics && strcmp(m->metrics[k].name, headline[h]) != 0)
@@ -162,9 +168,11 @@ static void one_twin(const sal_model *m, sal_obs_set *o, const double *lo0, cons
             int in = y >= b[0] - e && y <= b[3] + e;
             t.n90 += in;
             cv->cell90[h][q] += in;
+            bands[h * NDATES + q] = in ? '1' : '0';
             t.n++;
         }
     }
+    print_message("twin-bands %s\n", bands);
     print_message("twin %llu: 50%% bands cover %d of %d, 90%% bands %d of %d\n",
                   (unsigned long long)j, t.n50, t.n, t.n90, t.n);
     cv->n50 += t.n50, cv->n90 += t.n90, cv->n += t.n;
@@ -229,7 +237,8 @@ static void test_twins(void **state)
         lo0[i] = sal_obs_lo(o, i), hi0[i] = sal_obs_hi(o, i);
     static coverage cv; /* large: not on the stack */
     memset(&cv, 0, sizeof cv);
-    for (size_t j = 0; j < twins; j++)
+    size_t first = env_size("SALIENT_TWIN_FIRST", 0); /* a split run's share */
+    for (size_t j = first; j < first + twins; j++)
         one_twin(m, o, lo0, hi0, j, particles, &cv);
     print_message("%zu twins, %zu particles: 50%% bands cover %d of %d (%.2f), 90%% bands %d of "
                   "%d (%.2f)\n",
