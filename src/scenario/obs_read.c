@@ -423,6 +423,22 @@ static int misplaced_keys(obs_reader *q, const yd_node *map, int is_event, const
     return bad;
 }
 
+/* A figure of the wrong kind for the dates given: the first of forms that
+ * map holds is refused (-1, reported), the message saying what the figure
+ * is (kind) and what to write instead (pre, the form's name, post); 0 when
+ * map holds none. */
+static int refuse_form(obs_reader *q, const yd_node *map, const char *const *forms,
+                       const char *what, const char *kind, const char *pre, const char *post)
+{
+    for (int j = 0; forms[j]; j++)
+        if (yd_get(map, forms[j])) {
+            sc_err(&q->r, yd_get(map, forms[j]), "%s gives '%s', %s; expected %s%s:%s", what,
+                   forms[j], kind, pre, forms[j], post);
+            return -1;
+        }
+    return 0;
+}
+
 /* date: DATE, or over: [D1, D2]. */
 static int read_metric_days(obs_reader *q, const yd_node *map, const char *what, sal_obs_entry *e)
 {
@@ -444,15 +460,9 @@ static int read_metric_days(obs_reader *q, const yd_node *map, const char *what,
         if (obs_date(q, dn, w, 1, &e->d2) != 0)
             return -1;
         e->d1 = e->d2;
-        for (int p = 0; PERIOD_FORMS[p]; p++)
-            if (yd_get(map, PERIOD_FORMS[p])) {
-                sc_err(&q->r, yd_get(map, PERIOD_FORMS[p]),
-                       "%s gives '%s', a figure about a period, with a date; expected over: [D1, "
-                       "D2] with %s:, or value:/at_least:/at_most:/range: with date:",
-                       what, PERIOD_FORMS[p], PERIOD_FORMS[p]);
-                return -1;
-            }
-        return 0;
+        return refuse_form(q, map, PERIOD_FORMS, what, "a figure about a period, with a date",
+                           "over: [D1, D2] with ",
+                           ", or value:/at_least:/at_most:/range: with date:");
     }
     e->quantity = SAL_OBS_CHANGE; /* or per day: read_figure decides */
     if (!on || on->kind != YD_SEQ || on->n != 2) {
@@ -472,15 +482,8 @@ static int read_metric_days(obs_reader *q, const yd_node *map, const char *what,
                what, on->kids[0]->str, on->kids[1]->str);
         return -1;
     }
-    for (int j = 0; DAY_FORMS[j]; j++)
-        if (yd_get(map, DAY_FORMS[j])) {
-            sc_err(&q->r, yd_get(map, DAY_FORMS[j]),
-                   "%s gives '%s', a figure on a day, with a period; expected change: or per_day: "
-                   "with over:, or date: with %s:",
-                   what, DAY_FORMS[j], DAY_FORMS[j]);
-            return -1;
-        }
-    return 0;
+    return refuse_form(q, map, DAY_FORMS, what, "a figure on a day, with a period",
+                       "change: or per_day: with over:, or date: with ", "");
 }
 
 /* A numeric report: its days, figure, error. */

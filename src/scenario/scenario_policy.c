@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "salient/expr.h"
+#include "base/util.h"
 
 /* ---- policies --------------------------------------------------------- */
 
@@ -79,6 +80,35 @@ static int set_target(sc_reader *r, const yd_node *b, const char *aw, const char
     return tk;
 }
 
+/* The field fn of a force or a sector (what), one of the four names F:
+ * sets a->field from FV and returns its index, or -1 on an error
+ * (reported; b is the action, aw what it is). */
+static int enum_field(sc_reader *r, sal_action *a, const yd_node *b, const char *aw,
+                      const yd_node *fn, const char *what, const char *const *F,
+                      const sal_field *FV)
+{
+    if (!fn) {
+        char list[200];
+        sal_join_names(list, sizeof list, F, 4);
+        sc_err(r, b, "%s has no 'field'; expected one of %s", aw, list);
+        return -1;
+    }
+    char fw[64];
+    snprintf(fw, sizeof fw, "the field of a %s", what);
+    int k = sc_enum_value(r, fn, fw, F, (const int[]){0, 1, 2, 3});
+    if (k >= 0)
+        a->field = FV[k];
+    return k;
+}
+
+/* A field whose value is one of names (with their values). */
+static void enum_value(set_kind *sk, const char *const *names, const int *values)
+{
+    sk->is_enum = 1;
+    sk->enames = names;
+    sk->evals = values;
+}
+
 /* The target tn (of kind tk, w what it is) and its field fn (field its
  * name, NULL when absent): a->field and what the value is (sk); -1 on an
  * error (reported). */
@@ -92,21 +122,11 @@ static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *
         static const char *const F[] = {"multiplier", "role", "exposure", "interoperability", NULL};
         static const sal_field FV[] = {SAL_FIELD_FORCE_MULTIPLIER, SAL_FIELD_FORCE_ROLE,
                                        SAL_FIELD_FORCE_EXPOSURE, SAL_FIELD_FORCE_INTEROPERABILITY};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
-                         "interoperability",
-                   aw);
-            return -1;
-        }
-        int k = sc_enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
+        int k = enum_field(r, a, b, aw, fn, "force", F, FV);
         if (k < 0)
             return -1;
-        a->field = FV[k];
-        if (k == 1) {
-            sk->is_enum = 1;
-            sk->enames = SC_ROLE_NAMES;
-            sk->evals = SC_ROLE_VALUES;
-        }
+        if (k == 1)
+            enum_value(sk, SC_ROLE_NAMES, SC_ROLE_VALUES);
         break;
     }
     case 1: {
@@ -114,22 +134,12 @@ static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *
         static const char *const F[] = {"intensity", "defence", "posture", "coefficient", NULL};
         static const sal_field FV[] = {SAL_FIELD_SECTOR_INTENSITY, SAL_FIELD_SECTOR_DEFENCE,
                                        SAL_FIELD_SECTOR_POSTURE, SAL_FIELD_SECTOR_COEFF};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
-                         "coefficient",
-                   aw);
-            return -1;
-        }
-        int k = sc_enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
+        int k = enum_field(r, a, b, aw, fn, "sector", F, FV);
         if (k < 0)
             return -1;
-        a->field = FV[k];
         sk->need_side = k >= 2;
-        if (k == 2) {
-            sk->is_enum = 1;
-            sk->enames = SC_POSTURE_NAMES;
-            sk->evals = SC_POSTURE_VALUES;
-        }
+        if (k == 2)
+            enum_value(sk, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
         break;
     }
     case 2:
@@ -468,11 +478,6 @@ void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
         return;
     if (read_actions(r, p, v, where) != 0)
         return;
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &p->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
+    sc_source_description(r, v, eprov0, &p->source);
 }
 

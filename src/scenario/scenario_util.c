@@ -227,16 +227,10 @@ int sc_int(sc_reader *r, const yd_node *n, const char *what, long lo, long hi, l
 
 static int grow(sc_reader *r, void **v, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? 2 * *cap : 16;
-    void *p = realloc(*v, c * size);
-    if (!p) {
+    if (sal_grow(v, cap, n, size, 16) != 0) {
         r->oom = 1;
         return -1;
     }
-    *v = p;
-    *cap = c;
     return 0;
 }
 
@@ -283,6 +277,16 @@ void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map)
     for (size_t i = from; i < r->m->nprovenance; i++)
         if (!r->m->provenance[i].source)
             r->m->provenance[i].source = sc_strdup_s(r, src->str);
+}
+
+void sc_source_description(sc_reader *r, const yd_node *v, size_t eprov0, char **source)
+{
+    const yd_node *n = yd_get(v, "source");
+    if (n)
+        sc_strdup(r, n, "the source", source);
+    sc_inherit_source(r, eprov0, v);
+    if ((n = yd_get(v, "description")))
+        sc_str(r, n, "the description", &(const char *){0});
 }
 
 int sc_add_event(sc_reader *r, const char *name)
