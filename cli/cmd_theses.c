@@ -14,13 +14,6 @@
 #include "salient/date.h"
 #include "salient/study.h"
 
-/* The flagship scenario and its theses, carried in the binary (Makefile,
- * EMBED_CLI). */
-extern const unsigned char sal_flagship_yaml[];
-extern const size_t sal_flagship_yaml_len;
-extern const unsigned char sal_flagship_theses[];
-extern const size_t sal_flagship_theses_len;
-
 #include "salient/report.h"
 
 static const char usage[] =

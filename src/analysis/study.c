@@ -584,19 +584,6 @@ void sal_wilson90(double k, double n, double *lo, double *hi)
     *hi = fmin(1, centre + half);
 }
 
-static int index_of_metric(const sal_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int index_of_event(const sal_model *m, const char *name)
-{
-    return find((const char *const *)m->events, m->nevents, name);
-}
-
 /* P(event by day) from the summary's exact day counts. */
 static double event_by(const sal_summary *s, uint32_t e, int day, double *k)
 {
@@ -670,7 +657,7 @@ int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summa
                     k = (int)i;
             src = c->diff;
         } else {
-            k = index_of_metric(m, t->metric);
+            k = sal_model_metric(m, t->metric);
             src = s;
         }
         if (!src || k < 0)
@@ -721,7 +708,7 @@ int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summa
     }
     /* event tests */
     if (!t->compare) {
-        int e = s ? index_of_event(m, t->event) : -1;
+        int e = s ? sal_model_event(m, t->event) : -1;
         if (e < 0)
             return SAL_EINPUT;
         double k, n = (double)sal_summary_runs(s);

@@ -386,15 +386,12 @@ static int read_metric(obs_reader *q, const yd_node *n, const char *what, int *i
     snprintf(w, sizeof w, "the metric of %s", what);
     if (sc_str(&q->r, n, w, &name) != 0)
         return -1;
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0) {
-            *idx = (int)i;
-            return 0;
-        }
-    const char **c = calloc(m->nmetrics + 1, sizeof *c);
-    for (size_t i = 0; c && i < m->nmetrics; i++)
-        c[i] = m->metrics[i].name;
-    const char *s = c ? sal_suggest(name, c, m->nmetrics) : NULL;
+    int k = sal_model_metric(m, name);
+    if (k >= 0) {
+        *idx = k;
+        return 0;
+    }
+    const char *s = sal_model_metric_near(m, name);
     if (s)
         sc_err(&q->r, n, "%s refers to metric '%s', which is not defined; did you mean '%s'?", what,
                name, s);
@@ -402,7 +399,6 @@ static int read_metric(obs_reader *q, const yd_node *n, const char *what, int *i
         sc_err(&q->r, n, "%s refers to metric '%s', which is not defined; expected the name of a "
                          "metric under 'metrics:' of scenario '%s'",
                what, name, m->name ? m->name : "?");
-    free(c);
     return -1;
 }
 

@@ -330,6 +330,28 @@ int sc_event(const sal_model *m, const char *name)
     return -1;
 }
 
+int sal_model_metric(const sal_model *m, const char *name)
+{
+    FIND_IN(m->metrics, m->nmetrics, name);
+}
+
+int sal_model_event(const sal_model *m, const char *name)
+{
+    return sc_event(m, name);
+}
+
+const char *sal_model_metric_near(const sal_model *m, const char *name)
+{
+    const char **c = calloc(m->nmetrics + 1, sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < m->nmetrics; i++)
+        c[i] = m->metrics[i].name;
+    const char *s = sal_suggest(name, c, m->nmetrics);
+    free(c);
+    return s;
+}
+
 int sc_side(const sal_model *m, const char *name)
 {
     for (int s = 0; s < 2; s++)
