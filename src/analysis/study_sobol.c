@@ -34,117 +34,188 @@ static void row_inputs(size_t k, const double *xa, const double *xb, size_t e, d
         x[e - 2] = xb[e - 2];
 }
 
+/* The design and the workspaces of one sal_study_sobol. */
+typedef struct {
+    const sal_model *m;
+    const size_t *metrics;  /* the metrics estimated */
+    size_t nmetrics;
+    const sal_study_opts *o;
+    size_t k, n, w;         /* inputs, rows, evaluations per row (k + 2) */
+    double *a, *b;          /* n x k: the two input points of each row */
+    double *y;              /* nmetrics x n x w: the last day's value of each */
+    int nt;                 /* threads */
+    sal_run **ws;           /* a run workspace per thread */
+    double *xs;             /* nt x k: the inputs of a thread's evaluation */
+    gsl_rng **rs;           /* a stream per thread */
+} sobol_job;
+
+static int job_alloc(sobol_job *j)
+{
+    size_t k = j->k, n = j->n;
+    j->a = malloc(n * k * sizeof *j->a);
+    j->b = malloc(n * k * sizeof *j->b);
+    j->y = malloc(n * j->w * (j->nmetrics ? j->nmetrics : 1) * sizeof *j->y);
+    j->nt = j->o->threads > 0 ? j->o->threads : omp_get_max_threads();
+    j->ws = calloc((size_t)j->nt, sizeof *j->ws);
+    j->xs = malloc((size_t)j->nt * k * sizeof *j->xs);
+    j->rs = calloc((size_t)j->nt, sizeof *j->rs);
+    int rc = j->a && j->b && j->y && j->ws && j->xs && j->rs ? SAL_OK : SAL_ENOMEM;
+    for (int t = 0; rc == SAL_OK && t < j->nt; t++)
+        if (!(j->ws[t] = sal_run_alloc(j->m)) ||
+            !(j->rs[t] = sal_rng_alloc(j->o->seed, 0, SAL_STREAM_STUDY)))
+            rc = SAL_ENOMEM;
+    return rc;
+}
+
+static void job_free(sobol_job *j)
+{
+    for (int t = 0; t < j->nt; t++) {
+        if (j->ws)
+            sal_run_free(j->ws[t]);
+        if (j->rs && j->rs[t])
+            gsl_rng_free(j->rs[t]);
+    }
+    free(j->ws);
+    free(j->rs);
+    free(j->xs);
+    free(j->a);
+    free(j->b);
+    free(j->y);
+}
+
+/* The points A and B of every row on the unit cube (Sobol' up to
+ * SAL_SOBOL_MAX_INPUTS inputs, Monte Carlo beyond), then through each
+ * input's quantile function. */
+static int design(sobol_job *j)
+{
+    size_t k = j->k, n = j->n;
+    double *a = j->a, *b = j->b;
+    int rc = SAL_OK;
+    if (k <= SAL_SOBOL_MAX_INPUTS) {
+        rc = sal_sobol_design(k, n, a, b);
+    } else {
+        for (size_t r = 0; r < n; r++) {
+            sal_rng_reset(j->rs[0], j->o->seed, r, SAL_STREAM_STUDY);
+            for (size_t i = 0; i < k; i++)
+                a[r * k + i] = gsl_rng_uniform_pos(j->rs[0]);
+            for (size_t i = 0; i < k; i++)
+                b[r * k + i] = gsl_rng_uniform_pos(j->rs[0]);
+        }
+    }
+    for (size_t r = 0; rc == SAL_OK && r < n; r++)
+        for (size_t i = 0; i < k; i++) {
+            a[r * k + i] = sal_dist_quantile(&j->m->uncertain[i].dist, a[r * k + i]);
+            b[r * k + i] = sal_dist_quantile(&j->m->uncertain[i].dist, b[r * k + i]);
+        }
+    return rc;
+}
+
+/* Evaluation e of design row r on workspace t (diags: the engine's
+ * messages, or NULL); the status of the run. */
+static int evaluate(const sobol_job *j, int t, size_t r, size_t e, sal_diags *diags)
+{
+    double *x = j->xs + (size_t)t * j->k;
+    row_inputs(j->k, j->a + r * j->k, j->b + r * j->k, e, x);
+    sal_run_opts ro = {.seed = j->o->seed, .run = r, .inputs = x};
+    return sal_run_exec(j->ws[t], &ro, diags);
+}
+
+/* The evaluations of row r on thread t into y; the first that fails (or
+ * gives a value that is not finite) lowers *failed to its index r w + e. */
+static void run_row(sobol_job *j, int t, size_t r, size_t *failed)
+{
+    size_t w = j->w, n = j->n, day = (size_t)j->m->horizon, nm = j->m->nmetrics;
+    for (size_t e = 0; e < w; e++) {
+        int st = evaluate(j, t, r, e, NULL);
+        const double *series = sal_run_series(j->ws[t]);
+        for (size_t q = 0; q < j->nmetrics; q++) {
+            double v = series[day * nm + j->metrics[q]];
+            j->y[q * n * w + r * w + e] = v;
+            if (st != SAL_OK || !isfinite(v))
+                st = SAL_ERANGE;
+        }
+        if (st != SAL_OK) {
+#pragma omp critical(sal_study_sobol_fail)
+            if (r * w + e < *failed)
+                *failed = r * w + e;
+            break;
+        }
+    }
+}
+
+/* The rows in waves, in order, so that a stop (progress returning nonzero)
+ * or a failure leaves a prefix of the design done (*done rows); the index
+ * of the first evaluation that failed, or SIZE_MAX. */
+static size_t run_rows(sobol_job *j, int (*progress)(void *, uint64_t, uint64_t), void *ctx,
+                       size_t *done, int *stopped)
+{
+    const size_t wave = 64;
+    size_t n = j->n, w = j->w, failed = SIZE_MAX;
+    for (size_t lo = 0; lo < n; lo += wave) {
+        size_t hi = n - lo < wave ? n : lo + wave;
+#pragma omp parallel for num_threads(j->nt) schedule(dynamic, 1)
+        for (size_t r = lo; r < hi; r++)
+            run_row(j, omp_get_thread_num(), r, &failed);
+        *done = hi;
+        if (failed != SIZE_MAX)
+            break;
+        if (progress && progress(ctx, (uint64_t)(hi * w), (uint64_t)(n * w)) && hi < n) {
+            *stopped = 1;
+            break;
+        }
+    }
+    return failed;
+}
+
+/* The evaluation that failed, again on one thread for the engine's
+ * diagnostic; its status (SAL_ERANGE if it now succeeds). */
+static int report_failure(sobol_job *j, size_t failed, sal_diags *diags)
+{
+    size_t r = failed / j->w, e = failed % j->w;
+    int rc = evaluate(j, 0, r, e, diags);
+    if (rc == SAL_OK)
+        rc = SAL_ERANGE;
+    sal_diags_add(diags, j->m->file ? j->m->file : "scenario", 0, 0,
+                  "the sensitivity run of design row %zu, evaluation %zu failed (%s)", r, e,
+                  sal_strstatus(rc));
+    return rc;
+}
+
 int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
                     const sal_study_opts *o, sal_sobol_indices *out, int *ok,
                     int (*progress)(void *, uint64_t, uint64_t), void *ctx, sal_diags *diags)
 {
-    size_t k = m->nuncertain, n = (size_t)o->sobol_base, w = k + 2, nm = m->nmetrics;
-    size_t day = (size_t)m->horizon;
+    sobol_job j = {.m = m, .metrics = metrics, .nmetrics = nmetrics, .o = o,
+                   .k = m->nuncertain, .n = (size_t)o->sobol_base, .w = m->nuncertain + 2};
     for (size_t q = 0; q < nmetrics; q++) {
         memset(&out[q], 0, sizeof out[q]);
         ok[q] = 0;
     }
-    if (k == 0 || n < 2 || n > SAL_SOBOL_MAX_BASE)
+    if (j.k == 0 || j.n < 2 || j.n > SAL_SOBOL_MAX_BASE)
         return SAL_EINPUT;
-    double *a = malloc(n * k * sizeof *a), *b = malloc(n * k * sizeof *b);
-    double *y = malloc(n * w * (nmetrics ? nmetrics : 1) * sizeof *y);
-    int nt = o->threads > 0 ? o->threads : omp_get_max_threads();
-    sal_run **ws = calloc((size_t)nt, sizeof *ws);
-    double *xs = malloc((size_t)nt * k * sizeof *xs);
-    gsl_rng **rs = calloc((size_t)nt, sizeof *rs);
-    int rc = a && b && y && ws && xs && rs ? SAL_OK : SAL_ENOMEM;
-    for (int t = 0; rc == SAL_OK && t < nt; t++)
-        if (!(ws[t] = sal_run_alloc(m)) || !(rs[t] = sal_rng_alloc(o->seed, 0, SAL_STREAM_STUDY)))
-            rc = SAL_ENOMEM;
-    if (rc == SAL_OK && k <= SAL_SOBOL_MAX_INPUTS) {
-        rc = sal_sobol_design(k, n, a, b);
-    } else if (rc == SAL_OK) {
-        for (size_t j = 0; j < n; j++) {
-            sal_rng_reset(rs[0], o->seed, j, SAL_STREAM_STUDY);
-            for (size_t i = 0; i < k; i++)
-                a[j * k + i] = gsl_rng_uniform_pos(rs[0]);
-            for (size_t i = 0; i < k; i++)
-                b[j * k + i] = gsl_rng_uniform_pos(rs[0]);
-        }
-    }
-    for (size_t j = 0; rc == SAL_OK && j < n; j++)
-        for (size_t i = 0; i < k; i++) {
-            a[j * k + i] = sal_dist_quantile(&m->uncertain[i].dist, a[j * k + i]);
-            b[j * k + i] = sal_dist_quantile(&m->uncertain[i].dist, b[j * k + i]);
-        }
-    /* rows in waves, in order: a stop leaves a prefix of the design done */
-    const size_t wave = 64;
-    size_t done_rows = 0, failed = SIZE_MAX;
+    int rc = job_alloc(&j);
+    if (rc == SAL_OK)
+        rc = design(&j);
+    size_t done_rows = 0;
     int stopped = 0;
-    for (size_t lo = 0; rc == SAL_OK && lo < n; lo += wave) {
-        size_t hi = n - lo < wave ? n : lo + wave;
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-        for (size_t j = lo; j < hi; j++) {
-            int t = omp_get_thread_num();
-            double *x = xs + (size_t)t * k;
-            for (size_t e = 0; e < w; e++) {
-                row_inputs(k, a + j * k, b + j * k, e, x);
-                sal_run_opts ro = {.seed = o->seed, .run = j, .deterministic = 0, .inputs = x, .series = NULL, .event_days = NULL};
-                int st = sal_run_exec(ws[t], &ro, NULL);
-                const double *series = sal_run_series(ws[t]);
-                for (size_t q = 0; q < nmetrics; q++) {
-                    double v = series[day * nm + metrics[q]];
-                    y[q * n * w + j * w + e] = v;
-                    if (st != SAL_OK || !isfinite(v))
-                        st = SAL_ERANGE;
-                }
-                if (st != SAL_OK) {
-#pragma omp critical(sal_study_sobol_fail)
-                    if (j * w + e < failed)
-                        failed = j * w + e;
-                    break;
-                }
-            }
-        }
-        done_rows = hi;
+    if (rc == SAL_OK) {
+        size_t failed = run_rows(&j, progress, ctx, &done_rows, &stopped);
         if (failed != SIZE_MAX)
-            break;
-        if (progress && progress(ctx, (uint64_t)(hi * w), (uint64_t)(n * w)) && hi < n) {
-            stopped = 1;
-            break;
-        }
-    }
-    if (rc == SAL_OK && failed != SIZE_MAX) {
-        /* again on one thread, for the engine's diagnostic */
-        size_t j = failed / w, e = failed % w;
-        double *x = xs;
-        row_inputs(k, a + j * k, b + j * k, e, x);
-        sal_run_opts ro = {.seed = o->seed, .run = j, .deterministic = 0, .inputs = x, .series = NULL, .event_days = NULL};
-        rc = sal_run_exec(ws[0], &ro, diags);
-        if (rc == SAL_OK)
-            rc = SAL_ERANGE;
-        sal_diags_add(diags, m->file ? m->file : "scenario", 0, 0,
-                      "the sensitivity run of design row %zu, evaluation %zu failed (%s)", j, e,
-                      sal_strstatus(rc));
+            rc = report_failure(&j, failed, diags);
     }
     /* The rows done are a design too (the first rows of the sequence, or
      * independent rows): estimate on them.  A metric that does not vary has
      * no indices (sal_sobol_estimate: SAL_EFAIL) and is skipped. */
     for (size_t q = 0; rc == SAL_OK && q < nmetrics && done_rows >= 2; q++) {
         /* the rows of metric q lie together: y[q n w + j w + e] */
-        int r = sal_sobol_estimate(k, done_rows, y + q * n * w, o->sobol_nboot, o->seed, &out[q]);
+        int r = sal_sobol_estimate(j.k, done_rows, j.y + q * j.n * j.w, o->sobol_nboot, o->seed,
+                                   &out[q]);
         if (r == SAL_OK)
             ok[q] = 1;
         else if (r != SAL_EFAIL)
             rc = r;
     }
-    for (int t = 0; t < nt; t++) {
-        if (ws)
-            sal_run_free(ws[t]);
-        if (rs && rs[t])
-            gsl_rng_free(rs[t]);
-    }
-    free(ws);
-    free(rs);
-    free(xs);
-    free(a);
-    free(b);
-    free(y);
+    job_free(&j);
     if (rc == SAL_OK && stopped)
         return SAL_EINTR;
     return rc;
