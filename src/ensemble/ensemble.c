@@ -735,6 +735,20 @@ static void free_tls(tls *tl, int n)
     free(tl);
 }
 
+/* The runs of job j (its posterior columns found first): *tl the n
+ * threads' tables, their merged summaries in tl[0]; SAL_OK, SAL_EINTR (a
+ * prefix done) or the failure. */
+static int run_job(job *j, tls **tl, int *n, uint64_t *done, sal_diags *diags)
+{
+    int rc = posterior_columns(j);
+    if (rc == SAL_OK)
+        rc = drive(j, tl, n, done, diags);
+    free(j->pcol[0]);
+    free(j->pcol[1]);
+    j->pcol[0] = j->pcol[1] = NULL;
+    return rc;
+}
+
 int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
                      uint64_t *done, sal_diags *diags)
 {
@@ -751,10 +765,7 @@ int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary
              .reclen = sal_ensemble_record_len(m, o)};
     tls *tl = NULL;
     int n = 0;
-    int rc = posterior_columns(&j);
-    if (rc == SAL_OK)
-        rc = drive(&j, &tl, &n, done, diags);
-    free(j.pcol[0]);
+    int rc = run_job(&j, &tl, &n, done, diags);
     if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         *out = tl[0].sum[0];
         tl[0].sum[0] = NULL;
@@ -870,11 +881,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
-    int rc = posterior_columns(&j);
-    if (rc == SAL_OK)
-        rc = drive(&j, &tl, &n, done, diags);
-    free(j.pcol[0]);
-    free(j.pcol[1]);
+    int rc = run_job(&j, &tl, &n, done, diags);
     if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         c->runs = *done;
         c->a = tl[0].sum[0];

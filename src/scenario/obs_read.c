@@ -256,6 +256,19 @@ static void check_figure(obs_reader *q, const yd_node *at, const char *what,
 
 /* ---- error and bias models ------------------------------------------------ */
 
+/* n is a mapping of one key, the model (w: what it is, expect: the
+ * models it may be); else reported. */
+static int one_model(obs_reader *q, const yd_node *n, const char *w, const char *expect)
+{
+    if (n->kind == YD_MAP && n->n == 1)
+        return 1;
+    if (n->kind == YD_MAP)
+        sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
+    else
+        sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    return 0;
+}
+
 /* error: {lognormal: S} | {normal: SD} for numeric reports, {misreport: p}
  * for events. */
 static void read_error(obs_reader *q, const yd_node *map, const char *what, sal_obs_entry *e)
@@ -279,13 +292,8 @@ static void read_error(obs_reader *q, const yd_node *map, const char *what, sal_
     const char *const *keys = e->is_event ? EVENT : NUMERIC;
     const char *expect = e->is_event ? "{misreport: P} with 0 < P < 0.5"
                                      : "{lognormal: SIGMA} or {normal: SD}";
-    if (n->kind != YD_MAP || n->n != 1) {
-        if (n->kind == YD_MAP)
-            sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
-        else
-            sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    if (!one_model(q, n, w, expect))
         return;
-    }
     const yd_node *k = yd_key(n, 0), *v = yd_val(n, 0);
     if (!in_list(k->str, keys)) {
         const char *s = sal_suggest(k->str, keys, e->is_event ? 1 : 2);
@@ -345,13 +353,8 @@ static void read_bias(obs_reader *q, const yd_node *map, const char *what, obs_b
     char w[300];
     snprintf(w, sizeof w, "the bias model of %s", what);
     const char *expect = "{lognormal: {median: M, sigma: S}} (the reported/true ratio)";
-    if (n->kind != YD_MAP || n->n != 1) {
-        if (n->kind == YD_MAP)
-            sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
-        else
-            sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    if (!one_model(q, n, w, expect))
         return;
-    }
     if (sc_keys(&q->r, n, OUTER, w) != 0)
         return;
     const yd_node *ln = yd_val(n, 0);
