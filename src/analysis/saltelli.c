@@ -102,8 +102,7 @@ static void run_row(saltelli *s, int t, size_t r)
  * (the lowest failure is the one reported). */
 static void run_rows(saltelli *s, size_t lo, size_t hi)
 {
-    int chunk = s->chunk > 0 ? s->chunk : 1;
-#pragma omp parallel for num_threads(s->nt) schedule(dynamic, chunk)
+#pragma omp parallel for num_threads(s->nt) schedule(dynamic, 4)
     for (size_t r = lo; r < hi; r++) {
         size_t f;
 #pragma omp atomic read

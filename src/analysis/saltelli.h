@@ -33,7 +33,6 @@ struct saltelli {
     uint64_t seed;       /* the Monte Carlo design's stream (k > SAL_SOBOL_MAX_INPUTS) */
     int nt;              /* threads */
     size_t wave;         /* rows between two progress reports */
-    int chunk;           /* rows a thread takes at a time */
     saltelli_eval eval;
     void *ctx;           /* the caller's, for eval */
     double *a, *b;       /* n x k each: the input values of A and B */

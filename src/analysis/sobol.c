@@ -385,7 +385,7 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
                    .day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day};
     j.s = (saltelli){.m = m, .k = m->nuncertain, .n = o->nbase, .w = m->nuncertain + 2,
                      .seed = o->seed, .nt = o->threads > 0 ? o->threads : omp_get_max_threads(),
-                     .wave = 256, .chunk = 4, .eval = sobol_eval, .ctx = &j};
+                     .wave = 256, .eval = sobol_eval, .ctx = &j};
     j.y = malloc(j.s.n * j.s.w * sizeof *j.y);
     rc = j.y ? saltelli_alloc(&j.s) : SAL_ENOMEM;
     if (rc == SAL_OK)

@@ -67,7 +67,7 @@ int sal_study_sobol(const sal_model *m, const size_t *metrics, size_t nmetrics,
     saltelli s = {.m = m, .k = m->nuncertain, .n = (size_t)o->sobol_base,
                   .w = m->nuncertain + 2, .seed = o->seed,
                   .nt = o->threads > 0 ? o->threads : omp_get_max_threads(), .wave = 64,
-                  .chunk = 1, .eval = study_eval, .ctx = &sy};
+                  .eval = study_eval, .ctx = &sy};
     for (size_t q = 0; q < nmetrics; q++) {
         memset(&out[q], 0, sizeof out[q]);
         ok[q] = 0;
