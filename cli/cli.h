@@ -12,6 +12,16 @@
 
 enum { EXIT_JOB = 1, EXIT_USAGE = 2 };
 
+/* The flagship scenario, its theses and its observations, carried in the
+ * binary (Makefile, EMBED_CLI): the main job and 'salient theses' run them
+ * when no file is given. */
+extern const unsigned char sal_flagship_yaml[];
+extern const size_t sal_flagship_yaml_len;
+extern const unsigned char sal_flagship_theses[];
+extern const size_t sal_flagship_theses_len;
+extern const unsigned char sal_flagship_obs[];
+extern const size_t sal_flagship_obs_len;
+
 typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -21,6 +31,9 @@ typedef struct {
 
 /* Prints every diagnostic of d to stderr, one per line. */
 void cli_print_diags(const sal_diags *d);
+/* The end of an "expected one of:" line on stderr: m's metric names, then
+ * a newline. */
+void cli_print_metrics(const sal_model *m);
 /* Prints "salient NAME: message" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -91,3 +91,10 @@ const char *cli_num(char *b, size_t n, double x)
         snprintf(b, n, "%.4g", x);
     return b;
 }
+
+void cli_print_metrics(const sal_model *m)
+{
+    for (size_t i = 0; i < m->nmetrics; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", m->metrics[i].name);
+    fputc('\n', stderr);
+}

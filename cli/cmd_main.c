@@ -17,11 +17,6 @@
 #include "salient/date.h"
 #include "salient/givendata.h"
 
-extern const unsigned char sal_flagship_yaml[];
-extern const size_t sal_flagship_yaml_len;
-extern const unsigned char sal_flagship_obs[];
-extern const size_t sal_flagship_obs_len;
-
 static const char usage[] =
     "usage: salient [--as-of DATE] [--observations FILE] [--particles N] [--runs R]\n"
     "               [--seed S] [--threads T] [--out DIR] [--quiet]\n"

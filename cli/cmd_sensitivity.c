@@ -150,31 +150,22 @@ static void table(const sal_model *m, const sal_sobol_indices *ix, const char *m
 /* Looks the metric up by name; prints a did-you-mean when it is not there. */
 static int find_metric(const sal_model *m, const char *path, const char *name, size_t *out)
 {
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0) {
-            *out = i;
-            return 0;
-        }
+    int k = sal_model_metric(m, name);
+    if (k >= 0) {
+        *out = (size_t)k;
+        return 0;
+    }
     if (m->nmetrics == 0) {
         fprintf(stderr, "%s: error: no metric '%s'; the scenario has no metrics section\n",
                 path, name);
         return -1;
     }
-    const char **names = malloc(m->nmetrics * sizeof *names);
-    const char *best = NULL;
-    if (names) {
-        for (size_t i = 0; i < m->nmetrics; i++)
-            names[i] = m->metrics[i].name;
-        best = sal_suggest(name, names, m->nmetrics);
-        free(names);
-    }
+    const char *best = sal_model_metric_near(m, name);
     if (best) {
         fprintf(stderr, "%s: error: no metric '%s'; did you mean '%s'?\n", path, name, best);
     } else {
         fprintf(stderr, "%s: error: no metric '%s'; expected one of:", path, name);
-        for (size_t i = 0; i < m->nmetrics; i++)
-            fprintf(stderr, "%s %s", i ? "," : "", m->metrics[i].name);
-        fputc('\n', stderr);
+        cli_print_metrics(m);
     }
     return -1;
 }

@@ -14,13 +14,6 @@
 #include "salient/date.h"
 #include "salient/study.h"
 
-/* The flagship scenario and its theses, carried in the binary (Makefile,
- * EMBED_CLI). */
-extern const unsigned char sal_flagship_yaml[];
-extern const size_t sal_flagship_yaml_len;
-extern const unsigned char sal_flagship_theses[];
-extern const size_t sal_flagship_theses_len;
-
 #include "salient/report.h"
 
 static const char usage[] =
@@ -147,11 +140,77 @@ static void sweep_dir(const char *dir)
     cli_sweep(dir, names, sizeof names / sizeof *names);
 }
 
+/* The theses file at path (NULL: the flagship's, built in) and its
+ * scenario into *t and *s; 0, or the exit status after the messages. */
+static int study_load(const char *path, sal_diags *d, sal_theses **t, sal_study **s)
+{
+    int rc;
+    if (path)
+        rc = sal_theses_read(path, d, t);
+    else
+        rc = sal_theses_read_buffer((const char *)sal_flagship_theses, sal_flagship_theses_len,
+                                    "scenarios/kursk-2024.theses.yaml (built in)", d, t);
+    if (rc == SAL_OK)
+        rc = path ? sal_study_load(*t, NULL, 0, NULL, d, s)
+                  : sal_study_load(*t, (const char *)sal_flagship_yaml, sal_flagship_yaml_len,
+                                   "scenarios/kursk-2024.yaml (built in)", d, s);
+    if (rc == SAL_OK)
+        return 0;
+    cli_print_diags(d);
+    if (rc == SAL_ENOMEM)
+        cli_error("theses", "out of memory");
+    else
+        fprintf(stderr, "%s: %zu error%s; nothing was run\n", path ? path : "built-in study",
+                sal_diags_count(d), sal_diags_count(d) == 1 ? "" : "s");
+    return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+}
+
+/* The files of study s into dir, locked from here to their end (the study
+ * before it writes nothing), and run.json (a->threads; the input hashed is
+ * the theses file at path, NULL: the built-in flagship); 0 or the exit
+ * status after the messages. */
+static int study_files(const sal_study *s, const char *dir, const cli_args *a, const char *path,
+                       sal_diags *d)
+{
+    if (sal_mkdirs(dir) != SAL_OK) {
+        cli_error("theses", "cannot create the directory '%s': %s", dir, strerror(errno));
+        return EXIT_JOB;
+    }
+    int status = cli_lock_dir("theses", dir);
+    if (status != 0)
+        return status;
+    sweep_dir(dir);
+    if (sal_study_write(s, dir, d) != SAL_OK) {
+        cli_print_diags(d);
+        cli_error("theses", "nothing was written in '%s'", dir);
+        return EXIT_JOB;
+    }
+    if (cli_write_runinfo("theses", dir, (int)a->threads, 1, s->opts.seed, path, NULL))
+        return EXIT_JOB;
+    return 0;
+}
+
+/* dir/report.html from the study's files; 0 or EXIT_JOB. */
+static int study_report(const char *dir, const cli_args *a)
+{
+    int status = 0;
+    sal_diags *rd = sal_diags_alloc();
+    if (!rd || sal_report_write(dir, rd) != SAL_OK) {
+        if (rd)
+            cli_print_diags(rd);
+        cli_error(NULL, "cannot write %s/report.html", dir);
+        status = EXIT_JOB;
+    } else if (!a->quiet) {
+        printf("report: %s/report.html\n", dir);
+    }
+    sal_diags_free(rd);
+    return status;
+}
+
 /* Shared by 'salient theses' and the main job (a: --runs, --threads,
  * --seed, --quiet, --stop-after).  path NULL: the flagship. */
 int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out)
 {
-    int status = 0;
     sal_theses *t = NULL;
     sal_study *s = NULL;
     const char *dir = out->dir;
@@ -160,26 +219,9 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
     sal_diags *d = cli_diags("theses");
     if (!d)
         return EXIT_JOB;
-    int rc;
-    if (path)
-        rc = sal_theses_read(path, d, &t);
-    else
-        rc = sal_theses_read_buffer((const char *)sal_flagship_theses, sal_flagship_theses_len,
-                                    "scenarios/kursk-2024.theses.yaml (built in)", d, &t);
-    if (rc == SAL_OK)
-        rc = path ? sal_study_load(t, NULL, 0, NULL, d, &s)
-                  : sal_study_load(t, (const char *)sal_flagship_yaml, sal_flagship_yaml_len,
-                                   "scenarios/kursk-2024.yaml (built in)", d, &s);
-    if (rc != SAL_OK) {
-        cli_print_diags(d);
-        if (rc == SAL_ENOMEM)
-            cli_error("theses", "out of memory");
-        else
-            fprintf(stderr, "%s: %zu error%s; nothing was run\n", path ? path : "built-in study",
-                    sal_diags_count(d), sal_diags_count(d) == 1 ? "" : "s");
-        status = rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+    int status = study_load(path, d, &t, &s);
+    if (status != 0)
         goto done;
-    }
     if (cli_seed_check(a)) {
         status = EXIT_USAGE;
         goto done;
@@ -197,7 +239,7 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
     /* caught until the files are written or removed: a second Ctrl-C must
      * not leave temporaries behind */
     cli_signals_catch();
-    rc = sal_study_run(s, &o, d);
+    int rc = sal_study_run(s, &o, d);
     cli_progress_end(&prog);
     if (rc != SAL_OK && rc != SAL_EINTR) {
         cli_print_diags(d);
@@ -205,30 +247,8 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
         status = EXIT_JOB;
         goto done;
     }
-    if (out->files) {
-        /* locked from here to the end of the files (the study before it
-         * writes nothing) */
-        if (sal_mkdirs(dir) != SAL_OK) {
-            cli_error("theses", "cannot create the directory '%s': %s", dir, strerror(errno));
-            status = EXIT_JOB;
-            goto done;
-        }
-        if ((status = cli_lock_dir("theses", dir)) != 0)
-            goto done;
-        sweep_dir(dir);
-        rc = sal_study_write(s, dir, d);
-        if (rc != SAL_OK) {
-            cli_print_diags(d);
-            cli_error("theses", "nothing was written in '%s'", dir);
-            status = EXIT_JOB;
-            goto done;
-        }
-        /* the input hashed is the theses file (NULL: the built-in flagship) */
-        if (cli_write_runinfo("theses", dir, (int)a->threads, 1, s->opts.seed, path, NULL)) {
-            status = EXIT_JOB;
-            goto done;
-        }
-    }
+    if (out->files && (status = study_files(s, dir, a, path, d)) != 0)
+        goto done;
     cli_signals_restore();
     if (out->markdown)
         sal_study_write_markdown(s, stdout);
@@ -236,18 +256,8 @@ int cli_study_main(const char *path, const cli_args *a, const cli_study_out *out
         print_summary(s, dir, out->files);
     if (out->after && out->files && !s->partial && out->after(s, dir, a, out->ctx) != 0)
         status = EXIT_JOB;
-    if (out->report && out->files && !status) {
-        sal_diags *rd = sal_diags_alloc();
-        if (!rd || sal_report_write(dir, rd) != SAL_OK) {
-            if (rd)
-                cli_print_diags(rd);
-            cli_error(NULL, "cannot write %s/report.html", dir);
-            status = EXIT_JOB;
-        } else if (!a->quiet) {
-            printf("report: %s/report.html\n", dir);
-        }
-        sal_diags_free(rd);
-    }
+    if (out->report && out->files && !status)
+        status = study_report(dir, a);
     if (s->partial) {
         fprintf(stderr, "salient theses: interrupted: the parts finished were written (%s/PARTIAL)\n",
                 dir);

@@ -15,24 +15,9 @@ void ens_paths_free(ens_paths *p)
     memset(p, 0, sizeof *p);
 }
 
-static int metric_index(const sal_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 static void no_metric(const sal_model *m, const char *name)
 {
-    const char **names = malloc((m->nmetrics ? m->nmetrics : 1) * sizeof *names);
-    const char *best = NULL;
-    if (names) {
-        for (size_t i = 0; i < m->nmetrics; i++)
-            names[i] = m->metrics[i].name;
-        best = sal_suggest(name, names, m->nmetrics);
-        free(names);
-    }
+    const char *best = sal_model_metric_near(m, name);
     if (best) {
         cli_error("ensemble", "--series: no metric '%s' in %s; did you mean '%s'?", name,
                   m->file ? m->file : "the scenario", best);
@@ -40,9 +25,7 @@ static void no_metric(const sal_model *m, const char *name)
     }
     fprintf(stderr, "salient ensemble: --series: no metric '%s' in %s; expected one of:", name,
             m->file ? m->file : "the scenario");
-    for (size_t i = 0; i < m->nmetrics; i++)
-        fprintf(stderr, "%s %s", i ? "," : "", m->metrics[i].name);
-    fputc('\n', stderr);
+    cli_print_metrics(m);
 }
 
 /* Adds metric k unless it is there; 0 or -1 (out of memory). */
@@ -93,7 +76,7 @@ static int parse_series(ens_paths *p, const sal_model *m, const char *list)
         return EXIT_JOB;
     int st = 0;
     for (char *tok = strtok_r(s, ",", &save); tok && !st; tok = strtok_r(NULL, ",", &save)) {
-        int k = metric_index(m, tok);
+        int k = sal_model_metric(m, tok);
         if (k < 0) {
             no_metric(m, tok);
             st = EXIT_USAGE;

@@ -238,6 +238,11 @@ static int fzg_close(double a, double b, double scale, int exact)
     return fabs(a - b) <= 1e-9 * scale + 1e-9;
 }
 
+/* The support of d from the definitions of docs/scenario.md, written here
+ * again on purpose rather than calling sal_dist_support: the check below
+ * holds the engine's draws against an independent statement of the
+ * support, which a bug in the library's own would otherwise pass; and an
+ * unknown kind aborts where the library answers the whole line. */
 static void fzg_support(const sal_dist *d, double *lo, double *hi)
 {
     switch (d->kind) {

@@ -291,6 +291,13 @@ int sal_model_read_buffer(const char *buf, size_t len, const char *name,
                           sal_model **out);
 void sal_model_free(sal_model *m);
 
+/* The index of m's metric (event) named name, or -1. */
+int sal_model_metric(const sal_model *m, const char *name);
+int sal_model_event(const sal_model *m, const char *name);
+/* The name of m's metric nearest to name, for a "did you mean", or NULL
+ * (none near enough, or out of memory). */
+const char *sal_model_metric_near(const sal_model *m, const char *name);
+
 /* Checks a scenario file: the base and every variant (or only `variant`
  * when not NULL), reporting every problem found once.  Returns SAL_OK,
  * SAL_EINPUT, SAL_EIO or SAL_ENOMEM; *nvariants (may be NULL) receives the

@@ -446,9 +446,12 @@ int sal_calib_predictive(const sal_calib *cc, uint64_t fseed, sal_calib_check *o
     if (!rc)
         st = SAL_ENOMEM;
     if (st == SAL_OK) {
+        /* run j: particle j - n of the posterior from j = n on, else j of
+         * the prior (no j % n: the analyser cannot see n > 0 in the loop) */
 #pragma omp parallel for schedule(dynamic, 4) num_threads(c->threads)
         for (size_t j = 0; j < 2 * n; j++)
-            rc[j] = predictive_run(c, j >= n, fseed, j % n, j >= n ? y1 : y0, flo, fhi);
+            rc[j] = predictive_run(c, j >= n, fseed, j >= n ? j - n : j, j >= n ? y1 : y0, flo,
+                                   fhi);
         for (size_t j = 0; j < 2 * n && st == SAL_OK; j++)
             if (rc[j] != SAL_OK) {
                 st = rc[j];

@@ -205,16 +205,12 @@ int sal_cart(const sal_disc_data *d, const sal_disc_opts *opts, sal_disc_result 
              char *why, size_t whylen)
 {
     *out = NULL;
-    int rc = sal_disc_check(d, opts, why, whylen);
+    sal_disc_opts o;
+    sal_disc_result *r;
+    disc_ws ws;
+    int rc = disc_begin(d, opts, why, whylen, &o, &r, &ws);
     if (rc != SAL_OK)
         return rc;
-    sal_disc_opts o = disc_opts(opts, d->n);
-    sal_disc_result *r = disc_result_alloc(d);
-    disc_ws ws;
-    if (!r || disc_ws_init(&ws, d, r) != SAL_OK) {
-        sal_disc_result_free(r);
-        return SAL_ENOMEM;
-    }
     grower g = {&ws, &o, r, malloc(d->n * sizeof(double)), malloc(d->n * sizeof(size_t)), SAL_OK};
     size_t *idx = malloc(d->n * sizeof *idx);
     sal_disc_range *rg = disc_range_full(&ws);
@@ -235,12 +231,7 @@ int sal_cart(const sal_disc_data *d, const sal_disc_opts *opts, sal_disc_result 
         return g.rc;
     }
     sort_boxes(r);
-    for (size_t j = 0; j < r->p; j++) {
-        r->irrelevant[j] = 1;
-        for (size_t k = 0; k < r->nboxes; k++)
-            if (r->boxes[k].qp[j] <= o.max_qp)
-                r->irrelevant[j] = 0;
-    }
+    disc_mark_irrelevant(r, o.max_qp);
     *out = r;
     return SAL_OK;
 }

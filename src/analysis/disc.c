@@ -379,3 +379,29 @@ void disc_quasi_p(const disc_ws *ws, const sal_disc_step *b, const unsigned char
         qp[j] = binom_sf(H, T, pw);
     }
 }
+
+int disc_begin(const sal_disc_data *d, const sal_disc_opts *opts, char *why, size_t whylen,
+               sal_disc_opts *o, sal_disc_result **r, disc_ws *ws)
+{
+    int rc = sal_disc_check(d, opts, why, whylen);
+    if (rc != SAL_OK)
+        return rc;
+    *o = disc_opts(opts, d->n);
+    *r = disc_result_alloc(d);
+    if (!*r || disc_ws_init(ws, d, *r) != SAL_OK) {
+        sal_disc_result_free(*r);
+        *r = NULL;
+        return SAL_ENOMEM;
+    }
+    return SAL_OK;
+}
+
+void disc_mark_irrelevant(sal_disc_result *r, double max_qp)
+{
+    for (size_t j = 0; j < r->p; j++) {
+        r->irrelevant[j] = 1;
+        for (size_t k = 0; k < r->nboxes; k++)
+            if (r->boxes[k].qp[j] <= max_qp)
+                r->irrelevant[j] = 0;
+    }
+}

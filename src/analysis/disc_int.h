@@ -24,6 +24,14 @@ sal_disc_result *disc_result_alloc(const sal_disc_data *d);
 /* The workspace of d for result r (SAL_ENOMEM). */
 int disc_ws_init(disc_ws *ws, const sal_disc_data *d, const sal_disc_result *r);
 void disc_ws_free(disc_ws *ws);
+/* The start of PRIM and CART: d and opts checked (SAL_EINVAL, why), the
+ * options with their defaults (*o), an empty result (*r) and its
+ * workspace (ws); SAL_ENOMEM with *r NULL. */
+int disc_begin(const sal_disc_data *d, const sal_disc_opts *opts, char *why, size_t whylen,
+               sal_disc_opts *o, sal_disc_result **r, disc_ws *ws);
+/* The end of PRIM and CART: an input is irrelevant when no box of r
+ * restricts it with a quasi-p-value of max_qp or less. */
+void disc_mark_irrelevant(sal_disc_result *r, double max_qp);
 
 static inline double disc_w(const disc_ws *ws, size_t i)
 {

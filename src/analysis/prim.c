@@ -510,30 +510,16 @@ static int stability(const sal_disc_data *d, const sal_disc_opts *o, sal_disc_re
     return SAL_OK;
 }
 
-static void mark_irrelevant(sal_disc_result *r, double max_qp)
-{
-    for (size_t j = 0; j < r->p; j++) {
-        r->irrelevant[j] = 1;
-        for (size_t k = 0; k < r->nboxes; k++)
-            if (r->boxes[k].qp[j] <= max_qp)
-                r->irrelevant[j] = 0;
-    }
-}
-
 int sal_prim(const sal_disc_data *d, const sal_disc_opts *opts, sal_disc_result **out,
              char *why, size_t whylen)
 {
     *out = NULL;
-    int rc = sal_disc_check(d, opts, why, whylen);
+    sal_disc_opts o;
+    sal_disc_result *r;
+    disc_ws ws;
+    int rc = disc_begin(d, opts, why, whylen, &o, &r, &ws);
     if (rc != SAL_OK)
         return rc;
-    sal_disc_opts o = disc_opts(opts, d->n);
-    sal_disc_result *r = disc_result_alloc(d);
-    disc_ws ws;
-    if (!r || disc_ws_init(&ws, d, r) != SAL_OK) {
-        sal_disc_result_free(r);
-        return SAL_ENOMEM;
-    }
     rc = cover(&ws, r, &o);
     disc_ws_free(&ws);
     if (rc == SAL_OK && o.bootstrap) {
@@ -543,7 +529,7 @@ int sal_prim(const sal_disc_data *d, const sal_disc_opts *opts, sal_disc_result 
         sal_disc_result_free(r);
         return rc;
     }
-    mark_irrelevant(r, o.max_qp);
+    disc_mark_irrelevant(r, o.max_qp);
     *out = r;
     return SAL_OK;
 }

@@ -22,6 +22,7 @@
 #include "salient/engine.h"
 #include "salient/rng.h"
 #include "salient/sobol.h"
+#include "analysis/saltelli.h"
 
 int sal_sobol_design(size_t k, size_t n, double *a, double *b)
 {
@@ -244,14 +245,6 @@ int sal_sobol_estimate(size_t k, size_t n, const double *y, size_t nboot, uint64
     return estimate(k, n, y, nboot, seed, 0, out);
 }
 
-/* The inputs of evaluation e (0 = A, 1 = B, 2 + i = A_B^(i)) of a row. */
-static void row_inputs(size_t k, const double *xa, const double *xb, size_t e, double *x)
-{
-    memcpy(x, e == 1 ? xb : xa, k * sizeof *x);
-    if (e >= 2)
-        x[e - 2] = xb[e - 2];
-}
-
 static const char *matrix_name(size_t e, char *buf, size_t len)
 {
     if (e == 0)
@@ -312,141 +305,52 @@ static int check_opts(const sal_model *m, const sal_sobol_opts *o, const char *f
     return SAL_OK;
 }
 
-/* A Saltelli design being run: the matrices, the outputs, a workspace and
- * an input vector per thread. */
+/* A Saltelli design being run (src/analysis/saltelli.c) for one metric on
+ * one day: its outputs. */
 typedef struct {
-    const sal_model *m;
+    saltelli s;
     const sal_sobol_opts *o;
     const char *file;
-    size_t k, n, w, day; /* inputs, rows, evaluations per row (k + 2), day */
-    double *a, *b;       /* n x k each: input values (after the quantiles) */
+    size_t day;
     double *y;           /* n x w outputs */
-    sal_run **ws;        /* nt workspaces */
-    double *xs;          /* nt x k */
-    int nt;
-    size_t failed;       /* lowest failing slot j w + e; SIZE_MAX: none */
 } sobol_job;
 
-static void job_free(sobol_job *j)
+/* The metric's value of evaluation e of row r into y. */
+static int sobol_eval(const saltelli *s, sal_run *ws, size_t r, size_t e, const double *x)
 {
-    for (int t = 0; j->ws && t < j->nt; t++)
-        sal_run_free(j->ws[t]);
-    free(j->ws);
-    free(j->xs);
-    free(j->a);
-    free(j->b);
-    free(j->y);
-}
-
-/* The design's points mapped to the inputs (a and b then hold input values)
- * and a workspace per thread; SAL_OK or SAL_ENOMEM. */
-static int job_alloc(sobol_job *j)
-{
-    size_t k = j->k, n = j->n;
-    j->a = malloc(n * k * sizeof *j->a);
-    j->b = malloc(n * k * sizeof *j->b);
-    j->y = malloc(n * j->w * sizeof *j->y);
-    if (!j->a || !j->b || !j->y)
-        return SAL_ENOMEM;
-    int rc = sal_sobol_design(k, n, j->a, j->b);
-    if (rc != SAL_OK)
-        return rc;
-    for (size_t r = 0; r < n; r++)
-        for (size_t i = 0; i < k; i++) {
-            const sal_dist *d = &j->m->uncertain[i].dist;
-            j->a[r * k + i] = sal_dist_quantile(d, j->a[r * k + i]);
-            j->b[r * k + i] = sal_dist_quantile(d, j->b[r * k + i]);
-        }
-    j->ws = calloc((size_t)j->nt, sizeof *j->ws);
-    j->xs = malloc((size_t)j->nt * k * sizeof *j->xs);
-    if (!j->ws || !j->xs)
-        return SAL_ENOMEM;
-    for (int t = 0; t < j->nt; t++)
-        if (!(j->ws[t] = sal_run_alloc(j->m)))
-            return SAL_ENOMEM;
-    return SAL_OK;
-}
-
-/* Rows lo .. hi - 1 on the threads; a failure recorded in j->failed. */
-static void run_rows(sobol_job *j, size_t lo, size_t hi)
-{
-    size_t k = j->k, w = j->w, nm = j->m->nmetrics;
-#pragma omp parallel for num_threads(j->nt) schedule(dynamic, 4)
-    for (size_t r = lo; r < hi; r++) {
-        size_t f;
-#pragma omp atomic read
-        f = j->failed;
-        if (f < r * w)
-            continue; /* a lower row failed: its error is the one reported */
-        int t = omp_get_thread_num();
-        double *x = j->xs + (size_t)t * k;
-        for (size_t e = 0; e < w; e++) {
-            row_inputs(k, j->a + r * k, j->b + r * k, e, x);
-            if (eval(j->ws[t], j->o, j->day, nm, r, x, &j->y[r * w + e], NULL) != SAL_OK) {
-#pragma omp critical(sal_sobol_fail)
-                if (r * w + e < j->failed) {
-                    /* atomic, as other threads read it outside the critical section */
-#pragma omp atomic write
-                    j->failed = r * w + e;
-                }
-                break;
-            }
-        }
-    }
-}
-
-/* Rows go in waves, in order, so that a stop leaves a prefix of the design
- * done, and progress is reported from this thread only.  The rows done;
- * *stopped set when progress asked to stop. */
-static size_t run_waves(sobol_job *j, int *stopped)
-{
-    const size_t wave = 256;
-    size_t n = j->n, w = j->w, done_rows = 0;
-    const sal_sobol_opts *o = j->o;
-    *stopped = 0;
-    for (size_t lo = 0; lo < n; lo += wave) {
-        size_t hi = n - lo < wave ? n : lo + wave;
-        run_rows(j, lo, hi);
-        done_rows = hi;
-        if (j->failed != SIZE_MAX)
-            break;
-        if (o->progress && o->progress(o->progress_ctx, (uint64_t)(hi * w), (uint64_t)(n * w)) &&
-            hi < n) {
-            *stopped = 1;
-            break;
-        }
-    }
-    return done_rows;
+    const sobol_job *j = s->ctx;
+    return eval(ws, j->o, j->day, s->m->nmetrics, r, x, &j->y[r * s->w + e], NULL);
 }
 
 /* The failed run again on one thread, for the engine's diagnostic; its
  * status. */
 static int report_failure(sobol_job *j, sal_diags *diags)
 {
-    size_t r = j->failed / j->w, e = j->failed % j->w;
+    const saltelli *s = &j->s;
+    size_t r = s->failed / s->w, e = s->failed % s->w;
     double x[SAL_SOBOL_MAX_INPUTS], v = 0;
     char mat[32];
-    row_inputs(j->k, j->a + r * j->k, j->b + r * j->k, e, x);
-    int rc = eval(j->ws[0], j->o, j->day, j->m->nmetrics, r, x, &v, diags);
+    saltelli_inputs(s, r, e, x);
+    int rc = eval(s->ws[0], j->o, j->day, s->m->nmetrics, r, x, &v, diags);
     if (rc == SAL_OK) /* cannot differ from the parallel pass; be safe */
         rc = SAL_EFAIL;
     sal_diags_add(diags, j->file, 0, 0, "the run of design row %zu, matrix %s failed (%s)", r,
                   matrix_name(e, mat, sizeof mat), sal_strstatus(rc));
     if (rc == SAL_ERANGE && !isfinite(v))
         sal_diags_add(diags, j->file, 0, 0, "metric '%s' is %g on day %zu",
-                      j->m->metrics[j->o->metric].name, v, j->day);
+                      s->m->metrics[j->o->metric].name, v, j->day);
     return rc;
 }
 
 /* The indices of the first rows done; the status, with a diagnostic. */
 static int indices(const sobol_job *j, size_t rows, sal_sobol_indices *out, sal_diags *diags)
 {
-    int rc = estimate(j->k, rows, j->y, j->o->nboot, j->o->seed, j->o->threads, out);
+    int rc = estimate(j->s.k, rows, j->y, j->o->nboot, j->o->seed, j->o->threads, out);
     if (rc == SAL_EFAIL)
         sal_diags_add(diags, j->file, 0, 0,
                       "metric '%s' on day %zu does not vary over the design (variance 0); "
                       "its Sobol' indices are undefined",
-                      j->m->metrics[j->o->metric].name, j->day);
+                      j->s.m->metrics[j->o->metric].name, j->day);
     else if (rc == SAL_ENOMEM)
         sal_diags_add(diags, j->file, 0, 0, "out of memory for the bootstrap");
     return rc;
@@ -456,8 +360,9 @@ static int indices(const sobol_job *j, size_t rows, sal_sobol_indices *out, sal_
 static int run_design(sobol_job *j, sal_sobol_indices *out, sal_diags *diags)
 {
     int stopped;
-    size_t rows = run_waves(j, &stopped);
-    if (j->failed != SIZE_MAX)
+    const sal_sobol_opts *o = j->o;
+    size_t rows = saltelli_run(&j->s, o->progress, o->progress_ctx, &stopped);
+    if (j->s.failed != SIZE_MAX)
         return report_failure(j, diags);
     if (stopped && rows < 2)
         return SAL_EINTR;
@@ -476,15 +381,17 @@ int sal_sobol_run(const sal_model *m, const sal_sobol_opts *o, sal_sobol_indices
     int rc = check_opts(m, o, file, diags);
     if (rc != SAL_OK)
         return rc;
-    sobol_job j = {.m = m, .o = o, .file = file, .k = m->nuncertain, .n = o->nbase,
-                   .w = m->nuncertain + 2,
-                   .day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day,
-                   .nt = o->threads > 0 ? o->threads : omp_get_max_threads(),
-                   .failed = SIZE_MAX};
-    rc = job_alloc(&j);
+    sobol_job j = {.o = o, .file = file,
+                   .day = o->day < 0 ? (size_t)m->horizon : (size_t)o->day};
+    j.s = (saltelli){.m = m, .k = m->nuncertain, .n = o->nbase, .w = m->nuncertain + 2,
+                     .seed = o->seed, .nt = o->threads > 0 ? o->threads : omp_get_max_threads(),
+                     .wave = 256, .eval = sobol_eval, .ctx = &j};
+    j.y = malloc(j.s.n * j.s.w * sizeof *j.y);
+    rc = j.y ? saltelli_alloc(&j.s) : SAL_ENOMEM;
     if (rc == SAL_OK)
         rc = run_design(&j, out, diags);
-    job_free(&j);
+    saltelli_free(&j.s);
+    free(j.y);
     return rc;
 }
 

@@ -179,55 +179,41 @@ static void read_expect(sc_reader *r, sal_thesis *h, const yd_node *e, const cha
     }
 }
 
-static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t idx)
+/* The id of thesis n (what names it in messages, size wn): 0 when it is
+ * new and kept (t->ntheses counts it, so it is freed with t), -1 on an
+ * error (reported). */
+static int read_thesis_id(sc_reader *r, sal_theses *t, const yd_node *n, char *what, size_t wn)
 {
     static const char *const keys[] = {"id", "seed", "claim", "test", NULL};
-    static const char *const tkeys[] = {"compare", "metric", "event", "at", "by", "expect", NULL};
     sal_thesis *h = &t->theses[t->ntheses];
-    memset(h, 0, sizeof *h);
-    h->day = -1;
-    pos_of(&h->at, n);
-    char what[200];
-    snprintf(what, sizeof what, "thesis %zu", idx + 1);
-    if (!sc_is_map(r, n, what))
-        return;
     const yd_node *x = yd_get(n, "id");
     if (x && x->kind == YD_SCALAR && !yd_is_null(x) && x->len && x->len < 100)
-        snprintf(what, sizeof what, "thesis '%s'", x->str);
+        snprintf(what, wn, "thesis '%s'", x->str);
     sc_keys(r, n, keys, what);
     if (!x) {
         sc_err(r, n, "%s has no 'id'; expected a short name such as 'salient-falls'", what);
-        return;
+        return -1;
     }
     if (sc_strdup(r, x, "the id of a thesis", &h->id) != 0)
-        return;
+        return -1;
     for (size_t i = 0; i < t->ntheses; i++)
         if (strcmp(t->theses[i].id, h->id) == 0) {
             sc_err(r, x, "thesis '%s' is defined twice (first at line %d); expected unique ids",
                    h->id, t->theses[i].at.line);
             free(h->id);
             h->id = NULL;
-            return;
+            return -1;
         }
-    t->ntheses++; /* from here on h is freed with t */
-    snprintf(what, sizeof what, "thesis '%s'", h->id);
-    if ((x = yd_get(n, "seed")))
-        sc_strdup(r, x, "the seed of a thesis", &h->seed);
-    if ((x = yd_get(n, "claim")))
-        sc_strdup(r, x, "the claim of a thesis", &h->claim);
-    const yd_node *te = yd_get(n, "test");
-    if (!te) {
-        sc_err(r, n, "%s has no 'test'; expected {metric: M, at: DATE, expect: ...} or "
-                     "{event: E, ...} or {compare: VARIANT, ...}",
-               what);
-        return;
-    }
-    char tw[240];
-    snprintf(tw, sizeof tw, "the test of %s", what);
-    if (!sc_is_map(r, te, tw))
-        return;
-    sc_keys(r, te, tkeys, tw);
-    pos_of(&h->at, te);
+    t->ntheses++;
+    snprintf(what, wn, "thesis '%s'", h->id);
+    return 0;
+}
+
+/* What test te of h (tw what it is) names: the variant, the metric or the
+ * event, and the date. */
+static void read_test_names(sc_reader *r, sal_thesis *h, const yd_node *te, const char *tw)
+{
+    const yd_node *x;
     if ((x = yd_get(te, "compare")) && sc_strdup(r, x, "the variant to compare", &h->compare) == 0)
         pos_of(&h->at_compare, x);
     const yd_node *mn = yd_get(te, "metric"), *en = yd_get(te, "event");
@@ -247,21 +233,14 @@ static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t id
     const yd_node *dn = at ? at : by;
     if (dn && sc_strdup(r, dn, "the date of a test", &h->date) == 0)
         pos_of(&h->at_date, dn);
-    const yd_node *e = yd_get(te, "expect");
-    if (!e) {
-        sc_err(r, te, "%s has no 'expect'; expected increase, decrease, {above: x}, {below: x}, "
-                      "{within: [lo, hi]}, {probability_above: p} or {probability_below: p}",
-               tw);
-        return;
-    }
-    char ew[260];
-    snprintf(ew, sizeof ew, "'expect' of %s", what);
-    read_expect(r, h, e, ew);
-    /* which expectations make sense for which test */
+}
+
+/* Which expectations make sense for which test: h's expectation e (ew what
+ * it is) against what the test compares and names. */
+static void check_expect(sc_reader *r, const sal_thesis *h, const yd_node *e, const char *ew)
+{
     int prob = h->expect == SAL_EXPECT_PROB_ABOVE || h->expect == SAL_EXPECT_PROB_BELOW;
     int dir = h->expect == SAL_EXPECT_INCREASE || h->expect == SAL_EXPECT_DECREASE;
-    if (r->errors)
-        return;
     if (dir && !h->compare)
         sc_err(r, e, "%s is '%s' but the test compares nothing; expected 'compare: VARIANT' "
                      "(or {above: x} / {below: x})",
@@ -276,6 +255,50 @@ static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t id
         sc_err(r, e, "%s: a metric test expects {above: x}, {below: x} or {within: [lo, hi]}"
                      "%s; probabilities are for events",
                ew, h->compare ? ", increase or decrease" : "");
+}
+
+static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t idx)
+{
+    static const char *const tkeys[] = {"compare", "metric", "event", "at", "by", "expect", NULL};
+    sal_thesis *h = &t->theses[t->ntheses];
+    memset(h, 0, sizeof *h);
+    h->day = -1;
+    pos_of(&h->at, n);
+    char what[200];
+    snprintf(what, sizeof what, "thesis %zu", idx + 1);
+    if (!sc_is_map(r, n, what) || read_thesis_id(r, t, n, what, sizeof what) != 0)
+        return;
+    const yd_node *x;
+    if ((x = yd_get(n, "seed")))
+        sc_strdup(r, x, "the seed of a thesis", &h->seed);
+    if ((x = yd_get(n, "claim")))
+        sc_strdup(r, x, "the claim of a thesis", &h->claim);
+    const yd_node *te = yd_get(n, "test");
+    if (!te) {
+        sc_err(r, n, "%s has no 'test'; expected {metric: M, at: DATE, expect: ...} or "
+                     "{event: E, ...} or {compare: VARIANT, ...}",
+               what);
+        return;
+    }
+    char tw[240];
+    snprintf(tw, sizeof tw, "the test of %s", what);
+    if (!sc_is_map(r, te, tw))
+        return;
+    sc_keys(r, te, tkeys, tw);
+    pos_of(&h->at, te);
+    read_test_names(r, h, te, tw);
+    const yd_node *e = yd_get(te, "expect");
+    if (!e) {
+        sc_err(r, te, "%s has no 'expect'; expected increase, decrease, {above: x}, {below: x}, "
+                      "{within: [lo, hi]}, {probability_above: p} or {probability_below: p}",
+               tw);
+        return;
+    }
+    char ew[260];
+    snprintf(ew, sizeof ew, "'expect' of %s", what);
+    read_expect(r, h, e, ew);
+    if (!r->errors)
+        check_expect(r, h, e, ew);
 }
 
 static char *dir_of(const char *path)
@@ -584,19 +607,6 @@ void sal_wilson90(double k, double n, double *lo, double *hi)
     *hi = fmin(1, centre + half);
 }
 
-static int index_of_metric(const sal_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int index_of_event(const sal_model *m, const char *name)
-{
-    return find((const char *const *)m->events, m->nevents, name);
-}
-
 /* P(event by day) from the summary's exact day counts. */
 static double event_by(const sal_summary *s, uint32_t e, int day, double *k)
 {
@@ -647,99 +657,126 @@ static void pct(char *b, size_t n, double p)
         snprintf(b, n, "%.0f%%", 100 * p);
 }
 
-int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summary *s,
-                        const sal_compare *c, sal_thesis_result *out)
+/* The metric's summary the thesis reads: the base's (s), or the paired
+ * difference of its variant (c); *k its index there; NULL when it is not
+ * there. */
+static const sal_summary *metric_source(const sal_thesis *t, const sal_model *m,
+                                        const sal_summary *s, const sal_compare *c, int *k)
 {
-    memset(out, 0, sizeof *out);
-    out->value = out->lo = out->hi = out->probability = NAN;
-    out->verdict = SAL_VERDICT_UNCERTAIN;
-    char date[11], v[32], lo[32], hi[32], pr[32], x0[32], x1[32];
-    sal_date_format(sal_date_to_days(m->start_year, m->start_month, m->start_day) + t->day,
-                    date);
+    *k = -1;
+    if (!t->compare) {
+        *k = sal_model_metric(m, t->metric);
+        return s;
+    }
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < c->nmetrics; i++)
+        if (strcmp(m->metrics[c->metric_a[i]].name, t->metric) == 0)
+            *k = (int)i;
+    return c->diff;
+}
+
+/* *p: the share of the runs in sk on the side the thesis predicts; -1
+ * for an expectation a metric test cannot have. */
+static int metric_share(const sal_thesis *t, const sal_sketch *sk, double *p)
+{
+    switch (t->expect) {
+    case SAL_EXPECT_INCREASE: *p = sal_sketch_share_above(sk, 0); return 0;
+    case SAL_EXPECT_DECREASE: *p = sal_sketch_share_below(sk, 0); return 0;
+    case SAL_EXPECT_ABOVE: *p = sal_sketch_share_above(sk, t->x[0]); return 0;
+    case SAL_EXPECT_BELOW: *p = sal_sketch_share_below(sk, t->x[0]); return 0;
+    case SAL_EXPECT_WITHIN:
+        *p = 1 - sal_sketch_share_below(sk, t->x[0]) - sal_sketch_share_above(sk, t->x[1]);
+        return 0;
+    default: return -1;
+    }
+}
+
+/* out->summary of a metric test (date the day tested). */
+static void metric_summary(const sal_thesis *t, const char *date, sal_thesis_result *out)
+{
+    char v[32], lo[32], hi[32], pr[32], x0[32], x1[32];
     fmt(x0, sizeof x0, t->x[0]);
     fmt(x1, sizeof x1, t->x[1]);
-    uint32_t day = (uint32_t)t->day;
-    if (t->metric) {
-        const sal_summary *src = NULL;
-        int k = -1;
-        if (t->compare) {
-            if (!c)
-                return SAL_EINPUT;
-            for (size_t i = 0; i < c->nmetrics; i++)
-                if (strcmp(m->metrics[c->metric_a[i]].name, t->metric) == 0)
-                    k = (int)i;
-            src = c->diff;
-        } else {
-            k = index_of_metric(m, t->metric);
-            src = s;
-        }
-        if (!src || k < 0)
-            return SAL_EINPUT;
-        const sal_sketch *sk = sal_summary_cell(src, (uint32_t)k, day);
-        if (!sk || sal_sketch_count(sk) == 0)
-            return SAL_EINPUT;
-        out->value = sal_sketch_mean(sk);
-        out->lo = sal_sketch_quantile(sk, 0.05);
-        out->hi = sal_sketch_quantile(sk, 0.95);
-        switch (t->expect) {
-        case SAL_EXPECT_INCREASE: out->probability = sal_sketch_share_above(sk, 0); break;
-        case SAL_EXPECT_DECREASE: out->probability = sal_sketch_share_below(sk, 0); break;
-        case SAL_EXPECT_ABOVE: out->probability = sal_sketch_share_above(sk, t->x[0]); break;
-        case SAL_EXPECT_BELOW: out->probability = sal_sketch_share_below(sk, t->x[0]); break;
-        case SAL_EXPECT_WITHIN:
-            out->probability =
-                1 - sal_sketch_share_below(sk, t->x[0]) - sal_sketch_share_above(sk, t->x[1]);
-            break;
-        default: return SAL_EINPUT;
-        }
-        judge_share(out);
-        fmt(v, sizeof v, out->value);
-        fmt(lo, sizeof lo, out->lo);
-        fmt(hi, sizeof hi, out->hi);
-        pct(pr, sizeof pr, out->probability);
-        const char *side = t->expect == SAL_EXPECT_INCREASE   ? "an increase"
-                           : t->expect == SAL_EXPECT_DECREASE ? "a decrease"
-                           : t->expect == SAL_EXPECT_ABOVE    ? "above"
-                           : t->expect == SAL_EXPECT_BELOW    ? "below"
-                                                              : "within";
-        char thr[80] = "";
-        if (t->expect == SAL_EXPECT_ABOVE || t->expect == SAL_EXPECT_BELOW)
-            snprintf(thr, sizeof thr, " %s", x0);
-        else if (t->expect == SAL_EXPECT_WITHIN)
-            snprintf(thr, sizeof thr, " [%s, %s]", x0, x1);
-        if (t->compare)
-            snprintf(out->summary, sizeof out->summary,
-                     "On %s, %s changes %s by %s on average (90%% of runs between %s and %s); "
-                     "%s of runs show %s%s.",
-                     date, t->compare, t->metric, v, lo, hi, pr, side, thr);
-        else
-            snprintf(out->summary, sizeof out->summary,
-                     "On %s, %s averages %s (90%% of runs between %s and %s); %s of runs are "
-                     "%s%s.",
-                     date, t->metric, v, lo, hi, pr, side, thr);
-        return SAL_OK;
-    }
-    /* event tests */
-    if (!t->compare) {
-        int e = s ? index_of_event(m, t->event) : -1;
-        if (e < 0)
-            return SAL_EINPUT;
-        double k, n = (double)sal_summary_runs(s);
-        out->value = event_by(s, (uint32_t)e, t->day, &k);
-        sal_wilson90(k, n, &out->lo, &out->hi);
-        out->probability = out->value;
-        judge_interval(out, t->x[0], t->expect == SAL_EXPECT_PROB_ABOVE);
-        pct(v, sizeof v, out->value);
-        pct(lo, sizeof lo, out->lo);
-        pct(hi, sizeof hi, out->hi);
-        pct(pr, sizeof pr, t->x[0]);
+    fmt(v, sizeof v, out->value);
+    fmt(lo, sizeof lo, out->lo);
+    fmt(hi, sizeof hi, out->hi);
+    pct(pr, sizeof pr, out->probability);
+    const char *side = t->expect == SAL_EXPECT_INCREASE   ? "an increase"
+                       : t->expect == SAL_EXPECT_DECREASE ? "a decrease"
+                       : t->expect == SAL_EXPECT_ABOVE    ? "above"
+                       : t->expect == SAL_EXPECT_BELOW    ? "below"
+                                                          : "within";
+    char thr[80] = "";
+    if (t->expect == SAL_EXPECT_ABOVE || t->expect == SAL_EXPECT_BELOW)
+        snprintf(thr, sizeof thr, " %s", x0);
+    else if (t->expect == SAL_EXPECT_WITHIN)
+        snprintf(thr, sizeof thr, " [%s, %s]", x0, x1);
+    if (t->compare)
         snprintf(out->summary, sizeof out->summary,
-                 "%s happens by %s in %s of runs (90%% interval %s to %s); the thesis needs %s "
-                 "%s.",
-                 t->event, date, v, lo, hi,
-                 t->expect == SAL_EXPECT_PROB_ABOVE ? "more than" : "less than", pr);
-        return SAL_OK;
-    }
+                 "On %s, %s changes %s by %s on average (90%% of runs between %s and %s); "
+                 "%s of runs show %s%s.",
+                 date, t->compare, t->metric, v, lo, hi, pr, side, thr);
+    else
+        snprintf(out->summary, sizeof out->summary,
+                 "On %s, %s averages %s (90%% of runs between %s and %s); %s of runs are "
+                 "%s%s.",
+                 date, t->metric, v, lo, hi, pr, side, thr);
+}
+
+/* A metric test: the metric's mean, 90% interval and share of runs on the
+ * predicted side on the thesis's day, in the base or as a paired change. */
+static int evaluate_metric(const sal_thesis *t, const sal_model *m, const sal_summary *s,
+                           const sal_compare *c, const char *date, sal_thesis_result *out)
+{
+    if (t->compare && !c)
+        return SAL_EINPUT;
+    int k;
+    const sal_summary *src = metric_source(t, m, s, c, &k);
+    if (!src || k < 0)
+        return SAL_EINPUT;
+    const sal_sketch *sk = sal_summary_cell(src, (uint32_t)k, (uint32_t)t->day);
+    if (!sk || sal_sketch_count(sk) == 0)
+        return SAL_EINPUT;
+    out->value = sal_sketch_mean(sk);
+    out->lo = sal_sketch_quantile(sk, 0.05);
+    out->hi = sal_sketch_quantile(sk, 0.95);
+    if (metric_share(t, sk, &out->probability) != 0)
+        return SAL_EINPUT;
+    judge_share(out);
+    metric_summary(t, date, out);
+    return SAL_OK;
+}
+
+/* An event test in the base: P(event by the day) with Wilson's interval. */
+static int evaluate_event(const sal_thesis *t, const sal_model *m, const sal_summary *s,
+                          const char *date, sal_thesis_result *out)
+{
+    int e = s ? sal_model_event(m, t->event) : -1;
+    if (e < 0)
+        return SAL_EINPUT;
+    double k, n = (double)sal_summary_runs(s);
+    out->value = event_by(s, (uint32_t)e, t->day, &k);
+    sal_wilson90(k, n, &out->lo, &out->hi);
+    out->probability = out->value;
+    judge_interval(out, t->x[0], t->expect == SAL_EXPECT_PROB_ABOVE);
+    char v[32], lo[32], hi[32], pr[32];
+    pct(v, sizeof v, out->value);
+    pct(lo, sizeof lo, out->lo);
+    pct(hi, sizeof hi, out->hi);
+    pct(pr, sizeof pr, t->x[0]);
+    snprintf(out->summary, sizeof out->summary,
+             "%s happens by %s in %s of runs (90%% interval %s to %s); the thesis needs %s "
+             "%s.",
+             t->event, date, v, lo, hi,
+             t->expect == SAL_EXPECT_PROB_ABOVE ? "more than" : "less than", pr);
+    return SAL_OK;
+}
+
+/* An event test against a variant: the change of P(event by the day). */
+static int evaluate_event_change(const sal_thesis *t, const sal_model *m, const sal_compare *c,
+                                 const char *date, sal_thesis_result *out)
+{
     if (!c)
         return SAL_EINPUT;
     int ce = -1;
@@ -774,9 +811,9 @@ int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summa
             out->probability = (up ? nup : ndown) / disc;
     }
     judge_interval(out, 0, up);
+    char v[32], lo[32], d[32], dl[32], dh[32];
     pct(v, sizeof v, pa);
     pct(lo, sizeof lo, pb);
-    char d[32], dl[32], dh[32];
     snprintf(d, sizeof d, "%+.1f", 100 * out->value);
     snprintf(dl, sizeof dl, "%+.1f", 100 * out->lo);
     snprintf(dh, sizeof dh, "%+.1f", 100 * out->hi);
@@ -785,4 +822,20 @@ int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summa
              "interval %s to %s).",
              t->event, date, v, lo, t->compare, d, dl, dh);
     return SAL_OK;
+}
+
+int sal_thesis_evaluate(const sal_thesis *t, const sal_model *m, const sal_summary *s,
+                        const sal_compare *c, sal_thesis_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->value = out->lo = out->hi = out->probability = NAN;
+    out->verdict = SAL_VERDICT_UNCERTAIN;
+    char date[11];
+    sal_date_format(sal_date_to_days(m->start_year, m->start_month, m->start_day) + t->day,
+                    date);
+    if (t->metric)
+        return evaluate_metric(t, m, s, c, date, out);
+    if (!t->compare)
+        return evaluate_event(t, m, s, date, out);
+    return evaluate_event_change(t, m, c, date, out);
 }

@@ -216,14 +216,6 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
     return 0;
 }
 
-static int metric_index(const sal_model *m, const char *name)
-{
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
 /* Judges the theses of variant `variant` (NULL: those of the base) with
  * comparison c (NULL for the base's). */
 static void judge(sal_study *s, const char *variant, const sal_compare *c)
@@ -402,7 +394,7 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
         if (!idx)
             return SAL_ENOMEM;
         for (size_t k = 0; k < t->nsobol; k++)
-            idx[k] = (size_t)metric_index(m, t->sobol_metrics[k]);
+            idx[k] = (size_t)sal_model_metric(m, t->sobol_metrics[k]);
         rc = sal_study_sobol(m, idx, t->nsobol, &s->opts, s->sobol, s->sobol_ok, on_progress,
                              &c, diags);
         free(idx);

@@ -55,15 +55,9 @@ void sal_diags_add(sal_diags *d, const char *file, int line, int col,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
 
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? 2 * d->cap : 8;
-        sal_diag *v = realloc(d->v, cap * sizeof *v);
-        if (!v) {
-            d->dropped++;
-            return;
-        }
-        d->v = v;
-        d->cap = cap;
+    if (sal_grow(&d->v, &d->cap, d->n, sizeof *d->v, 8) != 0) {
+        d->dropped++;
+        return;
     }
     sal_diag *e = &d->v[d->n];
     e->file = sal_strdup(file ? file : "<input>");

@@ -81,6 +81,74 @@ static double in_support(const sal_dist *d, double x)
     return x < lo ? lo : x > hi ? hi : x;
 }
 
+static int not_finite(char *why, size_t whylen)
+{
+    snprintf(why, whylen, "a parameter is not finite; expected finite numbers");
+    return SAL_EINPUT;
+}
+
+/* PERT and triangular: low <= likely (mode) <= high, low < high. */
+static int check_three_point(const sal_dist *d, char *why, size_t whylen)
+{
+    const double *p = d->p;
+    const char *w = d->kind == SAL_DIST_PERT ? "likely" : "mode";
+    if (!all_finite(p, 3))
+        return not_finite(why, whylen);
+    if (p[0] > p[2]) {
+        snprintf(why, whylen, "low %g > high %g; expected low <= %s <= high", p[0], p[2], w);
+        return SAL_EINPUT;
+    }
+    if (p[1] < p[0] || p[1] > p[2]) {
+        snprintf(why, whylen, "%s %g is outside [%g, %g]; expected low <= %s <= high", w, p[1],
+                 p[0], p[2], w);
+        return SAL_EINPUT;
+    }
+    if (!(p[0] < p[2])) {
+        snprintf(why, whylen, "low %g = high %g; expected low < high (write a plain number for a fixed value)",
+                 p[0], p[2]);
+        return SAL_EINPUT;
+    }
+    return SAL_OK;
+}
+
+/* A choice: finite values, weights >= 0 with a positive finite sum, and a
+ * finite mean. */
+static int check_choice(const sal_dist *d, char *why, size_t whylen)
+{
+    if (d->nchoice == 0 || !d->values || !d->weights) {
+        snprintf(why, whylen, "no values; expected at least one value");
+        return SAL_EINPUT;
+    }
+    double sum = 0;
+    for (size_t i = 0; i < d->nchoice; i++) {
+        if (!isfinite(d->values[i]) || !isfinite(d->weights[i]))
+            return not_finite(why, whylen);
+        if (d->weights[i] < 0) {
+            snprintf(why, whylen, "weight %g is negative; expected weights >= 0", d->weights[i]);
+            return SAL_EINPUT;
+        }
+        sum += d->weights[i];
+    }
+    if (!(sum > 0)) {
+        snprintf(why, whylen, "the weights sum to 0; expected a positive sum");
+        return SAL_EINPUT;
+    }
+    /* the draws divide by the sum and the mean adds value x weight:
+     * both must stay finite (1e308 + 1e308 is inf, and u x inf draws
+     * the last value every time) */
+    if (!isfinite(sum)) {
+        snprintf(why, whylen, "the weights sum to more than %g; expected weights whose sum "
+                 "is finite (divide them all by a common factor)", DBL_MAX);
+        return SAL_EINPUT;
+    }
+    if (!isfinite(sal_dist_mean(d))) {
+        snprintf(why, whylen, "the values times their weights overflow; expected smaller "
+                 "values or weights");
+        return SAL_EINPUT;
+    }
+    return SAL_OK;
+}
+
 int sal_dist_check(const sal_dist *d, char *why, size_t whylen)
 {
     char tmp[8];
@@ -95,90 +163,31 @@ int sal_dist_check(const sal_dist *d, char *why, size_t whylen)
     }
     const double *p = d->p;
     switch (d->kind) {
-    case SAL_DIST_FIXED:
-        if (!all_finite(p, 1))
-            goto not_finite;
-        return SAL_OK;
+    case SAL_DIST_FIXED: return all_finite(p, 1) ? SAL_OK : not_finite(why, whylen);
     case SAL_DIST_PERT:
-    case SAL_DIST_TRIANGULAR:
-        if (!all_finite(p, 3))
-            goto not_finite;
-        if (p[0] > p[2]) {
-            snprintf(why, whylen, "low %g > high %g; expected low <= %s <= high", p[0],
-                     p[2], d->kind == SAL_DIST_PERT ? "likely" : "mode");
-            return SAL_EINPUT;
-        }
-        if (p[1] < p[0] || p[1] > p[2]) {
-            const char *w = d->kind == SAL_DIST_PERT ? "likely" : "mode";
-            snprintf(why, whylen, "%s %g is outside [%g, %g]; expected low <= %s <= high",
-                     w, p[1], p[0], p[2], w);
-            return SAL_EINPUT;
-        }
-        if (!(p[0] < p[2])) {
-            snprintf(why, whylen, "low %g = high %g; expected low < high (write a plain number for a fixed value)",
-                     p[0], p[2]);
-            return SAL_EINPUT;
-        }
-        return SAL_OK;
+    case SAL_DIST_TRIANGULAR: return check_three_point(d, why, whylen);
     case SAL_DIST_UNIFORM:
         if (!all_finite(p, 2))
-            goto not_finite;
+            return not_finite(why, whylen);
         if (!(p[0] < p[1])) {
             snprintf(why, whylen, "low %g >= high %g; expected low < high", p[0], p[1]);
             return SAL_EINPUT;
         }
         return SAL_OK;
     case SAL_DIST_LOGNORMAL:
-    case SAL_DIST_NORMAL:
+    case SAL_DIST_NORMAL: {
+        const char *w = d->kind == SAL_DIST_NORMAL ? "sd" : "sigma";
         if (!all_finite(p, 2))
-            goto not_finite;
+            return not_finite(why, whylen);
         if (!(p[1] > 0)) {
-            snprintf(why, whylen, "%s %g is not positive; expected %s > 0",
-                     d->kind == SAL_DIST_NORMAL ? "sd" : "sigma", p[1],
-                     d->kind == SAL_DIST_NORMAL ? "sd" : "sigma");
-            return SAL_EINPUT;
-        }
-        return SAL_OK;
-    case SAL_DIST_CHOICE: {
-        if (d->nchoice == 0 || !d->values || !d->weights) {
-            snprintf(why, whylen, "no values; expected at least one value");
-            return SAL_EINPUT;
-        }
-        double sum = 0;
-        for (size_t i = 0; i < d->nchoice; i++) {
-            if (!isfinite(d->values[i]) || !isfinite(d->weights[i]))
-                goto not_finite;
-            if (d->weights[i] < 0) {
-                snprintf(why, whylen, "weight %g is negative; expected weights >= 0",
-                         d->weights[i]);
-                return SAL_EINPUT;
-            }
-            sum += d->weights[i];
-        }
-        if (!(sum > 0)) {
-            snprintf(why, whylen, "the weights sum to 0; expected a positive sum");
-            return SAL_EINPUT;
-        }
-        /* the draws divide by the sum and the mean adds value x weight:
-         * both must stay finite (1e308 + 1e308 is inf, and u x inf draws
-         * the last value every time) */
-        if (!isfinite(sum)) {
-            snprintf(why, whylen, "the weights sum to more than %g; expected weights whose sum "
-                     "is finite (divide them all by a common factor)", DBL_MAX);
-            return SAL_EINPUT;
-        }
-        if (!isfinite(sal_dist_mean(d))) {
-            snprintf(why, whylen, "the values times their weights overflow; expected smaller "
-                     "values or weights");
+            snprintf(why, whylen, "%s %g is not positive; expected %s > 0", w, p[1], w);
             return SAL_EINPUT;
         }
         return SAL_OK;
     }
+    case SAL_DIST_CHOICE: return check_choice(d, why, whylen);
     }
     snprintf(why, whylen, "unknown distribution kind %d", (int)d->kind);
-    return SAL_EINPUT;
-not_finite:
-    snprintf(why, whylen, "a parameter is not finite; expected finite numbers");
     return SAL_EINPUT;
 }
 

@@ -21,6 +21,20 @@ char *sal_strndup(const char *s, size_t n)
     return p;
 }
 
+int sal_grow(void *v, size_t *cap, size_t n, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? 2 * *cap : first;
+    void **pv = v;
+    void *p = realloc(*pv, c * size);
+    if (!p)
+        return -1;
+    *pv = p;
+    *cap = c;
+    return 0;
+}
+
 void sal_join_names(char *buf, size_t size, const char *const *v, size_t n)
 {
     size_t o = 0;

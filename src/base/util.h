@@ -15,6 +15,12 @@ char *sal_strdup(const char *s);
  * out of memory). */
 char *sal_strndup(const char *s, size_t n);
 
+/* Makes room for item n of the array *v of capacity *cap (items of size
+ * bytes): when n reaches *cap, doubles it (to `first` from 0).  0, or -1
+ * when out of memory (*v and *cap unchanged).  v is the address of the
+ * array's pointer, whatever its type. */
+int sal_grow(void *v, size_t *cap, size_t n, size_t size, size_t first);
+
 /* The n names of v joined by ", " into buf (size > 0), cut at its end when
  * they do not fit: for the "expected one of: ..." of a message. */
 void sal_join_names(char *buf, size_t size, const char *const *v, size_t n);

@@ -145,10 +145,9 @@ static void layout(sal_run *r, arena *a)
         TAKE(a, *dbl[i], nf);
     TAKE(a, r->g_idx, nf);
     TAKE(a, r->f_ring_off, nf);
-    TAKE(a, r->tr_force, r->ntranche);
-    TAKE(a, r->tr_day, r->ntranche);
-    TAKE(a, r->tr_event, r->ntranche);
-    TAKE(a, r->tr_delay, r->ntranche);
+    int **ti[] = {&r->tr_force, &r->tr_day, &r->tr_event, &r->tr_delay};
+    for (size_t i = 0; i < sizeof ti / sizeof ti[0]; i++)
+        TAKE(a, *ti[i], r->ntranche);
     TAKE(a, r->tr_size, r->ntranche);
     TAKE(a, r->tr_done, r->ntranche);
     TAKE(a, r->sec_off, ns + 1);
@@ -157,11 +156,9 @@ static void layout(sal_run *r, arena *a)
                      &r->s_ground, &r->s_gmax, &r->s_adv, &r->s_thr, &r->s_I};
     for (size_t i = 0; i < sizeof sd / sizeof sd[0]; i++)
         TAKE(a, *sd[i], ns);
-    TAKE(a, r->s_coef, 2 * ns);
-    TAKE(a, r->s_carry, 2 * ns);
-    TAKE(a, r->s_N, 2 * ns);
-    TAKE(a, r->s_E, 2 * ns);
-    TAKE(a, r->s_loss, 2 * ns);
+    double **s2[] = {&r->s_coef, &r->s_carry, &r->s_N, &r->s_E, &r->s_loss};
+    for (size_t i = 0; i < sizeof s2 / sizeof s2[0]; i++)
+        TAKE(a, *s2[i], 2 * ns);
     TAKE(a, r->s_post, 2 * ns);
     TAKE(a, r->s_noise, ns);
     TAKE(a, r->s_holder, ns);

@@ -42,44 +42,30 @@ typedef struct {
     long *pcol[2];           /* posterior: each input's column, -1 if none */
 } job;
 
-/* The options of run `run` of model k: its own streams, or the posterior
- * particle run mod N replayed to the branch day (salient/ensemble.h). */
-static sal_run_opts run_opts(const job *j, int k, uint64_t run, double *in, double *series,
-                             int32_t *ev)
+/* The posterior's column named name (the last one), or -1. */
+static long posterior_column(const sal_posterior *p, const char *name)
 {
-    sal_run_opts ro = {.seed = j->o->seed, .run = run, .series = series, .event_days = ev};
-    const sal_posterior *p = j->o->posterior;
-    if (!p)
-        return ro;
-    const sal_model *m = j->m[k];
-    size_t part = (size_t)(run % p->n);
-    for (size_t u = 0; u < m->nuncertain; u++) {
-        long c = j->pcol[k][u];
-        double v = c >= 0 ? p->inputs[part * p->ninputs + (size_t)c] : NAN, lo, hi;
-        sal_dist_support(&m->uncertain[u].dist, &lo, &hi);
-        in[u] = v >= lo && v <= hi ? v : NAN;
-    }
-    ro.inputs = in;
-    ro.seed = p->seed;
-    ro.run = p->keys[part];
-    ro.branch_day = p->branch_day;
-    ro.branch_seed = j->o->seed;
-    ro.branch_run = run;
-    return ro;
+    long col = -1;
+    for (size_t c = 0; c < p->ninputs; c++)
+        if (strcmp(p->names[c], name) == 0)
+            col = (long)c;
+    return col;
 }
 
-sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
-                                    uint64_t run, double *in)
+/* The options of run `run` of m under posterior p (none: its own streams
+ * from seed): particle run mod N replayed to the branch day, its inputs
+ * (from the columns pcol, or by name when pcol is NULL) into in, NaN where
+ * the particle has none or a value outside the input's support. */
+static sal_run_opts posterior_opts(const sal_posterior *p, const sal_model *m, const long *pcol,
+                                   uint64_t seed, uint64_t run, double *in)
 {
     sal_run_opts ro = {.seed = seed, .run = run};
     if (!p || p->n == 0)
         return ro;
     size_t part = (size_t)(run % p->n);
     for (size_t u = 0; u < m->nuncertain; u++) {
-        double v = NAN, lo, hi;
-        for (size_t c = 0; c < p->ninputs; c++)
-            if (strcmp(p->names[c], m->uncertain[u].name) == 0)
-                v = p->inputs[part * p->ninputs + c];
+        long c = pcol ? pcol[u] : posterior_column(p, m->uncertain[u].name);
+        double v = c >= 0 ? p->inputs[part * p->ninputs + (size_t)c] : NAN, lo, hi;
         sal_dist_support(&m->uncertain[u].dist, &lo, &hi);
         in[u] = v >= lo && v <= hi ? v : NAN;
     }
@@ -90,6 +76,24 @@ sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, 
     ro.branch_seed = seed;
     ro.branch_run = run;
     return ro;
+}
+
+/* The options of run `run` of model k: its own streams, or the posterior
+ * particle run mod N replayed to the branch day (salient/ensemble.h). */
+static sal_run_opts run_opts(const job *j, int k, uint64_t run, double *in, double *series,
+                             int32_t *ev)
+{
+    const sal_posterior *p = j->o->posterior;
+    sal_run_opts ro = posterior_opts(p, j->m[k], p ? j->pcol[k] : NULL, j->o->seed, run, in);
+    ro.series = series;
+    ro.event_days = ev;
+    return ro;
+}
+
+sal_run_opts sal_posterior_run_opts(const sal_posterior *p, const sal_model *m, uint64_t seed,
+                                    uint64_t run, double *in)
+{
+    return posterior_opts(p, m, NULL, seed, run, in);
 }
 
 /* The posterior's column of each input of each model. */
@@ -104,12 +108,8 @@ static int posterior_columns(job *j)
         const sal_model *m = j->m[k];
         if (!(j->pcol[k] = malloc((m->nuncertain + 1) * sizeof(long))))
             return SAL_ENOMEM;
-        for (size_t u = 0; u < m->nuncertain; u++) {
-            j->pcol[k][u] = -1;
-            for (size_t c = 0; c < p->ninputs; c++)
-                if (strcmp(p->names[c], m->uncertain[u].name) == 0)
-                    j->pcol[k][u] = (long)c;
-        }
+        for (size_t u = 0; u < m->nuncertain; u++)
+            j->pcol[k][u] = posterior_column(p, m->uncertain[u].name);
     }
     return SAL_OK;
 }
@@ -735,6 +735,20 @@ static void free_tls(tls *tl, int n)
     free(tl);
 }
 
+/* The runs of job j (its posterior columns found first): *tl the n
+ * threads' tables, their merged summaries in tl[0]; SAL_OK, SAL_EINTR (a
+ * prefix done) or the failure. */
+static int run_job(job *j, tls **tl, int *n, uint64_t *done, sal_diags *diags)
+{
+    int rc = posterior_columns(j);
+    if (rc == SAL_OK)
+        rc = drive(j, tl, n, done, diags);
+    free(j->pcol[0]);
+    free(j->pcol[1]);
+    j->pcol[0] = j->pcol[1] = NULL;
+    return rc;
+}
+
 int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary **out,
                      uint64_t *done, sal_diags *diags)
 {
@@ -751,10 +765,7 @@ int sal_ensemble_run(const sal_model *m, const sal_ensemble_opts *o, sal_summary
              .reclen = sal_ensemble_record_len(m, o)};
     tls *tl = NULL;
     int n = 0;
-    int rc = posterior_columns(&j);
-    if (rc == SAL_OK)
-        rc = drive(&j, &tl, &n, done, diags);
-    free(j.pcol[0]);
+    int rc = run_job(&j, &tl, &n, done, diags);
     if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         *out = tl[0].sum[0];
         tl[0].sum[0] = NULL;
@@ -870,11 +881,7 @@ int sal_compare_run(const sal_model *a, const sal_model *b, const sal_ensemble_o
              .block = o->block ? o->block : SAL_ENSEMBLE_BLOCK, .c = c};
     tls *tl = NULL;
     int n = 0;
-    int rc = posterior_columns(&j);
-    if (rc == SAL_OK)
-        rc = drive(&j, &tl, &n, done, diags);
-    free(j.pcol[0]);
-    free(j.pcol[1]);
+    int rc = run_job(&j, &tl, &n, done, diags);
     if ((rc == SAL_OK || rc == SAL_EINTR) && tl) {
         c->runs = *done;
         c->a = tl[0].sum[0];

@@ -6,21 +6,16 @@
 #include <string.h>
 
 #include "expr/expr_int.h"
+#include "base/util.h"
 
 void ex_emit(parser *p, ins in)
 {
     if (p->stop)
         return;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 64;
-        ins *c = realloc(p->code, cap * sizeof *c);
-        if (!c) {
-            p->nomem = 1;
-            ex_halt(p);
-            return;
-        }
-        p->code = c;
-        p->cap = cap;
+    if (sal_grow(&p->code, &p->cap, p->n, sizeof *p->code, 64) != 0) {
+        p->nomem = 1;
+        ex_halt(p);
+        return;
     }
     p->code[p->n++] = in;
 }

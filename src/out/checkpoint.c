@@ -164,6 +164,56 @@ int sal_checkpoint_write(const char *dir, const sal_checkpoint_id *id, const sal
     return rc;
 }
 
+/* The part of state p (n bytes, its trailer checked) after the scenario's
+ * hash and size, from offset at on: the variant, the run counts and the
+ * summary into id and *out; why it is not usable, or NULL. */
+static const char *decode_runs(const unsigned char *p, size_t n, size_t at,
+                               sal_checkpoint_id *id, sal_summary **out)
+{
+    uint64_t vl = sal_le_get(p + at, 4);
+    at += 4;
+    if (vl >= sizeof id->variant || at + vl + 48 + 8 > n)
+        return "its variant name is too long";
+    memcpy(id->variant, p + at, (size_t)vl);
+    id->variant[vl] = '\0';
+    at += (size_t)vl;
+    id->seed = sal_le_get(p + at, 8);
+    id->runs = sal_le_get(p + at + 8, 8);
+    id->records = (uint32_t)sal_le_get(p + at + 16, 4);
+    id->flags = (uint32_t)sal_le_get(p + at + 20, 4);
+    id->accuracy = sal_bitsd(sal_le_get(p + at + 24, 8));
+    id->done = sal_le_get(p + at + 32, 8);
+    uint64_t sn = sal_le_get(p + at + 40, 8);
+    at += 48;
+    size_t used = 0;
+    if (sn != n - 8 - at)
+        return "its summary length does not match its size";
+    if (sal_summary_deserialise(out, p + at, (size_t)sn, &used) != SAL_OK || used != sn)
+        return "its summary does not read";
+    if (sal_summary_runs(*out) != id->done || id->done > id->runs)
+        return "its run counts disagree";
+    return NULL;
+}
+
+/* State p (got of its n bytes read) into id and *out; why it is not
+ * usable, or NULL. */
+static const char *decode(const unsigned char *p, size_t n, size_t got, sal_checkpoint_id *id,
+                          sal_summary **out)
+{
+    /* fixed part before the variant, after it, and the trailer */
+    if (got != n || n < 4 + 4 + 16 + 4 + 8)
+        return "it is cut short";
+    if (memcmp(p, "SALC", 4) != 0)
+        return "it does not start with SALC";
+    if (sal_le_get(p + 4, 2) != CKPT_VERSION)
+        return "its format version is not 1";
+    if (sal_le_get(p + n - 8, 8) != sal_hash_bytes(p, n - 8, 0))
+        return "its checksum does not match (damaged or cut short)";
+    id->scenario_hash = sal_le_get(p + 8, 8);
+    id->scenario_size = sal_le_get(p + 16, 8);
+    return decode_runs(p, n, 24, id, out);
+}
+
 int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **out,
                         sal_diags *diags)
 {
@@ -192,48 +242,7 @@ int sal_checkpoint_read(const char *dir, sal_checkpoint_id *id, sal_summary **ou
     }
     size_t got = fread(p, 1, n, f);
     fclose(f);
-    const char *why = NULL;
-    size_t at; /* offset into p, from the end of the magic on */
-    /* fixed part before the variant, after it, and the trailer */
-    if (got != n || n < 4 + 4 + 16 + 4 + 8) {
-        why = "it is cut short";
-    } else if (memcmp(p, "SALC", 4) != 0) {
-        why = "it does not start with SALC";
-    } else if (sal_le_get(p + 4, 2) != CKPT_VERSION) {
-        why = "its format version is not 1";
-    } else if (sal_le_get(p + n - 8, 8) != sal_hash_bytes(p, n - 8, 0)) {
-        why = "its checksum does not match (damaged or cut short)";
-    } else {
-        at = 8;
-        id->scenario_hash = sal_le_get(p + at, 8);
-        id->scenario_size = sal_le_get(p + at + 8, 8);
-        at += 16;
-        uint64_t vl = sal_le_get(p + at, 4);
-        at += 4;
-        if (vl >= sizeof id->variant || at + vl + 48 + 8 > n) {
-            why = "its variant name is too long";
-        } else {
-            memcpy(id->variant, p + at, (size_t)vl);
-            id->variant[vl] = '\0';
-            at += (size_t)vl;
-            id->seed = sal_le_get(p + at, 8);
-            id->runs = sal_le_get(p + at + 8, 8);
-            id->records = (uint32_t)sal_le_get(p + at + 16, 4);
-            id->flags = (uint32_t)sal_le_get(p + at + 20, 4);
-            id->accuracy = sal_bitsd(sal_le_get(p + at + 24, 8));
-            id->done = sal_le_get(p + at + 32, 8);
-            uint64_t sn = sal_le_get(p + at + 40, 8);
-            at += 48;
-            size_t used = 0;
-            if (sn != n - 8 - at)
-                why = "its summary length does not match its size";
-            else if (sal_summary_deserialise(out, p + at, (size_t)sn, &used) != SAL_OK ||
-                     used != sn)
-                why = "its summary does not read";
-            else if (sal_summary_runs(*out) != id->done || id->done > id->runs)
-                why = "its run counts disagree";
-        }
-    }
+    const char *why = decode(p, n, got, id, out);
     free(p);
     if (why) {
         sal_summary_free(*out);

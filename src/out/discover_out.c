@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "out/db_bind.h"
 #include "out/db_seal.h"
 #include "salient/date.h"
 #include "salient/out.h"
@@ -135,14 +136,6 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
 }
 
-static void bind_num(sqlite3_stmt *st, int i, double x)
-{
-    if (isfinite(x))
-        sqlite3_bind_double(st, i, x);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static int step_done(sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
@@ -167,17 +160,17 @@ static int db_boxes(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs *
                 subset(sub, sizeof sub, r, j, x->box.range[j].levels);
             sqlite3_bind_int64(st, 1, (sqlite3_int64)b + 1);
             sqlite3_bind_text(st, 2, runs->inputs[j], -1, SQLITE_STATIC);
-            bind_num(st, 3, r->nlevels[j] ? NAN : x->box.range[j].lower);
-            bind_num(st, 4, r->nlevels[j] ? NAN : x->box.range[j].upper);
+            sal_db_bind_num(st, 3, r->nlevels[j] ? NAN : x->box.range[j].lower);
+            sal_db_bind_num(st, 4, r->nlevels[j] ? NAN : x->box.range[j].upper);
             if (r->nlevels[j])
                 sqlite3_bind_text(st, 5, sub, -1, SQLITE_TRANSIENT);
             else
                 sqlite3_bind_null(st, 5);
-            bind_num(st, 6, x->qp[j]);
-            bind_num(st, 7, x->stability[j]);
-            bind_num(st, 8, x->box.coverage);
-            bind_num(st, 9, x->box.density);
-            bind_num(st, 10, x->box.mass);
+            sal_db_bind_num(st, 6, x->qp[j]);
+            sal_db_bind_num(st, 7, x->stability[j]);
+            sal_db_bind_num(st, 8, x->box.coverage);
+            sal_db_bind_num(st, 9, x->box.density);
+            sal_db_bind_num(st, 10, x->box.mass);
             sqlite3_bind_int(st, 11, x->met);
             rc = step_done(st);
         }
@@ -198,9 +191,9 @@ static int db_trajectory(sqlite3 *db, const sal_disc_result *r)
             const sal_disc_step *x = &r->boxes[b].steps[s];
             sqlite3_bind_int64(st, 1, (sqlite3_int64)b + 1);
             sqlite3_bind_int64(st, 2, (sqlite3_int64)s);
-            bind_num(st, 3, x->coverage);
-            bind_num(st, 4, x->density);
-            bind_num(st, 5, x->mass);
+            sal_db_bind_num(st, 3, x->coverage);
+            sal_db_bind_num(st, 4, x->density);
+            sal_db_bind_num(st, 5, x->mass);
             sqlite3_bind_int64(st, 6, (sqlite3_int64)x->nrestricted);
             sqlite3_bind_int(st, 7, s == r->boxes[b].chosen);
             rc = step_done(st);
@@ -221,8 +214,8 @@ static int db_inputs(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs 
         if (r->nlevels[j])
             subset(sub, sizeof sub, r, j, ~(uint64_t)0);
         sqlite3_bind_text(st, 1, runs->inputs[j], -1, SQLITE_STATIC);
-        bind_num(st, 2, r->lo[j]);
-        bind_num(st, 3, r->hi[j]);
+        sal_db_bind_num(st, 2, r->lo[j]);
+        sal_db_bind_num(st, 3, r->hi[j]);
         if (r->nlevels[j])
             sqlite3_bind_text(st, 4, sub, -1, SQLITE_TRANSIENT);
         else
@@ -276,8 +269,8 @@ static int db_points(sqlite3 *db, const sal_disc_result *r, const sal_disc_runs 
     for (size_t i = 0; rc == SAL_OK && i < runs->n; i += stride) {
         const double *xi = runs->x + i * runs->ninputs;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)runs->run[i]);
-        bind_num(st, 2, xi[a]);
-        bind_num(st, 3, b < r->p ? xi[b] : NAN);
+        sal_db_bind_num(st, 2, xi[a]);
+        sal_db_bind_num(st, 3, b < r->p ? xi[b] : NAN);
         sqlite3_bind_int(st, 4, y[i]);
         sqlite3_bind_int(st, 5, r->nboxes && sal_disc_contains(r, r->boxes[0].box.range, xi));
         rc = step_done(st);

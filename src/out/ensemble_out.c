@@ -15,6 +15,7 @@
 
 #include "salient/date.h"
 #include "salient/ensemble.h"
+#include "out/db_bind.h"
 #include "out/db_seal.h"
 #include "salient/out.h"
 
@@ -542,14 +543,6 @@ int sal_results_db_open(sal_results_db **out, const char *path, const sal_model 
     return SAL_OK;
 }
 
-static void bind_num(sqlite3_stmt *st, int i, double x)
-{
-    if (isfinite(x))
-        sqlite3_bind_double(st, i, x);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs,
                            const double *last)
 {
@@ -561,7 +554,7 @@ int sal_results_db_add_run(sal_results_db *d, uint64_t run, const double *inputs
         sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
         sqlite3_bind_text(st, 2, u ? m->uncertain[i].name : m->metrics[i - m->nuncertain].name,
                           -1, SQLITE_STATIC);
-        bind_num(st, 3, u ? inputs[i] : last[i - m->nuncertain]);
+        sal_db_bind_num(st, 3, u ? inputs[i] : last[i - m->nuncertain]);
         if (sqlite3_step(st) != SQLITE_DONE)
             return SAL_EIO;
     }
@@ -606,7 +599,7 @@ int sal_results_db_add_paths(sal_results_db *d, uint64_t run, const double *tail
             sqlite3_bind_int64(st, 1, (sqlite3_int64)run);
             sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 3, m->metrics[p->metrics[k]].name, -1, SQLITE_STATIC);
-            bind_num(st, 4, tail[t * p->nmetrics + k]);
+            sal_db_bind_num(st, 4, tail[t * p->nmetrics + k]);
             if (sqlite3_step(st) != SQLITE_DONE)
                 return SAL_EIO;
         }
@@ -649,14 +642,6 @@ static int meta(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
-static void bind_day(sqlite3_stmt *st, int i, int32_t d)
-{
-    if (d >= 0)
-        sqlite3_bind_int(st, i, d);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed,
                           uint64_t runs_requested, int partial)
 {
@@ -693,9 +678,10 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
             sqlite3_bind_int(st, 2, day);
             sal_date_format(start + day, date);
             sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
-            bind_num(st, 4, sal_summary_mean(s, (uint32_t)k, (uint32_t)day));
+            sal_db_bind_num(st, 4, sal_summary_mean(s, (uint32_t)k, (uint32_t)day));
             for (int q = 0; q < 5; q++)
-                bind_num(st, 5 + q, sal_summary_quantile(s, (uint32_t)k, (uint32_t)day, qs[q]));
+                sal_db_bind_num(st, 5 + q,
+                                sal_summary_quantile(s, (uint32_t)k, (uint32_t)day, qs[q]));
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = SAL_EIO;
         }
@@ -708,10 +694,10 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
     for (size_t e = 0; rc == SAL_OK && e < m->nevents; e++) {
         sqlite3_reset(st);
         sqlite3_bind_text(st, 1, m->events[e], -1, SQLITE_STATIC);
-        bind_num(st, 2, sal_summary_event_probability(s, (uint32_t)e));
-        bind_day(st, 3, sal_summary_event_quantile(s, (uint32_t)e, 0.05));
-        bind_day(st, 4, sal_summary_event_quantile(s, (uint32_t)e, 0.5));
-        bind_day(st, 5, sal_summary_event_quantile(s, (uint32_t)e, 0.95));
+        sal_db_bind_num(st, 2, sal_summary_event_probability(s, (uint32_t)e));
+        sal_db_bind_day(st, 3, sal_summary_event_quantile(s, (uint32_t)e, 0.05));
+        sal_db_bind_day(st, 4, sal_summary_event_quantile(s, (uint32_t)e, 0.5));
+        sal_db_bind_day(st, 5, sal_summary_event_quantile(s, (uint32_t)e, 0.95));
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = SAL_EIO;
     }

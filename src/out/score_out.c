@@ -10,6 +10,7 @@
 #include "salient/ensemble.h"
 #include "salient/obs.h"
 #include "salient/score.h"
+#include "out/db_bind.h"
 #include "out/db_seal.h"
 
 static const char *kind_name(int k)
@@ -127,14 +128,6 @@ int sal_scores_write_summary_csv(FILE *f, const sal_score_summary *s, size_t n)
 
 /* ---- SQLite --------------------------------------------------------------- */
 
-static void bind_num(sqlite3_stmt *st, int i, double x)
-{
-    if (isfinite(x))
-        sqlite3_bind_double(st, i, x);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static int exec(sqlite3 *db, const char *sql)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
@@ -170,7 +163,7 @@ static int put_scores(sqlite3 *db, const sal_model *m, const sal_obs_set *o,
         double x[NNUM];
         numbers(o, r, x);
         for (int k = 0; k < NNUM; k++)
-            bind_num(st, 9 + k, x[k]);
+            sal_db_bind_num(st, 9 + k, x[k]);
         sqlite3_bind_text(st, 9 + NNUM, sal_obs_source(o, r->report), -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = SAL_EIO;
@@ -198,7 +191,7 @@ static int put_summary(sqlite3 *db, const sal_score_summary *s, size_t n)
         double x[NSUM];
         sum_numbers(&s[i], x);
         for (int k = 0; k < NSUM; k++)
-            bind_num(st, 3 + k, x[k]);
+            sal_db_bind_num(st, 3 + k, x[k]);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = SAL_EIO;
     }

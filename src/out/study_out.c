@@ -17,6 +17,7 @@
 #include "salient/date.h"
 #include "salient/out.h"
 #include "salient/study.h"
+#include "out/db_bind.h"
 #include "out/db_seal.h"
 
 static void put_num(FILE *f, double x)
@@ -92,30 +93,6 @@ static int write_theses_csv(FILE *f, const sal_study *s)
 
 /* ---- SQLite: the study's tables beyond those of an ensemble ---------------- */
 
-static void bind_num(sqlite3_stmt *st, int i, double x)
-{
-    if (isfinite(x))
-        sqlite3_bind_double(st, i, x);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_day(sqlite3_stmt *st, int i, int32_t d)
-{
-    if (d >= 0)
-        sqlite3_bind_int(st, i, d);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static const char schema[] =
     "CREATE TABLE event_curve (event TEXT, day INTEGER, date TEXT, probability REAL,"
     " PRIMARY KEY (event, day));"
@@ -171,7 +148,7 @@ static void db_curves(dbw *w, const sal_study *s)
             sqlite3_bind_int(st, 2, d);
             sal_date_format(start + d, date);
             sqlite3_bind_text(st, 3, date, -1, SQLITE_TRANSIENT);
-            bind_num(st, 4, n > 0 ? (double)k / n : NAN);
+            sal_db_bind_num(st, 4, n > 0 ? (double)k / n : NAN);
             step(w, st);
         }
     }
@@ -188,9 +165,9 @@ static void db_variants(dbw *w, const sal_study *s)
     sqlite3_stmt *se = prep(w, "INSERT INTO variant_events VALUES (?,?,?,?,?,?)");
     for (size_t v = 0; w->rc == SAL_OK && v < s->nvariants; v++) {
         const char *name = m->variants[v];
-        bind_text(sv, 1, name);
+        sal_db_bind_text(sv, 1, name);
         sqlite3_bind_int(sv, 2, (int)v);
-        bind_text(sv, 3, m->variant_descriptions ? m->variant_descriptions[v] : NULL);
+        sal_db_bind_text(sv, 3, m->variant_descriptions ? m->variant_descriptions[v] : NULL);
         step(w, sv);
         const sal_study_packed *p = &s->packed[v];
         const sal_model *mv = s->variants[v];
@@ -200,21 +177,21 @@ static void db_variants(dbw *w, const sal_study *s)
         for (size_t k = 0; w->rc == SAL_OK && k < mv->nmetrics; k++)
             for (int d = 0; d <= mv->horizon && w->rc == SAL_OK; d++) {
                 const double *q = p->vq + (k * nd + (size_t)d) * 6;
-                bind_text(sq, 1, name);
+                sal_db_bind_text(sq, 1, name);
                 sqlite3_bind_text(sq, 2, mv->metrics[k].name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(sq, 3, d);
                 sal_date_format(start + d, date);
                 sqlite3_bind_text(sq, 4, date, -1, SQLITE_TRANSIENT);
                 for (int j = 0; j < 6; j++) /* mean, p05, p25, p50, p75, p95 */
-                    bind_num(sq, 5 + j, q[j]);
+                    sal_db_bind_num(sq, 5 + j, q[j]);
                 step(w, sq);
             }
         for (size_t e = 0; w->rc == SAL_OK && e < mv->nevents; e++) {
-            bind_text(se, 1, name);
+            sal_db_bind_text(se, 1, name);
             sqlite3_bind_text(se, 2, mv->events[e], -1, SQLITE_STATIC);
-            bind_num(se, 3, p->ve[e]);
+            sal_db_bind_num(se, 3, p->ve[e]);
             for (int j = 0; j < 3; j++)
-                bind_day(se, 4 + j, p->ve_day[e * 3 + (size_t)j]);
+                sal_db_bind_day(se, 4 + j, p->ve_day[e * 3 + (size_t)j]);
             step(w, se);
         }
     }
@@ -242,36 +219,36 @@ static void db_compare(dbw *w, const sal_study *s)
             for (int d = 0; d <= h && w->rc == SAL_OK; d++) {
                 uint32_t ia = (uint32_t)c->metric_a[i];
                 const double *q = p->cq + (i * nd + (size_t)d) * 6;
-                bind_text(st, 1, a->variants[v]);
+                sal_db_bind_text(st, 1, a->variants[v]);
                 sqlite3_bind_text(st, 2, "metric", -1, SQLITE_STATIC);
                 sqlite3_bind_text(st, 3, a->metrics[ia].name, -1, SQLITE_STATIC);
                 sqlite3_bind_int(st, 4, d);
                 sal_date_format(start + d, date);
                 sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
                 for (int j = 0; j < 6; j++) /* a, b, diff mean, p05, p50, p95 */
-                    bind_num(st, 6 + j, q[j]);
-                bind_num(st, 12, d == h ? c->var_diff[i] : NAN);
-                bind_num(st, 13, d == h ? c->var_indep[i] : NAN);
-                bind_num(st, 14,
+                    sal_db_bind_num(st, 6 + j, q[j]);
+                sal_db_bind_num(st, 12, d == h ? c->var_diff[i] : NAN);
+                sal_db_bind_num(st, 13, d == h ? c->var_indep[i] : NAN);
+                sal_db_bind_num(st, 14,
                          d == h ? sal_compare_ratio(c->var_indep[i], c->var_diff[i]) : NAN);
                 step(w, st);
             }
         sal_date_format(start + h, date);
         for (size_t e = 0; w->rc == SAL_OK && e < c->nevents; e++) {
             double pa = p->ce[e * 2], pb = p->ce[e * 2 + 1];
-            bind_text(st, 1, a->variants[v]);
+            sal_db_bind_text(st, 1, a->variants[v]);
             sqlite3_bind_text(st, 2, "event", -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, a->events[c->event_a[e]], -1, SQLITE_STATIC);
             sqlite3_bind_int(st, 4, h);
             sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
-            bind_num(st, 6, pa);
-            bind_num(st, 7, pb);
-            bind_num(st, 8, pb - pa);
+            sal_db_bind_num(st, 6, pa);
+            sal_db_bind_num(st, 7, pb);
+            sal_db_bind_num(st, 8, pb - pa);
             for (int k = 9; k <= 11; k++)
                 sqlite3_bind_null(st, k);
-            bind_num(st, 12, c->event_var_diff[e]);
-            bind_num(st, 13, c->event_var_indep[e]);
-            bind_num(st, 14, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
+            sal_db_bind_num(st, 12, c->event_var_diff[e]);
+            sal_db_bind_num(st, 13, c->event_var_indep[e]);
+            sal_db_bind_num(st, 14, sal_compare_ratio(c->event_var_indep[e], c->event_var_diff[e]));
             step(w, st);
         }
     }
@@ -285,12 +262,12 @@ static void db_sobol(dbw *w, const sal_study *s)
     for (size_t k = 0; w->rc == SAL_OK && k < t->nsobol; k++) {
         const sal_sobol_indices *ix = &s->sobol[k];
         for (size_t i = 0; s->sobol_ok[k] && i < ix->k && w->rc == SAL_OK; i++) {
-            bind_text(st, 1, t->sobol_metrics[k]);
-            bind_text(st, 2, s->base->uncertain[i].name);
+            sal_db_bind_text(st, 1, t->sobol_metrics[k]);
+            sal_db_bind_text(st, 2, s->base->uncertain[i].name);
             const double v[6] = {ix->s1[i], ix->s1_lo[i], ix->s1_hi[i],
                                  ix->st[i], ix->st_lo[i], ix->st_hi[i]};
             for (int c = 0; c < 6; c++)
-                bind_num(st, 3 + c, v[c]);
+                sal_db_bind_num(st, 3 + c, v[c]);
             step(w, st);
         }
     }
@@ -306,20 +283,20 @@ static void db_theses(dbw *w, const sal_study *s)
         const sal_thesis_result *r = &s->results[i];
         char test[300], expect[100];
         sal_thesis_describe(h, s->base, test, sizeof test, expect, sizeof expect);
-        bind_text(st, 1, h->id);
+        sal_db_bind_text(st, 1, h->id);
         sqlite3_bind_int(st, 2, (int)i);
-        bind_text(st, 3, h->seed);
-        bind_text(st, 4, h->claim);
-        bind_text(st, 5, test);
-        bind_text(st, 6, expect);
+        sal_db_bind_text(st, 3, h->seed);
+        sal_db_bind_text(st, 4, h->claim);
+        sal_db_bind_text(st, 5, test);
+        sal_db_bind_text(st, 6, expect);
         int ok = s->evaluated[i];
-        bind_num(st, 7, ok ? r->value : NAN);
-        bind_num(st, 8, ok ? r->lo : NAN);
-        bind_num(st, 9, ok ? r->hi : NAN);
-        bind_num(st, 10, ok ? r->probability : NAN);
-        bind_text(st, 11, ok ? sal_verdict_name(r->verdict) : NULL);
-        bind_text(st, 12, ok ? r->summary : "not evaluated (the study was interrupted)");
-        bind_text(st, 13, h->compare); /* the variant a compare test compares, else NULL */
+        sal_db_bind_num(st, 7, ok ? r->value : NAN);
+        sal_db_bind_num(st, 8, ok ? r->lo : NAN);
+        sal_db_bind_num(st, 9, ok ? r->hi : NAN);
+        sal_db_bind_num(st, 10, ok ? r->probability : NAN);
+        sal_db_bind_text(st, 11, ok ? sal_verdict_name(r->verdict) : NULL);
+        sal_db_bind_text(st, 12, ok ? r->summary : "not evaluated (the study was interrupted)");
+        sal_db_bind_text(st, 13, h->compare); /* the variant a compare test compares, else NULL */
         step(w, st);
     }
     sqlite3_finalize(st);
@@ -337,12 +314,12 @@ static void db_parameters(dbw *w, const sal_study *s)
         return;
     sqlite3_stmt *st = prep(w, "INSERT INTO parameters VALUES (?,?,?,?,?,?)");
     for (size_t i = 0; w->rc == SAL_OK && i < n; i++) {
-        bind_text(st, 1, rows[i].path);
+        sal_db_bind_text(st, 1, rows[i].path);
         sqlite3_bind_int(st, 2, (int)i);
         sqlite3_bind_text(st, 3, rows[i].uncertain ? "uncertain" : "fixed", -1, SQLITE_STATIC);
-        bind_text(st, 4, rows[i].value);
-        bind_text(st, 5, rows[i].source);
-        bind_text(st, 6, rows[i].description);
+        sal_db_bind_text(st, 4, rows[i].value);
+        sal_db_bind_text(st, 5, rows[i].source);
+        sal_db_bind_text(st, 6, rows[i].description);
         step(w, st);
     }
     sqlite3_finalize(st);
@@ -352,8 +329,8 @@ static void db_parameters(dbw *w, const sal_study *s)
 static void db_meta(dbw *w, const char *key, const char *value)
 {
     sqlite3_stmt *st = prep(w, "INSERT OR REPLACE INTO metadata VALUES (?, ?)");
-    bind_text(st, 1, key);
-    bind_text(st, 2, value);
+    sal_db_bind_text(st, 1, key);
+    sal_db_bind_text(st, 2, value);
     step(w, st);
     sqlite3_finalize(st);
 }

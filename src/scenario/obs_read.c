@@ -256,6 +256,19 @@ static void check_figure(obs_reader *q, const yd_node *at, const char *what,
 
 /* ---- error and bias models ------------------------------------------------ */
 
+/* n is a mapping of one key, the model (w: what it is, expect: the
+ * models it may be); else reported. */
+static int one_model(obs_reader *q, const yd_node *n, const char *w, const char *expect)
+{
+    if (n->kind == YD_MAP && n->n == 1)
+        return 1;
+    if (n->kind == YD_MAP)
+        sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
+    else
+        sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    return 0;
+}
+
 /* error: {lognormal: S} | {normal: SD} for numeric reports, {misreport: p}
  * for events. */
 static void read_error(obs_reader *q, const yd_node *map, const char *what, sal_obs_entry *e)
@@ -279,13 +292,8 @@ static void read_error(obs_reader *q, const yd_node *map, const char *what, sal_
     const char *const *keys = e->is_event ? EVENT : NUMERIC;
     const char *expect = e->is_event ? "{misreport: P} with 0 < P < 0.5"
                                      : "{lognormal: SIGMA} or {normal: SD}";
-    if (n->kind != YD_MAP || n->n != 1) {
-        if (n->kind == YD_MAP)
-            sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
-        else
-            sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    if (!one_model(q, n, w, expect))
         return;
-    }
     const yd_node *k = yd_key(n, 0), *v = yd_val(n, 0);
     if (!in_list(k->str, keys)) {
         const char *s = sal_suggest(k->str, keys, e->is_event ? 1 : 2);
@@ -345,13 +353,8 @@ static void read_bias(obs_reader *q, const yd_node *map, const char *what, obs_b
     char w[300];
     snprintf(w, sizeof w, "the bias model of %s", what);
     const char *expect = "{lognormal: {median: M, sigma: S}} (the reported/true ratio)";
-    if (n->kind != YD_MAP || n->n != 1) {
-        if (n->kind == YD_MAP)
-            sc_err(&q->r, n, "%s has %zu models; expected one: %s", w, n->n, expect);
-        else
-            sc_err(&q->r, n, "%s is %s; expected %s", w, yd_describe(n), expect);
+    if (!one_model(q, n, w, expect))
         return;
-    }
     if (sc_keys(&q->r, n, OUTER, w) != 0)
         return;
     const yd_node *ln = yd_val(n, 0);
@@ -386,15 +389,12 @@ static int read_metric(obs_reader *q, const yd_node *n, const char *what, int *i
     snprintf(w, sizeof w, "the metric of %s", what);
     if (sc_str(&q->r, n, w, &name) != 0)
         return -1;
-    for (size_t i = 0; i < m->nmetrics; i++)
-        if (strcmp(m->metrics[i].name, name) == 0) {
-            *idx = (int)i;
-            return 0;
-        }
-    const char **c = calloc(m->nmetrics + 1, sizeof *c);
-    for (size_t i = 0; c && i < m->nmetrics; i++)
-        c[i] = m->metrics[i].name;
-    const char *s = c ? sal_suggest(name, c, m->nmetrics) : NULL;
+    int k = sal_model_metric(m, name);
+    if (k >= 0) {
+        *idx = k;
+        return 0;
+    }
+    const char *s = sal_model_metric_near(m, name);
     if (s)
         sc_err(&q->r, n, "%s refers to metric '%s', which is not defined; did you mean '%s'?", what,
                name, s);
@@ -402,7 +402,6 @@ static int read_metric(obs_reader *q, const yd_node *n, const char *what, int *i
         sc_err(&q->r, n, "%s refers to metric '%s', which is not defined; expected the name of a "
                          "metric under 'metrics:' of scenario '%s'",
                what, name, m->name ? m->name : "?");
-    free(c);
     return -1;
 }
 
@@ -421,6 +420,22 @@ static int misplaced_keys(obs_reader *q, const yd_node *map, int is_event, const
                k->str, what, is_event ? "an event" : "a metric", is_event ? "an event" : "a metric");
     }
     return bad;
+}
+
+/* A figure of the wrong kind for the dates given: the first of forms that
+ * map holds is refused (-1, reported), the message saying what the figure
+ * is (kind) and what to write instead (pre, the form's name, post); 0 when
+ * map holds none. */
+static int refuse_form(obs_reader *q, const yd_node *map, const char *const *forms,
+                       const char *what, const char *kind, const char *pre, const char *post)
+{
+    for (int j = 0; forms[j]; j++)
+        if (yd_get(map, forms[j])) {
+            sc_err(&q->r, yd_get(map, forms[j]), "%s gives '%s', %s; expected %s%s:%s", what,
+                   forms[j], kind, pre, forms[j], post);
+            return -1;
+        }
+    return 0;
 }
 
 /* date: DATE, or over: [D1, D2]. */
@@ -444,15 +459,9 @@ static int read_metric_days(obs_reader *q, const yd_node *map, const char *what,
         if (obs_date(q, dn, w, 1, &e->d2) != 0)
             return -1;
         e->d1 = e->d2;
-        for (int p = 0; PERIOD_FORMS[p]; p++)
-            if (yd_get(map, PERIOD_FORMS[p])) {
-                sc_err(&q->r, yd_get(map, PERIOD_FORMS[p]),
-                       "%s gives '%s', a figure about a period, with a date; expected over: [D1, "
-                       "D2] with %s:, or value:/at_least:/at_most:/range: with date:",
-                       what, PERIOD_FORMS[p], PERIOD_FORMS[p]);
-                return -1;
-            }
-        return 0;
+        return refuse_form(q, map, PERIOD_FORMS, what, "a figure about a period, with a date",
+                           "over: [D1, D2] with ",
+                           ", or value:/at_least:/at_most:/range: with date:");
     }
     e->quantity = SAL_OBS_CHANGE; /* or per day: read_figure decides */
     if (!on || on->kind != YD_SEQ || on->n != 2) {
@@ -472,15 +481,8 @@ static int read_metric_days(obs_reader *q, const yd_node *map, const char *what,
                what, on->kids[0]->str, on->kids[1]->str);
         return -1;
     }
-    for (int j = 0; DAY_FORMS[j]; j++)
-        if (yd_get(map, DAY_FORMS[j])) {
-            sc_err(&q->r, yd_get(map, DAY_FORMS[j]),
-                   "%s gives '%s', a figure on a day, with a period; expected change: or per_day: "
-                   "with over:, or date: with %s:",
-                   what, DAY_FORMS[j], DAY_FORMS[j]);
-            return -1;
-        }
-    return 0;
+    return refuse_form(q, map, DAY_FORMS, what, "a figure on a day, with a period",
+                       "change: or per_day: with over:, or date: with ", "");
 }
 
 /* A numeric report: its days, figure, error. */

@@ -118,6 +118,10 @@ const char *sc_suggest(const char *word, const char *const *cands, size_t n);
 /* Gives provenance entries [from, nprovenance) that have no source the
  * source of their enclosing entity (a tranche, a stock, a force...). */
 void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map);
+/* The keys every entity may end with: its 'source' into *source (and onto
+ * the provenance entries from eprov0 on that have none, as
+ * sc_inherit_source), and its 'description', checked to be text. */
+void sc_source_description(sc_reader *r, const yd_node *v, size_t eprov0, char **source);
 
 /* scenario_util.c: a plain scalar that is a finite number; the message for
  * one that is not; the provenance and uncertain-input lists. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scenario/scenario_int.h"
+#include "base/util.h"
 
 typedef struct {
     int to;
@@ -39,14 +40,8 @@ static int collect(const sal_model *m, const yd_node *n, plist *out)
             int to = strcmp(k->str, "param") == 0 && v->kind == YD_SCALAR ? sc_param(m, v->str)
                                                                            : -1;
             if (to >= 0) {
-                if (out->n == out->cap) {
-                    size_t cap = out->cap ? 2 * out->cap : 4;
-                    pedge *e = realloc(out->e, cap * sizeof *e);
-                    if (!e)
-                        return -1;
-                    out->e = e;
-                    out->cap = cap;
-                }
+                if (sal_grow(&out->e, &out->cap, out->n, sizeof *out->e, 4) != 0)
+                    return -1;
                 out->e[out->n++] = (pedge){to, v};
             }
             continue;

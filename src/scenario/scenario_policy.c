@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "salient/expr.h"
+#include "base/util.h"
 
 /* ---- policies --------------------------------------------------------- */
 
@@ -79,6 +80,35 @@ static int set_target(sc_reader *r, const yd_node *b, const char *aw, const char
     return tk;
 }
 
+/* The field fn of a force or a sector (what), one of the four names F:
+ * sets a->field from FV and returns its index, or -1 on an error
+ * (reported; b is the action, aw what it is). */
+static int enum_field(sc_reader *r, sal_action *a, const yd_node *b, const char *aw,
+                      const yd_node *fn, const char *what, const char *const *F,
+                      const sal_field *FV)
+{
+    if (!fn) {
+        char list[200];
+        sal_join_names(list, sizeof list, F, 4);
+        sc_err(r, b, "%s has no 'field'; expected one of %s", aw, list);
+        return -1;
+    }
+    char fw[64];
+    snprintf(fw, sizeof fw, "the field of a %s", what);
+    int k = sc_enum_value(r, fn, fw, F, (const int[]){0, 1, 2, 3});
+    if (k >= 0)
+        a->field = FV[k];
+    return k;
+}
+
+/* A field whose value is one of names (with their values). */
+static void enum_value(set_kind *sk, const char *const *names, const int *values)
+{
+    sk->is_enum = 1;
+    sk->enames = names;
+    sk->evals = values;
+}
+
 /* The target tn (of kind tk, w what it is) and its field fn (field its
  * name, NULL when absent): a->field and what the value is (sk); -1 on an
  * error (reported). */
@@ -92,21 +122,11 @@ static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *
         static const char *const F[] = {"multiplier", "role", "exposure", "interoperability", NULL};
         static const sal_field FV[] = {SAL_FIELD_FORCE_MULTIPLIER, SAL_FIELD_FORCE_ROLE,
                                        SAL_FIELD_FORCE_EXPOSURE, SAL_FIELD_FORCE_INTEROPERABILITY};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of multiplier, role, exposure, "
-                         "interoperability",
-                   aw);
-            return -1;
-        }
-        int k = sc_enum_value(r, fn, "the field of a force", F, (const int[]){0, 1, 2, 3});
+        int k = enum_field(r, a, b, aw, fn, "force", F, FV);
         if (k < 0)
             return -1;
-        a->field = FV[k];
-        if (k == 1) {
-            sk->is_enum = 1;
-            sk->enames = SC_ROLE_NAMES;
-            sk->evals = SC_ROLE_VALUES;
-        }
+        if (k == 1)
+            enum_value(sk, SC_ROLE_NAMES, SC_ROLE_VALUES);
         break;
     }
     case 1: {
@@ -114,22 +134,12 @@ static int set_field(sc_reader *r, sal_action *a, const yd_node *b, const char *
         static const char *const F[] = {"intensity", "defence", "posture", "coefficient", NULL};
         static const sal_field FV[] = {SAL_FIELD_SECTOR_INTENSITY, SAL_FIELD_SECTOR_DEFENCE,
                                        SAL_FIELD_SECTOR_POSTURE, SAL_FIELD_SECTOR_COEFF};
-        if (!fn) {
-            sc_err(r, b, "%s has no 'field'; expected one of intensity, defence, posture, "
-                         "coefficient",
-                   aw);
-            return -1;
-        }
-        int k = sc_enum_value(r, fn, "the field of a sector", F, (const int[]){0, 1, 2, 3});
+        int k = enum_field(r, a, b, aw, fn, "sector", F, FV);
         if (k < 0)
             return -1;
-        a->field = FV[k];
         sk->need_side = k >= 2;
-        if (k == 2) {
-            sk->is_enum = 1;
-            sk->enames = SC_POSTURE_NAMES;
-            sk->evals = SC_POSTURE_VALUES;
-        }
+        if (k == 2)
+            enum_value(sk, SC_POSTURE_NAMES, SC_POSTURE_VALUES);
         break;
     }
     case 2:
@@ -209,6 +219,17 @@ static void read_set(sc_reader *r, sal_action *a, const yd_node *b, const char *
     set_value(r, a, b, aw, field, &sk, sn, vn);
 }
 
+/* The value of key in action b (aw: what the action is), or NULL after
+ * "has no 'key'; expected" what it should be (why). */
+static const yd_node *action_key(sc_reader *r, const yd_node *b, const char *key, const char *aw,
+                                 const char *why)
+{
+    const yd_node *n = yd_get(b, key);
+    if (!n)
+        sc_err(r, b, "%s has no '%s'; expected %s", aw, key, why);
+    return n;
+}
+
 /* deploy: {force, amount, from} (aw: what the action is) */
 static void act_deploy(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
 {
@@ -217,9 +238,7 @@ static void act_deploy(sc_reader *r, sal_action *a, const yd_node *b, const char
     static const char *const K[] = {"force", "amount", "from", NULL};
     sc_keys(r, b, K, aw);
     snprintf(w, sizeof w, "the force of %s", aw);
-    if (!(n = yd_get(b, "force")))
-        sc_err(r, b, "%s has no 'force'; expected the force that receives the troops", aw);
-    else
+    if ((n = action_key(r, b, "force", aw, "the force that receives the troops")))
         sc_ref(r, n, w, "force", &a->force);
     if ((n = yd_get(b, "from"))) {
         snprintf(w, sizeof w, "'from' of %s", aw);
@@ -227,46 +246,44 @@ static void act_deploy(sc_reader *r, sal_action *a, const yd_node *b, const char
     }
 }
 
+/* {from, to, amount} of a move (forces) or a transfer (stocks: actor.stock),
+ * why[2] what from and to should be; the node of 'to', or NULL. */
+static const yd_node *from_to(sc_reader *r, sal_action *a, const yd_node *b, const char *aw,
+                              int stocks, const char *const why[2])
+{
+    static const char *const K[] = {"from", "to", "amount", NULL};
+    sc_keys(r, b, K, aw);
+    static const char *const key[2] = {"from", "to"};
+    const yd_node *n = NULL;
+    for (int i = 0; i < 2; i++) {
+        char w[300];
+        snprintf(w, sizeof w, "'%s' of %s", key[i], aw);
+        if (!(n = action_key(r, b, key[i], aw, why[i])))
+            continue;
+        if (stocks)
+            sc_stock_ref(r, n, w, i ? &a->actor2 : &a->actor, i ? &a->stock2 : &a->stock);
+        else
+            sc_ref(r, n, w, "force", i ? &a->force2 : &a->force);
+    }
+    return n;
+}
+
 /* move: {from, to, amount}: troops from one force to another (aw: what the action is) */
 static void act_move(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
 {
-    const sal_model *m = r->m;
-    char w[300];
-    const yd_node *n;
-    static const char *const K[] = {"from", "to", "amount", NULL};
-    sc_keys(r, b, K, aw);
-    snprintf(w, sizeof w, "'from' of %s", aw);
-    if (!(n = yd_get(b, "from")))
-        sc_err(r, b, "%s has no 'from'; expected the force troops leave", aw);
-    else
-        sc_ref(r, n, w, "force", &a->force);
-    snprintf(w, sizeof w, "'to' of %s", aw);
-    if (!(n = yd_get(b, "to")))
-        sc_err(r, b, "%s has no 'to'; expected the force troops join", aw);
-    else
-        sc_ref(r, n, w, "force", &a->force2);
+    static const char *const why[2] = {"the force troops leave", "the force troops join"};
+    const yd_node *n = from_to(r, a, b, aw, 0, why);
     if (a->force >= 0 && a->force == a->force2)
         sc_err(r, n, "%s moves force '%s' into itself; expected two different forces", aw,
-               m->forces[a->force].name);
+               r->m->forces[a->force].name);
 }
 
 /* transfer: {from, to, amount}: between stocks (aw: what the action is) */
 static void act_transfer(sc_reader *r, sal_action *a, const yd_node *b, const char *aw)
 {
-    char w[300];
-    const yd_node *n;
-    static const char *const K[] = {"from", "to", "amount", NULL};
-    sc_keys(r, b, K, aw);
-    snprintf(w, sizeof w, "'from' of %s", aw);
-    if (!(n = yd_get(b, "from")))
-        sc_err(r, b, "%s has no 'from'; expected the stock (actor.stock) it draws on", aw);
-    else
-        sc_stock_ref(r, n, w, &a->actor, &a->stock);
-    snprintf(w, sizeof w, "'to' of %s", aw);
-    if (!(n = yd_get(b, "to")))
-        sc_err(r, b, "%s has no 'to'; expected the stock (actor.stock) it fills", aw);
-    else
-        sc_stock_ref(r, n, w, &a->actor2, &a->stock2);
+    static const char *const why[2] = {"the stock (actor.stock) it draws on",
+                                       "the stock (actor.stock) it fills"};
+    from_to(r, a, b, aw, 1, why);
 }
 
 /* escalate: {ladder, to} (aw: what the action is) */
@@ -278,13 +295,9 @@ static void act_escalate(sc_reader *r, sal_action *a, const yd_node *b, const ch
     static const char *const K[] = {"ladder", "to", NULL};
     sc_keys(r, b, K, aw);
     snprintf(w, sizeof w, "the ladder of %s", aw);
-    if (!(n = yd_get(b, "ladder")))
-        sc_err(r, b, "%s has no 'ladder'; expected the ladder to climb", aw);
-    else
+    if ((n = action_key(r, b, "ladder", aw, "the ladder to climb")))
         sc_ref(r, n, w, "ladder", &a->ladder);
-    if (!(n = yd_get(b, "to"))) {
-        sc_err(r, b, "%s has no 'to'; expected the rung reached", aw);
-    } else if (a->ladder >= 0) {
+    if ((n = action_key(r, b, "to", aw, "the rung reached")) && a->ladder >= 0) {
         snprintf(w, sizeof w, "'to' of %s", aw);
         a->rung = sc_rung_ref(r, &m->ladders[a->ladder], n, w);
         if (a->rung >= 0)
@@ -363,10 +376,8 @@ static void read_action(sc_reader *r, sal_policy *p, size_t j, const yd_node *x,
         return;
     }
     /* deploy, move, transfer: an amount */
-    if (!(n = yd_get(b, "amount"))) {
-        sc_err(r, b, "%s has no 'amount'; expected a number or an expression", aw);
+    if (!(n = action_key(r, b, "amount", aw, "a number or an expression")))
         return;
-    }
     snprintf(w, sizeof w, "the amount of %s", aw);
     a->amount = sc_compile(r, n, w);
 }
@@ -468,11 +479,6 @@ void sc_read_policy(sc_reader *r, size_t i, const yd_node *v)
         return;
     if (read_actions(r, p, v, where) != 0)
         return;
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &p->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
+    sc_source_description(r, v, eprov0, &p->source);
 }
 

@@ -297,12 +297,7 @@ static void read_force(sc_reader *r, size_t i, const yd_node *v)
                      "naming the stock it draws from",
                where);
     }
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &f->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
+    sc_source_description(r, v, eprov0, &f->source);
     if (f->experience.u < 0 && f->experience_max.u < 0 &&
         f->experience.value > f->experience_max.value)
         sc_err(r, yd_get(v, "experience") ? yd_get(v, "experience") : v,
@@ -519,12 +514,7 @@ static void read_sector(sc_reader *r, size_t i, const yd_node *v)
     const yd_node *g = yd_get(v, "ground");
     if (g)
         sector_ground(r, s, g, where, base);
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &s->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
+    sc_source_description(r, v, eprov0, &s->source);
 }
 
 /* ---- pipelines -------------------------------------------------------- */
@@ -565,12 +555,7 @@ static void read_pipeline(sc_reader *r, size_t i, const yd_node *v)
         sc_err(r, v, "%s has no 'rate'; expected the amount moved per day", where);
     sc_field(r, v, "rate", where, base, 0, SC_NONNEG, &p->rate);
     sc_field(r, v, "delay", where, base, 0, SC_NONNEG, &p->delay);
-    if ((n = yd_get(v, "source")))
-        sc_strdup(r, n, "the source", &p->source);
-    if (n && n->kind == YD_SCALAR && !yd_is_null(n))
-        sc_inherit_source(r, eprov0, v);
-    if ((n = yd_get(v, "description")))
-        sc_str(r, n, "the description", &(const char *){0});
+    sc_source_description(r, v, eprov0, &p->source);
     if (p->from_actor >= 0 && p->from_actor == p->to_actor && p->from_stock == p->to_stock)
         sc_err(r, yd_get(v, "to"), "%s moves a stock into itself; expected different 'from' and 'to'",
                where);

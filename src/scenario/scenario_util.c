@@ -227,16 +227,10 @@ int sc_int(sc_reader *r, const yd_node *n, const char *what, long lo, long hi, l
 
 static int grow(sc_reader *r, void **v, size_t *cap, size_t n, size_t size)
 {
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? 2 * *cap : 16;
-    void *p = realloc(*v, c * size);
-    if (!p) {
+    if (sal_grow(v, cap, n, size, 16) != 0) {
         r->oom = 1;
         return -1;
     }
-    *v = p;
-    *cap = c;
     return 0;
 }
 
@@ -285,6 +279,16 @@ void sc_inherit_source(sc_reader *r, size_t from, const yd_node *map)
             r->m->provenance[i].source = sc_strdup_s(r, src->str);
 }
 
+void sc_source_description(sc_reader *r, const yd_node *v, size_t eprov0, char **source)
+{
+    const yd_node *n = yd_get(v, "source");
+    if (n)
+        sc_strdup(r, n, "the source", source);
+    sc_inherit_source(r, eprov0, v);
+    if ((n = yd_get(v, "description")))
+        sc_str(r, n, "the description", &(const char *){0});
+}
+
 int sc_add_event(sc_reader *r, const char *name)
 {
     sal_model *m = r->m;
@@ -324,6 +328,28 @@ int sc_event(const sal_model *m, const char *name)
         if (strcmp(m->events[i], name) == 0)
             return (int)i;
     return -1;
+}
+
+int sal_model_metric(const sal_model *m, const char *name)
+{
+    FIND_IN(m->metrics, m->nmetrics, name);
+}
+
+int sal_model_event(const sal_model *m, const char *name)
+{
+    return sc_event(m, name);
+}
+
+const char *sal_model_metric_near(const sal_model *m, const char *name)
+{
+    const char **c = calloc(m->nmetrics + 1, sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < m->nmetrics; i++)
+        c[i] = m->metrics[i].name;
+    const char *s = sal_suggest(name, c, m->nmetrics);
+    free(c);
+    return s;
 }
 
 int sc_side(const sal_model *m, const char *name)

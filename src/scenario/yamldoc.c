@@ -35,14 +35,8 @@ void yd_arena_free(yd_arena *a)
 
 static yd_node *node_new(yd_arena *a, yd_kind kind, int line, int col)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 256;
-        yd_node **v = realloc(a->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (sal_grow(&a->v, &a->cap, a->n, sizeof *a->v, 256) != 0)
+        return NULL;
     yd_node *x = calloc(1, sizeof *x);
     if (!x)
         return NULL;
@@ -58,14 +52,8 @@ static yd_node *node_new(yd_arena *a, yd_kind kind, int line, int col)
  * values (pairs = slots / 2). */
 static int append(yd_node *x, size_t *slots, yd_node *k)
 {
-    if (*slots == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 8;
-        yd_node **v = realloc(x->kids, cap * sizeof *v);
-        if (!v)
-            return -1;
-        x->kids = v;
-        x->cap = cap;
-    }
+    if (sal_grow(&x->kids, &x->cap, *slots, sizeof *x->kids, 8) != 0)
+        return -1;
     x->kids[(*slots)++] = k;
     return 0;
 }
@@ -268,14 +256,8 @@ static int add_anchor(builder *b, const char *name, yd_node *x)
 {
     if (!name)
         return 0;
-    if (b->nanchors == b->capanchors) {
-        size_t cap = b->capanchors ? 2 * b->capanchors : 8;
-        anchor *v = realloc(b->anchors, cap * sizeof *v);
-        if (!v)
-            return -1;
-        b->anchors = v;
-        b->capanchors = cap;
-    }
+    if (sal_grow(&b->anchors, &b->capanchors, b->nanchors, sizeof *b->anchors, 8) != 0)
+        return -1;
     char *nm = sal_strndup(name, strlen(name));
     if (!nm)
         return -1;
