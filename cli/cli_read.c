@@ -67,3 +67,14 @@ int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal
     sal_diags_free(d);
     return st;
 }
+
+int cli_verify_results(const char *cmd, const char *path)
+{
+    sal_diags *d = cli_diags(cmd);
+    if (!d)
+        return EXIT_JOB;
+    int rc = sal_results_verify(path, d);
+    cli_print_diags(d);
+    sal_diags_free(d);
+    return rc == SAL_OK ? 0 : rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
+}

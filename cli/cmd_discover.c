@@ -125,6 +125,9 @@ static int runs_from_dir(const char *dir, job *j, sal_disc_runs *r, sal_disc_whe
 {
     char why[512];
     snprintf(db, dbn, "%s/results.sqlite", dir);
+    int st = cli_verify_results("discover", db); /* damage refused before any read */
+    if (st)
+        return st;
     int rc = sal_results_read_runs(db, r, why, sizeof why);
     if (rc != SAL_OK) {
         fprintf(stderr, "%s\n", rc == SAL_ENOMEM ? "salient discover: out of memory" : why);

@@ -116,7 +116,8 @@ int sal_calib_write_checks(FILE *f, const sal_calib *c, const sal_calib_check *k
 int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath);
 
 /* Sets key to value in the metadata table of an SQLite results file (the
- * forecast's as_of, which 'salient score' reads to tell fit from test). */
+ * forecast's as_of, which 'salient score' reads to tell fit from test), and
+ * seals the database again (its table integrity), in one transaction. */
 int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value);
 /* The as-of date of a posterior (the day before its branch day). */
 void sal_posterior_as_of(const sal_posterior *p, const sal_model *m, char date[16]);

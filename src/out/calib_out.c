@@ -272,6 +272,7 @@ int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_open(dbpath, &db) == SQLITE_OK &&
+                     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
                      sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata VALUES (?, ?)", -1,
                                         &st, NULL) == SQLITE_OK
                  ? SAL_OK : SAL_EIO;
@@ -281,6 +282,12 @@ int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
         rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
     }
     sqlite3_finalize(st);
+    /* the metadata changed under the seal: sealed again, or every reader
+     * (report, score) would refuse the database as edited */
+    if (rc == SAL_OK)
+        rc = sal_db_seal(db);
+    if (rc == SAL_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
     if (sqlite3_close(db) != SQLITE_OK)
         rc = SAL_EIO;
     return rc;
