@@ -48,6 +48,11 @@ gen() { # days noisy(0|1) file
             }
         } }' > "$3"
 }
+# sh bench/fit_long.sh --gen DAYS smooth|noisy FILE: the series alone
+if [ "${1:-}" = --gen ]; then
+    gen "$2" "$([ "$3" = noisy ] && echo 1 || echo 0)" "$4"
+    exit
+fi
 # the CPU time from /usr/bin/time where there is one (the wall time alone
 # on a shared machine says little)
 timer=

@@ -62,7 +62,9 @@ static const char usage[] =
     "\n"
     "Results are the same bytes for any --threads.\n"
     "Exit status: 0 success; 1 a run failed or a file could not be written;\n"
-    "2 bad usage, a bad condition or scenario, or runs without what EXPR needs.\n";
+    "2 bad usage, a bad condition or scenario, a damaged or edited\n"
+    "DIR/results.sqlite (checked as 'salient report' checks it), or runs\n"
+    "without what EXPR needs.\n";
 
 typedef struct {
     const char *where, *method, *variant, *threshold, *box, *boxes, *boot, *max_qp;

@@ -54,7 +54,8 @@ static const char usage[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 written; 1 the files could not be written; 2 bad usage, a\n"
-    "DIR without per-run paths or whose scenario changed since, a bad\n"
+    "damaged or edited results.sqlite (checked as 'salient report' checks it),\n"
+    "a DIR without per-run paths or whose scenario changed since, a bad\n"
     "observations file (file:line:col messages), a report whose path the\n"
     "ensemble did not keep, or a job that would not fit in memory (nothing\n"
     "written).  docs/scores.md defines every score.\n";
