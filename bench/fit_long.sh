@@ -14,10 +14,15 @@
 # convergence line.  Not a test: run by hand, on a quiet machine:
 #   sh bench/fit_long.sh [build/salient]
 #   FIT_DAYS="1000 10000" FIT_SERIES=noisy sh bench/fit_long.sh
-# Measured (docs/fitting.md, "Cost"; build/salient of 2026-12-05, AMD EPYC,
-# 2 cores shared with 5 other jobs, load 8-10: CPU seconds are the steadier):
-#   smooth    1000 days:  1.6 s CPU   10000 days:  16 s   100000 days: 160 s
-#   noisy     1000 days:  see docs/fitting.md, "Cost"
+# Measured (docs/fitting.md, "Cost"): CPU seconds of the whole fit, on
+# 2026-12-05, a 2-core AMD EPYC shared with 5 other jobs (load 15-25; the
+# wall times were 4-10 times longer):
+#   noisy    1000 days: 0.49 s   10000 days: 6.7 s   100000 days: 40.6 s
+#   smooth   1000 days: 0.35 s   10000 days: 4.6 s   100000 days: over 640 s
+# Linear in the rows.  The smooth 10^5-day series ends with side A
+# annihilated and still reinforced, which costs the free law's trial
+# points up to 16 times more an integration: its free law had not finished
+# after 10.7 CPU-minutes (docs/fitting.md says why).
 set -u
 SALIENT=${1:-build/salient}
 tmp=$(mktemp -d)

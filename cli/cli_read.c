@@ -60,9 +60,13 @@ int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal
     sal_diags *d = cli_diags(cmd);
     if (!d)
         return EXIT_JOB;
-    char path[4200];
+    char path[4200], db[4200];
     snprintf(path, sizeof path, "%s/posterior.csv", dir);
-    int rc = sal_posterior_read(path, m, p, d);
+    snprintf(db, sizeof db, "%s/results.sqlite", dir);
+    /* checked against the sealed copy in the calibration's database first */
+    int rc = sal_posterior_check(path, db, d);
+    if (rc == SAL_OK)
+        rc = sal_posterior_read(path, m, p, d);
     int st = rc == SAL_OK ? 0 : read_failed(cmd, rc == SAL_EIO ? SAL_EINPUT : rc, d, path);
     sal_diags_free(d);
     return st;

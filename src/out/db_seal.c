@@ -17,8 +17,7 @@
 #include "salient/ensemble.h"
 #include "salient/out.h"
 
-/* The hash and rows of table t's content. */
-static int table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows)
+int sal_db_table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows)
 {
     /* rows in rowid order; a WITHOUT ROWID table (paths, run_events) has
      * none, and a plain scan of it goes in its primary key's order */
@@ -90,7 +89,7 @@ int sal_db_seal(sqlite3 *db)
         uint64_t h;
         sqlite3_int64 rows;
         char hex[17];
-        rc = table_hash(db, t, &h, &rows);
+        rc = sal_db_table_hash(db, t, &h, &rows);
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
         sqlite3_reset(ins);
         sqlite3_bind_text(ins, 1, t, -1, SQLITE_TRANSIENT);
@@ -158,7 +157,7 @@ static int check_seal(sqlite3 *db, const char *path, sal_diags *d)
         sqlite3_int64 rows_want = sqlite3_column_int64(st, 1), rows;
         uint64_t h;
         char hex[17];
-        if (table_hash(db, t, &h, &rows) != SAL_OK)
+        if (sal_db_table_hash(db, t, &h, &rows) != SAL_OK)
             rc = refuse(d, path, "table %s: cannot be read%s", t, "");
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
         if (rc == SAL_OK && (rows != rows_want || strcmp(hex, want) != 0))

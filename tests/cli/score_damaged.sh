@@ -7,7 +7,9 @@
 # no temporary, the database not resealed); 'salient discover DIR' likewise
 # writes no --out directory.  And the writers that change a database after
 # sealing it (calibrate's and ensemble --posterior's as-of date) seal it
-# again, so their results are read back whole by report and score.
+# again, so their results are read back whole by report and score.  A
+# calibration's posterior.csv is set against its sealed copy in the
+# database before --posterior DIR reads it.
 set -u
 : "${SALIENT:?set SALIENT to the salient binary}"
 cd "$(dirname "$0")/../.." || exit 1
@@ -102,6 +104,27 @@ st=$?
 "$SALIENT" report "$tmp/post" > /dev/null 2> "$tmp/err" || no "report of a forecast from a posterior: $(cat "$tmp/err")"
 [ "$(sqlite3 "$tmp/post/results.sqlite" "SELECT value FROM metadata WHERE key = 'as_of'")" != "" ] ||
     no "ensemble --posterior: no as_of"
+
+# --posterior DIR: posterior.csv set against its sealed copy in DIR's
+# database; a flipped digit in either, or a damaged database, is refused
+# (exit 2, the file named, no forecast written); a posterior.csv on its own
+# (no database beside it) is read as it is
+post() { # case message dir
+    "$SALIENT" ensemble tests/calib/linear.yaml --runs 20 --posterior "$3" -q --out "$tmp/pf" 2> "$tmp/err"
+    st=$?
+    [ $st -eq 2 ] && grep -q -e "$2" "$tmp/err" || no "$1: exit $st: $(cat "$tmp/err")"
+    [ ! -e "$tmp/pf" ] || no "$1: a forecast written"
+}
+cp -r "$tmp/cal" "$tmp/c1"
+awk -F, -v OFS=, 'NR == 3 { $5 = $5 + 1e-9 } { print }' "$tmp/cal/posterior.csv" > "$tmp/c1/posterior.csv"
+post "posterior.csv edited" "c1/posterior.csv: error: its content (200 particles) differs from the table posterior" "$tmp/c1"
+cp -r "$tmp/cal" "$tmp/c2"
+sqlite3 "$tmp/c2/results.sqlite" "UPDATE posterior SET weight = 0.5 WHERE rowid = 2"
+post "table posterior edited" "c2/results.sqlite: error: table posterior: its content does not match" "$tmp/c2"
+cp -r "$tmp/cal" "$tmp/c3"
+rm "$tmp/c3/results.sqlite"
+"$SALIENT" ensemble tests/calib/linear.yaml --runs 20 --posterior "$tmp/c3" -q --out "$tmp/p3" 2> "$tmp/err" ||
+    no "a posterior.csv on its own: $(cat "$tmp/err")"
 
 echo "score_damaged: $fail failed"
 [ "$fail" -eq 0 ]
