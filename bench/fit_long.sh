@@ -18,11 +18,11 @@
 # 2026-12-05, a 2-core AMD EPYC shared with 5 other jobs (load 15-25; the
 # wall times were 4-10 times longer):
 #   noisy    1000 days: 0.49 s   10000 days: 6.7 s   100000 days: 40.6 s
-#   smooth   1000 days: 0.35 s   10000 days: 4.6 s   100000 days: over 640 s
+#   smooth   1000 days: 0.35 s   10000 days: 4.6 s   100000 days: 742 s
 # Linear in the rows.  The smooth 10^5-day series ends with side A
 # annihilated and still reinforced, which costs the free law's trial
-# points up to 16 times more an integration: its free law had not finished
-# after 10.7 CPU-minutes (docs/fitting.md says why).
+# points up to 16 times more an integration: its free law took 738 s of
+# the 742 (docs/fitting.md says why).
 set -u
 SALIENT=${1:-build/salient}
 tmp=$(mktemp -d)
