@@ -146,6 +146,12 @@ int cli_read_job(const char *cmd, const char *path, const char *variant, sal_mod
  * when dir is NULL); 0, or the exit status after the message. */
 int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal_posterior *p);
 
+/* A results database checked before it is read (sal_results_verify: SQLite's
+ * quick_check, its seal, its columns); 0, or the exit status (2 damaged,
+ * edited or missing; 1 out of memory) after the message naming the file
+ * and the table. */
+int cli_verify_results(const char *cmd, const char *path);
+
 /* ---- studies (cli/cmd_theses.c) ---------------------------------------- */
 
 /* What a study writes and prints. */

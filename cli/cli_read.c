@@ -60,10 +60,25 @@ int cli_read_posterior(const char *cmd, const char *dir, const sal_model *m, sal
     sal_diags *d = cli_diags(cmd);
     if (!d)
         return EXIT_JOB;
-    char path[4200];
+    char path[4200], db[4200];
     snprintf(path, sizeof path, "%s/posterior.csv", dir);
-    int rc = sal_posterior_read(path, m, p, d);
+    snprintf(db, sizeof db, "%s/results.sqlite", dir);
+    /* checked against the sealed copy in the calibration's database first */
+    int rc = sal_posterior_check(path, db, d);
+    if (rc == SAL_OK)
+        rc = sal_posterior_read(path, m, p, d);
     int st = rc == SAL_OK ? 0 : read_failed(cmd, rc == SAL_EIO ? SAL_EINPUT : rc, d, path);
     sal_diags_free(d);
     return st;
+}
+
+int cli_verify_results(const char *cmd, const char *path)
+{
+    sal_diags *d = cli_diags(cmd);
+    if (!d)
+        return EXIT_JOB;
+    int rc = sal_results_verify(path, d);
+    cli_print_diags(d);
+    sal_diags_free(d);
+    return rc == SAL_OK ? 0 : rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
 }

@@ -62,7 +62,9 @@ static const char usage[] =
     "\n"
     "Results are the same bytes for any --threads.\n"
     "Exit status: 0 success; 1 a run failed or a file could not be written;\n"
-    "2 bad usage, a bad condition or scenario, or runs without what EXPR needs.\n";
+    "2 bad usage, a bad condition or scenario, a damaged or edited\n"
+    "DIR/results.sqlite (checked as 'salient report' checks it), or runs\n"
+    "without what EXPR needs.\n";
 
 typedef struct {
     const char *where, *method, *variant, *threshold, *box, *boxes, *boot, *max_qp;
@@ -125,6 +127,9 @@ static int runs_from_dir(const char *dir, job *j, sal_disc_runs *r, sal_disc_whe
 {
     char why[512];
     snprintf(db, dbn, "%s/results.sqlite", dir);
+    int st = cli_verify_results("discover", db); /* damage refused before any read */
+    if (st)
+        return st;
     int rc = sal_results_read_runs(db, r, why, sizeof why);
     if (rc != SAL_OK) {
         fprintf(stderr, "%s\n", rc == SAL_ENOMEM ? "salient discover: out of memory" : why);

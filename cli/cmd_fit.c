@@ -333,9 +333,10 @@ static int write_series(const char *path, const sal_battle *b, const sal_fit_res
             err = errno;
     }
     sal_outfile_abort(o); /* errno kept */
-    if (!ok) {
-        cli_error("fit", "cannot write '%s': %s", path, err ? strerror(err) : "out of memory");
-    }
+    if (!ok)
+        cli_error("fit", "cannot write '%s': %s%s", path, err ? strerror(err) : "out of memory",
+                  err == EEXIST ? " and is not a regular file (a device, pipe or symbolic link "
+                                  "is never replaced); expected a file name" : "");
     free(A);
     free(B);
     return ok ? 0 : -1;

@@ -54,7 +54,8 @@ static const char usage[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 written; 1 the files could not be written; 2 bad usage, a\n"
-    "DIR without per-run paths or whose scenario changed since, a bad\n"
+    "damaged or edited results.sqlite (checked as 'salient report' checks it),\n"
+    "a DIR without per-run paths or whose scenario changed since, a bad\n"
     "observations file (file:line:col messages), a report whose path the\n"
     "ensemble did not keep, or a job that would not fit in memory (nothing\n"
     "written).  docs/scores.md defines every score.\n";
@@ -117,11 +118,16 @@ static void forecast_free(forecast *f)
 }
 
 /* The scenario the ensemble of dir ran, read again and checked to be the
- * same bytes; 0 or the exit status. */
+ * same bytes; 0 or the exit status.  The database is verified first, as
+ * salient report does: score copies it into its own results, and a damaged
+ * one would come out resealed as if whole. */
 static int read_scenario(const char *dir, forecast *f)
 {
     char path[4200], hash[64], variant[512] = "";
     snprintf(f->db, sizeof f->db, "%s/results.sqlite", dir);
+    int st = cli_verify_results("score", f->db);
+    if (st)
+        return st;
     int rc = sal_results_meta_get(f->db, "scenario_path", path, sizeof path);
     if (rc == SAL_EIO) {
         cli_error("score", "cannot read '%s': %s", f->db, strerror(errno));

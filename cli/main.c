@@ -3,6 +3,7 @@
  *   salient [COMMAND] [OPTIONS] [ARGS]
  *
  * With no command it runs the main job (see default_job below). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,5 +128,17 @@ int main(int argc, char **argv)
     cli_argv = copy ? copy : argv;
     int rc = dispatch(argc, argv);
     free(copy);
+    /* stdio reports a full disk under standard output (> /dev/full, a
+     * report printed into a file) only when it writes: checked here, or a
+     * cut-off listing would exit 0 (issue 21) */
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int err = errno;
+    if (!flushed || ferror(stdout)) {
+        cli_error(NULL, "cannot write the standard output: %s",
+                  err ? strerror(err) : "a write failed");
+        if (rc == 0)
+            rc = EXIT_JOB;
+    }
     return rc;
 }

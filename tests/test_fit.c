@@ -13,7 +13,8 @@
  *   Poisson noise          within 4 bootstrap standard errors (50
  *                          replicates) and within 8% [0.3-2.2%]
  *   free law, Poisson      |p - p0|, |q - q0| <= 0.1 with 10^5 troops a side
- *                          [rms 0.027 over 20 seeds] */
+ *                          [rms 0.027 over 20 seeds]
+ *   10^5 days, Poisson     a, b within 1% [rms 0.05% over 10 seeds] */
 #include "testutil.h"
 
 #include <math.h>
@@ -540,6 +541,62 @@ static void test_unfittable(void **st)
     sal_diags_free(d);
 }
 
+/* The longest series a file may hold (SAL_BATTLE_MAX_ROWS rows: 10^5 days,
+ * issue 21): a square-law battle reinforced on both sides (a = 2e-5, b =
+ * 1e-5, A0 = 20,000, B0 = 30,000, 60 and 70 troops a day, the battle of
+ * bench/fit_long.sh) with Poisson casualties, which ends with A annihilated
+ * and held at 0 for its last ~1,000 days.  Written as CSV and read back by
+ * the file reader, then fitted: it converges, every statistic is finite,
+ * N = 2 x 10^5 residuals, and a, b come back within 1% of the truth
+ * [rms 0.05% over 10 seeds].  Its time is bench/fit_long.sh's, not this
+ * test's (a second or two). */
+static void test_longest_series(void **st)
+{
+    (void)st;
+    const size_t n = SAL_BATTLE_MAX_ROWS;
+    const sal_lanchester m = {2e-5, 1e-5, 1, 0};
+    sal_battle *g = sal_battle_alloc(n);
+    assert_non_null(g);
+    for (size_t d = 1; d < n; d++) {
+        g->reinf_A[d] = 60;
+        g->reinf_B[d] = 70;
+    }
+    sal_lanchester_ws *ws = sal_lanchester_ws_alloc();
+    gsl_rng *rng = sal_rng_alloc(2024, 0, 21);
+    assert_int_equal(sal_lanchester_sample(ws, &m, SAL_NOISE_POISSON, 0, rng, 20000, 30000,
+                                           n - 1, g->reinf_A, g->reinf_B, g->A, g->B), SAL_OK);
+    size_t cap = 64 + n * 64, len = 0;
+    char *csv = malloc(cap);
+    assert_non_null(csv);
+    len += (size_t)snprintf(csv, cap, "day,A,B,reinf_A,reinf_B\n");
+    for (size_t d = 0; d < n; d++)
+        len += (size_t)snprintf(csv + len, cap - len, "%zu,%.0f,%.0f,%.0f,%.0f\n", d, g->A[d],
+                                g->B[d], g->reinf_A[d], g->reinf_B[d]);
+    assert_true(len < cap);
+    assert_true(g->A[n - 1] == 0 && g->B[n - 1] > 0); /* the zero crossing is in it */
+    sal_diags *d = sal_diags_alloc();
+    sal_battle *b = NULL;
+    assert_int_equal(sal_battle_parse(csv, len, "long.csv", &b, d), SAL_OK);
+    assert_int_equal(b->n, n);
+    sal_fit_result r;
+    fit_law(b, SAL_LAW_SQUARE, &r);
+    print_message("  10^5 days: a %+.5f b %+.5f, %d iterations\n", r.a / m.a - 1, r.b / m.b - 1,
+                  r.iterations);
+    assert_int_equal(r.n, 2 * (n - 1));
+    assert_int_equal(r.k, 2);
+    assert_true(r.p == 1 && r.q == 0);
+    assert_true(isfinite(r.se_a) && r.se_a > 0 && isfinite(r.se_b) && r.se_b > 0);
+    assert_true(isfinite(r.sse) && r.sse > 0 && r.r2 > 0.99 && r.r2 < 1);
+    assert_rel(r.a, m.a, 0.01);
+    assert_rel(r.b, m.b, 0.01);
+    sal_battle_free(b);
+    sal_battle_free(g);
+    sal_diags_free(d);
+    free(csv);
+    gsl_rng_free(rng);
+    sal_lanchester_ws_free(ws);
+}
+
 /* A fit that runs out of iterations says so (SAL_EFAIL, converged 0, a
  * message) and still reports the best point it found; the caller's GSL
  * error handler is restored afterwards. */
@@ -586,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_series_sse_r2),
         cmocka_unit_test(test_unfittable),
         cmocka_unit_test(test_no_convergence),
+        cmocka_unit_test(test_longest_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,7 +116,8 @@ int sal_calib_write_checks(FILE *f, const sal_calib *c, const sal_calib_check *k
 int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath);
 
 /* Sets key to value in the metadata table of an SQLite results file (the
- * forecast's as_of, which 'salient score' reads to tell fit from test). */
+ * forecast's as_of, which 'salient score' reads to tell fit from test), and
+ * seals the database again (its table integrity), in one transaction. */
 int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value);
 /* The as-of date of a posterior (the day before its branch day). */
 void sal_posterior_as_of(const sal_posterior *p, const sal_model *m, char date[16]);
@@ -126,6 +127,13 @@ void sal_posterior_as_of(const sal_posterior *p, const sal_model *m, char date[1
  * the arrays of *p (sal_posterior_clear frees them).  SAL_EINPUT with a
  * file:line diagnostic when the file is not one; SAL_EIO when unreadable. */
 int sal_posterior_read(const char *path, const sal_model *m, sal_posterior *p, sal_diags *d);
+/* Before it is read: when dbpath (the results.sqlite beside csvpath) is
+ * there, it passes sal_results_verify and, if it holds the table posterior
+ * (a calibration's, sealed with the file), csvpath imported as that table
+ * was has the same rows and content hash; so a flipped digit in either is
+ * refused (SAL_EINPUT, a diagnostic naming the file), not forecast from.
+ * SAL_OK without dbpath (a posterior.csv on its own). */
+int sal_posterior_check(const char *csvpath, const char *dbpath, sal_diags *d);
 void sal_posterior_clear(sal_posterior *p);
 
 #ifdef __cplusplus

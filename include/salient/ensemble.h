@@ -201,7 +201,9 @@ int sal_mkdirs(const char *dir);
 /* Opens dir/.name.PID.XXXXXX for writing into *o (as a stdio stream when
  * stream is non-zero; otherwise the file is created empty and closed, for a
  * library that opens paths itself).  SAL_EIO (errno set) or SAL_ENOMEM on
- * failure, *o then NULL. */
+ * failure, *o then NULL.  dir/name must be a regular file or not exist: a
+ * directory is refused with EISDIR, anything else (a device, a pipe, a
+ * symbolic link) with EEXIST, never replaced by the rename. */
 int sal_outfile_open(sal_outfile **o, const char *dir, const char *name, int stream);
 /* The same for a full path: the temporary goes in path's directory. */
 int sal_outfile_open_path(sal_outfile **o, const char *path, int stream);

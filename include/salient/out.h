@@ -114,6 +114,18 @@ int sal_fit_write_json(FILE *f, const sal_battle *b, const char *name, const sal
 /* The observed and fitted series: day,A_obs,B_obs,A_fit,B_fit. */
 int sal_fit_write_series(FILE *f, const sal_battle *b, const double *A, const double *B);
 
+/* ---- the check before any read of a results file (src/out/db_seal.c) ---
+ *
+ * SAL_OK when the results.sqlite at path opens read-only and passes the
+ * checks of salient report (docs/report.md, "A damaged database"): SQLite's
+ * quick_check, the seal (every table's rows and content hash as listed in
+ * its table integrity when it was written) and the known columns' types
+ * and ranges.  Else SAL_EINPUT (SAL_ENOMEM) and one diagnostic against path
+ * saying what is wrong and naming the table.  Every command that reads a
+ * results database (report, score, discover DIR) passes it first, so that
+ * a damaged one is refused before anything is read from it or written. */
+int sal_results_verify(const char *path, sal_diags *diags);
+
 /* ---- reading the runs of a results file (src/out/results_read.c) ------
  *
  * The one place that knows how results.sqlite holds runs: the table runs

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "salient/date.h"
+#include "salient/out.h"
 #include "out/db_seal.h"
 
 static void num(FILE *f, double x)
@@ -219,20 +221,15 @@ static int import_rows(sqlite3 *db, const char *table, FILE *in, char **line, si
     return rc;
 }
 
-int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath)
+/* CREATE TABLE table with the columns of in's header line, then its rows:
+ * columns without a type take each value's own (REAL or TEXT). */
+static int import_csv(sqlite3 *db, const char *table, FILE *in)
 {
-    FILE *in = fopen(csvpath, "r");
-    if (!in)
-        return SAL_EIO;
-    sqlite3 *db = NULL;
     char *line = NULL, *sql = NULL;
     size_t cap = 0;
-    int rc = sqlite3_open(dbpath, &db) == SQLITE_OK && read_line(in, &line, &cap) ? SAL_OK
-                                                                                   : SAL_EIO;
+    int rc = read_line(in, &line, &cap) ? SAL_OK : SAL_EIO;
     size_t ncol = rc == SAL_OK ? count_fields(line) : 0;
     if (rc == SAL_OK) {
-        /* CREATE TABLE "t" ("c1", "c2", ...): columns without a type take
-         * each value's own (REAL or TEXT) */
         size_t len = strlen(line) * 3 + strlen(table) * 2 + 64;
         sql = malloc(len);
         char *f = malloc(len);
@@ -240,7 +237,7 @@ int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpat
             rc = SAL_ENOMEM;
         } else {
             char *q = sqlite3_mprintf("%q", table);
-            int w = snprintf(sql, len, "BEGIN; CREATE TABLE \"%s\" (", q ? q : "");
+            int w = snprintf(sql, len, "CREATE TABLE \"%s\" (", q ? q : "");
             sqlite3_free(q);
             const char *p = line;
             for (size_t j = 0; next_field(&p, f, len); j++) {
@@ -255,16 +252,87 @@ int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpat
     }
     if (rc == SAL_OK)
         rc = import_rows(db, table, in, &line, &cap, ncol);
+    free(sql);
+    free(line);
+    return rc;
+}
+
+int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath)
+{
+    FILE *in = fopen(csvpath, "r");
+    if (!in)
+        return SAL_EIO;
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open(dbpath, &db) == SQLITE_OK &&
+                     sqlite3_exec(db, "BEGIN;", NULL, NULL, NULL) == SQLITE_OK
+                 ? SAL_OK
+                 : SAL_EIO;
+    if (rc == SAL_OK)
+        rc = import_csv(db, table, in);
     if (rc == SAL_OK) /* the new table under the seal that salient report verifies */
         rc = sal_db_seal(db);
     if (rc == SAL_OK)
         rc = sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
-    free(sql);
-    free(line);
     fclose(in);
     if (sqlite3_close(db) != SQLITE_OK)
         rc = SAL_EIO;
     return rc;
+}
+
+/* The hash of csvpath imported as import_csv imports it (into a database
+ * in memory), or of the table posterior of dbpath; -1 when unreadable. */
+static int csv_hash(const char *csvpath, uint64_t *h, sqlite3_int64 *rows)
+{
+    FILE *in = fopen(csvpath, "r");
+    sqlite3 *mem = NULL;
+    int rc = in && sqlite3_open(":memory:", &mem) == SQLITE_OK ? SAL_OK : SAL_EIO;
+    if (rc == SAL_OK)
+        rc = import_csv(mem, "posterior", in);
+    if (rc == SAL_OK)
+        rc = sal_db_table_hash(mem, "posterior", h, rows);
+    if (in)
+        fclose(in);
+    sqlite3_close(mem);
+    return rc;
+}
+
+int sal_posterior_check(const char *csvpath, const char *dbpath, sal_diags *d)
+{
+    struct stat sb;
+    if (stat(dbpath, &sb) != 0 && errno == ENOENT)
+        return SAL_OK; /* a posterior.csv on its own: nothing to set it against */
+    int rc = sal_results_verify(dbpath, d);
+    if (rc != SAL_OK)
+        return rc;
+    sqlite3 *db = NULL;
+    uint64_t want, have;
+    sqlite3_int64 nwant, nhave;
+    rc = sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
+    int has = 0;
+    if (rc == SAL_OK) {
+        sqlite3_stmt *st = NULL;
+        has = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                     "name = 'posterior'", -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (has)
+            rc = sal_db_table_hash(db, "posterior", &want, &nwant);
+    }
+    sqlite3_close(db);
+    if (rc != SAL_OK || !has) /* not a calibration's results: nothing to compare */
+        return rc == SAL_OK ? SAL_OK : SAL_EIO;
+    if (csv_hash(csvpath, &have, &nhave) != SAL_OK) {
+        sal_diags_add(d, csvpath, 0, 0, "cannot read the posterior: %s", strerror(errno));
+        return SAL_EIO;
+    }
+    if (have != want || nhave != nwant) {
+        sal_diags_add(d, csvpath, 0, 0, "its content (%lld particles) differs from the table "
+                      "posterior of %s (%lld), written and sealed with it by salient calibrate: "
+                      "one of them was edited or damaged; run the calibration again",
+                      (long long)nhave, dbpath, (long long)nwant);
+        return SAL_EINPUT;
+    }
+    return SAL_OK;
 }
 
 int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
@@ -272,6 +340,7 @@ int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_open(dbpath, &db) == SQLITE_OK &&
+                     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
                      sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO metadata VALUES (?, ?)", -1,
                                         &st, NULL) == SQLITE_OK
                  ? SAL_OK : SAL_EIO;
@@ -281,6 +350,12 @@ int sal_sqlite_set_meta(const char *dbpath, const char *key, const char *value)
         rc = sqlite3_step(st) == SQLITE_DONE ? SAL_OK : SAL_EIO;
     }
     sqlite3_finalize(st);
+    /* the metadata changed under the seal: sealed again, or every reader
+     * (report, score) would refuse the database as edited */
+    if (rc == SAL_OK)
+        rc = sal_db_seal(db);
+    if (rc == SAL_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? SAL_OK : SAL_EIO;
     if (sqlite3_close(db) != SQLITE_OK)
         rc = SAL_EIO;
     return rc;

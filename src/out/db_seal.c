@@ -10,13 +10,14 @@
  * (text in a numeric column, a probability of 3). */
 #include "out/db_seal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "salient/ensemble.h"
+#include "salient/out.h"
 
-/* The hash and rows of table t's content. */
-static int table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows)
+int sal_db_table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows)
 {
     /* rows in rowid order; a WITHOUT ROWID table (paths, run_events) has
      * none, and a plain scan of it goes in its primary key's order */
@@ -88,7 +89,7 @@ int sal_db_seal(sqlite3 *db)
         uint64_t h;
         sqlite3_int64 rows;
         char hex[17];
-        rc = table_hash(db, t, &h, &rows);
+        rc = sal_db_table_hash(db, t, &h, &rows);
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
         sqlite3_reset(ins);
         sqlite3_bind_text(ins, 1, t, -1, SQLITE_TRANSIENT);
@@ -121,7 +122,7 @@ static int refuse(sal_diags *d, const char *path, const char *fmt, const char *a
     char msg[600];
     snprintf(msg, sizeof msg, fmt, a, b);
     sal_diags_add(d, path, 0, 0, "%s; the database is damaged or was edited: rebuild it with the "
-                                 "command that wrote it (report.html is left as it was)", msg);
+                                 "command that wrote it (nothing was read from it or written)", msg);
     return SAL_EINPUT;
 }
 
@@ -156,7 +157,7 @@ static int check_seal(sqlite3 *db, const char *path, sal_diags *d)
         sqlite3_int64 rows_want = sqlite3_column_int64(st, 1), rows;
         uint64_t h;
         char hex[17];
-        if (table_hash(db, t, &h, &rows) != SAL_OK)
+        if (sal_db_table_hash(db, t, &h, &rows) != SAL_OK)
             rc = refuse(d, path, "table %s: cannot be read%s", t, "");
         snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
         if (rc == SAL_OK && (rows != rows_want || strcmp(hex, want) != 0))
@@ -216,16 +217,39 @@ int sal_db_verify(sqlite3 *db, const char *path, sal_diags *diags)
     char ok[256];
     if (query_text(db, "PRAGMA quick_check", ok, sizeof ok) != 0) {
         sal_diags_add(diags, path, 0, 0, "cannot be read as SQLite (%s); expected the "
-                      "results.sqlite written by salient (report.html is left as it was)",
+                      "results.sqlite written by salient (nothing was read from it or written)",
                       sqlite3_errmsg(db));
         return SAL_EINPUT;
     }
     if (strcmp(ok, "ok") != 0) {
         sal_diags_add(diags, path, 0, 0, "the database fails SQLite's quick_check (%s); it is "
-                      "damaged: rebuild it with the command that wrote it (report.html is left "
-                      "as it was)", ok);
+                      "damaged: rebuild it with the command that wrote it (nothing was read from "
+                      "it or written)", ok);
         return SAL_EINPUT;
     }
     int rc = check_seal(db, path, diags);
     return rc == SAL_OK ? check_types(db, path, diags) : rc;
+}
+
+int sal_results_verify(const char *path, sal_diags *diags)
+{
+    /* fopen first: its errno names a missing file, which SQLite's read-only
+     * open would only call "unable to open" */
+    FILE *probe = path ? fopen(path, "rb") : NULL;
+    if (!probe) {
+        sal_diags_add(diags, path ? path : "(null)", 0, 0,
+                      "cannot open the results database (%s)", strerror(errno));
+        return SAL_EINPUT;
+    }
+    fclose(probe);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sal_diags_add(diags, path, 0, 0, "cannot be opened as SQLite (%s); expected the "
+                      "results.sqlite written by salient", db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return db ? SAL_EINPUT : SAL_ENOMEM;
+    }
+    int rc = sal_db_verify(db, path, diags);
+    sqlite3_close(db);
+    return rc;
 }

@@ -6,8 +6,14 @@
 #define SALIENT_DB_SEAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "salient/base.h"
+
+/* The hash of table t's content as the seal has it (FNV-1a 64 over each
+ * value's type tag and bytes, rows in rowid order) and its rows; SAL_OK or
+ * SAL_EIO (no such table, a read error). */
+int sal_db_table_hash(sqlite3 *db, const char *t, uint64_t *hash, sqlite3_int64 *rows);
 
 /* (Re)writes the table integrity (name TEXT PRIMARY KEY, rows INTEGER,
  * hash TEXT): every other table's rows and the FNV-1a hash of its content

@@ -56,6 +56,14 @@ static int open_into(sal_outfile *o, const char *dir, const char *name, int stre
     int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.%ld.XXXXXX", dir, name, (long)getpid());
     if (a < 0 || b < 0 || (size_t)b >= sizeof o->tmp || (size_t)a >= sizeof o->final)
         return SAL_EIO;
+    /* the rename would replace whatever has the name: a directory fails,
+     * but a device, a pipe or a symbolic link (--out /dev/null, /dev/stdout)
+     * would be swapped for a regular file, which as root destroys it */
+    struct stat st;
+    if (lstat(o->final, &st) == 0 && !S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+        return SAL_EIO;
+    }
     int fd = mkstemp(o->tmp);
     if (fd < 0)
         return SAL_EIO;

@@ -79,17 +79,23 @@ cmp -s "$tmp/c/scores.csv" "$tmp/scores-t2.csv" || no "scores.csv differs betwee
 
 # weights (rows named 'weight' in the runs table, as a calibration writes):
 # equal weights change nothing; all the weight on the runs whose level is
-# below the truth puts the report of day 0 high in the forecast
+# below the truth puts the report of day 0 high in the forecast.  Each edit
+# is sealed again as salient seals what it writes (tools/dbseal.c): score
+# refuses an edited database (tests/cli/score_damaged.sh)
+dbseal="$(dirname "$SALIENT")/tools/dbseal"
 "$SALIENT" score "$tmp/c" --observations $obs -q || no "score before the weights"
 cp "$tmp/c/scores.csv" "$tmp/unweighted.csv"
 mkdir "$tmp/w" && cp "$tmp/c/results.sqlite" "$tmp/w/" || no "copy"
 sqlite3 "$tmp/w/results.sqlite" "INSERT INTO runs SELECT DISTINCT run, 'weight', 2 FROM runs" || no "weights"
+"$dbseal" "$tmp/w/results.sqlite" || no "sealing the weights"
 "$SALIENT" score "$tmp/w" --observations $obs -q || no "score with equal weights"
 cmp -s "$tmp/w/scores.csv" "$tmp/unweighted.csv" || no "equal weights changed scores.csv"
 sqlite3 "$tmp/w/results.sqlite" "UPDATE runs SET value = (SELECT v.value < 1000 FROM runs v WHERE v.run = runs.run AND v.name = 'parameters.level') WHERE name = 'weight'" || no "weights below"
+"$dbseal" "$tmp/w/results.sqlite" || no "sealing the weights below"
 "$SALIENT" score "$tmp/w" --observations $obs -q || no "score with weights"
 awk -F, 'NR == 2 { exit !($16 > 0.75) }' "$tmp/w/scores.csv" || no "weighted: PIT of day 0 not above 0.75 (0.5 unweighted): $(sed -n 2p "$tmp/w/scores.csv")"
 sqlite3 "$tmp/w/results.sqlite" "UPDATE runs SET value = -1 WHERE run = 3 AND name = 'weight'"
+"$dbseal" "$tmp/w/results.sqlite" || no "sealing a negative weight"
 "$SALIENT" score "$tmp/w" --observations $obs -q 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "weight is negative" "$tmp/err" || no "a negative weight: $(cat "$tmp/err")"
 
