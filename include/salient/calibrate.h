@@ -42,6 +42,11 @@ typedef struct {
     size_t min_distinct;    /* 0: min(max(100, N / 10), N / 2) */
     int max_sweeps;         /* 0: 50 */
     int threads;            /* 0: OpenMP's default */
+    /* Several processes: the sampler's loops split over the ranks, gathered
+     * by share (sal_smc_opts in salient/smc.h); share NULL: one process. */
+    int rank, ranks;
+    int (*share)(void *share_ctx, unsigned char *buf, size_t rec, size_t n);
+    void *share_ctx;
 } sal_calib_opts;
 
 typedef struct sal_calib sal_calib;

@@ -259,7 +259,7 @@ int sal_calib_alloc(const sal_model *m, const sal_obs_set *obs, const sal_calib_
     sal_smc_model sm = {c->dim, c->coord, 1, c, cal_prior_draw, cal_log_prior, cal_draw_coord,
                         cal_loglik};
     sal_smc_opts so = {n, c->o.seed, c->o.cess_fraction, c->o.min_distinct, c->o.max_sweeps, 0,
-                       c->threads};
+                       c->threads, c->o.rank, c->o.ranks, c->o.share, c->o.share_ctx};
     if (!(c->smc = sal_smc_alloc(&sm, &so))) {
         sal_calib_free(c);
         return SAL_ENOMEM;
