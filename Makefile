@@ -63,7 +63,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 # Add a line per file: the symbol, then the file.
 EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js \
              sal_report_css=src/out/report.css sal_report_js=src/out/report.js \
-             sal_report_discover_js=src/out/report_discover.js
+             sal_report_discover_js=src/out/report_discover.js \
+             sal_report_calib_js=src/out/report_calib.js
 embed_sym  = $(word 1,$(subst =, ,$(1)))
 embed_file = $(word 2,$(subst =, ,$(1)))
 LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)

@@ -39,6 +39,8 @@ static const char usage[] =
     "                      sweeps,lambda,simulations\n"
     "  calibration.csv     per report: the prior and posterior predictive 5/50/95%\n"
     "                      of the reported figure, the report, its PIT, a verdict\n"
+    "  prior_posterior.csv per input and bias: prior and posterior 5/50/95%, how\n"
+    "                      much the 90% interval shrank, whether the input moved\n"
     "  quantiles.csv, events.csv, runs.csv  the forecast, as 'salient ensemble'\n"
     "  results.sqlite      the forecast's tables and posterior, stages, calibration\n"
     "Every file is written whole or not at all; the bytes are the same for any\n"
@@ -409,10 +411,10 @@ static int job_sample(cal_job *j)
 
 /* ---- the files ---------------------------------------------------------- */
 
-enum { F_POST, F_STAGES, F_CHECKS, F_QUANT, F_EVENTS, F_RUNS, F_DB, NFILES };
+enum { F_POST, F_STAGES, F_CHECKS, F_INPUTS, F_QUANT, F_EVENTS, F_RUNS, F_DB, NFILES };
 static const char *const names[NFILES] = {"posterior.csv", "stages.csv", "calibration.csv",
-                                          "quantiles.csv", "events.csv", "runs.csv",
-                                          "results.sqlite"};
+                                          "prior_posterior.csv", "quantiles.csv", "events.csv",
+                                          "runs.csv", "results.sqlite"};
 
 typedef struct {
     const sal_model *m;
@@ -483,14 +485,16 @@ static int job_write(cal_job *j, sal_summary **s)
     if (rc == SAL_OK)
         rc = sal_calib_write_stages(sal_outfile_stream(f[F_STAGES]), j->c);
     if (rc == SAL_OK)
+        rc = sal_calib_write_inputs(sal_outfile_stream(f[F_INPUTS]), j->c);
+    if (rc == SAL_OK)
         rc = write_calibration(j, f);
     if (rc == SAL_OK)
         rc = write_forecast(j, f, s);
     for (int i = 0; i < NFILES; i++)
         if (sal_outfile_state(f[i]) == SAL_OUTFILE_OPEN && sal_outfile_close(f[i]) != SAL_OK)
             rc = rc == SAL_OK ? SAL_EIO : rc;
-    static const char *const tables[] = {"posterior", "stages", "calibration"};
-    for (int i = 0; i < 3 && rc == SAL_OK; i++)
+    static const char *const tables[] = {"posterior", "stages", "calibration", "prior_posterior"};
+    for (int i = 0; i < 4 && rc == SAL_OK; i++)
         rc = sal_sqlite_add_csv(sal_outfile_temp_path(f[F_DB]), tables[i], sal_outfile_temp_path(f[i]));
     if (rc == SAL_OK) { /* for 'salient score': reports made by then are fit, later ones test */
         char date[16];
@@ -523,8 +527,8 @@ static void print_summary(const cal_job *j, const sal_summary *s)
            (unsigned long long)st->simulations, sal_calib_last_day(j->c));
     printf("forecast: %llu runs from the posterior to day %d\n",
            (unsigned long long)sal_summary_runs(s), j->m->horizon);
-    printf("wrote %s/posterior.csv, stages.csv, calibration.csv, quantiles.csv, events.csv, "
-           "runs.csv, results.sqlite\n", j->o->dir);
+    printf("wrote %s/posterior.csv, stages.csv, calibration.csv, prior_posterior.csv, "
+           "quantiles.csv, events.csv, runs.csv, results.sqlite\n", j->o->dir);
 }
 
 /* The files and the model read on every rank, the problems printed by rank 0
