@@ -92,10 +92,11 @@ static sqlite3_stmt *cal_prepare(rpt_db *d, const cal_src *c, const char *table,
 /* ---- the rows ------------------------------------------------------------ */
 
 typedef struct {
-    char *name, *prior, *extra; /* extra: a report's metric, date, use and verdict */
-    double q[6];                /* prior 5/50/95, posterior 5/50/95 */
-    double v[4];                /* an input: shrink, shift; a report: lo, hi, pit_lo, pit_hi */
-    int flag;                   /* an input: moved; a report: the model cannot reproduce it */
+    char *name, *prior;  /* prior: an input's distribution as written */
+    double q[6];         /* prior 5/50/95, posterior 5/50/95 */
+    double v[4];         /* an input: shrink, shift; a report: lo, hi, pit_lo, pit_hi */
+    int flag;            /* an input: moved; a report: the model cannot reproduce it */
+    int fit;             /* a report made by the as-of date (else a test) */
 } cal_row;
 
 typedef struct {
@@ -109,7 +110,6 @@ static void rows_free(cal_rows *rs)
     for (size_t i = 0; i < rs->n; i++) {
         free(rs->r[i].name);
         free(rs->r[i].prior);
-        free(rs->r[i].extra);
     }
     free(rs->r);
 }
@@ -161,28 +161,20 @@ static void read_inputs(rpt_db *d, const cal_src *c, cal_rows *rs)
 static void read_reports(rpt_db *d, const cal_src *c, cal_rows *rs)
 {
     sqlite3_stmt *st = cal_prepare(d, c, "calibration",
-                                   "SELECT report, form, metric, reported, use, prior_p05, "
-                                   "prior_p50, prior_p95, posterior_p05, posterior_p50, "
-                                   "posterior_p95, lo, hi, pit_lo, pit_hi, verdict "
-                                   "FROM calibration ORDER BY rowid");
+                                   "SELECT report, use, prior_p05, prior_p50, prior_p95, "
+                                   "posterior_p05, posterior_p50, posterior_p95, lo, hi, pit_lo, "
+                                   "pit_hi, verdict FROM calibration ORDER BY rowid");
     while (st && !rs->oom && sqlite3_step(st) == SQLITE_ROW) {
         cal_row *r = rows_add(rs);
         if (!r)
             break;
         r->name = dup_text(rpt_col_text(st, 0), &rs->oom);
-        r->prior = dup_text(rpt_col_text(st, 1), &rs->oom);
-        size_t n = strlen(rpt_col_text(st, 2)) + strlen(rpt_col_text(st, 3)) + 8;
-        r->extra = malloc(n);
-        if (r->extra)
-            snprintf(r->extra, n, "%s|%s|%s", rpt_col_text(st, 2), rpt_col_text(st, 3),
-                     rpt_col_text(st, 4));
-        else
-            rs->oom = 1;
+        r->fit = strcmp(rpt_col_text(st, 1), "fit") == 0;
         for (int j = 0; j < 6; j++)
-            r->q[j] = rpt_col_num(st, 5 + j);
+            r->q[j] = rpt_col_num(st, 2 + j);
         for (int j = 0; j < 4; j++)
-            r->v[j] = rpt_col_num(st, 11 + j);
-        r->flag = strcmp(rpt_col_text(st, 15), "ok") != 0;
+            r->v[j] = rpt_col_num(st, 8 + j);
+        r->flag = strcmp(rpt_col_text(st, 12), "ok") != 0;
     }
     sqlite3_finalize(st);
 }
@@ -350,11 +342,10 @@ static void reports_table(rpt_buf *b, const cal_rows *rp)
                "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < rp->n; i++) {
         const cal_row *r = &rp->r[i];
-        const char *use = r->extra ? strrchr(r->extra, '|') : NULL;
         rpt_put(b, r->flag ? "<tr class=\"cannot\"><td><code>" : "<tr><td><code>");
         rpt_html(b, r->name);
         rpt_put(b, "</code></td><td>");
-        rpt_html(b, use ? use + 1 : "");
+        rpt_put(b, r->fit ? "fit" : "test");
         rpt_put(b, "</td><td class=\"num\">");
         if (isfinite(r->v[0]) && isfinite(r->v[1]) && r->v[1] > r->v[0]) {
             rpt_put_num(b, r->v[0]);
@@ -410,7 +401,7 @@ static void section(const cal_src *c, const cal_rows *in, const cal_rows *rp,
     for (size_t i = 0; i < in->n; i++)
         moved += in->r[i].flag != 0;
     for (size_t i = 0; i < rp->n; i++)
-        fit += rp->r[i].extra && strstr(rp->r[i].extra, "|fit") != NULL;
+        fit += rp->r[i].fit != 0;
     rpt_put(b, "<section id=\"calibration\">\n<h2>What the reports taught</h2>\n<p class=\"explain\">");
     rpt_printf(b, "The scenario's uncertain inputs and the sources' biases conditioned on %zu "
                   "report%s (<code>salient calibrate</code>%s). An input <b>moved</b> when its "

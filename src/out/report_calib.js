@@ -43,12 +43,17 @@
         indexAxis: 'y',
         scales: {
           x: valueAxis({ grace: '4%', title: { display: true, text: withReports ? 'prior predictive 5% = 0, 95% = 1' : 'prior 5% = 0, 95% = 1' } }),
-          y: { grid: { display: false } }
+          // a long name (a bias of one report) shortened in its middle: the tooltip and table give it whole
+          y: { grid: { display: false }, ticks: { callback: function (v) {
+            var t = String(this.getLabelForValue(v));
+            return t.length > 44 ? t.slice(0, 21) + '\u2026' + t.slice(-21) : t;
+          } } }
         },
         plugins: {
           legend: { position: 'top', align: 'end' },
           tooltip: {
             callbacks: {
+              title: function (items) { return items.length ? c.names[items[0].dataIndex] : ''; },
               label: function (it) {
                 var d = it.dataset, r = raw[it.dataIndex];
                 if (d.q === undefined) return ' ' + d.label;

@@ -21,7 +21,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 mpi() { mpirun --oversubscribe -np "$@" < /dev/null; }
 
-files="calibration.csv events.csv posterior.csv quantiles.csv results.sqlite runs.csv stages.csv"
+files="calibration.csv events.csv posterior.csv prior_posterior.csv quantiles.csv results.sqlite runs.csv stages.csv"
 same() { # same REF DIR WHAT
     for x in $files; do
         cmp -s "$tmp/$1/$x" "$tmp/$2/$x" || no "$3: $x differs from one process"
