@@ -49,7 +49,7 @@ int cal_mpi_share(void *ctx, unsigned char *buf, size_t rec, size_t n)
     /* a failed malloc must not leave the other ranks waiting in the gather:
      * every rank learns of it first */
     int bad = !cal_mpi_all(w, cnt && off);
-    if (!bad) {
+    if (!bad && cnt && off) {
         for (int r = 0; r < w->size; r++) {
             size_t lo = n * (size_t)r / (size_t)w->size, hi = n * ((size_t)r + 1) / (size_t)w->size;
             off[r] = (int)lo;

@@ -96,7 +96,7 @@ typedef struct {
      * with the other ranks' (an all-gather), returning 0 on success.  Every
      * particle's work depends on its own streams only, so the state after
      * each loop, and every result, is the same bytes for any K.  Every rank
-     * calls init, step, save and load alike. */
+     * calls init, step and load alike (one may save for all). */
     int rank, ranks;
     int (*share)(void *share_ctx, unsigned char *buf, size_t rec, size_t n);
     void *share_ctx;

@@ -439,6 +439,8 @@ int sal_calib_predictive(const sal_calib *cc, uint64_t fseed, sal_calib_check *o
 {
     sal_calib *c = (sal_calib *)cc; /* the workers' buffers only */
     size_t n = sal_smc_nparticles(c->smc), no = c->nobs ? c->nobs : 1;
+    if (n == 0) /* never (sal_smc_alloc wants 2 or more): j % n below */
+        return SAL_EINPUT;
     double *y0 = malloc(no * n * sizeof *y0), *y1 = malloc(no * n * sizeof *y1);
     double *flo = malloc(no * n * sizeof *flo), *fhi = malloc(no * n * sizeof *fhi);
     int st = y0 && y1 && flo && fhi ? SAL_OK : SAL_ENOMEM;

@@ -193,7 +193,7 @@ static double unit(const double q[3], double x)
 static void json_bands(rpt_buf *js, const cal_rows *rs, int moved_only)
 {
     static const char *const key[] = {"prior", "post"};
-    for (int p = 0; p < 2; p++) {
+    for (size_t p = 0; p < 2; p++) {
         rpt_printf(js, ",\"%s\":[", key[p]);
         for (size_t i = 0, k = 0; i < rs->n; i++) {
             const cal_row *r = &rs->r[i];
