@@ -3,6 +3,7 @@
  * that continues from it (docs/calibration.md).  The options and the flow;
  * the method is src/analysis/smc.c and src/analysis/calibrate.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <omp.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "calibrate_mpi.h"

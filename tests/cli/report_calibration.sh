@@ -20,8 +20,9 @@ no() { echo "FAIL: $*"; fail=$((fail + 1)); }
 sed -e 's/^  t2: {normal: \[-2, 1.5\]}$/&\n  t3: {normal: [5, 2]}/' \
     -e 's/^  r5: 22 + 2 \* param(t1) + param(t2)$/&\n  r6: 20 + param(t3)/' \
     tests/calib/linear.yaml > "$tmp/lin3.yaml"
-grep -q 't3: {normal' "$tmp/lin3.yaml" && grep -q 'r6: 20 + param(t3)' "$tmp/lin3.yaml" \
-    || no "the fixture was not made"
+if ! grep -q 't3: {normal' "$tmp/lin3.yaml" || ! grep -q 'r6: 20 + param(t3)' "$tmp/lin3.yaml"; then
+    no "the fixture was not made"
+fi
 c="$tmp/c"
 "$SALIENT" calibrate "$tmp/lin3.yaml" --observations tests/calib/linear.observations.yaml \
     --particles 1000 --seed 11 -q --out "$c" || no "calibrate"
@@ -45,7 +46,9 @@ grep -q 'data-input="parameters.t3"' "$tmp/sect" && no "t3, which no report info
 grep 'class="muted not-moved"' "$tmp/sect" | grep -q '<code>parameters.t3</code>' || no "t3 is not listed as not moved"
 [ "$(grep -c '<tr><td><code>r[1-5]@2024-01-0[2-6]</code></td><td>fit</td>' "$tmp/sect")" -eq 5 ] \
     || no "the five reports are not in the table of reports"
-grep -q 'id="calib-inputs"' "$tmp/sect" && grep -q 'id="calib-reports"' "$tmp/sect" || no "the charts are missing"
+for x in calib-inputs calib-reports; do
+    grep -q "id=\"$x\"" "$tmp/sect" || no "the chart $x is missing"
+done
 grep -q '"calib":{' "$h" || no "no chart data"
 grep -q 'what the reports taught (src/out/report_calib.js)' "$h" || no "the charts' script is not in the page"
 
