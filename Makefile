@@ -31,10 +31,11 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(OPT) -fopenmp -fPIC \
               -Iinclude -Isrc $(PKG_CFLAGS) -DSAL_VERSION=\"$(VERSION)\" $(CFLAGS)
 LDLIBS  := $(PKG_LIBS) -lm -fopenmp $(LDFLAGS)
 
-# Open MPI for 'mpirun -np K build/salient ensemble ...': used when pkg-config
+# Open MPI for 'mpirun -np K build/salient ensemble|calibrate ...': used when pkg-config
 # finds it (Debian: libopenmpi-dev), MPI=0 to build without, MPI=1 to insist.
-# Only the CLI's ensemble command uses it: cli/ensemble_mpi.c is compiled
-# with it (without, that file is one process), and the CLI linked with it.
+# Only the CLI's ensemble and calibrate commands use it: cli/ensemble_mpi.c
+# and cli/calibrate_mpi.c are compiled with it (without, they are one
+# process), and the CLI linked with it.
 MPI ?= auto
 ifneq ($(MPI),0)
 MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null)
@@ -45,6 +46,7 @@ $(error MPI=1 but pkg-config finds no ompi-c: install libopenmpi-dev)
 endif
 else
 $(BUILD)/obj/cli/ensemble_mpi.o: ALL_CFLAGS += -DSAL_MPI $(MPI_CFLAGS)
+$(BUILD)/obj/cli/calibrate_mpi.o: ALL_CFLAGS += -DSAL_MPI $(MPI_CFLAGS)
 $(BUILD)/salient: LDLIBS += $(MPI_LIBS)
 endif
 endif
@@ -61,7 +63,8 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 # Add a line per file: the symbol, then the file.
 EMBED_LIB := sal_chartjs=/usr/share/javascript/chart.js/chart.min.js \
              sal_report_css=src/out/report.css sal_report_js=src/out/report.js \
-             sal_report_discover_js=src/out/report_discover.js
+             sal_report_discover_js=src/out/report_discover.js \
+             sal_report_calib_js=src/out/report_calib.js
 embed_sym  = $(word 1,$(subst =, ,$(1)))
 embed_file = $(word 2,$(subst =, ,$(1)))
 LIB_OBJ  += $(foreach e,$(EMBED_LIB),$(BUILD)/gen/$(call embed_sym,$(e)).o)

@@ -3,6 +3,7 @@
  * that continues from it (docs/calibration.md).  The options and the flow;
  * the method is src/analysis/smc.c and src/analysis/calibrate.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <omp.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calibrate_mpi.h"
 #include "cli.h"
 #include "salient/calibrate.h"
 #include "salient/date.h"
@@ -37,10 +39,14 @@ static const char usage[] =
     "                      sweeps,lambda,simulations\n"
     "  calibration.csv     per report: the prior and posterior predictive 5/50/95%\n"
     "                      of the reported figure, the report, its PIT, a verdict\n"
+    "  prior_posterior.csv per input and bias: prior and posterior 5/50/95%, how\n"
+    "                      much the 90% interval shrank, whether the input moved\n"
     "  quantiles.csv, events.csv, runs.csv  the forecast, as 'salient ensemble'\n"
     "  results.sqlite      the forecast's tables and posterior, stages, calibration\n"
     "Every file is written whole or not at all; the bytes are the same for any\n"
-    "--threads.  DIR is usable as --posterior DIR of ensemble, compare and theses.\n"
+    "--threads, and under 'mpirun -np K' (Open MPI: the sampler's particles split\n"
+    "over the ranks; rank 0 writes) for any K.  DIR is usable as --posterior DIR\n"
+    "of ensemble, compare and theses.\n"
     "\n"
     "Options:\n"
     "      --observations OBS  the reports (docs/observations.md)\n"
@@ -140,6 +146,7 @@ static int read_options(int argc, char **argv, cal_opts *o)
 
 typedef struct {
     const cal_opts *o;
+    const cal_world *w;     /* the MPI ranks (one process without mpirun) */
     sal_model *m;
     sal_obs_set *obs;
     sal_calib *c;
@@ -156,6 +163,15 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Under mpirun, every rank goes on only if every rank can (st < 0): else
+ * this rank's status, or 1 when another rank failed (it said why). */
+static int agree(const cal_job *j, int st)
+{
+    if (cal_mpi_all(j->w, st < 0))
+        return -1;
+    return st >= 0 ? st : EXIT_JOB;
 }
 
 /* A hash of a file's bytes (0 if unreadable). */
@@ -254,6 +270,8 @@ static int job_memory(cal_job *j)
 
 static int save_checkpoint(cal_job *j)
 {
+    if (j->w->rank > 0) /* rank 0 writes for every rank: they hold the same state */
+        return 0;
     sal_outfile *f = NULL;
     if (sal_mkdirs(j->ckdir) != SAL_OK || sal_outfile_open_path(&f, j->ckpath, 1) != SAL_OK)
         return 1;
@@ -273,21 +291,20 @@ static int load_checkpoint(cal_job *j)
              sal_calib_load(j->c, f) == SAL_OK;
     if (f)
         fclose(f);
-    if (!ok) {
+    if (!ok && j->w->rank == 0) {
         cli_error("calibrate", "--resume %s: %s; expected the checkpoint of this command "
                   "(same files, variant, seed, --particles, --runs, --as-of)", j->o->dir,
                   f ? "the checkpoint belongs to another calibration or is damaged"
                     : "there is no checkpoint");
-        return EXIT_USAGE;
     }
-    return -1;
+    return ok ? -1 : EXIT_USAGE;
 }
 
 /* ---- the stages ------------------------------------------------------------ */
 
 static void progress(const cal_job *j, cli_progress *p)
 {
-    if (!p->tty)
+    if (!p->tty || j->w->rank > 0)
         return;
     const sal_smc *s = sal_calib_smc(j->c);
     const sal_smc_stage *st = sal_smc_stage_get(s, sal_smc_nstages(s) - 1);
@@ -301,6 +318,8 @@ static void progress(const cal_job *j, cli_progress *p)
 
 static int degenerate(const cal_job *j)
 {
+    if (j->w->rank > 0) /* every rank holds the same stages: rank 0 says it */
+        return EXIT_JOB;
     const sal_smc *s = sal_calib_smc(j->c);
     const sal_smc_stage *st = sal_smc_stage_get(s, sal_smc_nstages(s) - 1);
     if (st->ess == 0)
@@ -318,7 +337,9 @@ static int degenerate(const cal_job *j)
 
 static int run_failed(const cal_job *j, int rc)
 {
-    cli_print_diags(j->d);
+    cli_print_diags(j->d); /* the failed run's diagnostic, on the rank that ran it */
+    if (j->w->rank > 0)
+        return EXIT_JOB;
     cli_error("calibrate", "the calibration failed (%s)", sal_strstatus(rc));
     return EXIT_JOB;
 }
@@ -328,17 +349,20 @@ static int job_sample(cal_job *j)
     const cal_opts *o = j->o;
     sal_calib_opts co = {.particles = o->particles, .seed = j->seed, .as_of = j->as_of,
                          .min_distinct = o->min_distinct, .max_sweeps = (int)o->max_sweeps,
-                         .threads = (int)o->a.threads};
+                         .threads = (int)o->a.threads, .rank = j->w->rank,
+                         .ranks = j->w->size, .share = j->w->on ? cal_mpi_share : NULL,
+                         .share_ctx = (void *)j->w};
     int rc = sal_calib_alloc(j->m, j->obs, &co, &j->c, j->d);
-    if (rc != SAL_OK) {
+    int st = rc == SAL_OK ? -1 : rc == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
+    if (st >= 0 && j->w->rank == 0)
         cli_print_diags(j->d);
-        return rc == SAL_EINPUT ? EXIT_USAGE : EXIT_JOB;
-    }
+    if ((st = agree(j, st)) >= 0)
+        return st;
     snprintf(j->ckdir, sizeof j->ckdir, "%s/checkpoint", o->dir);
     snprintf(j->ckpath, sizeof j->ckpath, "%s/calibrate", j->ckdir);
-    sal_outfile_sweep(j->ckdir, "calibrate");
-    int st = o->resume ? load_checkpoint(j) : -1;
-    if (st >= 0)
+    if (j->w->rank == 0)
+        sal_outfile_sweep(j->ckdir, "calibrate");
+    if ((st = agree(j, o->resume ? load_checkpoint(j) : -1)) >= 0)
         return st;
     cli_progress p;
     cli_progress_init(&p, 0);
@@ -352,22 +376,27 @@ static int job_sample(cal_job *j)
     for (;;) {
         progress(j, &p);
         int stage = sal_smc_stage_get(s, sal_smc_nstages(s) - 1)->stage;
-        if (save_checkpoint(j)) {
+        int bad = save_checkpoint(j);
+        if (bad)
             cli_error("calibrate", "cannot write the checkpoint in '%s': %s", j->ckdir,
                       strerror(errno));
+        /* the other ranks wait for it: a kill after this stage resumes from it */
+        if (!cal_mpi_all(j->w, !bad))
             return EXIT_JOB;
-        }
         if (o->crash_after && (uint64_t)stage >= o->crash_after) {
             fflush(NULL);
             raise(SIGKILL);
         }
         if (sal_calib_done(j->c))
             break;
-        if (cli_progress_update(&(cli_progress){0}, 0, 1) ||
-            (o->a.stop_after && (uint64_t)stage >= o->a.stop_after)) {
+        int stop = cli_progress_update(&(cli_progress){0}, 0, 1) ||
+                   (o->a.stop_after && (uint64_t)stage >= o->a.stop_after);
+        /* Ctrl-C may reach the ranks at different stages: any stops all */
+        if (!cal_mpi_all(j->w, !stop)) {
             cli_progress_end(&p);
-            fprintf(stderr, "salient calibrate: interrupted after stage %d; the same command "
-                    "with --resume %s goes on\n", stage, o->dir);
+            if (j->w->rank == 0)
+                fprintf(stderr, "salient calibrate: interrupted after stage %d; the same "
+                        "command with --resume %s goes on\n", stage, o->dir);
             return EXIT_JOB;
         }
         rc = sal_calib_step(j->c, j->d);
@@ -382,10 +411,10 @@ static int job_sample(cal_job *j)
 
 /* ---- the files ---------------------------------------------------------- */
 
-enum { F_POST, F_STAGES, F_CHECKS, F_QUANT, F_EVENTS, F_RUNS, F_DB, NFILES };
+enum { F_POST, F_STAGES, F_CHECKS, F_INPUTS, F_QUANT, F_EVENTS, F_RUNS, F_DB, NFILES };
 static const char *const names[NFILES] = {"posterior.csv", "stages.csv", "calibration.csv",
-                                          "quantiles.csv", "events.csv", "runs.csv",
-                                          "results.sqlite"};
+                                          "prior_posterior.csv", "quantiles.csv", "events.csv",
+                                          "runs.csv", "results.sqlite"};
 
 typedef struct {
     const sal_model *m;
@@ -456,14 +485,16 @@ static int job_write(cal_job *j, sal_summary **s)
     if (rc == SAL_OK)
         rc = sal_calib_write_stages(sal_outfile_stream(f[F_STAGES]), j->c);
     if (rc == SAL_OK)
+        rc = sal_calib_write_inputs(sal_outfile_stream(f[F_INPUTS]), j->c);
+    if (rc == SAL_OK)
         rc = write_calibration(j, f);
     if (rc == SAL_OK)
         rc = write_forecast(j, f, s);
     for (int i = 0; i < NFILES; i++)
         if (sal_outfile_state(f[i]) == SAL_OUTFILE_OPEN && sal_outfile_close(f[i]) != SAL_OK)
             rc = rc == SAL_OK ? SAL_EIO : rc;
-    static const char *const tables[] = {"posterior", "stages", "calibration"};
-    for (int i = 0; i < 3 && rc == SAL_OK; i++)
+    static const char *const tables[] = {"posterior", "stages", "calibration", "prior_posterior"};
+    for (int i = 0; i < 4 && rc == SAL_OK; i++)
         rc = sal_sqlite_add_csv(sal_outfile_temp_path(f[F_DB]), tables[i], sal_outfile_temp_path(f[i]));
     if (rc == SAL_OK) { /* for 'salient score': reports made by then are fit, later ones test */
         char date[16];
@@ -496,8 +527,38 @@ static void print_summary(const cal_job *j, const sal_summary *s)
            (unsigned long long)st->simulations, sal_calib_last_day(j->c));
     printf("forecast: %llu runs from the posterior to day %d\n",
            (unsigned long long)sal_summary_runs(s), j->m->horizon);
-    printf("wrote %s/posterior.csv, stages.csv, calibration.csv, quantiles.csv, events.csv, "
-           "runs.csv, results.sqlite\n", j->o->dir);
+    printf("wrote %s/posterior.csv, stages.csv, calibration.csv, prior_posterior.csv, "
+           "quantiles.csv, events.csv, runs.csv, results.sqlite\n", j->o->dir);
+}
+
+/* The files and the model read on every rank, the problems printed by rank 0
+ * only (the other ranks' stderr is closed meanwhile); every rank agrees. */
+static int job_start(cal_job *j)
+{
+    int err = -1;
+    if (j->w->rank > 0) {
+        fflush(stderr);
+        err = dup(2);
+        int nul = open("/dev/null", O_WRONLY);
+        if (nul >= 0) {
+            dup2(nul, 2);
+            close(nul);
+        }
+    }
+    int st = job_read(j);
+    if (st < 0)
+        st = job_memory(j);
+    if (err >= 0) {
+        fflush(stderr);
+        dup2(err, 2);
+        close(err);
+    }
+    if (st < 0 && j->w->rank == 0 && sal_mkdirs(j->o->dir) != SAL_OK) {
+        cli_error("calibrate", "cannot create the directory '%s': %s", j->o->dir,
+                  strerror(errno));
+        st = EXIT_JOB;
+    }
+    return agree(j, st);
 }
 
 static int run_calibrate(int argc, char **argv)
@@ -506,19 +567,17 @@ static int run_calibrate(int argc, char **argv)
     int st = read_options(argc, argv, &o);
     if (st >= 0)
         return st;
-    cal_job j = {.o = &o};
+    cal_world w;
+    cal_mpi_start(&w);
+    cal_job j = {.o = &o, .w = &w};
     sal_summary *s = NULL;
-    st = job_read(&j);
-    if (st < 0)
-        st = job_memory(&j);
-    if (st < 0 && sal_mkdirs(o.dir) != SAL_OK) {
-        cli_error("calibrate", "cannot create the directory '%s': %s", o.dir, strerror(errno));
-        st = EXIT_JOB;
-    }
+    st = job_start(&j);
     if (st < 0) {
         cli_signals_catch();
         st = job_sample(&j);
     }
+    if (st < 0 && w.rank > 0) /* rank 0 holds the same particles and writes */
+        st = 0;
     if (st < 0)
         st = job_write(&j, &s);
     if (st < 0) {
@@ -528,6 +587,7 @@ static int run_calibrate(int argc, char **argv)
             print_summary(&j, s);
         st = 0;
     }
+    cal_mpi_end(&w);
     cli_signals_restore();
     sal_summary_free(s);
     sal_calib_free(j.c);

@@ -116,7 +116,7 @@ static const sal_smc_coord coords[2] = {{SAL_SMC_REAL, 0, 0}, {SAL_SMC_REAL, 0, 
 static sal_smc *run_smc(lin *L, size_t n, int threads, uint64_t seed)
 {
     sal_smc_model m = {2, coords, L->tau > 0, L, lin_draw, lin_prior, NULL, lin_loglik};
-    sal_smc_opts o = {n, seed, 0.5, 10, 0, 0, threads};
+    sal_smc_opts o = {n, seed, 0.5, 10, 0, 0, threads, 0, 0, NULL, NULL};
     sal_smc *s = sal_smc_alloc(&m, &o);
     assert_non_null(s);
     assert_int_equal(sal_smc_init(s), SAL_OK);
@@ -202,7 +202,7 @@ static void save_load_resumes_exactly(void **state)
     lin_init(&L, 0.5);
     sal_smc *ref = run_smc(&L, 200, 2, 8);
     sal_smc_model m = {2, coords, 1, &L, lin_draw, lin_prior, NULL, lin_loglik};
-    sal_smc_opts o = {200, 8, 0.5, 10, 0, 0, 2};
+    sal_smc_opts o = {200, 8, 0.5, 10, 0, 0, 2, 0, 0, NULL, NULL};
     sal_smc *a = sal_smc_alloc(&m, &o);
     assert_int_equal(sal_smc_init(a), SAL_OK);
     assert_int_equal(sal_smc_step(a), SAL_OK);
@@ -233,7 +233,7 @@ static void too_few_distinct_fails(void **state)
     lin L;
     lin_init(&L, 0);
     sal_smc_model m = {2, coords, 0, &L, lin_draw, lin_prior, NULL, lin_loglik};
-    sal_smc_opts o = {100, 3, 0.5, 101, 1, 0, 1};
+    sal_smc_opts o = {100, 3, 0.5, 101, 1, 0, 1, 0, 0, NULL, NULL};
     sal_smc *s = sal_smc_alloc(&m, &o);
     assert_int_equal(sal_smc_init(s), SAL_OK);
     assert_int_equal(sal_smc_step(s), SAL_EFAIL);

@@ -42,6 +42,11 @@ typedef struct {
     size_t min_distinct;    /* 0: min(max(100, N / 10), N / 2) */
     int max_sweeps;         /* 0: 50 */
     int threads;            /* 0: OpenMP's default */
+    /* Several processes: the sampler's loops split over the ranks, gathered
+     * by share (sal_smc_opts in salient/smc.h); share NULL: one process. */
+    int rank, ranks;
+    int (*share)(void *share_ctx, unsigned char *buf, size_t rec, size_t n);
+    void *share_ctx;
 } sal_calib_opts;
 
 typedef struct sal_calib sal_calib;
@@ -111,6 +116,17 @@ int sal_calib_write_stages(FILE *f, const sal_calib *c);
  * prior_p50,prior_p95,posterior_p05,posterior_p50,posterior_p95,pit_lo,
  * pit_hi,verdict. */
 int sal_calib_write_checks(FILE *f, const sal_calib *c, const sal_calib_check *k);
+/* prior_posterior.csv: per uncertain input (then bias unknown, named
+ * bias:<unknown>): input,prior (its distribution),prior_p05,prior_p50,
+ * prior_p95 (the distribution's quantiles), posterior_p05,posterior_p50,
+ * posterior_p95 (the weighted particles'), shrink,shift,moved: shrink =
+ * 1 - (posterior 90% width) / (prior 90% width); shift = the move of the
+ * median in prior sd, the sd being that of a normal with the prior's 90%
+ * width (width / 3.29); moved = 1 when shrink >= 0.10 or |shift| > 0.25 (a
+ * prior of zero width: when the median changed).  A choice's shift is that
+ * of its mean in its prior's sd (its median jumps between values).  Empty
+ * where undefined. */
+int sal_calib_write_inputs(FILE *f, const sal_calib *c);
 /* A CSV file of ours (a header, then rows) as a table of an SQLite file
  * (numbers as REAL, other fields as TEXT, empty fields NULL). */
 int sal_sqlite_add_csv(const char *dbpath, const char *table, const char *csvpath);

@@ -89,6 +89,17 @@ typedef struct {
     int max_sweeps;         /* cap on MCMC sweeps per stage (0: 50) */
     double moved_target;    /* (0: 0.95) */
     int threads;            /* 0: OpenMP's default */
+    /* Several processes (MPI ranks; NULL share: one process).  Rank r of K
+     * evaluates the contiguous share [N r / K, N (r + 1) / K) of each loop
+     * over the particles, then share(share_ctx, buf, rec, N) must fill every
+     * record of buf (N records of rec bytes, this rank's already in place)
+     * with the other ranks' (an all-gather), returning 0 on success.  Every
+     * particle's work depends on its own streams only, so the state after
+     * each loop, and every result, is the same bytes for any K.  Every rank
+     * calls init, step and load alike (one may save for all). */
+    int rank, ranks;
+    int (*share)(void *share_ctx, unsigned char *buf, size_t rec, size_t n);
+    void *share_ctx;
 } sal_smc_opts;
 
 /* One stage's record (stage 0 is the prior). */

@@ -259,7 +259,7 @@ int sal_calib_alloc(const sal_model *m, const sal_obs_set *obs, const sal_calib_
     sal_smc_model sm = {c->dim, c->coord, 1, c, cal_prior_draw, cal_log_prior, cal_draw_coord,
                         cal_loglik};
     sal_smc_opts so = {n, c->o.seed, c->o.cess_fraction, c->o.min_distinct, c->o.max_sweeps, 0,
-                       c->threads};
+                       c->threads, c->o.rank, c->o.ranks, c->o.share, c->o.share_ctx};
     if (!(c->smc = sal_smc_alloc(&sm, &so))) {
         sal_calib_free(c);
         return SAL_ENOMEM;
@@ -439,6 +439,8 @@ int sal_calib_predictive(const sal_calib *cc, uint64_t fseed, sal_calib_check *o
 {
     sal_calib *c = (sal_calib *)cc; /* the workers' buffers only */
     size_t n = sal_smc_nparticles(c->smc), no = c->nobs ? c->nobs : 1;
+    if (n == 0) /* never (sal_smc_alloc wants 2 or more): j % n below */
+        return SAL_EINPUT;
     double *y0 = malloc(no * n * sizeof *y0), *y1 = malloc(no * n * sizeof *y1);
     double *flo = malloc(no * n * sizeof *flo), *fhi = malloc(no * n * sizeof *fhi);
     int st = y0 && y1 && flo && fhi ? SAL_OK : SAL_ENOMEM;

@@ -32,11 +32,15 @@ struct sal_smc {
     double *ll, *ll2;
     double *logw;         /* normalised log weights */
     unsigned char *moved;
+    unsigned char *acc;   /* n x 2: this sweep's acceptances (walk, key) */
     int *status;
     double *chol;         /* nc x nc lower factor of the proposal covariance */
     double *prop;         /* n x d proposals */
     gsl_rng **rng;        /* one per thread */
     int threads;
+    size_t lo, hi;        /* this rank's share of the particles */
+    unsigned char *pack;  /* n records of reclen bytes, for share */
+    size_t reclen;
     double temp, lambda;
     int stage, done;
     uint64_t sims;
@@ -98,6 +102,72 @@ static double log_prior_y(const sal_smc *s, const double *x)
     return lp;
 }
 
+/* ---- the ranks' shares ---------------------------------------------------- */
+
+/* A particle's record between ranks: x, key, ll, status, moved and this
+ * sweep's two acceptances (everything a loop over the particles writes). */
+static size_t record_len(size_t d)
+{
+    return d * sizeof(double) + sizeof(uint64_t) + sizeof(double) + sizeof(int32_t) + 3;
+}
+
+static int split_alloc(sal_smc *s)
+{
+    s->lo = 0;
+    s->hi = s->n;
+    if (!s->o.share || s->o.ranks < 2)
+        return SAL_OK;
+    if (s->o.rank < 0 || s->o.rank >= s->o.ranks)
+        return SAL_EINPUT;
+    s->lo = s->n * (size_t)s->o.rank / (size_t)s->o.ranks;
+    s->hi = s->n * ((size_t)s->o.rank + 1) / (size_t)s->o.ranks;
+    s->reclen = record_len(s->d);
+    s->pack = malloc(s->n * s->reclen);
+    return s->pack ? SAL_OK : SAL_ENOMEM;
+}
+
+static void pack_one(const sal_smc *s, size_t i, unsigned char *p)
+{
+    int32_t st = s->status[i];
+    memcpy(p, s->x + i * s->d, s->d * sizeof(double));
+    p += s->d * sizeof(double);
+    memcpy(p, &s->key[i], sizeof(uint64_t));
+    memcpy(p + 8, &s->ll[i], sizeof(double));
+    memcpy(p + 16, &st, sizeof st);
+    p[20] = s->moved[i];
+    p[21] = s->acc[2 * i];
+    p[22] = s->acc[2 * i + 1];
+}
+
+static void unpack_one(sal_smc *s, size_t i, const unsigned char *p)
+{
+    int32_t st;
+    memcpy(s->x + i * s->d, p, s->d * sizeof(double));
+    p += s->d * sizeof(double);
+    memcpy(&s->key[i], p, sizeof(uint64_t));
+    memcpy(&s->ll[i], p + 8, sizeof(double));
+    memcpy(&st, p + 16, sizeof st);
+    s->status[i] = st;
+    s->moved[i] = p[20];
+    s->acc[2 * i] = p[21];
+    s->acc[2 * i + 1] = p[22];
+}
+
+/* After a loop over this rank's share: every rank's particles everywhere. */
+static int share_all(sal_smc *s)
+{
+    if (!s->pack)
+        return SAL_OK;
+    for (size_t i = s->lo; i < s->hi; i++)
+        pack_one(s, i, s->pack + i * s->reclen);
+    if (s->o.share(s->o.share_ctx, s->pack, s->reclen, s->n) != 0)
+        return SAL_EIO;
+    for (size_t i = 0; i < s->n; i++)
+        if (i < s->lo || i >= s->hi)
+            unpack_one(s, i, s->pack + i * s->reclen);
+    return SAL_OK;
+}
+
 /* ---- allocation --------------------------------------------------------- */
 
 sal_smc *sal_smc_alloc(const sal_smc_model *m, const sal_smc_opts *o)
@@ -132,11 +202,13 @@ sal_smc *sal_smc_alloc(const sal_smc_model *m, const sal_smc_opts *o)
     s->ll2 = calloc(n, sizeof *s->ll2);
     s->logw = calloc(n, sizeof *s->logw);
     s->moved = calloc(n, 1);
+    s->acc = calloc(2 * n, 1);
     s->status = calloc(n, sizeof *s->status);
     s->chol = calloc(s->nc * s->nc + 1, sizeof *s->chol);
     s->rng = calloc((size_t)s->threads, sizeof *s->rng);
     int ok = s->cont && s->x && s->x2 && s->prop && s->key && s->key2 && s->ll && s->ll2 &&
-             s->logw && s->moved && s->status && s->chol && s->rng;
+             s->logw && s->moved && s->acc && s->status && s->chol && s->rng &&
+             split_alloc(s) == SAL_OK;
     for (int t = 0; ok && t < s->threads; t++)
         ok = (s->rng[t] = sal_rng_alloc(o->seed, 0, 0)) != NULL;
     if (!ok) {
@@ -169,6 +241,8 @@ void sal_smc_free(sal_smc *s)
     free(s->ll2);
     free(s->logw);
     free(s->moved);
+    free(s->acc);
+    free(s->pack);
     free(s->status);
     free(s->chol);
     free(s->stages);
@@ -284,17 +358,20 @@ int sal_smc_init(sal_smc *s)
     s->done = 0;
     s->nstages = 0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(s->threads)
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t i = s->lo; i < s->hi; i++) {
         gsl_rng *r = stream(s, i, PURPOSE_INIT, 0);
         double *x = s->x + i * s->d;
         s->m.prior_draw(s->m.ctx, r, x);
         s->key[i] = draw_key(r);
         s->status[i] = s->m.loglik(s->m.ctx, (size_t)omp_get_thread_num(), x, s->key[i],
                                    &s->ll[i]);
-        s->logw[i] = -log((double)s->n);
     }
+    for (size_t i = 0; i < s->n; i++)
+        s->logw[i] = -log((double)s->n);
     s->sims = s->n;
-    int st = first_error(s);
+    int st = share_all(s);
+    if (st == SAL_OK)
+        st = first_error(s);
     if (st != SAL_OK)
         return st;
     sal_smc_stage rec = {0, 0, (double)s->n, count_distinct(s), NAN, NAN, 0, s->lambda, s->sims};
@@ -501,19 +578,26 @@ static int move_key(sal_smc *s, size_t i, int sweep, int *status)
 /* One sweep over every particle; adds the acceptances to *acc_w, *acc_k. */
 static int sweep_all(sal_smc *s, int sweep, size_t *acc_w, size_t *acc_k)
 {
-    size_t aw = 0, ak = 0;
-#pragma omp parallel for schedule(dynamic, 4) num_threads(s->threads) reduction(+ : aw, ak)
-    for (size_t i = 0; i < s->n; i++) {
+#pragma omp parallel for schedule(dynamic, 4) num_threads(s->threads)
+    for (size_t i = s->lo; i < s->hi; i++) {
         int st = SAL_OK, a = move_walk(s, i, sweep, &st), b = 0;
         if (st == SAL_OK && s->m.stochastic)
             b = move_key(s, i, sweep, &st);
-        aw += (size_t)a;
-        ak += (size_t)b;
+        s->acc[2 * i] = (unsigned char)a;
+        s->acc[2 * i + 1] = (unsigned char)b;
         s->status[i] = st;
         if (a) /* the key alone does not count: it may not matter */
             s->moved[i] = 1;
     }
     s->sims += s->n * (s->m.stochastic ? 2u : 1u);
+    int sh = share_all(s);
+    if (sh != SAL_OK)
+        return sh;
+    size_t aw = 0, ak = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        aw += s->acc[2 * i];
+        ak += s->acc[2 * i + 1];
+    }
     *acc_k += ak;
     *acc_w += aw;
     return first_error(s);

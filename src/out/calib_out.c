@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "salient/date.h"
 #include "salient/out.h"
+#include "salient/dist.h"
 #include "out/db_seal.h"
 
 static void num(FILE *f, double x)
@@ -129,6 +132,122 @@ int sal_calib_write_checks(FILE *f, const sal_calib *c, const sal_calib_check *k
         }
         fputc('\n', f);
     }
+    return ferror(f) ? SAL_EIO : SAL_OK;
+}
+
+/* ---- prior against posterior ------------------------------------------------ */
+
+/* The weighted 5%, 50% and 95% quantiles of coordinate k of the particles:
+ * the smallest value whose cumulative weight reaches q (idx: n scratch). */
+static void post_quantiles(const sal_smc *s, size_t k, double *v, size_t *idx, double q[3])
+{
+    size_t n = sal_smc_nparticles(s);
+    for (size_t i = 0; i < n; i++)
+        v[i] = sal_smc_x(s, i)[k];
+    gsl_sort_index(idx, v, 1, n);
+    static const double at[3] = {0.05, 0.5, 0.95};
+    double cum = 0;
+    size_t j = 0;
+    for (size_t i = 0; i < n && j < 3; i++) {
+        cum += sal_smc_weight(s, idx[i]);
+        while (j < 3 && cum >= at[j] * (1 - 1e-12))
+            q[j++] = v[idx[i]];
+    }
+    for (; j < 3; j++) /* the weights' sum fell short of 1 by rounding */
+        q[j] = v[idx[n - 1]];
+}
+
+/* Coordinate k's prior: its description and its 5%, 50% and 95% quantiles
+ * (an input's distribution inverted; a bias's lognormal). */
+static void prior_quantiles(const sal_calib *c, size_t k, char *desc, size_t size, double q[3])
+{
+    static const double at[3] = {0.05, 0.5, 0.95};
+    size_t nu = sal_calib_ninputs(c);
+    if (k < nu) {
+        const sal_dist *d = &sal_calib_model(c)->uncertain[k].dist;
+        sal_dist_format(d, desc, size);
+        for (int j = 0; j < 3; j++)
+            q[j] = sal_dist_quantile(d, at[j]);
+        return;
+    }
+    double lm, sg;
+    sal_obs_bias_prior(sal_calib_obs(c), k - nu, &lm, &sg);
+    char b[40];
+    sal_fmt_num(b, sizeof b, exp(lm));
+    snprintf(desc, size, "lognormal(median %s, sigma ", b);
+    sal_fmt_num(b, sizeof b, sg);
+    snprintf(desc + strlen(desc), size - strlen(desc), "%s)", b);
+    for (int j = 0; j < 3; j++)
+        q[j] = exp(lm + sg * gsl_cdf_ugaussian_Pinv(at[j]));
+}
+
+/* What the reports taught about one coordinate (salient/calibrate.h). */
+static void moved_by(const double prior[3], const double post[3], double *shrink, double *shift,
+                     int *moved)
+{
+    double w0 = prior[2] - prior[0], w1 = post[2] - post[0];
+    /* the prior's scale: the sd of a normal with the same 90% interval */
+    double sd = w0 / (2 * 1.6448536269514722);
+    *shrink = w0 > 0 ? 1 - w1 / w0 : NAN;
+    *shift = sd > 0 ? (post[1] - prior[1]) / sd : NAN;
+    *moved = w0 > 0 ? *shrink >= 0.10 || fabs(*shift) > 0.25 : post[1] != prior[1];
+}
+
+/* A choice's median jumps between its values on a small change of their
+ * weights: its shift is that of its mean, in the prior's own sd. */
+static void choice_shift(const sal_dist *d, const sal_smc *s, size_t k, double *shift, int *moved)
+{
+    double m0 = 0, v0 = 0, m1 = 0;
+    for (size_t i = 0; i < d->nchoice; i++)
+        m0 += d->weights[i] * d->values[i];
+    for (size_t i = 0; i < d->nchoice; i++)
+        v0 += d->weights[i] * (d->values[i] - m0) * (d->values[i] - m0);
+    for (size_t i = 0; i < sal_smc_nparticles(s); i++)
+        m1 += sal_smc_weight(s, i) * sal_smc_x(s, i)[k];
+    *shift = v0 > 0 ? (m1 - m0) / sqrt(v0) : NAN;
+    *moved = v0 > 0 && fabs(*shift) > 0.25;
+}
+
+int sal_calib_write_inputs(FILE *f, const sal_calib *c)
+{
+    const sal_model *m = sal_calib_model(c);
+    const sal_smc *s = sal_calib_smc(c);
+    size_t nu = sal_calib_ninputs(c), n = sal_smc_nparticles(s);
+    double *v = malloc(n * sizeof *v);
+    size_t *idx = malloc(n * sizeof *idx);
+    if (!v || !idx) {
+        free(v);
+        free(idx);
+        return SAL_ENOMEM;
+    }
+    fputs("input,prior,prior_p05,prior_p50,prior_p95,posterior_p05,posterior_p50,posterior_p95,"
+          "shrink,shift,moved\n", f);
+    for (size_t k = 0; k < sal_smc_dim(s); k++) {
+        char name[512], desc[256];
+        if (k < nu)
+            snprintf(name, sizeof name, "%s", m->uncertain[k].name);
+        else
+            snprintf(name, sizeof name, "bias:%s", sal_obs_bias_name(sal_calib_obs(c), k - nu));
+        double q[6], shrink, shift;
+        int moved;
+        prior_quantiles(c, k, desc, sizeof desc, q);
+        post_quantiles(s, k, v, idx, q + 3);
+        moved_by(q, q + 3, &shrink, &shift, &moved);
+        if (k < nu && m->uncertain[k].dist.kind == SAL_DIST_CHOICE)
+            choice_shift(&m->uncertain[k].dist, s, k, &shift, &moved);
+        sal_csv_field(f, name);
+        fputc(',', f);
+        sal_csv_field(f, desc);
+        const double w[] = {q[0], q[1], q[2], q[3], q[4], q[5], shrink, shift};
+        for (size_t j = 0; j < sizeof w / sizeof *w; j++) {
+            fputc(',', f);
+            if (isfinite(w[j]))
+                num(f, w[j]);
+        }
+        fprintf(f, ",%d\n", moved);
+    }
+    free(v);
+    free(idx);
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
 

@@ -26,6 +26,8 @@ extern const unsigned char sal_report_js[];
 extern const size_t sal_report_js_len;
 extern const unsigned char sal_report_discover_js[];
 extern const size_t sal_report_discover_js_len;
+extern const unsigned char sal_report_calib_js[];
+extern const size_t sal_report_calib_js_len;
 
 /* Appends s to a list of strings (NULL-safe on out of memory: status). */
 static void push(rpt_db *d, char ***v, size_t *n, const char *s)
@@ -297,19 +299,21 @@ static void unload(rpt_db *d)
 /* report.js, with the discovery charts' script (src/out/report_discover.js)
  * spliced in before its self-check when the page has that section: a report
  * without one keeps report.js's bytes exactly. */
-static void put_script(rpt_buf *page, int discover)
+static void put_script(rpt_buf *page, int discover, int calib)
 {
     const char *js = (const char *)sal_report_js;
     size_t n = sal_report_js_len, cut = n;
     static const char mark[] = "  // ---- self-check";
-    for (size_t i = 0; discover && i + sizeof mark - 1 <= n; i++)
+    for (size_t i = 0; (discover || calib) && i + sizeof mark - 1 <= n; i++)
         if (memcmp(js + i, mark, sizeof mark - 1) == 0) {
             cut = i;
             break;
         }
     rpt_putn(page, js, cut);
-    if (cut < n)
+    if (cut < n && discover)
         rpt_putn(page, (const char *)sal_report_discover_js, sal_report_discover_js_len);
+    if (cut < n && calib) /* likewise src/out/report_calib.js */
+        rpt_putn(page, (const char *)sal_report_calib_js, sal_report_calib_js_len);
     rpt_putn(page, js + cut, n - cut);
 }
 
@@ -321,6 +325,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_findings(d, &body);
     rpt_metrics(d, &body, &js, &ncharts);
     rpt_scores(d, &body);
+    int calib = rpt_calibration(d, &body, &js, &ncharts);
     rpt_events(d, &body, &js, &ncharts);
     rpt_compare(d, &body, &js, &ncharts);
     rpt_sobol(d, &body, &js, &ncharts);
@@ -349,7 +354,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_put(page, "\"version\":1}</script>\n<script>\n");
     rpt_putn(page, (const char *)sal_chartjs, sal_chartjs_len);
     rpt_put(page, "\n</script>\n<script>\n");
-    put_script(page, d->has_discover);
+    put_script(page, d->has_discover, calib);
     rpt_put(page, "</script>\n</body>\n</html>\n");
     if (body.oom || js.oom)
         page->oom = 1;

@@ -118,5 +118,10 @@ void rpt_scores(rpt_db *d, rpt_buf *b);
 /* Scenario discovery (src/out/report_discover.c): the trade-off, the boxes,
  * the scatter of the two inputs restricted most. */
 void rpt_discover(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+/* What the reports taught (src/out/report_calib.c): the calibration's prior
+ * against posterior and its reports' predictive bands, when DIR (or
+ * DIR/calibration) holds one.  1 when the section was written (the page
+ * then carries src/out/report_calib.js). */
+int rpt_calibration(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 
 #endif

@@ -4,7 +4,8 @@
 # all made by 22 November 2024), then runs the study from the posterior.
 #   - it writes the calibration (salient-out/calibration/), the study, the
 #     priors-against-posterior table (forecast_change.csv), the given-data
-#     indices on the posterior (sensitivity_posterior.csv) and report.html;
+#     indices on the posterior (sensitivity_posterior.csv) and report.html,
+#     whose section "What the reports taught" lists the 24 reports;
 #   - "Checked by" of issue 16: the posterior predictive PIT of every shipped
 #     report lies within [0.01, 0.99] (for an interval PIT [pit_lo, pit_hi]
 #     of a range or event: the interval meets [0.01, 0.99]) and at most one in
@@ -42,6 +43,10 @@ for f in calibration/posterior.csv calibration/calibration.csv calibration/stage
     [ -s "$tmp/a/$f" ] || no "$f missing"
 done
 cmp -s "$tmp/a/calibration/observations.yaml" "$obs" || no "the built-in observations differ from $obs"
+# the report's section on the calibration (in calibration/): some input moved, every report listed
+sed -n '/<section id="calibration">/,/<\/section>/p' "$tmp/a/report.html" > "$tmp/a.sect"
+grep -q '<tr class="moved" data-input=' "$tmp/a.sect" || no "report.html: no input moved in 'What the reports taught'"
+[ "$(grep -c '</code></td><td>fit</td>' "$tmp/a.sect")" -eq 24 ] || no "report.html: not the 24 reports"
 
 # PIT of every shipped report (columns pit_lo, pit_hi, found by name).
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "pit_lo") a = i; if ($i == "pit_hi") b = i }; next }
