@@ -18,6 +18,7 @@
 #include "salient/out.h"
 #include "salient/study.h"
 #include "out/db_seal.h"
+#include "out/discover_db.h"
 
 static void put_num(FILE *f, double x)
 {
@@ -349,6 +350,37 @@ static void db_parameters(dbw *w, const sal_study *s)
     sal_provenance_free(rows, n);
 }
 
+/* The discovery questions (src/analysis/study_disc.c): the tables of
+ * `salient discover`, one question per number, file order. */
+static void db_discover(dbw *w, const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    if (w->rc != SAL_OK || t->nquestions == 0 || !s->disc_runs)
+        return;
+    w->rc = sal_disc_db_create(w->db);
+    for (size_t i = 0; w->rc == SAL_OK && i < t->nquestions; i++) {
+        const sal_question *q = &t->questions[i];
+        const char *why = s->disc[i] ? NULL
+                          : s->disc_why[i][0] ? s->disc_why[i]
+                                              : "not answered (the study was interrupted)";
+        sal_disc_meta m = {.method = q->cart ? "cart" : "prim", .where = q->where,
+                           .seed = s->opts.seed, .threshold = q->threshold > 0 ? q->threshold : 0.8,
+                           .id = q->id, .question = q->question, .seed_file = q->seed,
+                           .claim = q->claim, .why = why};
+        w->rc = sal_disc_db_add(w->db, (int)i + 1, s->disc[i], s->disc_runs, s->disc_y[i], &m);
+    }
+}
+
+/* discover.csv: the boxes of every question, after its id. */
+static int write_discover_csv(FILE *f, const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    int rc = fputs("question," SAL_DISC_BOXES_HEADER "\n", f) < 0 ? SAL_EIO : SAL_OK;
+    for (size_t i = 0; rc == SAL_OK && s->disc && i < t->nquestions; i++)
+        rc = sal_disc_csv_boxes(f, t->questions[i].id, s->disc[i], s->disc_runs);
+    return rc;
+}
+
 static void db_meta(dbw *w, const char *key, const char *value)
 {
     sqlite3_stmt *st = prep(w, "INSERT OR REPLACE INTO metadata VALUES (?, ?)");
@@ -396,6 +428,7 @@ static int write_db(const sal_study *s, const char *path)
     db_sobol(&w, s);
     db_theses(&w, s);
     db_parameters(&w, s);
+    db_discover(&w, s);
     if (w.rc == SAL_OK)
         w.rc = sal_db_seal(w.db);
     if (w.rc == SAL_OK && sqlite3_exec(w.db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -405,10 +438,10 @@ static int write_db(const sal_study *s, const char *path)
     return w.rc;
 }
 
-enum { F_QUANT, F_EVENTS, F_RUNS, F_COMPARE, F_SOBOL, F_THESES, F_DB, NFILES };
+enum { F_QUANT, F_EVENTS, F_RUNS, F_COMPARE, F_SOBOL, F_THESES, F_DB, F_DISC, NFILES };
 static const char *const names[NFILES] = {"quantiles.csv", "events.csv", "runs.csv",
                                           "compare.csv",   "sobol.csv",  "theses.csv",
-                                          "results.sqlite"};
+                                          "results.sqlite", "discover.csv"};
 
 int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
 {
@@ -421,7 +454,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
     }
     sal_outfile *f[NFILES] = {NULL};
     int rc = SAL_OK;
-    for (int i = 0; i < NFILES && rc == SAL_OK; i++)
+    /* discover.csv only for a theses file that asks discovery questions */
+    int nf = s->theses->nquestions ? NFILES : F_DISC;
+    for (int i = 0; i < nf && rc == SAL_OK; i++)
         rc = sal_outfile_open(&f[i], dir, names[i], i != F_DB);
     if (rc == SAL_OK) {
         size_t nrec = m->nuncertain + m->nmetrics;
@@ -434,7 +469,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
         rc |= write_compare_csv(sal_outfile_stream(f[F_COMPARE]), s);
         rc |= write_sobol_csv(sal_outfile_stream(f[F_SOBOL]), s);
         rc |= write_theses_csv(sal_outfile_stream(f[F_THESES]), s);
-        for (int i = 0; i < NFILES; i++)
+        if (nf > F_DISC)
+            rc |= write_discover_csv(sal_outfile_stream(f[F_DISC]), s);
+        for (int i = 0; i < nf; i++)
             rc |= sal_outfile_close(f[i]);
         if (rc == SAL_OK)
             rc = write_db(s, sal_outfile_temp_path(f[F_DB]));
@@ -457,9 +494,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
     } else if (rc == SAL_OK) {
         unlink(path); /* a complete result replaces an earlier partial one */
     }
-    for (int i = 0; i < NFILES && rc == SAL_OK; i++)
+    for (int i = 0; i < nf && rc == SAL_OK; i++)
         rc = sal_outfile_commit(f[i]);
-    for (int i = 0; i < NFILES; i++)
+    for (int i = 0; i < nf; i++)
         sal_outfile_abort(f[i]);
     if (rc != SAL_OK) {
         sal_diags_add(diags, dir, 0, 0, "cannot write the results: %s",
