@@ -261,6 +261,9 @@ typedef struct {
 /* Bootstrap replicates of the stability of a discovery question's box (as
  * `salient discover`'s default). */
 #define SAL_STUDY_DISC_BOOTSTRAP 20u
+/* A question is answered only when at least this many runs are cases of
+ * interest and this many are not (fewer: its reason says so). */
+#define SAL_STUDY_DISC_MIN_CASES 10u
 
 /* Stream kind of the Monte Carlo design of a study's Sobol' indices. */
 #define SAL_STREAM_STUDY 0x40000000u

@@ -227,6 +227,20 @@ static int answer(sal_study *s, size_t i)
     }
     for (size_t k = 0; k < r->n; k++)
         s->disc_cases[i] += s->disc_y[i][k];
+    /* a box around a handful of runs is chance (its restrictions pass their
+     * quasi-p-values by luck among dozens of inputs): none is sought */
+    size_t c = s->disc_cases[i], min = SAL_STUDY_DISC_MIN_CASES;
+    if (c == 0 || c == r->n) {
+        snprintf(why, sizeof *s->disc_why, "%s run is a case of interest", c ? "every" : "no");
+        return SAL_OK;
+    }
+    if (c < min || r->n - c < min) {
+        snprintf(why, sizeof *s->disc_why,
+                 "%s %zu of the %zu runs are cases of interest; a box needs at least %zu runs "
+                 "on either side",
+                 c < min ? "only" : "all but", c < min ? c : r->n - c, r->n, min);
+        return SAL_OK;
+    }
     sal_disc_data d = {r->n, r->ninputs, r->x, s->disc_y[i], NULL, r->categorical};
     sal_disc_opts o = {.threshold = q->threshold, .bootstrap = SAL_STUDY_DISC_BOOTSTRAP,
                        .seed = s->opts.seed, .threads = s->opts.threads};

@@ -443,7 +443,12 @@ int sal_disc_write(const char *dir, const sal_disc_result *r, const sal_disc_run
         rc = write_db(sal_outfile_temp_path(f[F_DB]), r, runs, y, m);
     for (int i = 0; i < NFILES && rc == SAL_OK; i++)
         rc = sal_outfile_commit(f[i]);
-    for (int i = 0; i < NFILES; i++)
+    for (int i = 0; i < NFILES; i++) {
+        /* a rename that failed (a directory in the way) takes back those
+         * already done: no partial set of files */
+        if (rc != SAL_OK && sal_outfile_state(f[i]) == SAL_OUTFILE_COMMITTED)
+            remove(sal_outfile_path(f[i]));
         sal_outfile_abort(f[i]);
+    }
     return rc == SAL_OK ? SAL_OK : SAL_EIO;
 }

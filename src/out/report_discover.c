@@ -122,7 +122,8 @@ static void answer(rpt_db *d, rpt_buf *b, int q)
     double base = runs && cases && atof(runs) > 0 ? atof(cases) / atof(runs) : NAN;
     sqlite3_stmt *st = rpt_prepare(
         d, "discover_boxes",
-        "SELECT b.input, b.lower, b.upper, b.subset, b.coverage, b.density, b.mass, b.met FROM "
+        "SELECT b.input, b.lower, b.upper, b.subset, b.coverage, b.density, b.mass, b.met, "
+        "b.stability FROM "
         "discover_boxes b JOIN discover_inputs i ON i.question = b.question AND i.input = b.input "
         "WHERE b.question = ? AND b.box = 1 ORDER BY i.ord");
     int n = 0;
@@ -160,6 +161,11 @@ static void answer(rpt_db *d, rpt_buf *b, int q)
             rpt_html(b, n1);
             rpt_put(b, " to ");
             rpt_html(b, n2);
+        }
+        if (!isnan(rpt_col_num(st, 8))) {
+            rpt_put(b, " (restricted in ");
+            rpt_put_pct(b, rpt_col_num(st, 8));
+            rpt_put(b, " of the bootstrap replicates)");
         }
     }
     sqlite3_finalize(st);

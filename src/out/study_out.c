@@ -531,6 +531,75 @@ static void md_num(FILE *f, double x)
         fprintf(f, "%.3g", x);
 }
 
+/* Box b's restrictions: "x >= 3 (85%); y in [1, 2] (40%)", the
+ * percentages the bootstrap's stability (when run). */
+static void md_box(FILE *f, const sal_disc_result *r, const sal_disc_runs *runs, size_t b)
+{
+    const sal_disc_box *x = &r->boxes[b];
+    size_t k = 0;
+    for (size_t j = 0; j < r->p; j++) {
+        if (isnan(x->qp[j]))
+            continue;
+        const sal_disc_range *g = &x->box.range[j];
+        fprintf(f, "%s`", k++ ? "; " : "");
+        md_cell(f, runs->inputs[j]);
+        fputc('`', f);
+        if (r->nlevels[j]) {
+            fputs(" in {", f);
+            for (size_t l = 0, n = 0; l < r->nlevels[j]; l++)
+                if (g->levels >> l & 1)
+                    fprintf(f, "%s%.6g", n++ ? ", " : "", r->levels[j * SAL_DISC_MAX_LEVELS + l]);
+            fputc('}', f);
+        } else if (isinf(g->lower) || isinf(g->upper)) {
+            fputs(isinf(g->lower) ? " <= " : " >= ", f);
+            md_num(f, isinf(g->lower) ? g->upper : g->lower);
+        } else {
+            fputs(" in [", f);
+            md_num(f, g->lower);
+            fputs(", ", f);
+            md_num(f, g->upper);
+            fputc(']', f);
+        }
+        if (!isnan(x->stability[j]))
+            fprintf(f, " (%.0f%%)", 100 * x->stability[j]);
+    }
+    if (k == 0)
+        fputs("no input restricted", f);
+}
+
+/* The discovery questions: each one's first box, or why it has none. */
+static void md_questions(const sal_study *s, FILE *f)
+{
+    const sal_theses *t = s->theses;
+    if (!t->nquestions || !s->disc_runs)
+        return;
+    fputs("\n| question | condition | cases of interest | first box (stability) | coverage | "
+          "density | mass |\n|---|---|---|---|---|---|---|\n",
+          f);
+    for (size_t i = 0; i < t->nquestions; i++) {
+        const sal_question *q = &t->questions[i];
+        const sal_disc_result *r = s->disc[i];
+        fputs("| ", f);
+        md_cell(f, q->question ? q->question : q->id);
+        fputs(" | `", f);
+        md_cell(f, q->where);
+        fputs("` | ", f);
+        if (s->disc_y[i])
+            fprintf(f, "%zu of %zu", s->disc_cases[i], s->disc_runs->n);
+        fputs(" | ", f);
+        if (!r || r->nboxes == 0) {
+            fputs("none: ", f);
+            md_cell(f, r ? "no leaf where the cases are the majority" : s->disc_why[i]);
+            fputs(" | | | |\n", f);
+            continue;
+        }
+        md_box(f, r, s->disc_runs, 0);
+        const sal_disc_step *b = &r->boxes[0].box;
+        fprintf(f, " | %.0f%% | %.0f%%%s | %.0f%% |\n", 100 * b->coverage, 100 * b->density,
+                r->boxes[0].met ? "" : " (below the threshold)", 100 * b->mass);
+    }
+}
+
 int sal_study_write_markdown(const sal_study *s, FILE *f)
 {
     const sal_theses *t = s->theses;
@@ -589,5 +658,6 @@ int sal_study_write_markdown(const sal_study *s, FILE *f)
         md_cell(f, s->results[i].summary);
         fputc('\n', f);
     }
+    md_questions(s, f);
     return ferror(f) ? SAL_EIO : SAL_OK;
 }
