@@ -103,6 +103,8 @@ typedef struct {
     char *seed;        /* file name in ../shared/seeds/, may be NULL */
     char *claim;       /* may be NULL */
     char *where;       /* the condition (salient/discover.h's language), as written */
+    char *where_raw;   /* a multi-line condition as it stands in the file (what is
+                          compiled, so that positions are exact), or NULL */
     int cart;          /* method: 0 PRIM, 1 CART */
     double threshold;  /* density the chosen box must reach; 0: 0.8 */
     sal_pos at, at_where; /* the entry; where the condition's text starts */

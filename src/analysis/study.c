@@ -52,6 +52,7 @@ void sal_theses_free(sal_theses *t)
         free(q->seed);
         free(q->claim);
         free(q->where);
+        free(q->where_raw);
         sal_disc_where_free(q->cond);
     }
     free(t->questions);
@@ -304,7 +305,9 @@ static void read_where(sc_reader *r, sal_question *q, const yd_node *n, const ch
                what, n->kind == YD_SCALAR && !yd_is_null(n) ? "empty" : yd_describe(n));
         return;
     }
-    q->where = sc_strdup_s(r, n->raw ? n->raw : n->str);
+    q->where = sc_strdup_s(r, n->str);
+    if (n->raw)
+        q->where_raw = sc_strdup_s(r, n->raw);
     q->at_where.line = n->raw ? n->rline : n->line;
     q->at_where.col = n->raw ? n->rcol : n->col + (n->style == 1 || n->style == 2);
 }

@@ -29,8 +29,8 @@ int sal_study_bind_questions(sal_theses *t, const sal_model *m, sal_diags *d)
         q->cond = NULL;
         if (!q->where)
             continue;
-        rc = sal_disc_where_compile_at(q->where, &vocab, t->file, q->at_where.line,
-                                       q->at_where.col, d, &q->cond);
+        rc = sal_disc_where_compile_at(q->where_raw ? q->where_raw : q->where, &vocab, t->file,
+                                       q->at_where.line, q->at_where.col, d, &q->cond);
         if (rc == SAL_ENOMEM)
             break;
         bad |= rc != SAL_OK;

@@ -169,13 +169,14 @@ static void answer(rpt_db *d, rpt_buf *b, int q)
         }
     }
     sqlite3_finalize(st);
-    if (n == 0)
+    if (n == 0) {
         rpt_put(b, "No restriction of an input survives its quasi-p-value: in these runs the "
                    "cases of interest are not told apart from the rest by any range of the "
                    "inputs (the base rate is ");
-    if (n == 0)
         rpt_put_pct(b, base);
-    rpt_put(b, n ? ".</p>\n" : ").</p>\n");
+        rpt_put(b, ")");
+    }
+    rpt_put(b, ".</p>\n");
     free(why);
     free(runs);
     free(cases);
