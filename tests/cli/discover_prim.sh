@@ -100,8 +100,12 @@ done
 d="$tmp/runs2"
 "$SALIENT" discover "$d" --where 'hit > 0.5' --threads 1 --out "$tmp/t1" --quiet || no "t1"
 "$SALIENT" discover "$d" --where 'hit > 0.5' --threads 2 --out "$tmp/t2" --quiet || no "t2"
+OMP_NUM_THREADS=1 "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/o1" --quiet || no "o1"
+OMP_NUM_THREADS=2 "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/o2" --quiet || no "o2"
 for f in boxes.csv trajectory.csv results.sqlite report.html; do
     cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || no "$f differs between 1 and 2 threads"
+    cmp -s "$tmp/o1/$f" "$tmp/o2/$f" || no "$f differs between OMP_NUM_THREADS=1 and 2"
+    cmp -s "$tmp/o1/$f" "$tmp/t1/$f" || no "$f differs between OMP_NUM_THREADS=1 and --threads 1"
 done
 grep -q '^1,x1,' "$tmp/t1/boxes.csv" || no "no x1 row in boxes.csv"
 awk -F, '$2 == "x1" && !($7 >= 0.9) { exit 1 }' "$tmp/t1/boxes.csv" || no "x1 not stable"
