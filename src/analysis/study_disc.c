@@ -82,8 +82,9 @@ static int collect_pairs(sal_disc_runs *r, const sal_theses *t)
     for (size_t i = 0; i < t->nquestions; i++)
         if (t->questions[i].cond)
             max += sal_disc_where_pairs(t->questions[i].cond, NULL, NULL, 0);
-    r->pair_metric = malloc((max + 1) * sizeof *r->pair_metric);
-    r->pair_day = malloc((max + 1) * sizeof *r->pair_day);
+    r->npairs = 0;
+    r->pair_metric = calloc(max + 1, sizeof *r->pair_metric);
+    r->pair_day = calloc(max + 1, sizeof *r->pair_day);
     size_t *pm = malloc((max + 1) * sizeof *pm);
     int *pd = malloc((max + 1) * sizeof *pd);
     int rc = r->pair_metric && r->pair_day && pm && pd ? SAL_OK : SAL_ENOMEM;

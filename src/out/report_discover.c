@@ -119,7 +119,8 @@ static void answer(rpt_db *d, rpt_buf *b, int q)
         free(cases);
         return;
     }
-    double base = runs && cases && atof(runs) > 0 ? atof(cases) / atof(runs) : NAN;
+    double nr = runs ? strtod(runs, NULL) : NAN, nc = cases ? strtod(cases, NULL) : NAN;
+    double base = nr > 0 ? nc / nr : NAN;
     sqlite3_stmt *st = rpt_prepare(
         d, "discover_boxes",
         "SELECT b.input, b.lower, b.upper, b.subset, b.coverage, b.density, b.mass, b.met, "
