@@ -468,8 +468,10 @@ static void test_questions(void **state)
     const char *body = "  - {id: t, test: {metric: mx, expect: {above: 0.5}}}\n"
                        "discover:\n"
                        "  - {id: high, where: mx > 0.7}\n"
-                       "  - {id: early, where: 'event_day(strike) < date(2025-01-21)', method: cart}\n"
-                       "  - {id: on-day, where: 'metric(mx, 2025-02-01) < 0.2 or metric(mx, 10) > 0.9'}\n"
+                       "  - {id: early, where: 'event_day(strike) < date(2025-01-21)',"
+                       " method: cart}\n"
+                       "  - {id: on-day,"
+                       " where: 'metric(mx, 2025-02-01) < 0.2 or metric(mx, 10) > 0.9'}\n"
                        "  - {id: none, where: mx > 5}\n";
     const uint64_t runs = 1000;
     sal_study *ref = NULL;

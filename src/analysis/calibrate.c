@@ -448,13 +448,15 @@ int sal_calib_predictive(const sal_calib *cc, uint64_t fseed, sal_calib_check *o
     if (st == SAL_OK) {
 #pragma omp parallel for schedule(dynamic, 4) num_threads(c->threads)
         for (size_t j = 0; j < 2 * n; j++)
-            rc[j] = predictive_run(c, j >= n, fseed, j % n, j >= n ? y1 : y0, flo, fhi);
+            rc[j] = predictive_run(c, j >= n, fseed, j >= n ? j - n : j, j >= n ? y1 : y0, flo,
+                                   fhi);
         for (size_t j = 0; j < 2 * n && st == SAL_OK; j++)
             if (rc[j] != SAL_OK) {
                 st = rc[j];
                 if (d)
                     sal_diags_add(d, c->m->file, 0, 0, "a %s predictive run (%zu) failed: %s",
-                                  j >= n ? "posterior" : "prior", j % n, sal_strstatus(st));
+                                  j >= n ? "posterior" : "prior", j >= n ? j - n : j,
+                                  sal_strstatus(st));
             }
     }
     for (size_t i = 0; st == SAL_OK && i < c->nobs; i++) {
