@@ -260,6 +260,58 @@ static void print_result(const sal_disc_result *r, const sal_disc_runs *runs, si
     printf("Wrote %s/boxes.csv, trajectory.csv, results.sqlite and report.html\n", out);
 }
 
+static const char *const out_names[] = {"boxes.csv", "trajectory.csv", "results.sqlite",
+                                        "report.html"};
+enum { NOUT = sizeof out_names / sizeof *out_names };
+
+/* Removes what this job committed in out: a failed report.html leaves no
+ * partial set of files. */
+static void remove_outputs(const char *out)
+{
+    char path[PATH_MAX + 64];
+    for (int i = 0; i < NOUT; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, out_names[i]);
+        remove(path);
+    }
+}
+
+/* The results and report.html into out, locked against other jobs (as every
+ * command's output directory: cli_lock_dir) from the first file to exit;
+ * the directory is made only now, once there is something to write, and
+ * the files appear all together or not at all. */
+static int write_out(const char *out, const sal_disc_result *r, const sal_disc_runs *runs,
+                     const unsigned char *y, const sal_disc_meta *meta)
+{
+    if (sal_mkdirs(out) != SAL_OK) {
+        cli_error("discover", "cannot create the directory '%s': %s", out, strerror(errno));
+        return EXIT_JOB;
+    }
+    int st = cli_lock_dir("discover", out);
+    if (st)
+        return st;
+    cli_sweep(out, out_names, NOUT);
+    /* caught until the files are written or removed: a Ctrl-C must not
+     * leave temporaries or half of the files behind */
+    cli_signals_catch();
+    if (sal_disc_write(out, r, runs, y, meta) != SAL_OK) {
+        cli_error("discover", "cannot write the results into %s: %s; nothing was written", out,
+                  strerror(errno));
+        st = EXIT_JOB;
+    } else {
+        sal_diags *dg = cli_diags("discover");
+        if (!dg || sal_report_write(out, dg) != SAL_OK) {
+            if (dg)
+                cli_print_diags(dg);
+            remove_outputs(out);
+            cli_error("discover", "cannot write %s/report.html; nothing was written", out);
+            st = EXIT_JOB;
+        }
+        sal_diags_free(dg);
+    }
+    cli_signals_restore();
+    return st;
+}
+
 static int discover(job *j, sal_disc_runs *runs, sal_disc_where *w, const char *out,
                     sal_disc_meta *meta, int quiet)
 {
@@ -285,19 +337,7 @@ static int discover(job *j, sal_disc_runs *runs, sal_disc_where *w, const char *
         return rc == SAL_ENOMEM ? EXIT_JOB : EXIT_USAGE;
     }
     meta->threshold = j->o.threshold;
-    int st = 0;
-    if (sal_disc_write(out, r, runs, y, meta) != SAL_OK) {
-        cli_error("discover", "cannot write the results into %s: %s", out, strerror(errno));
-        st = EXIT_JOB;
-    } else {
-        sal_diags *dg = cli_diags("discover");
-        if (dg && sal_report_write(out, dg) != SAL_OK) {
-            cli_print_diags(dg);
-            cli_error("discover", "cannot write %s/report.html", out);
-            st = EXIT_JOB;
-        }
-        sal_diags_free(dg);
-    }
+    int st = write_out(out, r, runs, y, meta);
     if (!st && !quiet)
         print_result(r, runs, cases, j, out);
     sal_disc_result_free(r);
@@ -373,7 +413,8 @@ static int run_discover(int argc, char **argv)
             st = EXIT_USAGE;
         }
     }
-    sal_disc_meta meta = {j.cart ? "cart" : "prim", j.where, dir ? db : NULL, name, seed, 0};
+    sal_disc_meta meta = {.method = j.cart ? "cart" : "prim", .where = j.where,
+                          .source = dir ? db : NULL, .scenario = name, .seed = seed};
     if (!st)
         st = discover(&j, &runs, w, out, &meta, a.quiet);
     free(name);

@@ -30,6 +30,7 @@ static const char usage[] =
     "  DIR/sobol.csv       metric,input,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi\n"
     "  DIR/theses.csv      id,seed,claim,test,expect,value,lo,hi,probability,\n"
     "                      verdict,summary\n"
+    "  DIR/discover.csv    the boxes of the file's discovery questions (if any)\n"
     "  DIR/results.sqlite  all of it, with event curves, the variants' summaries\n"
     "                      and the provenance of every number (docs/theses.md)\n"
     "Every file is written whole or not at all and the bytes are the same for any\n"
@@ -80,6 +81,59 @@ static void wrap_item(int *col, int *first, const char *item)
     *first = 0;
 }
 
+/* Box b's restriction of input j: "x >= 3", "x <= 5", "x in [3, 5]",
+ * "x in {1, 3}". */
+static void print_restriction(const sal_disc_result *r, const sal_disc_range *g, size_t j,
+                              const char *name)
+{
+    printf(" %s", name);
+    if (r->nlevels[j]) {
+        printf(" in {");
+        for (size_t l = 0, k = 0; l < r->nlevels[j]; l++)
+            if (g->levels >> l & 1)
+                printf("%s%g", k++ ? ", " : "", r->levels[j * SAL_DISC_MAX_LEVELS + l]);
+        printf("}");
+    } else if (isinf(g->lower)) {
+        printf(" <= %.4g", g->upper);
+    } else if (isinf(g->upper)) {
+        printf(" >= %.4g", g->lower);
+    } else {
+        printf(" in [%.4g, %.4g]", g->lower, g->upper);
+    }
+}
+
+/* Each discovery question's first box, or why it has none. */
+static void print_questions(const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    if (!t->nquestions || !s->disc)
+        return;
+    printf("  in which worlds (discover.csv):\n");
+    for (size_t i = 0; i < t->nquestions; i++) {
+        const sal_disc_result *r = s->disc[i];
+        printf("    %s: ", t->questions[i].id);
+        if (!r) {
+            printf("no answer: %s\n", s->disc_why[i][0] ? s->disc_why[i] : "not run");
+            continue;
+        }
+        printf("%zu cases of %zu runs", s->disc_cases[i], s->disc_runs->n);
+        if (r->nboxes == 0) {
+            printf("; no box\n");
+            continue;
+        }
+        const sal_disc_box *x = &r->boxes[0];
+        printf("; box: coverage %.0f%%, density %.0f%%, mass %.0f%%:", 100 * x->box.coverage,
+               100 * x->box.density, 100 * x->box.mass);
+        size_t k = 0;
+        for (size_t j = 0; j < r->p; j++)
+            if (!isnan(x->qp[j])) {
+                printf("%s", k++ ? ";" : "");
+                print_restriction(r, &x->box.range[j], j, s->disc_runs->inputs[j]);
+            }
+        printf("%s\n", k ? "" : " no input restricted");
+    }
+}
+
 static void print_summary(const sal_study *s, const char *dir, int files)
 {
     const sal_model *m = s->base;
@@ -124,10 +178,11 @@ static void print_summary(const sal_study *s, const char *dir, int files)
                 wrap_item(&col, &first, t->theses[i].id);
         putchar('\n');
     }
+    print_questions(s);
     if (files)
         printf("wrote %s/: theses.csv quantiles.csv events.csv runs.csv compare.csv sobol.csv "
-               "results.sqlite\n",
-               dir);
+               "%sresults.sqlite\n",
+               dir, t->nquestions ? "discover.csv " : "");
 }
 
 /* The temporaries of writers killed in DIR (SIGKILL, power loss) removed:
@@ -136,7 +191,8 @@ static void sweep_dir(const char *dir)
 {
     static const char *const names[] = {"quantiles.csv", "events.csv",  "runs.csv",
                                         "compare.csv",   "sobol.csv",   "theses.csv",
-                                        "results.sqlite", "report.html", "PARTIAL"};
+                                        "results.sqlite", "report.html", "PARTIAL",
+                                        "discover.csv"};
     cli_sweep(dir, names, sizeof names / sizeof *names);
 }
 

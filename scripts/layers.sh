@@ -61,7 +61,7 @@ salient.h cli
 # ranks (files of one rank are peers).
 SUBLAYERS="
 engine run | ground | arrivals policy attrition | engine
-out ensemble_out report_buf | report_data study_out checkpoint discover_out | report_charts report_sect report_discover report_calib | report
+out ensemble_out report_buf | report_data checkpoint discover_out | study_out | report_charts report_sect report_discover report_calib | report
 scenario yamldoc | scenario_util | scenario_num scenario_expr scenario_names | scenario_policy | scenario_sect | scenario | obs_read
 "
 

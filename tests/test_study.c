@@ -454,13 +454,103 @@ static void test_provenance(void **state)
     sal_diags_free(d);
 }
 
+/* Discovery questions: the cases of 'mx > 0.7' are exactly the runs with
+ * x > 0.7 (mx = x), so PRIM's box is x >= 0.7 within one peel (0.05 of x's
+ * range, by Friedman and Fisher's alpha) with density and coverage near 1;
+ * the same answers, labels and records, bit for bit, from the paired study
+ * (records from the kept base runs) and the unpaired one (pair_bytes = 1:
+ * records from the ensemble's per-run paths and event days), for 1 and 2
+ * threads, for conditions on last-day metrics, event days and a metric on
+ * a date; and the reader's and binder's errors at their place. */
+static void test_questions(void **state)
+{
+    (void)state;
+    const char *body = "  - {id: t, test: {metric: mx, expect: {above: 0.5}}}\n"
+                       "discover:\n"
+                       "  - {id: high, where: mx > 0.7}\n"
+                       "  - {id: early, where: 'event_day(strike) < date(2025-01-21)',"
+                       " method: cart}\n"
+                       "  - {id: on-day,"
+                       " where: 'metric(mx, 2025-02-01) < 0.2 or metric(mx, 10) > 0.9'}\n"
+                       "  - {id: none, where: mx > 5}\n";
+    const uint64_t runs = 1000;
+    sal_study *ref = NULL;
+    for (int k = 0; k < 4; k++) {
+        sal_diags *d = sal_diags_alloc();
+        sal_study *s = load(body, d, SAL_OK);
+        assert_non_null(s);
+        sal_study_opts o = {.runs = runs, .seed = 11, .threads = 1 + k % 2,
+                            .pair_bytes = k < 2 ? 0 : 1};
+        assert_int_equal(sal_study_run(s, &o, d), SAL_OK);
+        assert_non_null(s->disc_runs);
+        assert_int_equal(s->disc_runs->n, runs);
+        assert_int_equal(s->disc_runs->npairs, 2);
+        if (!ref) {
+            ref = s;
+            sal_diags_free(d);
+            continue;
+        }
+        const sal_disc_runs *a = ref->disc_runs, *b = s->disc_runs;
+        assert_memory_equal(a->x, b->x, runs * a->ninputs * sizeof(double));
+        assert_memory_equal(a->last, b->last, runs * a->nmetrics * sizeof(double));
+        assert_memory_equal(a->event_day, b->event_day, runs * a->nevents * sizeof(double));
+        assert_memory_equal(a->pair, b->pair, runs * a->npairs * sizeof(double));
+        for (size_t i = 0; i < 4; i++) {
+            assert_true((ref->disc[i] == NULL) == (s->disc[i] == NULL));
+            assert_string_equal(ref->disc_why[i], s->disc_why[i]);
+            assert_int_equal(ref->disc_cases[i], s->disc_cases[i]);
+            if (!s->disc[i])
+                continue;
+            const sal_disc_result *r0 = ref->disc[i], *r1 = s->disc[i];
+            assert_int_equal(r0->nboxes, r1->nboxes);
+            for (size_t j = 0; j < r0->nboxes; j++) {
+                assert_memory_equal(r0->boxes[j].box.range, r1->boxes[j].box.range,
+                                    r0->p * sizeof(sal_disc_range));
+                assert_same_doubles(&r0->boxes[j].box.density, &r1->boxes[j].box.density, 1);
+                assert_same_doubles(r0->boxes[j].stability, r1->boxes[j].stability, r0->p);
+            }
+        }
+        const sal_theses *t = s->theses;
+        sal_study_free(s);
+        sal_theses_free((sal_theses *)t);
+        sal_diags_free(d);
+    }
+    /* x > 0.7 exactly */
+    const sal_disc_result *r = ref->disc[0];
+    assert_non_null(r);
+    assert_true(r->boxes[0].met);
+    assert_close(r->boxes[0].box.range[0].lower, 0.7, 0.05);
+    assert_true(r->boxes[0].box.density >= 0.95 && r->boxes[0].box.coverage >= 0.95);
+    /* the event's days: P(strike by day 19) = 1 - 0.99^20 = 0.182 */
+    assert_close((double)ref->disc_cases[1] / (double)runs, 0.182, 0.04);
+    assert_non_null(ref->disc[1]);
+    /* mx on a date is x: 0.2 + 0.1 of the runs */
+    assert_close((double)ref->disc_cases[2] / (double)runs, 0.3, 0.05);
+    /* no case of interest: no answer, the reason kept */
+    assert_null(ref->disc[3]);
+    assert_int_equal(ref->disc_cases[3], 0);
+    assert_non_null(strstr(ref->disc_why[3], "no run is a case of interest"));
+    const sal_theses *t = ref->theses;
+    sal_study_free(ref);
+    sal_theses_free((sal_theses *)t);
+
+    expect_read_error("  - {id: t, test: {metric: mx, expect: {above: 0.5}}}\n"
+                      "discover:\n  - {id: q, where: mx > 1, method: crat}\n",
+                      "t.theses.yaml:5:36: error: 'method' of discovery question 'q' is 'crat'; "
+                      "did you mean 'cart'?");
+    expect_bind_error("  - {id: t, test: {metric: mx, expect: {above: 0.5}}}\n"
+                      "discover:\n  - {id: q, where: 'event_day(strik) < 3'}\n",
+                      "t.theses.yaml:5:31: error: no event named 'strik'; did you mean "
+                      "'strike'?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_bind_errors),
         cmocka_unit_test(test_sketch_share),  cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_closed_form),   cmocka_unit_test(test_provenance),
-        cmocka_unit_test(test_paired_is_unpaired),
+        cmocka_unit_test(test_paired_is_unpaired), cmocka_unit_test(test_questions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

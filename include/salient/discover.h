@@ -181,6 +181,11 @@ typedef struct sal_disc_where sal_disc_where;
 
 int sal_disc_where_compile(const char *src, const sal_disc_runs *vocab, sal_diags *diags,
                            sal_disc_where **out);
+/* The same for a condition written in a file: errors at file:line:col of
+ * its text (sal_expr_compile's positions).  The vocabulary is read only
+ * while compiling. */
+int sal_disc_where_compile_at(const char *src, const sal_disc_runs *vocab, const char *file,
+                              int line, int col, sal_diags *diags, sal_disc_where **out);
 void sal_disc_where_free(sal_disc_where *w);
 /* The metric(NAME, DATE) pairs it reads (metric index, day), in order of
  * first appearance; returns how many (write up to max). */

@@ -152,7 +152,8 @@ int sal_results_read_pairs(const char *path, sal_disc_runs *r, const size_t *pai
  * discover_boxes, discover_trajectory, plus discover_inputs (each input's
  * range, categorical, irrelevant), discover_points (the runs on the two
  * inputs the first box restricts most, for the report's scatter) and
- * discover (key, value: method, condition, runs, cases).  source: a
+ * discover (key, value: method, condition, runs, cases), every table with
+ * a first column `question` (1 here; a study's questions are 1, 2, ...).  source: a
  * results.sqlite whose metadata, quantiles and events are copied in (so
  * that `salient report` shows them too), or NULL. */
 typedef struct {
@@ -162,6 +163,9 @@ typedef struct {
     const char *scenario;     /* its name, for the metadata when source is NULL */
     uint64_t seed;
     double threshold;
+    /* a study's question (docs/theses.md); NULL or "" outside a study */
+    const char *id, *question, *seed_file, *claim;
+    const char *why;          /* why the question has no answer, or NULL */
 } sal_disc_meta;
 
 int sal_disc_write(const char *dir, const sal_disc_result *res, const sal_disc_runs *runs,

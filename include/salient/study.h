@@ -34,6 +34,7 @@
 #include <stdio.h>
 
 #include "salient/base.h"
+#include "salient/discover.h"
 #include "salient/ensemble.h"
 #include "salient/model.h"
 #include "salient/sobol.h"
@@ -93,6 +94,23 @@ typedef struct {
     sal_pos at, at_compare, at_name, at_date;
 } sal_thesis;
 
+/* A discovery question (docs/theses.md, docs/discover.md): in which worlds
+ * (ranges of the uncertain inputs) a condition on a run holds, answered by
+ * PRIM (or CART) on the study's base runs. */
+typedef struct {
+    char *id;
+    char *question;    /* the question in words, may be NULL */
+    char *seed;        /* file name in ../shared/seeds/, may be NULL */
+    char *claim;       /* may be NULL */
+    char *where;       /* the condition (salient/discover.h's language), as written */
+    char *where_raw;   /* a multi-line condition as it stands in the file (what is
+                          compiled, so that positions are exact), or NULL */
+    int cart;          /* method: 0 PRIM, 1 CART */
+    double threshold;  /* density the chosen box must reach; 0: 0.8 */
+    sal_pos at, at_where; /* the entry; where the condition's text starts */
+    sal_disc_where *cond; /* compiled against the scenario by sal_theses_bind */
+} sal_question;
+
 typedef struct {
     char *file;        /* the theses file, for messages */
     char *dir;         /* its directory ("." when none) */
@@ -105,6 +123,8 @@ typedef struct {
     size_t nsobol;
     sal_thesis *theses;
     size_t ntheses;
+    sal_question *questions; /* the 'discover' section, file order */
+    size_t nquestions;
 } sal_theses;
 
 /* Reads a theses file.  SAL_EINPUT with every problem in diags (as
@@ -116,8 +136,9 @@ void sal_theses_free(sal_theses *t);
 
 /* Checks the names of the theses file against the scenario's base model
  * (variants, metrics, events, dates within start .. horizon), with
- * did-you-mean errors pointing into the theses file, and resolves each
- * thesis's day.  SAL_EINPUT with diags. */
+ * did-you-mean errors pointing into the theses file, resolves each
+ * thesis's day and compiles each discovery question's condition (errors at
+ * their place in the file).  SAL_EINPUT with diags. */
 int sal_theses_bind(sal_theses *t, const sal_model *m, sal_diags *diags);
 
 /* "compare redeploy-to-donetsk: donetsk_ground_km2 on 2025-12-31" and
@@ -228,7 +249,23 @@ typedef struct {
     int *sobol_ok;
     sal_thesis_result *results; /* per thesis */
     int *evaluated;
+    /* Discovery (src/analysis/study_disc.c): the base runs as discovery
+     * reads them (inputs, last-day metrics, event days, the metrics on the
+     * dates the questions name; NULL without questions), and per question
+     * its labels, its answer (NULL: none, the reason in disc_why). */
+    sal_disc_runs *disc_runs;
+    unsigned char **disc_y;
+    sal_disc_result **disc;
+    size_t *disc_cases;
+    char (*disc_why)[256];
 } sal_study;
+
+/* Bootstrap replicates of the stability of a discovery question's box (as
+ * `salient discover`'s default). */
+#define SAL_STUDY_DISC_BOOTSTRAP 20u
+/* A question is answered only when at least this many runs are cases of
+ * interest and this many are not (fewer: its reason says so). */
+#define SAL_STUDY_DISC_MIN_CASES 10u
 
 /* Stream kind of the Monte Carlo design of a study's Sobol' indices. */
 #define SAL_STREAM_STUDY 0x40000000u
@@ -258,7 +295,8 @@ int sal_study_load(const sal_theses *t, const char *scenario_buf, size_t scenari
 /* Runs the study: the base ensemble (records kept for runs.csv), every
  * variant against the base on common random numbers (the base run once and
  * kept, each variant paired with it: src/analysis/study_pair.c; see pair_bytes), the
- * Sobol' indices at the horizon, the theses.  SAL_OK; SAL_EINTR (progress asked to stop: the
+ * Sobol' indices at the horizon, the theses, and the discovery questions
+ * (PRIM or CART on the base runs, bootstrap replicates from the seed).  SAL_OK; SAL_EINTR (progress asked to stop: the
  * parts finished are kept, partial set); the error of a failed run. */
 int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags);
 void sal_study_free(sal_study *s);

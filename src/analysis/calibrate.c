@@ -459,7 +459,8 @@ int sal_calib_predictive(const sal_calib *cc, uint64_t fseed, sal_calib_check *o
                 st = rc[j];
                 if (d)
                     sal_diags_add(d, c->m->file, 0, 0, "a %s predictive run (%zu) failed: %s",
-                                  j >= n ? "posterior" : "prior", j % n, sal_strstatus(st));
+                                  j >= n ? "posterior" : "prior", j >= n ? j - n : j,
+                                  sal_strstatus(st));
             }
     }
     for (size_t i = 0; st == SAL_OK && i < c->nobs; i++) {

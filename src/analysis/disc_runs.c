@@ -67,7 +67,6 @@ struct sal_disc_where {
     sal_expr *e;
     sal_expr_func *funcs;
     size_t nfuncs;
-    const sal_disc_runs *v;
     size_t npairs;
     size_t *pm;
     int *pd;
@@ -176,15 +175,24 @@ static int build_host(sal_disc_where *w, const sal_disc_runs *v)
 int sal_disc_where_compile(const char *src, const sal_disc_runs *v, sal_diags *diags,
                            sal_disc_where **out)
 {
+    return sal_disc_where_compile_at(src, v, "--where", 1, 1, diags, out);
+}
+
+int sal_disc_where_compile_at(const char *src, const sal_disc_runs *v, const char *file,
+                              int line, int col, sal_diags *diags, sal_disc_where **out)
+{
     *out = NULL;
     sal_disc_where *w = calloc(1, sizeof *w);
     if (!w || build_host(w, v) != SAL_OK) {
         free(w);
         return SAL_ENOMEM;
     }
-    w->v = v;
     sal_expr_host host = {w->funcs, w->nfuncs, resolve, (void *)v};
-    int rc = sal_expr_compile(src, &host, "--where", 1, 1, diags, &w->e);
+    int rc = sal_expr_compile(src, &host, file, line, col, diags, &w->e);
+    /* the host names the vocabulary's strings: not kept past compiling */
+    free(w->funcs);
+    w->funcs = NULL;
+    w->nfuncs = 0;
     if (rc != SAL_OK) {
         sal_disc_where_free(w);
         return rc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scenario/scenario_int.h"
+#include "analysis/study_int.h"
 #include "base/util.h"
 #include "salient/date.h"
 #include "salient/study.h"
@@ -44,6 +45,17 @@ void sal_theses_free(sal_theses *t)
         free(h->date);
     }
     free(t->theses);
+    for (size_t i = 0; i < t->nquestions; i++) {
+        sal_question *q = &t->questions[i];
+        free(q->id);
+        free(q->question);
+        free(q->seed);
+        free(q->claim);
+        free(q->where);
+        free(q->where_raw);
+        sal_disc_where_free(q->cond);
+    }
+    free(t->questions);
     free(t);
 }
 
@@ -301,6 +313,115 @@ static void read_thesis(sc_reader *r, sal_theses *t, const yd_node *n, size_t id
         check_expect(r, h, e, ew);
 }
 
+/* ---- discovery questions -------------------------------------------------- */
+
+static const char *const methods[] = {"prim", "cart", NULL};
+
+/* The condition's text and where it starts, as the scenario's expressions
+ * are located (sc_compile): a multi-line scalar by its raw text, a quoted
+ * one one column in. */
+static void read_where(sc_reader *r, sal_question *q, const yd_node *n, const char *what)
+{
+    if (n->kind != YD_SCALAR || yd_is_null(n) || n->len == 0) {
+        sc_err(r, n, "%s is %s; expected a condition on a run such as "
+                     "'event_day(E) < date(2025-12-31)' or 'M > 3000'",
+               what, n->kind == YD_SCALAR && !yd_is_null(n) ? "empty" : yd_describe(n));
+        return;
+    }
+    q->where = sc_strdup_s(r, n->str);
+    if (n->raw)
+        q->where_raw = sc_strdup_s(r, n->raw);
+    q->at_where.line = n->raw ? n->rline : n->line;
+    q->at_where.col = n->raw ? n->rcol : n->col + (n->style == 1 || n->style == 2);
+}
+
+static void read_method(sc_reader *r, sal_question *q, const yd_node *n, const char *what)
+{
+    if (n->kind == YD_SCALAR && !yd_is_null(n))
+        for (int i = 0; methods[i]; i++)
+            if (strcmp(n->str, methods[i]) == 0) {
+                q->cart = i == 1;
+                return;
+            }
+    const char *s = n->kind == YD_SCALAR && !yd_is_null(n) ? sal_suggest(n->str, methods, 2) : NULL;
+    if (s)
+        sc_err(r, n, "%s is '%s'; did you mean '%s'?", what, n->str, s);
+    else
+        sc_err(r, n, "%s is %s; expected prim or cart", what,
+               n->kind == YD_SCALAR && !yd_is_null(n) ? "not a method" : yd_describe(n));
+}
+
+static void read_question(sc_reader *r, sal_theses *t, const yd_node *n, size_t idx)
+{
+    static const char *const keys[] = {"id",    "question", "seed",      "claim",
+                                       "where", "method",   "threshold", NULL};
+    sal_question *q = &t->questions[t->nquestions];
+    memset(q, 0, sizeof *q);
+    pos_of(&q->at, n);
+    char what[200];
+    snprintf(what, sizeof what, "discovery question %zu", idx + 1);
+    if (!sc_is_map(r, n, what))
+        return;
+    const yd_node *x = yd_get(n, "id");
+    if (x && x->kind == YD_SCALAR && !yd_is_null(x) && x->len && x->len < 100)
+        snprintf(what, sizeof what, "discovery question '%s'", x->str);
+    sc_keys(r, n, keys, what);
+    if (!x) {
+        sc_err(r, n, "%s has no 'id'; expected a short name such as 'lethal-aid-worlds'", what);
+        return;
+    }
+    if (sc_strdup(r, x, "the id of a discovery question", &q->id) != 0)
+        return;
+    for (size_t i = 0; i < t->nquestions; i++)
+        if (strcmp(t->questions[i].id, q->id) == 0) {
+            sc_err(r, x, "discovery question '%s' is defined twice (first at line %d); expected "
+                         "unique ids",
+                   q->id, t->questions[i].at.line);
+            free(q->id);
+            q->id = NULL;
+            return;
+        }
+    t->nquestions++; /* from here on q is freed with t */
+    snprintf(what, sizeof what, "discovery question '%s'", q->id);
+    if ((x = yd_get(n, "question")))
+        sc_strdup(r, x, "the question of a discovery question", &q->question);
+    if ((x = yd_get(n, "seed")))
+        sc_strdup(r, x, "the seed of a discovery question", &q->seed);
+    if ((x = yd_get(n, "claim")))
+        sc_strdup(r, x, "the claim of a discovery question", &q->claim);
+    char w[260];
+    snprintf(w, sizeof w, "'method' of %s", what);
+    if ((x = yd_get(n, "method")))
+        read_method(r, q, x, w);
+    snprintf(w, sizeof w, "'threshold' of %s", what);
+    if ((x = yd_get(n, "threshold")) && read_number(r, x, w, &q->threshold) == 0 &&
+        !(q->threshold > 0 && q->threshold <= 1)) {
+        sc_err(r, x, "%s is %g; expected a density above 0 and at most 1 (default 0.8)", w,
+               q->threshold);
+        q->threshold = 0;
+    }
+    snprintf(w, sizeof w, "'where' of %s", what);
+    if ((x = yd_get(n, "where")))
+        read_where(r, q, x, w);
+    else
+        sc_err(r, n, "%s has no 'where'; expected the condition on a run, such as "
+                     "'event_day(E) < date(2025-12-31)'",
+               what);
+}
+
+static void read_questions(sc_reader *r, sal_theses *t, const yd_node *list)
+{
+    if (!sc_is_list(r, list, "'discover'"))
+        return;
+    t->questions = calloc(list->n ? list->n : 1, sizeof *t->questions);
+    if (!t->questions) {
+        r->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < list->n; i++)
+        read_question(r, t, list->kids[i], i);
+}
+
 static char *dir_of(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -322,7 +443,7 @@ static char *dir_of(const char *path)
 int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_diags *diags,
                            sal_theses **out)
 {
-    static const char *const keys[] = {"study", "theses", NULL};
+    static const char *const keys[] = {"study", "theses", "discover", NULL};
     *out = NULL;
     if (!name)
         name = "<theses>";
@@ -365,6 +486,9 @@ int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_di
             for (size_t i = 0; t->theses && i < th->n; i++)
                 read_thesis(&r, t, th->kids[i], i);
         }
+        const yd_node *dq = yd_get(root, "discover");
+        if (dq)
+            read_questions(&r, t, dq);
     }
     yd_arena_free(a);
     if (r.oom || r.errors) {
@@ -506,7 +630,10 @@ int sal_theses_bind(sal_theses *t, const sal_model *m, sal_diags *d)
         }
     }
     free(metrics);
-    return bad ? SAL_EINPUT : SAL_OK;
+    int rc = sal_study_bind_questions(t, m, d);
+    if (rc == SAL_ENOMEM)
+        return rc;
+    return bad || rc != SAL_OK ? SAL_EINPUT : SAL_OK;
 }
 
 void sal_thesis_describe(const sal_thesis *t, const sal_model *m, char *test, size_t ntest,

@@ -8,6 +8,7 @@
 
 #include "salient/ensemble.h"
 #include "salient/model.h"
+#include "salient/study.h"
 #include "salient/summary.h"
 
 /* The base's runs kept for pairing: per run its whole series ((horizon + 1)
@@ -45,5 +46,30 @@ int sal_study_pair_base(sal_study_store *st, const sal_ensemble_opts *o, double 
 int sal_study_pair_variant(const sal_study_store *st, const sal_summary *base_summary,
                            uint64_t base_runs, const sal_model *b, const sal_ensemble_opts *o,
                            sal_compare **out, uint64_t *done, sal_diags *diags);
+
+/* ---- discovery questions (src/analysis/study_disc.c) ---- */
+
+/* Compiles every question's condition against model m (errors in d, at
+ * their place in the theses file).  SAL_EINPUT, SAL_ENOMEM. */
+int sal_study_bind_questions(sal_theses *t, const sal_model *m, sal_diags *d);
+/* Room for the records of `runs` base runs (s->disc_runs; nothing without
+ * questions).  SAL_ENOMEM. */
+int sal_study_disc_prepare(sal_study *s, uint64_t runs);
+/* The per-run paths the unpaired base ensemble must hand on_run: the
+ * metrics and (increasing) days of the questions' pairs, and the event
+ * days.  metrics and days have room for s->disc_runs->npairs each.
+ * Returns 0 (and an empty spec) without questions. */
+int sal_study_disc_paths(const sal_study *s, sal_paths_spec *ps, uint32_t *metrics,
+                         int32_t *days);
+/* Run `run`'s record from on_run (inputs, last, then ps's paths and event
+ * days). */
+void sal_study_disc_keep(sal_study *s, uint64_t run, const double *inputs, const double *last,
+                         const sal_paths_spec *ps);
+/* Every base run's record from the store (and s->records). */
+void sal_study_disc_from_store(sal_study *s, const sal_study_store *st, uint64_t runs);
+/* Answers every question on the s->runs_done base runs.  SAL_ENOMEM only:
+ * a question that cannot be answered keeps its reason in s->disc_why. */
+int sal_study_disc_run(sal_study *s);
+void sal_study_disc_free(sal_study *s);
 
 #endif

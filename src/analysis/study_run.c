@@ -117,6 +117,7 @@ void sal_study_free(sal_study *s)
     free(s->records);
     free(s->results);
     free(s->evaluated);
+    sal_study_disc_free(s);
     free(s);
 }
 
@@ -196,6 +197,7 @@ typedef struct {
     sal_study *s;
     uint64_t offset, total;
     uint64_t nrec;      /* doubles per record */
+    const sal_paths_spec *paths; /* the discovery questions' (unpaired base), or NULL */
 } run_ctx;
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
@@ -213,6 +215,8 @@ static int on_run(void *ctx, uint64_t run, const double *inputs, const double *l
     double *r = c->s->records + run * c->nrec;
     memcpy(r, inputs, m->nuncertain * sizeof *r);
     memcpy(r + m->nuncertain, last, m->nmetrics * sizeof *r);
+    if (c->paths)
+        sal_study_disc_keep(c->s, run, inputs, last, c->paths);
     return 0;
 }
 
@@ -316,6 +320,38 @@ static int run_variants_unpaired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c
     return SAL_OK;
 }
 
+/* The base ensemble on its own (its records through on_run, with the
+ * discovery questions' paths and event days when there are questions). */
+static int run_base_unpaired(sal_study *s, sal_ensemble_opts *eo, run_ctx *c, sal_diags *diags)
+{
+    size_t np = s->disc_runs ? s->disc_runs->npairs : 0;
+    uint32_t *pm = malloc((np + 1) * sizeof *pm);
+    int32_t *pd = malloc((np + 1) * sizeof *pd);
+    sal_paths_spec ps;
+    if (!pm || !pd) {
+        free(pm);
+        free(pd);
+        return SAL_ENOMEM;
+    }
+    if (sal_study_disc_paths(s, &ps, pm, pd)) {
+        c->paths = &ps;
+        eo->paths = &ps;
+    }
+    eo->on_run = on_run;
+    int rc = sal_ensemble_run(s->base, eo, &s->summary, &s->runs_done, diags);
+    eo->on_run = NULL;
+    eo->paths = NULL;
+    c->paths = NULL;
+    free(pm);
+    free(pd);
+    if (rc == SAL_EINTR)
+        s->partial = 1;
+    else if (rc != SAL_OK)
+        return rc;
+    c->offset += eo->runs;
+    return SAL_OK;
+}
+
 /* The base ensemble and every variant paired with its kept runs
  * (src/analysis/study_pair.c): the base is run once. */
 static int run_paired(sal_study *s, sal_study_store *st, sal_ensemble_opts *eo, run_ctx *c,
@@ -327,6 +363,7 @@ static int run_paired(sal_study *s, sal_study_store *st, sal_ensemble_opts *eo, 
         s->partial = 1;
     else if (rc != SAL_OK)
         goto out;
+    sal_study_disc_from_store(s, st, s->runs_done);
     c->offset += eo->runs;
     for (size_t v = 0; v < s->nvariants && !s->partial; v++) {
         uint64_t done = 0;
@@ -367,7 +404,7 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
     if (sobol)
         c.total += o->sobol_base * (m->nuncertain + 2);
     s->records = malloc((size_t)o->runs * (c.nrec ? c.nrec : 1) * sizeof *s->records);
-    if (!s->records) {
+    if (!s->records || sal_study_disc_prepare(s, o->runs) != SAL_OK) {
         sal_study_store_free(&st);
         return SAL_ENOMEM;
     }
@@ -377,15 +414,9 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
     if (paired) {
         rc = run_paired(s, &st, &eo, &c, diags); /* frees the store */
     } else {
-        eo.on_run = on_run;
-        rc = sal_ensemble_run(m, &eo, &s->summary, &s->runs_done, diags);
-        if (rc == SAL_EINTR)
-            s->partial = 1;
-        else if (rc != SAL_OK)
-            return rc;
-        c.offset += o->runs;
-        eo.on_run = NULL;
-        rc = run_variants_unpaired(s, &eo, &c, diags);
+        rc = run_base_unpaired(s, &eo, &c, diags);
+        if (rc == SAL_OK)
+            rc = run_variants_unpaired(s, &eo, &c, diags);
     }
     if (rc != SAL_OK)
         return rc;
@@ -405,5 +436,8 @@ int sal_study_run(sal_study *s, const sal_study_opts *o, sal_diags *diags)
     }
     /* the theses of the variants were judged as each was done */
     judge(s, NULL, NULL);
+    /* the questions on the whole base only, as the Sobol' indices */
+    if (!s->partial && (rc = sal_study_disc_run(s)) != SAL_OK)
+        return rc;
     return s->partial ? SAL_EINTR : SAL_OK;
 }

@@ -2,10 +2,12 @@
   // Spliced by src/out/report.c into report.js's function, before its self-check,
   // only in a report that has a discovery section (so other reports keep their bytes).
   var DC = '#e69f00', DR = '#56b4e9', DK = '#2c3e50';
-  var disc = data.discover;
-  if (disc && disc.tradeoff) {
+  // data.discover: one object per question (q: its number, the suffix of its canvases' ids).
+  (data.discover || []).forEach(function (disc) {
+  if (!disc.q) return;
+  if (disc.tradeoff) {
     var t = disc.tradeoff, pts = t.coverage.map(function (c, i) { return { x: c, y: t.density[i] }; });
-    make('disc-tradeoff', {
+    make('disc-tradeoff-' + disc.q, {
       type: 'scatter',
       data: { datasets: [
         { label: 'chosen box', data: t.chosen >= 0 ? [pts[t.chosen]] : [], backgroundColor: DC, borderColor: DC, pointRadius: 8, pointStyle: 'rectRot' },
@@ -21,9 +23,9 @@
       }
     }, [DC, DK]);
   }
-  if (disc && disc.ranges) {
+  if (disc.ranges) {
     var full = disc.ranges.labels.map(function () { return [0, 1]; });
-    make('disc-ranges', {
+    make('disc-ranges-' + disc.q, {
       type: 'bar',
       data: { labels: disc.ranges.labels, datasets: [
         { label: 'in the box', data: disc.ranges.values, backgroundColor: DK, grouped: false, barPercentage: 0.5 },
@@ -33,9 +35,9 @@
         plugins: { legend: { position: 'top', align: 'end' } } }
     }, [DK]);
   }
-  if (disc && disc.scatter) {
+  if (disc.scatter) {
     var sp = function (a) { return a.map(function (p) { return { x: p[0], y: p[1] }; }); };
-    make('disc-scatter', {
+    make('disc-scatter-' + disc.q, {
       type: 'scatter',
       data: { datasets: [
         { label: 'cases of interest', data: sp(disc.scatter.cases), backgroundColor: DC, pointRadius: 2.5 },
@@ -45,4 +47,4 @@
         plugins: { legend: { position: 'top', align: 'end' } } }
     }, [DC]);
   }
-
+  });

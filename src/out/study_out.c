@@ -19,6 +19,7 @@
 #include "salient/study.h"
 #include "out/db_bind.h"
 #include "out/db_seal.h"
+#include "out/discover_db.h"
 
 static void put_num(FILE *f, double x)
 {
@@ -326,6 +327,37 @@ static void db_parameters(dbw *w, const sal_study *s)
     sal_provenance_free(rows, n);
 }
 
+/* The discovery questions (src/analysis/study_disc.c): the tables of
+ * `salient discover`, one question per number, file order. */
+static void db_discover(dbw *w, const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    if (w->rc != SAL_OK || t->nquestions == 0 || !s->disc_runs)
+        return;
+    w->rc = sal_disc_db_create(w->db);
+    for (size_t i = 0; w->rc == SAL_OK && i < t->nquestions; i++) {
+        const sal_question *q = &t->questions[i];
+        const char *why = s->disc[i] ? NULL
+                          : s->disc_why[i][0] ? s->disc_why[i]
+                                              : "not answered (the study was interrupted)";
+        sal_disc_meta m = {.method = q->cart ? "cart" : "prim", .where = q->where,
+                           .seed = s->opts.seed, .threshold = q->threshold > 0 ? q->threshold : 0.8,
+                           .id = q->id, .question = q->question, .seed_file = q->seed,
+                           .claim = q->claim, .why = why};
+        w->rc = sal_disc_db_add(w->db, (int)i + 1, s->disc[i], s->disc_runs, s->disc_y[i], &m);
+    }
+}
+
+/* discover.csv: the boxes of every question, after its id. */
+static int write_discover_csv(FILE *f, const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    int rc = fputs("question," SAL_DISC_BOXES_HEADER "\n", f) < 0 ? SAL_EIO : SAL_OK;
+    for (size_t i = 0; rc == SAL_OK && s->disc && i < t->nquestions; i++)
+        rc = sal_disc_csv_boxes(f, t->questions[i].id, s->disc[i], s->disc_runs);
+    return rc;
+}
+
 static void db_meta(dbw *w, const char *key, const char *value)
 {
     sqlite3_stmt *st = prep(w, "INSERT OR REPLACE INTO metadata VALUES (?, ?)");
@@ -373,6 +405,7 @@ static int write_db(const sal_study *s, const char *path)
     db_sobol(&w, s);
     db_theses(&w, s);
     db_parameters(&w, s);
+    db_discover(&w, s);
     if (w.rc == SAL_OK)
         w.rc = sal_db_seal(w.db);
     if (w.rc == SAL_OK && sqlite3_exec(w.db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -382,10 +415,10 @@ static int write_db(const sal_study *s, const char *path)
     return w.rc;
 }
 
-enum { F_QUANT, F_EVENTS, F_RUNS, F_COMPARE, F_SOBOL, F_THESES, F_DB, NFILES };
+enum { F_QUANT, F_EVENTS, F_RUNS, F_COMPARE, F_SOBOL, F_THESES, F_DB, F_DISC, NFILES };
 static const char *const names[NFILES] = {"quantiles.csv", "events.csv", "runs.csv",
                                           "compare.csv",   "sobol.csv",  "theses.csv",
-                                          "results.sqlite"};
+                                          "results.sqlite", "discover.csv"};
 
 int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
 {
@@ -398,7 +431,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
     }
     sal_outfile *f[NFILES] = {NULL};
     int rc = SAL_OK;
-    for (int i = 0; i < NFILES && rc == SAL_OK; i++)
+    /* discover.csv only for a theses file that asks discovery questions */
+    int nf = s->theses->nquestions ? NFILES : F_DISC;
+    for (int i = 0; i < nf && rc == SAL_OK; i++)
         rc = sal_outfile_open(&f[i], dir, names[i], i != F_DB);
     if (rc == SAL_OK) {
         size_t nrec = m->nuncertain + m->nmetrics;
@@ -411,7 +446,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
         rc |= write_compare_csv(sal_outfile_stream(f[F_COMPARE]), s);
         rc |= write_sobol_csv(sal_outfile_stream(f[F_SOBOL]), s);
         rc |= write_theses_csv(sal_outfile_stream(f[F_THESES]), s);
-        for (int i = 0; i < NFILES; i++)
+        if (nf > F_DISC)
+            rc |= write_discover_csv(sal_outfile_stream(f[F_DISC]), s);
+        for (int i = 0; i < nf; i++)
             rc |= sal_outfile_close(f[i]);
         if (rc == SAL_OK)
             rc = write_db(s, sal_outfile_temp_path(f[F_DB]));
@@ -434,9 +471,9 @@ int sal_study_write(const sal_study *s, const char *dir, sal_diags *diags)
     } else if (rc == SAL_OK) {
         unlink(path); /* a complete result replaces an earlier partial one */
     }
-    for (int i = 0; i < NFILES && rc == SAL_OK; i++)
+    for (int i = 0; i < nf && rc == SAL_OK; i++)
         rc = sal_outfile_commit(f[i]);
-    for (int i = 0; i < NFILES; i++)
+    for (int i = 0; i < nf; i++)
         sal_outfile_abort(f[i]);
     if (rc != SAL_OK) {
         sal_diags_add(diags, dir, 0, 0, "cannot write the results: %s",
@@ -469,6 +506,75 @@ static void md_num(FILE *f, double x)
         fprintf(f, "%.0f", x);
     else
         fprintf(f, "%.3g", x);
+}
+
+/* Box b's restrictions: "x >= 3 (85%); y in [1, 2] (40%)", the
+ * percentages the bootstrap's stability (when run). */
+static void md_box(FILE *f, const sal_disc_result *r, const sal_disc_runs *runs, size_t b)
+{
+    const sal_disc_box *x = &r->boxes[b];
+    size_t k = 0;
+    for (size_t j = 0; j < r->p; j++) {
+        if (isnan(x->qp[j]))
+            continue;
+        const sal_disc_range *g = &x->box.range[j];
+        fprintf(f, "%s`", k++ ? "; " : "");
+        md_cell(f, runs->inputs[j]);
+        fputc('`', f);
+        if (r->nlevels[j]) {
+            fputs(" in {", f);
+            for (size_t l = 0, n = 0; l < r->nlevels[j]; l++)
+                if (g->levels >> l & 1)
+                    fprintf(f, "%s%.6g", n++ ? ", " : "", r->levels[j * SAL_DISC_MAX_LEVELS + l]);
+            fputc('}', f);
+        } else if (isinf(g->lower) || isinf(g->upper)) {
+            fputs(isinf(g->lower) ? " <= " : " >= ", f);
+            md_num(f, isinf(g->lower) ? g->upper : g->lower);
+        } else {
+            fputs(" in [", f);
+            md_num(f, g->lower);
+            fputs(", ", f);
+            md_num(f, g->upper);
+            fputc(']', f);
+        }
+        if (!isnan(x->stability[j]))
+            fprintf(f, " (%.0f%%)", 100 * x->stability[j]);
+    }
+    if (k == 0)
+        fputs("no input restricted", f);
+}
+
+/* The discovery questions: each one's first box, or why it has none. */
+static void md_questions(const sal_study *s, FILE *f)
+{
+    const sal_theses *t = s->theses;
+    if (!t->nquestions || !s->disc_runs)
+        return;
+    fputs("\n| question | condition | cases of interest | first box (stability) | coverage | "
+          "density | mass |\n|---|---|---|---|---|---|---|\n",
+          f);
+    for (size_t i = 0; i < t->nquestions; i++) {
+        const sal_question *q = &t->questions[i];
+        const sal_disc_result *r = s->disc[i];
+        fputs("| ", f);
+        md_cell(f, q->question ? q->question : q->id);
+        fputs(" | `", f);
+        md_cell(f, q->where);
+        fputs("` | ", f);
+        if (s->disc_y[i])
+            fprintf(f, "%zu of %zu", s->disc_cases[i], s->disc_runs->n);
+        fputs(" | ", f);
+        if (!r || r->nboxes == 0) {
+            fputs("none: ", f);
+            md_cell(f, r ? "no leaf where the cases are the majority" : s->disc_why[i]);
+            fputs(" | | | |\n", f);
+            continue;
+        }
+        md_box(f, r, s->disc_runs, 0);
+        const sal_disc_step *b = &r->boxes[0].box;
+        fprintf(f, " | %.0f%% | %.0f%%%s | %.0f%% |\n", 100 * b->coverage, 100 * b->density,
+                r->boxes[0].met ? "" : " (below the threshold)", 100 * b->mass);
+    }
 }
 
 int sal_study_write_markdown(const sal_study *s, FILE *f)
@@ -529,5 +635,6 @@ int sal_study_write_markdown(const sal_study *s, FILE *f)
         md_cell(f, s->results[i].summary);
         fputc('\n', f);
     }
+    md_questions(s, f);
     return ferror(f) ? SAL_EIO : SAL_OK;
 }

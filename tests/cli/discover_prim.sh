@@ -100,8 +100,12 @@ done
 d="$tmp/runs2"
 "$SALIENT" discover "$d" --where 'hit > 0.5' --threads 1 --out "$tmp/t1" --quiet || no "t1"
 "$SALIENT" discover "$d" --where 'hit > 0.5' --threads 2 --out "$tmp/t2" --quiet || no "t2"
+OMP_NUM_THREADS=1 "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/o1" --quiet || no "o1"
+OMP_NUM_THREADS=2 "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/o2" --quiet || no "o2"
 for f in boxes.csv trajectory.csv results.sqlite report.html; do
     cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || no "$f differs between 1 and 2 threads"
+    cmp -s "$tmp/o1/$f" "$tmp/o2/$f" || no "$f differs between OMP_NUM_THREADS=1 and 2"
+    cmp -s "$tmp/o1/$f" "$tmp/t1/$f" || no "$f differs between OMP_NUM_THREADS=1 and --threads 1"
 done
 grep -q '^1,x1,' "$tmp/t1/boxes.csv" || no "no x1 row in boxes.csv"
 awk -F, '$2 == "x1" && !($7 >= 0.9) { exit 1 }' "$tmp/t1/boxes.csv" || no "x1 not stable"
@@ -132,6 +136,39 @@ expect 2 "no table runs\|cannot open\|no table metadata" "$tmp" --where 'hit > 0
 [ $st -eq 2 ] && grep -q "would overwrite" "$tmp/err" || no "--out DIR itself: exit $st"
 [ -s "$d/results.sqlite" ] && sqlite3 "$d/results.sqlite" 'SELECT COUNT(*) FROM runs' > /dev/null ||
     no "--out DIR itself: the ensemble's results damaged"
+
+# --out DIR2 is locked: while another process holds DIR2's lock, exit 2 and nothing written
+mkdir -p "$tmp/locked"
+python3 - "$tmp/locked/.salient-lock" "$tmp/lk" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(30)
+PY
+lp=$!
+i=0
+while [ ! -e "$tmp/lk" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/locked" -q 2> "$tmp/err"; st=$?
+[ $st -eq 2 ] && grep -q "is in use by process $lp" "$tmp/err" ||
+    { no "DIR2 locked by $lp: exit $st"; cat "$tmp/err"; }
+ls "$tmp/locked" | grep -q . && no "DIR2 locked: files written: $(ls "$tmp/locked")"
+kill $lp 2> /dev/null
+wait $lp 2> /dev/null
+"$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/locked" -q || no "DIR2 after the lock"
+[ -e "$tmp/locked/.salient-lock" ] && no "lock file left after the job"
+# no partial set of files: a report that cannot be renamed into place (a
+# directory in the way) takes the other files back, exit 1; so does a
+# results.sqlite that cannot
+for x in report.html results.sqlite; do
+    rm -rf "$tmp/part"
+    mkdir -p "$tmp/part/$x"
+    "$SALIENT" discover "$d" --where 'hit > 0.5' --out "$tmp/part" -q 2> "$tmp/err"; st=$?
+    [ $st -eq 1 ] || { no "$x in the way: exit $st, expected 1"; cat "$tmp/err"; }
+    grep -q "nothing was written" "$tmp/err" || { no "$x in the way: message"; cat "$tmp/err"; }
+    left=$(cd "$tmp/part" && ls -A | grep -v "^$x\$")
+    [ -z "$left" ] || no "$x in the way: files left: $left"
+done
 
 [ $fail -eq 0 ] && echo "discover_prim: ok"
 exit $fail
