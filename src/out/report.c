@@ -318,6 +318,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_buf body = {0}, js = {0};
     int ncharts = 0;
     rpt_header(d, &body);
+    rpt_bottom_line(d, &body);
     rpt_findings(d, &body);
     rpt_metrics(d, &body, &js, &ncharts);
     rpt_scores(d, &body);

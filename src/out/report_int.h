@@ -119,4 +119,23 @@ void rpt_scores(rpt_db *d, rpt_buf *b);
  * the scatter of the two inputs restricted most. */
 void rpt_discover(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
 
+/* The bottom line (src/out/report_brief.c): a paragraph in plain words
+ * above the key findings, from the numbers. */
+void rpt_bottom_line(rpt_db *d, rpt_buf *b);
+/* The inputs of one Sobol' outcome, largest total index first, and how many
+ * of them (k, at most 3) the 90% intervals single out: each of the first k
+ * has its interval's lower end above every other input's upper end; 0 when
+ * the intervals do not separate any. */
+typedef struct {
+    size_t n, k;
+    char **input;
+    double *st, *lo, *hi;
+} rpt_leaders;
+/* 0, or -1 (out of memory, or the table unreadable: l empty). */
+int rpt_leaders_read(rpt_db *d, const char *metric, rpt_leaders *l);
+void rpt_leaders_free(rpt_leaders *l);
+/* "<b>X</b> drives most of the spread of <b>M</b>: ..." or, when k is 0,
+ * that no input stands out; no final period. */
+void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric);
+
 #endif

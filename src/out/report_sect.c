@@ -78,7 +78,7 @@ void rpt_header(rpt_db *d, rpt_buf *b)
     rpt_put(b, "</dd></div>\n");
     if (d->nvariants)
         rpt_printf(b, "<div><dt>Variants</dt><dd>%zu against the base</dd></div>\n", d->nvariants);
-    rpt_put(b, "</dl>\n<nav><a href=\"#findings\">Key findings</a><a href=\"#outcomes\">Outcomes "
+    rpt_put(b, "</dl>\n<nav><a href=\"#bottom-line\">Bottom line</a><a href=\"#findings\">Key findings</a><a href=\"#outcomes\">Outcomes "
                "over time</a>");
     if (d->has_scores)
         rpt_put(b, "<a href=\"#scores\">Reports and scores</a>");
@@ -96,45 +96,53 @@ void rpt_header(rpt_db *d, rpt_buf *b)
 
 /* ---- key findings ------------------------------------------------------- */
 
+/* Every thesis, grouped by verdict, as links to its row (its summary as the
+ * link's title): all of them, compactly, so none is left out unexplained. */
 static void findings_theses(rpt_db *d, rpt_buf *b)
 {
+    static const char *const verdicts[] = {"supported", "contradicted", "uncertain", NULL};
     sqlite3_stmt *st = rpt_prepare(d, "theses",
                                    "SELECT id, verdict, summary FROM theses ORDER BY ord, rowid");
-    int n = 0, ok = 0, bad = 0, unsure = 0;
-    rpt_buf items = {0};
-    int listed = 0;
+    int n = 0, count[4] = {0};
+    rpt_buf items[4] = {{0}};
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         const char *v = rpt_col_text(st, 1);
+        int g = 0;
+        while (verdicts[g] && strcmp(v, verdicts[g]) != 0)
+            g++;
         n++;
-        ok += strcmp(v, "supported") == 0;
-        bad += strcmp(v, "contradicted") == 0;
-        unsure += strcmp(v, "uncertain") == 0;
-        if (strcmp(v, "uncertain") != 0 && listed < 6) {
-            listed++;
-            rpt_put(&items, "<li class=\"sub\">");
-            badge(&items, v);
-            rpt_put(&items, " <a href=\"#thesis-");
-            rpt_html(&items, rpt_col_text(st, 0));
-            rpt_put(&items, "\">");
-            rpt_html(&items, rpt_col_text(st, 0));
-            rpt_put(&items, "</a>: ");
-            rpt_html(&items, rpt_col_text(st, 2));
-            rpt_put(&items, "</li>\n");
-        }
+        rpt_put(&items[g], count[g]++ ? ", <a href=\"#thesis-" : "<a href=\"#thesis-");
+        rpt_html(&items[g], rpt_col_text(st, 0));
+        rpt_put(&items[g], "\" title=\"");
+        rpt_html(&items[g], rpt_col_text(st, 2));
+        rpt_put(&items[g], "\">");
+        rpt_html(&items[g], rpt_col_text(st, 0));
+        rpt_put(&items[g], "</a>");
     }
     sqlite3_finalize(st);
     if (n > 0) {
         rpt_printf(b,
                    "<li>Of the <a href=\"#theses\">%d theses</a> drawn from the seed analyses, the "
                    "ensemble supports <b>%d</b>, contradicts <b>%d</b> and leaves <b>%d</b> "
-                   "uncertain%s.</li>\n",
-                   n, ok, bad, unsure,
-                   (n - ok - bad - unsure) != 0 ? " (the rest carry no verdict)" : "");
-        rpt_putn(b, items.p, items.n);
+                   "uncertain%s; all %d are listed here by verdict (hover for the summary; the claims "
+                   "and numbers are in <a href=\"#theses\">Theses</a>).</li>\n",
+                   n, count[0], count[1], count[2],
+                   count[3] != 0 ? " (the rest carry no verdict)" : "", n);
+        for (int g = 0; g < 4; g++) {
+            if (!count[g])
+                continue;
+            rpt_put(b, "<li class=\"sub\">");
+            badge(b, verdicts[g] ? verdicts[g] : "");
+            rpt_put(b, " ");
+            rpt_putn(b, items[g].p, items[g].n);
+            rpt_put(b, "</li>\n");
+        }
     }
-    if (items.oom)
-        b->oom = 1;
-    free(items.p);
+    for (int g = 0; g < 4; g++) {
+        if (items[g].oom)
+            b->oom = 1;
+        free(items[g].p);
+    }
 }
 
 /* Appends ", <b>name</b>" (no comma for the first) to a list line. */
