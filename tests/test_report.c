@@ -356,6 +356,37 @@ static void test_bottom_line(void **state)
     }
 }
 
+/* A metric whose runs pile up at a ceiling says so on its chart (here zeta's
+ * p75 = p95 = 5, its largest value, on the last day), with the line's value
+ * in the chart data; the fans say whether their quantiles are exact. */
+static void test_ceiling_and_exact(void **state)
+{
+    (void)state;
+    make_db("UPDATE quantiles SET p75 = 5 WHERE metric = 'zeta' AND day = 2;"
+            "INSERT INTO metadata VALUES ('quantiles','exact');");
+    sal_diags *d = sal_diags_alloc();
+    assert_int_equal(sal_report_write(dir, d), SAL_OK);
+    size_t n;
+    char *a = slurp("report.html", &n);
+    assert_non_null(a);
+    assert_non_null(strstr(a, "at a ceiling: from 1 Jan 2025 at least 25% of runs sit at exactly 5,"));
+    assert_non_null(strstr(a, "\"cap\":5"));
+    assert_non_null(strstr(a, "The quantiles are exact"));
+    /* alpha has no ceiling: one caption only */
+    assert_null(strstr(strstr(a, "at a ceiling") + 1, "at a ceiling"));
+    free(a);
+    sal_diags_free(d);
+    make_db("INSERT INTO metadata VALUES ('quantiles','sketch');");
+    d = sal_diags_alloc();
+    assert_int_equal(sal_report_write(dir, d), SAL_OK);
+    a = slurp("report.html", &n);
+    assert_non_null(a);
+    assert_non_null(strstr(a, "quantile sketch within 0.5% of the exact value"));
+    assert_null(strstr(a, "at a ceiling"));
+    free(a);
+    sal_diags_free(d);
+}
+
 static void test_bad(void **state)
 {
     (void)state;
@@ -386,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_study_tables),
         cmocka_unit_test(test_band_variant),
         cmocka_unit_test(test_bottom_line),
+        cmocka_unit_test(test_ceiling_and_exact),
         cmocka_unit_test(test_bad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

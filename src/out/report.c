@@ -175,6 +175,8 @@ static long load_meta(rpt_db *d, int *y, int *m, int *dd)
     d->runs_requested = meta_get(d, "runs_requested");
     d->key_metric = meta_get(d, "key_metric");
     d->sobol_base = meta_get(d, "sobol_base");
+    d->quantiles = meta_get(d, "quantiles");
+    d->accuracy = meta_get(d, "accuracy");
     char *partial = meta_get(d, "partial"), *horizon = meta_get(d, "horizon");
     char *study = meta_get(d, "study");
     d->partial = partial && strcmp(partial, "0") != 0;
@@ -285,6 +287,8 @@ static void unload(rpt_db *d)
     free(d->runs_requested);
     free(d->key_metric);
     free(d->sobol_base);
+    free(d->quantiles);
+    free(d->accuracy);
     free_list(d->metrics, d->nmetrics);
     free_list(d->dates, d->dates ? d->ndays : 0);
     free_list(d->variants, d->nvariants);

@@ -153,6 +153,24 @@
       });
     }
   };
+  // A metric's ceiling (the report found runs piled up against it): a
+  // dashed line across the plot at that value, labelled.
+  var ceilingLine = {
+    id: 'ceilingLine',
+    afterDatasetsDraw: function (chart) {
+      var cap = chart.options.plugins.ceilingLine && chart.options.plugins.ceilingLine.value;
+      if (cap === undefined || cap === null) return;
+      var ys = chart.scales.y, a = chart.chartArea, y = ys.getPixelForValue(cap), ctx = chart.ctx;
+      if (y < a.top - 1 || y > a.bottom + 1) return;
+      ctx.save();
+      ctx.strokeStyle = '#8a6d1f'; ctx.lineWidth = 1.2; ctx.setLineDash([5, 4]);
+      ctx.beginPath(); ctx.moveTo(a.left, y); ctx.lineTo(a.right, y); ctx.stroke();
+      ctx.setLineDash([]); ctx.fillStyle = '#8a6d1f'; ctx.font = '11px sans-serif';
+      ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
+      ctx.fillText('ceiling ' + num(cap), a.left + 4, y - 2);
+      ctx.restore();
+    }
+  };
   // A darker line at zero on the value axis.
   var zeroLine = {
     id: 'zeroLine',
@@ -209,9 +227,10 @@
       data: { labels: dates, datasets: ds },
       options: {
         interaction: { mode: 'index', intersect: false },
-        scales: { x: dateAxis(), y: valueAxis({}) },
+        scales: { x: dateAxis(), y: valueAxis(f.cap !== undefined ? { suggestedMax: f.cap + 0.08 * Math.abs(f.cap) } : {}) },
         plugins: {
           legend: { display: false },
+          ceilingLine: { value: f.cap },
           tooltip: {
             mode: 'index', intersect: false,
             filter: function (it) {
@@ -221,7 +240,7 @@
           }
         }
       },
-      plugins: [reportBars]
+      plugins: [reportBars, ceilingLine]
     }, [c]);
     if (ch) fans.push(ch);
   });

@@ -57,6 +57,8 @@ typedef struct {
     char *title, *description, *scenario, *variant, *start, *seed, *runs, *runs_requested;
     char *key_metric;     /* optional metadata key_metric */
     char *sobol_base;     /* optional metadata sobol_base */
+    char *quantiles;      /* optional metadata quantiles: "exact" or "sketch" */
+    char *accuracy;       /* optional metadata accuracy (of a sketch) */
     int partial, horizon, study;
     int key;              /* the key metric (index in metrics), -1 without metrics */
     /* metrics (quantiles, in the order written) and their dates */
