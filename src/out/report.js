@@ -53,6 +53,7 @@
     return {
       type: 'category',
       grid: { display: false },
+      title: { display: true, text: 'date' },
       ticks: {
         autoSkip: monthStarts.length < 2, maxRotation: 0, autoSkipPadding: 18,
         callback: function (v) {
@@ -73,21 +74,30 @@
       }
     };
   }
-  // Value ticks: Chart.js's own format (decimals from the step) below
-  // 100,000; above, in thousands, millions or billions with as many decimals
-  // as the step needs, so neighbouring ticks never print the same.
+  // Value ticks: plain numbers with thousands separators below 10,000;
+  // from 10,000 on, in thousands, millions or billions (10K, 2.5M) with as
+  // many decimals as the step needs, so neighbouring ticks never print the
+  // same and a narrow chart's labels stay short enough not to collide.
+  function decimals(x) { // the fewest decimals (0..3) that write x exactly enough
+    for (var d = 0; d < 3; d++)
+      if (Math.abs(Math.round(x * Math.pow(10, d)) - x * Math.pow(10, d)) < 1e-6 * Math.pow(10, d)) return d;
+    return 3;
+  }
   function valueTick(v, i, ticks) {
     var big = 0;
     ticks.forEach(function (t) { big = Math.max(big, Math.abs(t.value)); });
     if (v === 0) return '0';
-    if (big < 1e5) return Chart.Ticks.formatters.numeric.call(this, v, i, ticks);
+    var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : Math.abs(v);
+    if (big < 1e4) {
+      var d0 = decimals(step);
+      return v.toLocaleString('en', { minimumFractionDigits: d0, maximumFractionDigits: d0 });
+    }
     var unit = big >= 1e9 ? 1e9 : big >= 1e6 ? 1e6 : 1e3, suf = big >= 1e9 ? 'B' : big >= 1e6 ? 'M' : 'K';
-    var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : unit;
-    var dec = Math.min(3, Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-9)));
-    return (v / unit).toFixed(dec) + suf;
+    return (v / unit).toFixed(decimals(step / unit)) + suf;
   }
-  function valueAxis(extra) {
-    var a = { grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: valueTick } };
+  function valueAxis(extra, title) {
+    var a = { grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: valueTick, maxRotation: 0 },
+              title: { display: true, text: title } };
     for (var k in extra) a[k] = extra[k];
     return a;
   }
@@ -227,7 +237,7 @@
       data: { labels: dates, datasets: ds },
       options: {
         interaction: { mode: 'index', intersect: false },
-        scales: { x: dateAxis(), y: valueAxis(f.cap !== undefined ? { suggestedMax: f.cap + 0.08 * Math.abs(f.cap) } : {}) },
+        scales: { x: dateAxis(), y: valueAxis(f.cap !== undefined ? { suggestedMax: f.cap + 0.08 * Math.abs(f.cap) } : {}, f.name) },
         plugins: {
           legend: { display: false },
           ceilingLine: { value: f.cap },
@@ -274,7 +284,8 @@
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: dateAxis(),
-          y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } } }
+          y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } },
+               title: { display: true, text: 'share of runs in which it has happened' } }
         },
         plugins: {
           legend: { position: 'bottom', align: 'start' },
@@ -311,8 +322,9 @@
           indexAxis: 'y',
           scales: {
             x: valueAxis({ suggestedMin: lo, suggestedMax: hi, grace: '4%',
-                         ticks: { callback: valueTick, maxRotation: 0, maxTicksLimit: 6 } }),
-            y: { grid: { display: false }, offset: true }
+                         ticks: { callback: valueTick, maxRotation: 0, maxTicksLimit: 5 } },
+                         'variant \u2212 base, ' + shortDate(dates[dates.length - 1])),
+            y: { grid: { display: false }, offset: true, title: { display: true, text: 'variant' } }
           },
           plugins: {
             legend: { display: false },
@@ -353,7 +365,7 @@
         data: { labels: dates, datasets: evolveSets(data.compare.key, band()) },
         options: {
           interaction: { mode: 'index', intersect: false },
-          scales: { x: dateAxis(), y: valueAxis({}) },
+          scales: { x: dateAxis(), y: valueAxis({}, data.compare.metrics[data.compare.key].name + ': median difference, variant \u2212 base') },
           plugins: {
             legend: { labels: { filter: function (it) { return it.text.charAt(0) !== '_'; } } },
             tooltip: {
@@ -375,7 +387,9 @@
         }]
       }, vcols);
       var redraw = function () {
-        evolve.data.datasets = evolveSets(sel ? +sel.value : data.compare.key, band());
+        var k = sel ? +sel.value : data.compare.key;
+        evolve.options.scales.y.title.text = data.compare.metrics[k].name + ': median difference, variant \u2212 base';
+        evolve.data.datasets = evolveSets(k, band());
         evolve.update();
       };
       if (evolve && sel) sel.addEventListener('change', redraw);
@@ -386,8 +400,15 @@
   // ---- Sobol' indices ------------------------------------------------------
   var S1C = '#2c3e50', STC = '#9fb3c8';
   (data.sobol || []).forEach(function (s) {
-    var vals = s.S1lo.concat(s.STlo).filter(function (x) { return x !== null; });
-    var lo = Math.min(0, Math.min.apply(null, vals.length ? vals : [0]));
+    // The axis spans every bar and whisker (nothing clipped) from a tick on
+    // the grid of its step, so 0 is always a tick: estimates below 0 or
+    // intervals past 1 are sampling error, and the chart shows them as such.
+    var los = s.S1lo.concat(s.STlo, s.S1, s.ST).filter(function (x) { return x !== null; });
+    var his = s.S1hi.concat(s.SThi, s.S1, s.ST).filter(function (x) { return x !== null; });
+    var lo0 = Math.min(0, Math.min.apply(null, los.length ? los : [0]));
+    var hi0 = Math.max(1, Math.max.apply(null, his.length ? his : [1]));
+    var sstep = hi0 - lo0 > 1.3 ? 0.5 : 0.2;
+    var lo = Math.floor(lo0 / sstep - 1e-9) * sstep, hi = Math.ceil(hi0 / sstep - 1e-9) * sstep;
     make(s.id, {
       type: 'bar',
       data: { labels: s.inputs, datasets: [
@@ -399,8 +420,10 @@
       options: {
         indexAxis: 'y',
         scales: {
-          x: valueAxis({ min: lo, suggestedMax: 1, ticks: { callback: function (v) { return (+v).toFixed(1); } } }),
-          y: { grid: { display: false } }
+          x: valueAxis({ min: lo, max: hi,
+                         ticks: { stepSize: sstep, maxRotation: 0, callback: function (v) { return Math.abs(v) < 1e-9 ? '0' : (+v).toFixed(1); } } },
+                       "Sobol' index (share of the variance of " + s.name + ')'),
+          y: { grid: { display: false }, title: { display: true, text: 'uncertain input' } }
         },
         plugins: {
           legend: { position: 'top', align: 'end' },
@@ -442,6 +465,47 @@
     }
     return hits >= 20;
   }
+  // Every axis carries a title, and no two tick labels of an axis overlap:
+  // each label's box from Chart.js's own label items (position, alignment,
+  // font), measured on the chart's canvas, against every other's.
+  function labelBoxes(ch, sc) {
+    var items = sc._labelItems || (sc._computeLabelItems ? sc._computeLabelItems(ch.chartArea) : []);
+    var ctx = ch.ctx, out = [];
+    (items || []).forEach(function (it) {
+      var lines = Array.isArray(it.label) ? it.label : [it.label];
+      if (it.label === null || it.label === undefined || lines.join('') === '') return;
+      ctx.save();
+      ctx.font = it.font.string;
+      var w = 0;
+      lines.forEach(function (l) { w = Math.max(w, ctx.measureText(String(l)).width); });
+      ctx.restore();
+      var h = it.font.lineHeight * lines.length, x = it.translation[0], y = it.translation[1];
+      var x0 = it.textAlign === 'left' ? x : it.textAlign === 'right' ? x - w : x - w / 2;
+      var y0 = it.textBaseline === 'top' ? y : it.textBaseline === 'bottom' ? y - h : y - h / 2;
+      out.push({ x0: x0, x1: x0 + w, y0: y0, y1: y0 + h, rot: it.rotation });
+    });
+    return out;
+  }
+  var overlaps = 0, untitled = 0, rotated = 0;
+  drawn.forEach(function (e) {
+    var ch = e.chart;
+    Object.keys(ch.scales).forEach(function (id) {
+      var sc = ch.scales[id], t = sc.options.title;
+      if (!t || !t.display || !String(t.text || '')) { untitled++; ch.canvas.setAttribute('data-untitled', id); }
+      var bs = labelBoxes(ch, sc);
+      for (var i = 0; i < bs.length; i++) {
+        if (bs[i].rot) rotated++;
+        for (var j = i + 1; j < bs.length; j++)
+          if (bs[i].x0 < bs[j].x1 - 1 && bs[j].x0 < bs[i].x1 - 1 && bs[i].y0 < bs[j].y1 - 1 && bs[j].y0 < bs[i].y1 - 1) {
+            overlaps++;
+            ch.canvas.setAttribute('data-overlap', id);
+          }
+      }
+    });
+  });
+  body.setAttribute('data-overlaps', String(overlaps));
+  body.setAttribute('data-untitled', String(untitled));
+  body.setAttribute('data-rotated', String(rotated));
   var ok = 0;
   drawn.forEach(function (e) { if (inked(e)) ok++; else e.chart.canvas.setAttribute('data-blank', '1'); });
   // the reports placed on the fans (inside their plot area), for the test
