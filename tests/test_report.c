@@ -347,6 +347,11 @@ static void test_bottom_line(void **state)
             assert_non_null(strstr(bl, "no input stands out from the others in the spread of "
                                        "<b>zeta</b>"));
         assert_non_null(strstr(bl, "the runs support 2, contradict 1 and leave 1 undecided."));
+        /* the key findings claim no more than the intervals */
+        assert_non_null(strstr(kf, k ? "<li>No input stands out from the others in the spread of "
+                                       "<b>zeta</b>"
+                                     : "<li><b>a</b> drives most of the spread of <b>zeta</b>"));
+        assert_null(strstr(kf, "Most of the uncertainty"));
         /* every thesis in the key findings, grouped by verdict */
         assert_non_null(strstr(kf, "<span class=\"badge ok\">supported</span> <a href=\"#thesis-T1\" "
                                    "title=\"s1\">T1</a>, <a href=\"#thesis-T3\" title=\"s3\">T3</a>"));

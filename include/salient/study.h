@@ -105,6 +105,10 @@ typedef struct {
     size_t nsobol;
     sal_thesis *theses;
     size_t ntheses;
+    /* seeds: how to cite each seed file (author, title, date, from the
+     * seed's own text), shown beside the file name in the report */
+    char **seed_file, **seed_cite;
+    size_t nseeds;
 } sal_theses;
 
 /* Reads a theses file.  SAL_EINPUT with every problem in diags (as

@@ -265,6 +265,15 @@ static void load(rpt_db *d)
     d->has_change = table_exists(d, "forecast_change");
     load_variants(d);
     load_band_variant(d);
+    if (table_exists(d, "seeds")) {
+        st = rpt_prepare(d, "seeds", "SELECT file, citation FROM seeds ORDER BY rowid");
+        while (st && !d->status && sqlite3_step(st) == SQLITE_ROW) {
+            size_t n = d->nseeds;
+            push(d, &d->seed_file, &d->nseeds, rpt_col_text(st, 0));
+            push(d, &d->seed_cite, &n, rpt_col_text(st, 1));
+        }
+        sqlite3_finalize(st);
+    }
     /* The key metric of the findings and of the counterfactual chart: the
      * one the study names (metadata key_metric), else the flagship's ground
      * held in Kursk, else the first. */
@@ -293,6 +302,8 @@ static void unload(rpt_db *d)
     free_list(d->dates, d->dates ? d->ndays : 0);
     free_list(d->variants, d->nvariants);
     free_list(d->variant_desc, d->nvariants);
+    free_list(d->seed_file, d->nseeds);
+    free_list(d->seed_cite, d->nseeds);
     sqlite3_close(d->db);
 }
 

@@ -266,12 +266,14 @@
   });
 
   // ---- event-time curves -------------------------------------------------
-  var EVENT_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d', '#e6ab02', '#666666',
-                       '#1f78b4', '#b15928'];
+  // twenty distinct colours, the variants' list (src/out/report_data.c)
+  var EVENT_COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#8c564b', '#7f7f7f',
+                       '#875692', '#be0032', '#8db600', '#604e97', '#f99379', '#882d17', '#a1caf1', '#c2b280',
+                       '#dcd300', '#2b3d26', '#e68fac', '#654522'];
   if (data.curves) {
     var cols = [];
     var eds = data.curves.events.map(function (e, i) {
-      // past the palette, the colours come back dashed, then dotted
+      // past twenty, the colours come back dashed, then dotted
       var col = EVENT_COLOURS[i % EVENT_COLOURS.length], round = Math.floor(i / EVENT_COLOURS.length);
       cols.push(col);
       return { label: e.name, data: e.p, borderColor: col, backgroundColor: col, borderWidth: 2,
@@ -440,6 +442,28 @@
       plugins: [zeroLine, whiskers]
     }, [S1C, STC]);
   });
+
+  // ---- the provenance table's filter ------------------------------------------
+  // Rows whose text holds every word typed (any case) stay; the count says
+  // how many.
+  var provSearch = document.getElementById('prov-search');
+  if (provSearch) {
+    var provRows = document.querySelectorAll('table.prov tbody tr');
+    var provCount = document.getElementById('prov-count');
+    var provFilter = function () {
+      var words = provSearch.value.toLowerCase().split(/\s+/).filter(function (w) { return w; }), shown = 0;
+      Array.prototype.forEach.call(provRows, function (tr) {
+        var t = tr.textContent.toLowerCase();
+        var keep = words.every(function (w) { return t.indexOf(w) >= 0; });
+        tr.style.display = keep ? '' : 'none';
+        if (keep) shown++;
+      });
+      if (provCount) provCount.textContent = shown + ' of ' + provRows.length + ' rows';
+    };
+    provSearch.value = '';
+    provSearch.addEventListener('input', provFilter);
+    provFilter();
+  }
 
   // ---- self-check: did every chart draw its data? --------------------------
   // Count, inside the plot area only (legends and axes excluded), the

@@ -110,7 +110,7 @@ int rpt_leaders_read(rpt_db *d, const char *metric, rpt_leaders *l)
     return 0;
 }
 
-void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric)
+void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric, int start)
 {
     if (!l->n)
         return;
@@ -134,7 +134,8 @@ void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric)
         }
         rpt_put(b, ")");
     } else {
-        rpt_put(b, "no input stands out from the others in the spread of <b>");
+        rpt_put(b, start ? "No input" : "no input");
+        rpt_put(b, " stands out from the others in the spread of <b>");
         rpt_html(b, metric);
         rpt_put(b, "</b>: the largest total Sobol' index, <b>");
         rpt_html(b, l->input[0]);
@@ -312,7 +313,7 @@ static void bottom_drivers(rpt_db *d, rpt_buf *b)
     rpt_leaders l;
     if (m && rpt_leaders_read(d, m, &l) == 0 && l.n) {
         rpt_put(b, "Of the uncertain inputs (<a href=\"#sensitivity\">sensitivity</a>), ");
-        rpt_leaders_put(b, &l, m);
+        rpt_leaders_put(b, &l, m, 0);
         rpt_put(b, ". ");
         rpt_leaders_free(&l);
     }

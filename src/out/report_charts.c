@@ -503,7 +503,14 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     sqlite3_finalize(st);
     size_t nbase = ev.n; /* events of the events table; the curve may add more */
 
-    rpt_put(b, "<section id=\"events\">\n<h2>Events</h2>\n");
+    rpt_put(b, "<section id=\"events\">\n<h2>Events</h2>\n<p class=\"explain\">How the names "
+               "relate: a name with a dot, <code>ladder.rung</code>, is a rung of an escalation "
+               "ladder, recorded when the ladder reaches it; any other name is a policy (recorded "
+               "each time the policy acts), a treaty coming into force, or an event a policy "
+               "records. A policy and the rung it sets can look like one thing under two names "
+               "(a policy that acknowledges the deployment, and the rung <i>acknowledge</i>): "
+               "they differ when the rung is also reached another way, or was reached before the "
+               "policy acted, so their numbers can differ slightly.</p>\n");
     if (d->has_curve) {
         double *p = ev_curve_read(d, &ev, &oom);
         ev_curves(d, &ev, p, b, js, ncharts, &oom);
@@ -598,7 +605,10 @@ static void cmp_intro(const rpt_db *d, rpt_buf *b)
                "the base, so the difference between the two is the effect of the change, not of "
                "luck. Dots are the mean difference <i>variant \xe2\x88\x92 base</i> on ");
     rpt_put_date(b, d->dates[d->ndays - 1]);
-    rpt_put(b, "; whiskers span 90% of the runs' differences.</p>\n<ul class=\"legend\">\n");
+    rpt_put(b, "; whiskers span 90% of the runs' differences. <i>CRN variance reduction</i>, in the "
+               "table, is how many times smaller the variance of the difference is on common random "
+               "numbers than it would be with independent runs: 50\xc3\x97 means the same precision "
+               "as fifty times as many independent runs.</p>\n<ul class=\"legend\">\n");
     for (size_t v = 0; v < d->nvariants; v++) {
         rpt_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span><b>",
                    rpt_variant_color((int)v));
@@ -912,7 +922,11 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_html(b, s);
         rpt_put(b, ")");
     }
-    rpt_put(b, ".</p>\n<div class=\"grid wide-cards\">\n");
+    rpt_put(b, ". The estimators are unbiased but noisy: a first-order estimate below 0, or an "
+               "interval past 1, is sampling error, shown as it is rather than clipped. The key "
+               "findings name an input as a driver only when the lower end of its total index's "
+               "interval lies above the upper end of every other input's.</p>\n<div class=\"grid "
+               "wide-cards\">\n");
     rpt_put(js, "\"sobol\":[");
     rpt_buf tab = {0};
     rpt_put(&tab, "<details><summary>Every index with its interval</summary>\n<div class=\"scroll\"><table class=\"sobol\">\n<thead><tr><th>Outcome</th>"

@@ -71,6 +71,8 @@ typedef struct {
     int has_scores;       /* the tables of 'salient score' */
     int has_discover;     /* discover_* tables (src/out/report_discover.c) */
     int has_change;       /* forecast_change: the priors' forecast against the posterior's */
+    size_t nseeds;        /* the seeds table: how to cite each seed file */
+    char **seed_file, **seed_cite;
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
@@ -100,6 +102,10 @@ int rpt_metric_index(const rpt_db *d, const char *name);
 /* The colour of variant v (-1: the base), a fixed colour-blind-safe
  * palette (Okabe-Ito), so a variant has one colour across every chart. */
 const char *rpt_variant_color(int v);
+
+/* Text as HTML (rpt_html) with, after every seed file name it holds, that
+ * seed's citation (author, title, date; the seeds table) in a span. */
+void rpt_html_cited(const rpt_db *d, rpt_buf *b, const char *s);
 
 /* Sections (src/out/report_sect.c, src/out/report_charts.c).  Each appends its HTML
  * to b and its chart data (JSON members) to js, and counts its canvases. */
@@ -137,7 +143,8 @@ typedef struct {
 int rpt_leaders_read(rpt_db *d, const char *metric, rpt_leaders *l);
 void rpt_leaders_free(rpt_leaders *l);
 /* "<b>X</b> drives most of the spread of <b>M</b>: ..." or, when k is 0,
- * that no input stands out; no final period. */
-void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric);
+ * that no input stands out ("No input" at the start of a sentence, start
+ * non-zero); no final period. */
+void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric, int start);
 
 #endif

@@ -99,8 +99,18 @@ grep -q "<select id=\"cmp-band\">.*<option value=\"${bv%% *}\" selected=\"\">${b
 grep -q '<h3>Under each variant</h3>' "$tmp/study.dom" || no "no table of the variants' event probabilities"
 n=$(q "SELECT COUNT(*) FROM theses")
 [ "$(grep -o '<tr id="thesis-' "$tmp/study.dom" | wc -l)" -eq "$n" ] || no "not every thesis is in the table"
-n=$(q "SELECT COUNT(*) FROM parameters")
-[ "$(grep -o '<tr><td><code>' "$tmp/study.dom" | wc -l)" -ge "$n" ] || no "not every parameter is in the provenance table"
+# every parameter's path in the provenance table (rows that share value
+# and source list their paths together), folded by default, with its filter
+q "SELECT path FROM parameters" > "$tmp/paths"
+while IFS= read -r p; do
+    grep -qF "<code>$p</code>" "$tmp/study.dom" || no "parameter $p is not in the provenance table"
+done < "$tmp/paths"
+grep -q '<details class="prov"><summary>' "$tmp/study.dom" || no "the provenance table is not folded"
+grep -q '<details class="prov" open' "$tmp/study.dom" && no "the provenance table opens unfolded"
+grep -q 'id="prov-count" class="muted">[0-9]* of [0-9]* rows<' "$tmp/study.dom" || no "no provenance filter count"
+n=$(q "SELECT COUNT(*) FROM (SELECT 1 FROM parameters GROUP BY kind, value, source, description)")
+[ "$(sed -n '/<table class="prov">/,/<\/table>/p' "$tmp/study.dom" | grep -o '<tr><td><code>' | wc -l)" -eq "$n" ] ||
+    no "the provenance table does not have one row per distinct number ($n)"
 
 # 3. the same study with hostile text
 h="$tmp/hostile"
