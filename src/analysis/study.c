@@ -218,7 +218,7 @@ static void read_seeds(sc_reader *r, sal_theses *t, const yd_node *l)
         }
         int dup = 0;
         for (size_t k = 0; k < t->nseeds; k++)
-            dup |= strcmp(t->seed_file[k], fs) == 0;
+            dup |= t->seed_file[k] && strcmp(t->seed_file[k], fs) == 0;
         if (dup) {
             sc_err(r, f, "seed '%s' is cited twice; expected one entry per file", fs);
             free(fs);
