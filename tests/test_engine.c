@@ -847,7 +847,7 @@ static void test_feeds_summary(void **state)
     sal_diags_free(d);
     sal_run *r = sal_run_alloc(m), *r2 = sal_run_alloc(m);
     size_t nd = (size_t)m->horizon + 1, nm = m->nmetrics, ne = m->nevents;
-    sal_summary_layout lay = {(uint32_t)nm, (uint32_t)nd, (uint32_t)ne, m->horizon, 0, 0};
+    sal_summary_layout lay = {(uint32_t)nm, (uint32_t)nd, (uint32_t)ne, m->horizon, 0, 0, 0};
     sal_summary *s = sal_summary_alloc(&lay);
     assert_non_null(s);
     enum { RUNS = 32 };

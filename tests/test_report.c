@@ -303,6 +303,95 @@ static void test_band_variant(void **state)
     }
 }
 
+/* The bottom line: the headline outcomes with their bands and date, how
+ * wide the key metric's band is, the drivers only when the intervals
+ * separate them (here: a's [0.5, 0.7] above b's and c's upper ends; then
+ * b's interval raised to overlap a's, and nothing stands out), the theses'
+ * verdicts counted; every thesis listed in the key findings. */
+static void test_bottom_line(void **state)
+{
+    (void)state;
+    static const char tables[] =
+        "CREATE TABLE sobol (metric TEXT, input TEXT, S1 REAL, S1_lo REAL, S1_hi REAL, ST REAL,"
+        " ST_lo REAL, ST_hi REAL);"
+        "INSERT INTO sobol VALUES ('zeta','b',0.1,0,0.2,0.2,0.1,0.3),"
+        " ('zeta','a',0.5,0.4,0.6,0.6,0.5,0.7),('zeta','c',0,0,0.1,0.05,0,0.45);"
+        "CREATE TABLE theses (id TEXT PRIMARY KEY, ord INTEGER, seed TEXT, claim TEXT, test TEXT,"
+        " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT);"
+        "INSERT INTO theses VALUES ('T1',1,NULL,'c','t','> 0',1,0,2,0.9,'supported','s1'),"
+        " ('T2',2,NULL,'c','t','> 0',1,0,2,0.5,'uncertain','s2'),"
+        " ('T3',3,NULL,'c','t','> 0',1,0,2,0.9,'supported','s3'),"
+        " ('T4',4,NULL,'c','t','> 0',1,0,2,0.1,'contradicted','s4');";
+    for (int k = 0; k < 2; k++) {
+        char sql[2048];
+        snprintf(sql, sizeof sql, "%s%s", tables,
+                 k ? "UPDATE sobol SET ST_hi = 0.55 WHERE input = 'b';" : "");
+        make_db(sql);
+        sal_diags *d = sal_diags_alloc();
+        assert_int_equal(sal_report_write(dir, d), SAL_OK);
+        size_t n;
+        char *a = slurp("report.html", &n);
+        assert_non_null(a);
+        char *bl = strstr(a, "<section id=\"bottom-line\">"), *kf = strstr(a, "<section id=\"findings\">");
+        assert_true(bl && kf && bl < kf);
+        assert_non_null(strstr(bl, "By 1 Jan 2025, the end of the forecast, the median run has "
+                                   "<b>zeta</b> at 3 (90% of runs: 1 to 5) and <b>alpha</b> at "
+                                   "12,300 (90% of runs: 100 to 1,230,000)."));
+        assert_non_null(strstr(bl, "The forecast is very uncertain about <b>zeta</b> and "
+                                   "<b>alpha</b> (a band wider than the median)."));
+        if (k == 0)
+            assert_non_null(strstr(bl, "<b>a</b> drives most of the spread of <b>zeta</b>: its 90% "
+                                       "interval of the total Sobol' index lies above those of the "
+                                       "other 2 inputs (0.5 to 0.7)."));
+        else
+            assert_non_null(strstr(bl, "no input stands out from the others in the spread of "
+                                       "<b>zeta</b>"));
+        assert_non_null(strstr(bl, "the runs support 2, contradict 1 and leave 1 undecided."));
+        /* the key findings claim no more than the intervals */
+        assert_non_null(strstr(kf, k ? "<li>No input stands out from the others in the spread of "
+                                       "<b>zeta</b>"
+                                     : "<li><b>a</b> drives most of the spread of <b>zeta</b>"));
+        assert_null(strstr(kf, "Most of the uncertainty"));
+        /* every thesis in the key findings, grouped by verdict */
+        assert_non_null(strstr(kf, "<span class=\"badge ok\">supported</span> <a href=\"#thesis-T1\" "
+                                   "title=\"s1\">T1</a>, <a href=\"#thesis-T3\" title=\"s3\">T3</a>"));
+        assert_non_null(strstr(kf, "<span class=\"badge unsure\">uncertain</span> <a href=\"#thesis-T2\""));
+        free(a);
+        sal_diags_free(d);
+    }
+}
+
+/* A metric whose runs pile up at a ceiling says so on its chart (here zeta's
+ * p75 = p95 = 5, its largest value, on the last day), with the line's value
+ * in the chart data; the fans say whether their quantiles are exact. */
+static void test_ceiling_and_exact(void **state)
+{
+    (void)state;
+    make_db("UPDATE quantiles SET p75 = 5 WHERE metric = 'zeta' AND day = 2;"
+            "INSERT INTO metadata VALUES ('quantiles','exact');");
+    sal_diags *d = sal_diags_alloc();
+    assert_int_equal(sal_report_write(dir, d), SAL_OK);
+    size_t n;
+    char *a = slurp("report.html", &n);
+    assert_non_null(a);
+    assert_non_null(strstr(a, "at a ceiling: from 1 Jan 2025 at least 25% of runs sit at exactly 5,"));
+    assert_non_null(strstr(a, "\"cap\":5"));
+    assert_non_null(strstr(a, "The quantiles are exact"));
+    /* alpha has no ceiling: one caption only */
+    assert_null(strstr(strstr(a, "at a ceiling") + 1, "at a ceiling"));
+    free(a);
+    sal_diags_free(d);
+    make_db("INSERT INTO metadata VALUES ('quantiles','sketch');");
+    d = sal_diags_alloc();
+    assert_int_equal(sal_report_write(dir, d), SAL_OK);
+    a = slurp("report.html", &n);
+    assert_non_null(a);
+    assert_non_null(strstr(a, "quantile sketch within 0.5% of the exact value"));
+    assert_null(strstr(a, "at a ceiling"));
+    free(a);
+    sal_diags_free(d);
+}
+
 static void test_bad(void **state)
 {
     (void)state;
@@ -332,6 +421,8 @@ int main(void)
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_study_tables),
         cmocka_unit_test(test_band_variant),
+        cmocka_unit_test(test_bottom_line),
+        cmocka_unit_test(test_ceiling_and_exact),
         cmocka_unit_test(test_bad),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -75,6 +75,36 @@ static void expect_read_error(const char *body, const char *msg)
     sal_diags_free(d);
 }
 
+/* The seeds' citations: read in order; a seed cited twice, or without its
+ * citation, is an error at its place. */
+static void test_reader_seeds(void **state)
+{
+    (void)state;
+    sal_diags *d = sal_diags_alloc();
+    sal_theses *t = read_theses("  - {id: a, test: {metric: mx, expect: {above: 1}}}\n"
+                                "seeds:\n"
+                                "  - {file: 000_x.txt, cite: \"A. Author, Title, 5 Nov 2024\"}\n"
+                                "  - {file: 001_y.txt, cite: \"B. Author, Other, undated\"}\n",
+                                d, SAL_OK);
+    assert_non_null(t);
+    assert_int_equal(t->nseeds, 2);
+    assert_string_equal(t->seed_file[1], "001_y.txt");
+    assert_string_equal(t->seed_cite[0], "A. Author, Title, 5 Nov 2024");
+    sal_theses_free(t);
+    sal_diags_free(d);
+    expect_read_error("  - {id: a, test: {metric: mx, expect: {above: 1}}}\n"
+                      "seeds:\n"
+                      "  - {file: 000_x.txt, cite: a}\n"
+                      "  - {file: 000_x.txt, cite: b}\n",
+                      "t.theses.yaml:6:12: error: seed '000_x.txt' is cited twice; expected one "
+                      "entry per file");
+    expect_read_error("  - {id: a, test: {metric: mx, expect: {above: 1}}}\n"
+                      "seeds:\n"
+                      "  - {file: 000_x.txt}\n",
+                      "t.theses.yaml:5:5: error: a seed needs 'file' and 'cite'; expected "
+                      "{file: NAME.txt, cite: \"Author, Title, Publisher, date\"}");
+}
+
 static void test_reader_errors(void **state)
 {
     (void)state;
@@ -547,7 +577,8 @@ static void test_questions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reader_errors), cmocka_unit_test(test_bind_errors),
+        cmocka_unit_test(test_reader_errors),
+        cmocka_unit_test(test_reader_seeds), cmocka_unit_test(test_bind_errors),
         cmocka_unit_test(test_sketch_share),  cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_closed_form),   cmocka_unit_test(test_provenance),
         cmocka_unit_test(test_paired_is_unpaired), cmocka_unit_test(test_questions),

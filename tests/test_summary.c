@@ -527,8 +527,9 @@ static void test_sketch_serialise(void **st)
     sal_sketch_add(s, 0.0);
     bytes b = sketch_bytes(s);
     const unsigned char head[] = {
-        'S', 'A', 'L', 'K', 1, 0, 0, 0,  /* magic, version 1, flags 0 */
+        'S', 'A', 'L', 'K', 2, 0, 0, 0,  /* magic, version 2, flags 0 */
         70, 0, 0, 0, 0, 8, 0, 0,         /* K = 70, M = 2048          */
+        0, 0, 0, 0,                      /* xmax 0: no exact store    */
         3, 0, 0, 0, 0, 0, 0, 0,          /* count                     */
         1, 0, 0, 0, 0, 0, 0, 0,          /* zeros                     */
         0, 0, 0, 0, 0, 0, 0, 0,          /* non-finite                */
@@ -585,7 +586,7 @@ static void test_sketch_serialise(void **st)
      * when accepted, gives a sketch that serialises */
     unsigned char *x = malloc(b.n);
     memcpy(x, b.p, b.n);
-    x[4] = 2;
+    x[4] = 1; /* version 1, before the exact store */
     assert_int_equal(sal_sketch_deserialise(&t, x, b.n, NULL), SAL_EINPUT);
     for (int trial = 0; trial < 3000; trial++) {
         memcpy(x, b.p, b.n);
@@ -618,8 +619,8 @@ static void test_count_limit(void **st)
     sal_sketch_add(s, 0.0);
     bytes b = sketch_bytes(s);
     for (int i = 0; i < 4; i++) {
-        b.p[16 + i] = 0xff; /* count */
-        b.p[24 + i] = 0xff; /* zeros */
+        b.p[20 + i] = 0xff; /* count */
+        b.p[28 + i] = 0xff; /* zeros */
     }
     sal_sketch *big = NULL;
     assert_int_equal(sal_sketch_deserialise(&big, b.p, b.n, NULL), SAL_OK);
@@ -691,7 +692,7 @@ static void fake_run(gsl_rng *r, uint64_t run, double *series, int32_t *ev)
 
 static sal_summary_layout fake_layout(void)
 {
-    sal_summary_layout l = {NM, ND, NE, HORIZON, 0, 0};
+    sal_summary_layout l = {NM, ND, NE, HORIZON, 0, 0, 0};
     return l;
 }
 
@@ -1038,7 +1039,7 @@ static void test_summary_serialise_and_errors(void **st)
     sal_summary_free(a2);
 
     /* no events, no metrics */
-    sal_summary_layout l0 = {0, 0, 0, 0, 0, 0};
+    sal_summary_layout l0 = {0, 0, 0, 0, 0, 0, 0};
     sal_summary *z = sal_summary_alloc(&l0);
     assert_non_null(z);
     assert_int_equal(sal_summary_add_run(z, NULL, NULL), SAL_OK);
@@ -1059,7 +1060,7 @@ static void test_summary_serialise_and_errors(void **st)
 static void test_small_exact_definition(void **st)
 {
     (void)st;
-    sal_summary_layout l = {1, 1, 1, 40, 0, 0};
+    sal_summary_layout l = {1, 1, 1, 40, 0, 0, 0};
     sal_summary *s = sal_summary_alloc(&l);
     const int32_t days[] = {3, 9, 1, SAL_EVENT_NEVER, 30, 7};
     const double vals[] = {20, 90, 10, NAN, 300, 70};
@@ -1080,17 +1081,129 @@ static void test_small_exact_definition(void **st)
     sal_summary_free(s);
 }
 
+/* Exact quantiles (layout exact_max): with every run kept, each quantile is
+ * the order statistic of the sorted sample itself (compared with ==); the
+ * bytes do not depend on the blocks, their order or the threads; the
+ * bytes round-trip, and a store out of order is refused.  Past exact_max
+ * the summary answers from the sketch, within its bound, and the bytes
+ * still do not depend on how the runs were split. */
+static void test_summary_exact(void **st)
+{
+    (void)st;
+    sal_summary_layout l = fake_layout();
+    l.exact_max = RUNS;
+    sal_summary *one = sal_summary_alloc(&l);
+    assert_non_null(one);
+    add_block(one, 0, RUNS);
+    assert_int_equal(sal_summary_exact(one), 1);
+    double *col = malloc(RUNS * sizeof *col);
+    for (int m = 0; m < NM; m++)
+        for (int d = 0; d < ND; d++) {
+            size_t n = 0;
+            for (int run = 0; run < RUNS; run++) {
+                double x = run_series((uint64_t)run)[m * ND + d];
+                if (!isnan(x))
+                    col[n++] = x;
+            }
+            qsort(col, n, sizeof *col, cmp_double);
+            const sal_sketch *c = sal_summary_cell(one, (uint32_t)m, (uint32_t)d);
+            assert_true(sal_sketch_exact(c));
+            for (size_t i = 0; i < NQ; i++)
+                assert_true(sal_sketch_quantile(c, QS[i]) == exact_quantile(col, n, QS[i]));
+        }
+    free(col);
+    bytes want = summary_bytes(one);
+    /* blocks of 7 and of 1000, merged backwards */
+    const uint64_t Bs[] = {7, 1000};
+    for (size_t bi = 0; bi < 2; bi++) {
+        uint64_t B = Bs[bi], nb = (RUNS + B - 1) / B;
+        sal_summary *acc = sal_summary_alloc(&l), *blk = sal_summary_alloc(&l);
+        for (uint64_t k = 0; k < nb; k++) {
+            uint64_t b = nb - 1 - k, hi = (b + 1) * B < RUNS ? (b + 1) * B : RUNS;
+            sal_summary_clear(blk);
+            make_runs();
+            assert_int_equal(sal_summary_add_runs(blk, hi - b * B, run_series(b * B), NULL,
+                                                  run_events(b * B)), SAL_OK);
+            assert_int_equal(sal_summary_merge(acc, blk), SAL_OK);
+        }
+        bytes got = summary_bytes(acc);
+        assert_same_bytes(want, got);
+        free(got.p);
+        sal_summary_free(blk);
+        sal_summary_free(acc);
+    }
+    /* the bytes back, and a store out of order refused */
+    sal_summary *t = NULL;
+    assert_int_equal(sal_summary_deserialise(&t, want.p, want.n, NULL), SAL_OK);
+    bytes again = summary_bytes(t);
+    assert_same_bytes(want, again);
+    free(again.p);
+    sal_summary_free(t);
+    /* the first cell's store: after the 44-byte header, its counts, min,
+     * max, sum digits and bucket stores; its last two values swapped */
+    const sal_sketch *c0 = sal_summary_cell(one, 0, 0);
+    size_t body = sal_sketch_serialised_size(c0) - 20; /* less the sketch's own header */
+    size_t last = 44 + body - 8;
+    unsigned char *x = malloc(want.n);
+    memcpy(x, want.p, want.n);
+    uint64_t maxbits = 0; /* the cell's largest value, where the store ends */
+    for (int i = 7; i >= 0; i--)
+        maxbits = maxbits << 8 | x[last + (size_t)i];
+    double mx;
+    memcpy(&mx, &maxbits, 8);
+    assert_true(mx == sal_sketch_max(c0));
+    assert_true(memcmp(x + last - 8, x + last, 8) != 0);
+    memcpy(x + last - 8, want.p + last, 8);
+    memcpy(x + last, want.p + last - 8, 8);
+    assert_int_equal(sal_summary_deserialise(&t, x, want.n, NULL), SAL_EINPUT);
+    assert_null(t);
+    free(x);
+    free(want.p);
+    sal_summary_free(one);
+
+    /* past exact_max: the sketch answers, and two halves below the cap
+     * merge into the bytes of one summary of every run */
+    l.exact_max = RUNS / 2;
+    sal_summary *all = sal_summary_alloc(&l), *lo = sal_summary_alloc(&l),
+                *hi = sal_summary_alloc(&l);
+    add_block(all, 0, RUNS);
+    add_block(lo, 0, RUNS / 2);
+    add_block(hi, RUNS / 2, RUNS);
+    assert_int_equal(sal_summary_exact(all), 0);
+    assert_int_equal(sal_summary_exact(lo), 1);
+    assert_int_equal(sal_summary_merge(lo, hi), SAL_OK);
+    assert_int_equal(sal_summary_exact(lo), 0);
+    bytes a = summary_bytes(all), b = summary_bytes(lo);
+    assert_same_bytes(a, b);
+    free(a.p);
+    free(b.p);
+    double *v = malloc(RUNS * sizeof *v);
+    for (int run = 0; run < RUNS; run++)
+        v[run] = run_series((uint64_t)run)[1 * ND + 20];
+    check_quantiles(sal_summary_cell(all, 1, 20), v, RUNS, SAL_SKETCH_ACCURACY);
+    free(v);
+    /* layouts that differ in exact_max do not merge */
+    sal_summary_layout l2 = l;
+    l2.exact_max = 0;
+    sal_summary *z = sal_summary_alloc(&l2);
+    assert_int_equal(sal_summary_merge_check(z, all), SAL_EINPUT);
+    sal_summary_free(z);
+    sal_summary_free(all);
+    sal_summary_free(lo);
+    sal_summary_free(hi);
+}
+
 /* A summary whose cells disagree with its run count is refused. */
 static void test_summary_inconsistent_refused(void **st)
 {
     (void)st;
-    sal_summary_layout l = {1, 1, 0, 0, 0, 0};
+    sal_summary_layout l = {1, 1, 0, 0, 0, 0, 0};
     sal_summary *s = sal_summary_alloc(&l);
     bytes b = summary_bytes(s);
     sal_summary *t = NULL;
     assert_int_equal(sal_summary_deserialise(&t, b.p, b.n, NULL), SAL_OK);
     sal_summary_free(t);
-    b.p[32] = 1; /* runs = 1, but the cell holds no value */
+    b.p[36] = 1; /* runs = 1, but the cell holds no value */
     assert_int_equal(sal_summary_deserialise(&t, b.p, b.n, NULL), SAL_EINPUT);
     assert_null(t);
     free(b.p);
@@ -1136,6 +1249,7 @@ int main(void)
         cmocka_unit_test(test_summary_memory),
         cmocka_unit_test(test_small_exact_definition),
         cmocka_unit_test(test_summary_inconsistent_refused),
+        cmocka_unit_test(test_summary_exact),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     free(runs_series);

@@ -125,6 +125,10 @@ typedef struct {
     size_t ntheses;
     sal_question *questions; /* the 'discover' section, file order */
     size_t nquestions;
+    /* seeds: how to cite each seed file (author, title, date, from the
+     * seed's own text), shown beside the file name in the report */
+    char **seed_file, **seed_cite;
+    size_t nseeds;
 } sal_theses;
 
 /* Reads a theses file.  SAL_EINPUT with every problem in diags (as

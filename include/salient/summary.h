@@ -20,13 +20,23 @@
  *   sal_summary  an ensemble layout: nmetrics x ndays sketches and nevents
  *                exact day histograms.
  *
+ * EXACT QUANTILES.  A summary whose layout has exact_max > 0 also keeps,
+ * in each cell, every value while the cell holds at most exact_max of them,
+ * sorted (a function of the multiset, so it merges and serialises
+ * canonically like the rest); its quantiles are then the order statistics
+ * themselves, with no error at all.  A cell past exact_max drops the values
+ * and answers from the sketch, within the bound below.  The ensembles set
+ * exact_max from a fixed memory budget (sal_summary_exact_cap): every
+ * ensemble of up to exact_max runs has exact quantiles, which the memory
+ * bound checked up front (sal_ensemble_memory_bound) counts.
+ *
  * QUANTILE DEFINITION.  For n values sorted x_0 <= ... <= x_{n-1}, the
  * q-quantile is the order statistic x_k with k = floor(q (n - 1)), q (n - 1)
  * evaluated in double precision (numpy's method="lower"; it is always one of
  * the values, so event days stay whole days).  q = 0 is the minimum, q = 1
  * the maximum, both exact.
  *
- * ERROR BOUND.  A sketch built for relative accuracy a returns v with
+ * ERROR BOUND (past exact_max).  A sketch built for relative accuracy a returns v with
  * |v - x_k| <= a' |x_k|, where a' = sal_sketch_accuracy() <= a (for the
  * default a = 0.005, a' = 0.0049510).  Two exceptions, both stated so they
  * can be checked: values with |x| < 2^-1022 (DBL_MIN, subnormals) are
@@ -116,6 +126,9 @@ double sal_sketch_sum(const sal_sketch *s);  /* exact sum, rounded once */
 double sal_sketch_mean(const sal_sketch *s);
 /* The guaranteed relative accuracy a' (<= the accuracy asked for). */
 double sal_sketch_accuracy(const sal_sketch *s);
+/* 1 when the sketch holds its values (a summary's cell of at most
+ * exact_max values): quantiles exact. */
+int sal_sketch_exact(const sal_sketch *s);
 uint32_t sal_sketch_max_buckets(const sal_sketch *s);
 /* Heap bytes held now, counting its own mapping table if it has one. */
 size_t sal_sketch_bytes(const sal_sketch *s);
@@ -144,7 +157,15 @@ typedef struct {
     int32_t horizon;      /* event days run 0 .. horizon (>= 0)            */
     double accuracy;      /* of the sketches; 0 means SAL_SKETCH_ACCURACY  */
     uint32_t max_buckets; /* per sign and sketch; 0 means the default      */
+    uint32_t exact_max;   /* values kept per cell for exact quantiles (at   */
+                          /* most 2^28); 0: the sketch only                 */
 } sal_summary_layout;
+
+/* The memory budget of one summary's exact stores, and the exact_max it
+ * gives a layout of nmetrics x ndays cells: every value of every cell fits
+ * in SAL_SUMMARY_EXACT_BYTES (0 with no cells). */
+#define SAL_SUMMARY_EXACT_BYTES ((uint64_t)256 << 20)
+uint32_t sal_summary_exact_cap(uint32_t nmetrics, uint32_t ndays);
 
 typedef struct sal_summary sal_summary;
 
@@ -188,6 +209,8 @@ int sal_summary_add_runs(sal_summary *s, size_t nruns, const double *series,
 int sal_summary_merge(sal_summary *dst, const sal_summary *src);
 
 uint64_t sal_summary_runs(const sal_summary *s);
+/* 1 when every quantile of the summary is exact (runs <= exact_max). */
+int sal_summary_exact(const sal_summary *s);
 /* The sketch of metric m on day d (NULL when out of range): count, min,
  * max, mean, quantiles.  Owned by the summary. */
 const sal_sketch *sal_summary_cell(const sal_summary *s, uint32_t metric,

@@ -34,6 +34,12 @@ void sal_theses_free(sal_theses *t)
         free(t->sobol_metrics[i]);
     free(t->sobol_metrics);
     free(t->at_sobol);
+    for (size_t i = 0; i < t->nseeds; i++) {
+        free(t->seed_file[i]);
+        free(t->seed_cite[i]);
+    }
+    free(t->seed_file);
+    free(t->seed_cite);
     for (size_t i = 0; i < t->ntheses; i++) {
         sal_thesis *h = &t->theses[i];
         free(h->id);
@@ -188,6 +194,51 @@ static void read_expect(sc_reader *r, sal_thesis *h, const yd_node *e, const cha
         h->expect = k->str[12] == 'a' ? SAL_EXPECT_PROB_ABOVE : SAL_EXPECT_PROB_BELOW;
     } else {
         h->expect = k->str[0] == 'a' ? SAL_EXPECT_ABOVE : SAL_EXPECT_BELOW;
+    }
+}
+
+/* seeds: a list of {file: NAME.txt, cite: "Author, Title, Publisher, date"}:
+ * how the report cites each seed beside its file name. */
+static void read_seeds(sc_reader *r, sal_theses *t, const yd_node *l)
+{
+    static const char *const keys[] = {"file", "cite", NULL};
+    if (!sc_is_list(r, l, "'seeds'"))
+        return;
+    t->seed_file = calloc(l->n ? l->n : 1, sizeof *t->seed_file);
+    t->seed_cite = calloc(l->n ? l->n : 1, sizeof *t->seed_cite);
+    if (!t->seed_file || !t->seed_cite) {
+        r->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        const yd_node *n = l->kids[i];
+        if (!sc_is_map(r, n, "a seed"))
+            continue;
+        sc_keys(r, n, keys, "a seed");
+        const yd_node *f = yd_get(n, "file"), *c = yd_get(n, "cite");
+        if (!f || !c) {
+            sc_err(r, n, "a seed needs 'file' and 'cite'; expected {file: NAME.txt, cite: "
+                         "\"Author, Title, Publisher, date\"}");
+            continue;
+        }
+        char *fs = NULL, *cs = NULL;
+        if (sc_strdup(r, f, "the file of a seed", &fs) != 0 ||
+            sc_strdup(r, c, "the citation of a seed", &cs) != 0) {
+            free(fs);
+            free(cs);
+            continue;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < t->nseeds; k++)
+            dup |= t->seed_file[k] && strcmp(t->seed_file[k], fs) == 0;
+        if (dup) {
+            sc_err(r, f, "seed '%s' is cited twice; expected one entry per file", fs);
+            free(fs);
+            free(cs);
+            continue;
+        }
+        t->seed_file[t->nseeds] = fs;
+        t->seed_cite[t->nseeds++] = cs;
     }
 }
 
@@ -443,7 +494,7 @@ static char *dir_of(const char *path)
 int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_diags *diags,
                            sal_theses **out)
 {
-    static const char *const keys[] = {"study", "theses", "discover", NULL};
+    static const char *const keys[] = {"study", "theses", "discover", "seeds", NULL};
     *out = NULL;
     if (!name)
         name = "<theses>";
@@ -475,6 +526,9 @@ int sal_theses_read_buffer(const char *buf, size_t len, const char *name, sal_di
         else
             sc_err(&r, root, "the theses file has no 'study' section; expected 'study: "
                              "{scenario: FILE.yaml, runs: N}'");
+        const yd_node *sd = yd_get(root, "seeds");
+        if (sd)
+            read_seeds(&r, t, sd);
         const yd_node *th = yd_get(root, "theses");
         if (!th) {
             sc_err(&r, root, "the theses file has no 'theses' section; expected a list of "

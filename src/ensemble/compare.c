@@ -32,7 +32,8 @@ int sal_compare_acc_alloc(sal_compare_acc *acc, const sal_compare *c, size_t nd,
     size_t nc = c->nmetrics, ne = c->nevents;
     *acc = (sal_compare_acc){.nd = nd, .nc = nc, .ne = ne};
     sal_summary_layout l = {.nmetrics = (uint32_t)nc, .ndays = (uint32_t)nd, .nevents = 0,
-                            .horizon = (int32_t)nd - 1, .accuracy = accuracy};
+                            .horizon = (int32_t)nd - 1, .accuracy = accuracy,
+                            .exact_max = sal_summary_exact_cap((uint32_t)nc, (uint32_t)nd)};
     acc->diff = sal_summary_alloc(&l);
     acc->dbuf = malloc(block * nd * (nc ? nc : 1) * sizeof(double));
     acc->mom = malloc((nc ? nc : 1) * NMOM * sizeof(sal_xsum));

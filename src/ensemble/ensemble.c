@@ -123,6 +123,7 @@ sal_summary_layout sal_ensemble_layout(const sal_model *m, double accuracy)
         .horizon = m->horizon,
         .accuracy = accuracy,
         .max_buckets = 0,
+        .exact_max = sal_summary_exact_cap((uint32_t)m->nmetrics, (uint32_t)(m->horizon + 1)),
     };
     return l;
 }
@@ -673,6 +674,13 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     uint64_t cell = 680 + (uint64_t)2 * 4 * SAL_SKETCH_MAX_BUCKETS;
     double sum = 1536.0 + (double)nm * (double)days * (double)cell +
                  (double)ne * (double)(days + 1) * 8.0;
+    /* the exact stores (include/salient/summary.h): every run's value of
+     * every cell, held once across the threads' partial summaries and once
+     * more in the merged one, each store up to twice its size while it
+     * grows */
+    uint64_t xmax = sal_summary_exact_cap((uint32_t)nm, (uint32_t)days);
+    double xruns = (double)(o->runs < xmax ? o->runs : xmax);
+    double exact = 4.0 * xruns * (double)nm * (double)days * 8.0;
     double ws = 0;
     sal_run *r = sal_run_alloc(m);
     if (r) {
@@ -692,7 +700,8 @@ uint64_t sal_ensemble_memory_bound(const sal_model *m, const sal_ensemble_opts *
     }
     rec += (double)ring_blocks(T, block, sal_ensemble_record_len(m, o), !compare && o->on_run) *
            8.0; /* marks */
-    double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20);
+    double total = (double)T * per_thread + rec + (o->resume_from ? sum : 0) + (double)(1 << 20) +
+                   (compare ? 3 : 1) * exact;
     return total >= 1.8e19 ? UINT64_MAX : (uint64_t)total;
 }
 

@@ -388,6 +388,12 @@ struct sal_sketch {
     uint32_t maxb; /* M */
     uint64_t nonfinite;
     sk_map *own; /* the map, when this sketch owns it; NULL in a summary */
+    /* The exact store: while xmax > 0 and count <= xmax, val[0 .. count)
+     * holds every finite value added, sorted ascending (-0 as +0), so a
+     * quantile is an order statistic read directly; past xmax it is freed
+     * and the buckets answer.  Sorted, it is a function of the multiset. */
+    double *val;
+    uint32_t vcap, xmax;
     sal_xsum sum;
 };
 
@@ -404,7 +410,82 @@ static void sketch_release(sal_sketch *s)
 {
     free(s->pos.c);
     free(s->neg.c);
+    free(s->val);
     map_free(s->own);
+}
+
+/* ---- the exact store --------------------------------------------------- */
+
+static int exact_on(const sal_sketch *s)
+{
+    return s->xmax && s->count <= s->xmax;
+}
+
+static void exact_drop(sal_sketch *s)
+{
+    free(s->val);
+    s->val = NULL;
+    s->vcap = 0;
+}
+
+/* Room for n values (n <= xmax): capacity doubled, never above xmax. */
+static int exact_reserve(sal_sketch *s, uint32_t n)
+{
+    if (n <= s->vcap)
+        return SAL_OK;
+    uint64_t cap = s->vcap ? s->vcap : 16;
+    while (cap < n)
+        cap *= 2;
+    if (cap > s->xmax)
+        cap = s->xmax;
+    double *v = realloc(s->val, (size_t)cap * sizeof *v);
+    if (!v)
+        return SAL_ENOMEM;
+    s->val = v;
+    s->vcap = (uint32_t)cap;
+    return SAL_OK;
+}
+
+static void sort_small(double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        double x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* val[0 .. n0) and add[0 .. n), both sorted, merged from the back into
+ * val[0 .. n0 + n) (room reserved): the one sorted order of the multiset. */
+static void exact_merge_sorted(double *val, uint32_t n0, const double *add, size_t n)
+{
+    size_t i = n0, j = n, k = n0 + n;
+    while (j > 0) {
+        if (i > 0 && val[i - 1] > add[j - 1])
+            val[--k] = val[--i];
+        else
+            val[--k] = add[--j];
+    }
+}
+
+/* The same for add unsorted (sorted here, in place). */
+static void exact_merge_in(double *val, uint32_t n0, double *add, size_t n)
+{
+    if (n < 48)
+        sort_small(add, n);
+    else
+        qsort(add, n, sizeof *add, cmp_double);
+    exact_merge_sorted(val, n0, add, n);
 }
 
 static int params_ok(double accuracy, uint32_t M)
@@ -444,7 +525,7 @@ void sal_sketch_clear(sal_sketch *s)
 {
     store_clear(&s->pos);
     store_clear(&s->neg);
-    s->count = s->zero = s->nonfinite = 0;
+    s->count = s->zero = s->nonfinite = 0; /* the exact store keeps its memory */
     s->min = HUGE_VAL;
     s->max = -HUGE_VAL;
     sal_xsum_init(&s->sum);
@@ -488,7 +569,45 @@ static inline int sketch_add(sal_sketch *s, double x)
 
 int sal_sketch_add(sal_sketch *s, double x)
 {
-    return sketch_add(s, x);
+    uint64_t n0 = s->count;
+    /* room first, so that SAL_ENOMEM leaves the sketch unchanged */
+    if (s->xmax && n0 < s->xmax && exact_reserve(s, (uint32_t)n0 + 1) != SAL_OK)
+        return SAL_ENOMEM;
+    int rc = sketch_add(s, x);
+    if (rc != SAL_OK || !s->xmax)
+        return rc;
+    if (!exact_on(s)) {
+        exact_drop(s);
+        return SAL_OK;
+    }
+    double v = x == 0 ? 0.0 : x;
+    exact_merge_in(s->val, (uint32_t)n0, &v, 1);
+    return SAL_OK;
+}
+
+/* After sketch_add of n values x[0], x[stride], ... to s (holding n0
+ * before): the finite ones into the exact store, or the store dropped when
+ * the count passed xmax.  tmp has room for n. */
+static int exact_add_block(sal_sketch *s, uint64_t n0, const double *x, size_t stride, size_t n,
+                           double *tmp)
+{
+    if (!exact_on(s)) {
+        if (s->val)
+            exact_drop(s);
+        return SAL_OK;
+    }
+    if (s->count == n0)
+        return SAL_OK;
+    if (exact_reserve(s, (uint32_t)s->count) != SAL_OK)
+        return SAL_ENOMEM;
+    size_t k = 0;
+    for (size_t r = 0; r < n; r++) {
+        double v = x[r * stride];
+        if (isfinite(v))
+            tmp[k++] = v == 0 ? 0.0 : v;
+    }
+    exact_merge_in(s->val, (uint32_t)n0, tmp, k);
+    return SAL_OK;
 }
 
 static int store_merge(sk_store *dst, const sk_store *src, uint32_t M)
@@ -520,11 +639,22 @@ int sal_sketch_merge(sal_sketch *dst, const sal_sketch *src)
         return SAL_EINPUT;
     if (dst->count + src->count > UINT32_MAX)
         return SAL_ERANGE;
+    if (dst->xmax != src->xmax)
+        return SAL_EINPUT;
     int st = store_merge(&dst->pos, &src->pos, dst->maxb);
     if (!st)
         st = store_merge(&dst->neg, &src->neg, dst->maxb);
     if (st)
         return st;
+    if (dst->xmax && dst->count + src->count <= dst->xmax) {
+        uint32_t n0 = (uint32_t)dst->count;
+        if (src->count) {
+            if (exact_reserve(dst, n0 + (uint32_t)src->count) != SAL_OK)
+                return SAL_ENOMEM;
+            exact_merge_sorted(dst->val, n0, src->val, (size_t)src->count);
+        }
+    } else
+        exact_drop(dst);
     dst->count += src->count;
     dst->zero += src->zero;
     dst->nonfinite += src->nonfinite;
@@ -545,6 +675,8 @@ double sal_sketch_quantile(const sal_sketch *s, double q)
     if (q == 1.0)
         return s->max;
     uint64_t rank = (uint64_t)floor(q * (double)(s->count - 1));
+    if (exact_on(s))
+        return s->val[rank];
     uint64_t cum = 0;
     double v = s->max;
     int found = 0;
@@ -583,6 +715,7 @@ double sal_sketch_min(const sal_sketch *s) { return s->count ? s->min : NAN; }
 double sal_sketch_max(const sal_sketch *s) { return s->count ? s->max : NAN; }
 double sal_sketch_sum(const sal_sketch *s) { return sal_xsum_value(&s->sum); }
 double sal_sketch_accuracy(const sal_sketch *s) { return s->map->alpha; }
+int sal_sketch_exact(const sal_sketch *s) { return exact_on(s); }
 uint32_t sal_sketch_max_buckets(const sal_sketch *s) { return s->maxb; }
 
 double sal_sketch_mean(const sal_sketch *s)
@@ -592,7 +725,7 @@ double sal_sketch_mean(const sal_sketch *s)
 
 static size_t sketch_heap(const sal_sketch *s)
 {
-    return ((size_t)s->pos.cap + s->neg.cap) * sizeof(uint32_t);
+    return ((size_t)s->pos.cap + s->neg.cap) * sizeof(uint32_t) + (size_t)s->vcap * sizeof(double);
 }
 
 size_t sal_sketch_bytes(const sal_sketch *s)
@@ -603,17 +736,20 @@ size_t sal_sketch_bytes(const sal_sketch *s)
 /* ---- serialisation ---------------------------------------------------------
  *
  * Little-endian, written byte by byte, doubles as their IEEE-754 bits.
- * Sketch:  "SALK" u16 version u16 0  u32 K  u32 M  body
+ * Sketch:  "SALK" u16 version u16 0  u32 K  u32 M  u32 xmax  body
  * Summary: "SALS" u16 version u16 0  u32 nmetrics ndays nevents  i32 horizon
- *          u32 K  u32 M  u64 runs  body x (nmetrics * ndays, metric-major)
+ *          u32 K  u32 M  u32 exact_max  u64 runs
+ *          body x (nmetrics * ndays, metric-major)
  *          then per event: i32 lo  u32 len  u64 x len (day counts, trimmed)
  * body:    u64 count zero nonfinite  f64 min max
  *          u8 lo  u8 len  i64 x len      (normalised exact-sum digits, trimmed)
  *          store pos, store neg: i32 lo  u32 len  u32 x len (trimmed)
+ *          f64 x count, ascending, when 0 < count <= xmax (the exact store)
+ * (version 2 added xmax and the exact store; version 1 is refused)
  * Trimmed ranges start and end with non-zero entries (lo = 0 when empty),
  * which, with the order-free state, makes the bytes canonical. */
 
-#define FORMAT_VERSION 1
+#define FORMAT_VERSION 2
 
 typedef struct {
     unsigned char *p;
@@ -678,6 +814,8 @@ static void put_body(wbuf *w, const sal_sketch *s)
         put_u64(w, (uint64_t)a.digit[k]);
     put_store(w, &s->pos);
     put_store(w, &s->neg);
+    for (uint64_t k = 0; exact_on(s) && k < s->count; k++)
+        put_f64(w, s->val[k]);
 }
 
 static void put_header(wbuf *w, const char magic[4])
@@ -714,6 +852,7 @@ static void put_sketch(wbuf *w, const void *x)
     put_header(w, "SALK");
     put_u32(w, s->map->K);
     put_u32(w, s->maxb);
+    put_u32(w, s->xmax);
     put_body(w, s);
 }
 
@@ -786,6 +925,28 @@ static int get_store(rbuf *r, sk_store *st, const sk_map *mp, uint32_t M)
     return store_at(st, st->lo) && store_at(st, st->hi);
 }
 
+/* The exact store of a body whose counts are read: count values, finite,
+ * ascending, no -0, from min to max, as many zeros and subnormals as the
+ * sketch counted; 0 if malformed. */
+static int get_exact(rbuf *r, sal_sketch *s)
+{
+    if (!exact_on(s) || !s->count)
+        return 1;
+    if (r->size - r->n < (size_t)s->count * 8 || exact_reserve(s, (uint32_t)s->count) != SAL_OK)
+        return 0;
+    uint64_t zero = 0;
+    for (uint64_t k = 0; k < s->count; k++) {
+        double v = get_f64(r);
+        uint64_t b = sal_dbits(v);
+        if (!isfinite(v) || b == SIGN_BIT || (k && !(v >= s->val[k - 1])))
+            return 0;
+        zero += (b & ~SIGN_BIT) < (UINT64_C(1) << 52);
+        s->val[k] = v;
+    }
+    return !r->bad && zero == s->zero && sal_dbits(s->val[0]) == sal_dbits(s->min) &&
+           sal_dbits(s->val[s->count - 1]) == sal_dbits(s->max);
+}
+
 /* Reads a body into s (already initialised with its map and M); 0 if
  * malformed.  Checks every invariant the rest of the code relies on. */
 static int get_body(rbuf *r, sal_sketch *s)
@@ -821,7 +982,7 @@ static int get_body(rbuf *r, sal_sketch *s)
     if ((s->neg.n && s->min >= 0) || (s->pos.n && s->max <= 0) ||
         (s->zero && (s->min > 0 || s->max < 0)))
         return 0;
-    return 1;
+    return get_exact(r, s);
 }
 
 int sal_sketch_deserialise(sal_sketch **out, const unsigned char *buf,
@@ -831,8 +992,8 @@ int sal_sketch_deserialise(sal_sketch **out, const unsigned char *buf,
     rbuf r = {buf, 0, buf ? size : 0, 0};
     if (!get_header(&r, "SALK"))
         return SAL_EINPUT;
-    uint32_t K = get_u32(&r), M = get_u32(&r);
-    if (r.bad || K < 1 || K > SK_KMAX || M < SK_MMIN || M > SK_MMAX)
+    uint32_t K = get_u32(&r), M = get_u32(&r), xmax = get_u32(&r);
+    if (r.bad || K < 1 || K > SK_KMAX || M < SK_MMIN || M > SK_MMAX || xmax > (UINT32_C(1) << 28))
         return SAL_EINPUT;
     sal_sketch *s = malloc(sizeof *s);
     sk_map *mp = map_alloc(K);
@@ -843,6 +1004,7 @@ int sal_sketch_deserialise(sal_sketch **out, const unsigned char *buf,
     }
     sketch_init(s, mp, M);
     s->own = mp;
+    s->xmax = xmax;
     if (!get_body(&r, s)) {
         sal_sketch_free(s);
         return SAL_EINPUT;
@@ -870,7 +1032,7 @@ struct sal_summary {
 static sal_summary *summary_alloc_k(const sal_summary_layout *l, uint32_t K,
                                     uint32_t M)
 {
-    if (l->horizon < 0 ||
+    if (l->horizon < 0 || l->exact_max > LAYOUT_MAX ||
         (uint64_t)l->nmetrics * l->ndays > LAYOUT_MAX ||
         (uint64_t)l->nevents * ((uint64_t)l->horizon + 1) > LAYOUT_MAX ||
         M < SK_MMIN || M > SK_MMAX)
@@ -892,8 +1054,10 @@ static sal_summary *summary_alloc_k(const sal_summary_layout *l, uint32_t K,
         free(s);
         return NULL;
     }
-    for (size_t i = 0; i < s->ncells; i++)
+    for (size_t i = 0; i < s->ncells; i++) {
         sketch_init(&s->cell[i], s->map, M);
+        s->cell[i].xmax = l->exact_max;
+    }
     s->layout = *l;
     s->layout.accuracy = s->map->alpha;
     s->layout.max_buckets = M;
@@ -955,15 +1119,26 @@ int sal_summary_add_runs(sal_summary *s, size_t nruns, const double *series,
      * metric, day by day: the cells in memory order, which measured faster
      * on the flagship than day by day, although the latter reads the
      * ensemble's day-major series once instead of once per metric) */
+    double *tmp = l->exact_max && nruns ? malloc(nruns * sizeof *tmp) : NULL;
+    if (l->exact_max && nruns && !tmp)
+        return SAL_ENOMEM;
     for (uint32_t m = 0; m < l->nmetrics; m++) {
         sal_sketch *row = &s->cell[(size_t)m * l->ndays];
         for (uint32_t d = 0; d < l->ndays; d++) {
             const double *x = series + m * st->metric + d * st->day;
+            uint64_t n0 = row[d].count;
             for (size_t r = 0; r < nruns; r++)
-                if (sketch_add(&row[d], x[r * st->run]) == SAL_ENOMEM)
+                if (sketch_add(&row[d], x[r * st->run]) == SAL_ENOMEM) {
+                    free(tmp);
                     return SAL_ENOMEM;
+                }
+            if (tmp && exact_add_block(&row[d], n0, x, st->run, nruns, tmp) != SAL_OK) {
+                free(tmp);
+                return SAL_ENOMEM;
+            }
         }
     }
+    free(tmp);
     size_t width = (size_t)l->horizon + 1;
     for (size_t r = 0; r < nruns; r++)
         for (uint32_t e = 0; e < l->nevents; e++) {
@@ -988,7 +1163,8 @@ static int layout_same(const sal_summary *a, const sal_summary *b)
     const sal_summary_layout *x = &a->layout, *y = &b->layout;
     return x->nmetrics == y->nmetrics && x->ndays == y->ndays &&
            x->nevents == y->nevents && x->horizon == y->horizon &&
-           x->max_buckets == y->max_buckets && a->map->K == b->map->K;
+           x->max_buckets == y->max_buckets && x->exact_max == y->exact_max &&
+           a->map->K == b->map->K;
 }
 
 int sal_summary_merge_check(const sal_summary *dst, const sal_summary *src)
@@ -1034,6 +1210,20 @@ int sal_summary_merge(sal_summary *dst, const sal_summary *src)
 }
 
 uint64_t sal_summary_runs(const sal_summary *s) { return s->runs; }
+
+int sal_summary_exact(const sal_summary *s)
+{
+    return s->layout.exact_max && s->runs <= s->layout.exact_max;
+}
+
+uint32_t sal_summary_exact_cap(uint32_t nmetrics, uint32_t ndays)
+{
+    uint64_t cells = (uint64_t)nmetrics * ndays;
+    if (!cells)
+        return 0;
+    uint64_t cap = SAL_SUMMARY_EXACT_BYTES / (cells * sizeof(double));
+    return (uint32_t)(cap > LAYOUT_MAX ? LAYOUT_MAX : cap);
+}
 
 const sal_sketch *sal_summary_cell(const sal_summary *s, uint32_t metric,
                                    uint32_t day)
@@ -1112,6 +1302,7 @@ static void put_summary(wbuf *w, const void *x)
     put_i32(w, l->horizon);
     put_u32(w, s->map->K);
     put_u32(w, l->max_buckets);
+    put_u32(w, l->exact_max);
     put_u64(w, s->runs);
     for (size_t i = 0; i < s->ncells; i++)
         put_body(w, &s->cell[i]);
@@ -1154,9 +1345,10 @@ int sal_summary_deserialise(sal_summary **out, const unsigned char *buf,
     l.nevents = get_u32(&r);
     l.horizon = get_i32(&r);
     uint32_t K = get_u32(&r), M = get_u32(&r);
+    l.exact_max = get_u32(&r);
     uint64_t runs = get_u64(&r);
     if (r.bad || K < 1 || K > SK_KMAX || M < SK_MMIN || M > SK_MMAX ||
-        l.horizon < 0 || runs > UINT32_MAX ||
+        l.horizon < 0 || runs > UINT32_MAX || l.exact_max > LAYOUT_MAX ||
         (uint64_t)l.nmetrics * l.ndays > LAYOUT_MAX ||
         (uint64_t)l.nevents * ((uint64_t)l.horizon + 1) > LAYOUT_MAX)
         return SAL_EINPUT;

@@ -673,6 +673,9 @@ int sal_results_db_finish(sal_results_db *d, const sal_summary *s, uint64_t seed
     rc |= meta(d->db, "start", date);
     sal_fmt_num(buf, sizeof buf, sal_summary_layout_of(s)->accuracy);
     rc |= meta(d->db, "accuracy", buf);
+    /* exact: every quantile an order statistic of the runs; sketch: within
+     * the accuracy above (include/salient/summary.h) */
+    rc |= meta(d->db, "quantiles", sal_summary_exact(s) ? "exact" : "sketch");
 
     sqlite3_stmt *st = NULL;
     if (rc == SAL_OK &&

@@ -177,6 +177,8 @@ static long load_meta(rpt_db *d, int *y, int *m, int *dd)
     d->runs_requested = meta_get(d, "runs_requested");
     d->key_metric = meta_get(d, "key_metric");
     d->sobol_base = meta_get(d, "sobol_base");
+    d->quantiles = meta_get(d, "quantiles");
+    d->accuracy = meta_get(d, "accuracy");
     char *partial = meta_get(d, "partial"), *horizon = meta_get(d, "horizon");
     char *study = meta_get(d, "study");
     d->partial = partial && strcmp(partial, "0") != 0;
@@ -265,6 +267,15 @@ static void load(rpt_db *d)
     d->has_change = table_exists(d, "forecast_change");
     load_variants(d);
     load_band_variant(d);
+    if (table_exists(d, "seeds")) {
+        st = rpt_prepare(d, "seeds", "SELECT file, citation FROM seeds ORDER BY rowid");
+        while (st && !d->status && sqlite3_step(st) == SQLITE_ROW) {
+            size_t n = d->nseeds;
+            push(d, &d->seed_file, &d->nseeds, rpt_col_text(st, 0));
+            push(d, &d->seed_cite, &n, rpt_col_text(st, 1));
+        }
+        sqlite3_finalize(st);
+    }
     /* The key metric of the findings and of the counterfactual chart: the
      * one the study names (metadata key_metric), else the flagship's ground
      * held in Kursk, else the first. */
@@ -287,10 +298,14 @@ static void unload(rpt_db *d)
     free(d->runs_requested);
     free(d->key_metric);
     free(d->sobol_base);
+    free(d->quantiles);
+    free(d->accuracy);
     free_list(d->metrics, d->nmetrics);
     free_list(d->dates, d->dates ? d->ndays : 0);
     free_list(d->variants, d->nvariants);
     free_list(d->variant_desc, d->nvariants);
+    free_list(d->seed_file, d->nseeds);
+    free_list(d->seed_cite, d->nseeds);
     sqlite3_close(d->db);
 }
 
@@ -322,6 +337,7 @@ static void assemble(rpt_db *d, rpt_buf *page)
     rpt_buf body = {0}, js = {0};
     int ncharts = 0;
     rpt_header(d, &body);
+    rpt_bottom_line(d, &body);
     rpt_findings(d, &body);
     rpt_metrics(d, &body, &js, &ncharts);
     rpt_scores(d, &body);

@@ -53,6 +53,7 @@
     return {
       type: 'category',
       grid: { display: false },
+      title: { display: true, text: 'date' },
       ticks: {
         autoSkip: monthStarts.length < 2, maxRotation: 0, autoSkipPadding: 18,
         callback: function (v) {
@@ -73,21 +74,30 @@
       }
     };
   }
-  // Value ticks: Chart.js's own format (decimals from the step) below
-  // 100,000; above, in thousands, millions or billions with as many decimals
-  // as the step needs, so neighbouring ticks never print the same.
+  // Value ticks: plain numbers with thousands separators below 10,000;
+  // from 10,000 on, in thousands, millions or billions (10K, 2.5M) with as
+  // many decimals as the step needs, so neighbouring ticks never print the
+  // same and a narrow chart's labels stay short enough not to collide.
+  function decimals(x) { // the fewest decimals (0..3) that write x exactly enough
+    for (var d = 0; d < 3; d++)
+      if (Math.abs(Math.round(x * Math.pow(10, d)) - x * Math.pow(10, d)) < 1e-6 * Math.pow(10, d)) return d;
+    return 3;
+  }
   function valueTick(v, i, ticks) {
     var big = 0;
     ticks.forEach(function (t) { big = Math.max(big, Math.abs(t.value)); });
     if (v === 0) return '0';
-    if (big < 1e5) return Chart.Ticks.formatters.numeric.call(this, v, i, ticks);
+    var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : Math.abs(v);
+    if (big < 1e4) {
+      var d0 = decimals(step);
+      return v.toLocaleString('en', { minimumFractionDigits: d0, maximumFractionDigits: d0 });
+    }
     var unit = big >= 1e9 ? 1e9 : big >= 1e6 ? 1e6 : 1e3, suf = big >= 1e9 ? 'B' : big >= 1e6 ? 'M' : 'K';
-    var step = ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : unit;
-    var dec = Math.min(3, Math.max(0, Math.ceil(-Math.log10(step / unit) - 1e-9)));
-    return (v / unit).toFixed(dec) + suf;
+    return (v / unit).toFixed(decimals(step / unit)) + suf;
   }
-  function valueAxis(extra) {
-    var a = { grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: valueTick } };
+  function valueAxis(extra, title) {
+    var a = { grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: valueTick, maxRotation: 0 },
+              title: { display: true, text: title } };
     for (var k in extra) a[k] = extra[k];
     return a;
   }
@@ -153,6 +163,24 @@
       });
     }
   };
+  // A metric's ceiling (the report found runs piled up against it): a
+  // dashed line across the plot at that value, labelled.
+  var ceilingLine = {
+    id: 'ceilingLine',
+    afterDatasetsDraw: function (chart) {
+      var cap = chart.options.plugins.ceilingLine && chart.options.plugins.ceilingLine.value;
+      if (cap === undefined || cap === null) return;
+      var ys = chart.scales.y, a = chart.chartArea, y = ys.getPixelForValue(cap), ctx = chart.ctx;
+      if (y < a.top - 1 || y > a.bottom + 1) return;
+      ctx.save();
+      ctx.strokeStyle = '#8a6d1f'; ctx.lineWidth = 1.2; ctx.setLineDash([5, 4]);
+      ctx.beginPath(); ctx.moveTo(a.left, y); ctx.lineTo(a.right, y); ctx.stroke();
+      ctx.setLineDash([]); ctx.fillStyle = '#8a6d1f'; ctx.font = '11px sans-serif';
+      ctx.textAlign = 'left'; ctx.textBaseline = 'bottom';
+      ctx.fillText('ceiling ' + num(cap), a.left + 4, y - 2);
+      ctx.restore();
+    }
+  };
   // A darker line at zero on the value axis.
   var zeroLine = {
     id: 'zeroLine',
@@ -209,9 +237,10 @@
       data: { labels: dates, datasets: ds },
       options: {
         interaction: { mode: 'index', intersect: false },
-        scales: { x: dateAxis(), y: valueAxis({}) },
+        scales: { x: dateAxis(), y: valueAxis(f.cap !== undefined ? { suggestedMax: f.cap + 0.08 * Math.abs(f.cap) } : {}, f.name) },
         plugins: {
           legend: { display: false },
+          ceilingLine: { value: f.cap },
           tooltip: {
             mode: 'index', intersect: false,
             filter: function (it) {
@@ -221,7 +250,7 @@
           }
         }
       },
-      plugins: [reportBars]
+      plugins: [reportBars, ceilingLine]
     }, [c]);
     if (ch) fans.push(ch);
   });
@@ -237,12 +266,14 @@
   });
 
   // ---- event-time curves -------------------------------------------------
-  var EVENT_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d', '#e6ab02', '#666666',
-                       '#1f78b4', '#b15928'];
+  // twenty distinct colours, the variants' list (src/out/report_data.c)
+  var EVENT_COLOURS = ['#d55e00', '#0072b2', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#8c564b', '#7f7f7f',
+                       '#875692', '#be0032', '#8db600', '#604e97', '#f99379', '#882d17', '#a1caf1', '#c2b280',
+                       '#dcd300', '#2b3d26', '#e68fac', '#654522'];
   if (data.curves) {
     var cols = [];
     var eds = data.curves.events.map(function (e, i) {
-      // past the palette, the colours come back dashed, then dotted
+      // past twenty, the colours come back dashed, then dotted
       var col = EVENT_COLOURS[i % EVENT_COLOURS.length], round = Math.floor(i / EVENT_COLOURS.length);
       cols.push(col);
       return { label: e.name, data: e.p, borderColor: col, backgroundColor: col, borderWidth: 2,
@@ -255,7 +286,8 @@
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: dateAxis(),
-          y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } } }
+          y: { min: 0, max: 1, grid: { color: 'rgba(0,0,0,0.07)' }, ticks: { callback: function (v) { return pct(v); } },
+               title: { display: true, text: 'share of runs in which it has happened' } }
         },
         plugins: {
           legend: { position: 'bottom', align: 'start' },
@@ -292,8 +324,9 @@
           indexAxis: 'y',
           scales: {
             x: valueAxis({ suggestedMin: lo, suggestedMax: hi, grace: '4%',
-                         ticks: { callback: valueTick, maxRotation: 0, maxTicksLimit: 6 } }),
-            y: { grid: { display: false }, offset: true }
+                         ticks: { callback: valueTick, maxRotation: 0, maxTicksLimit: 5 } },
+                         'variant \u2212 base, ' + shortDate(dates[dates.length - 1])),
+            y: { grid: { display: false }, offset: true, title: { display: true, text: 'variant' } }
           },
           plugins: {
             legend: { display: false },
@@ -334,7 +367,7 @@
         data: { labels: dates, datasets: evolveSets(data.compare.key, band()) },
         options: {
           interaction: { mode: 'index', intersect: false },
-          scales: { x: dateAxis(), y: valueAxis({}) },
+          scales: { x: dateAxis(), y: valueAxis({}, data.compare.metrics[data.compare.key].name + ': median difference, variant \u2212 base') },
           plugins: {
             legend: { labels: { filter: function (it) { return it.text.charAt(0) !== '_'; } } },
             tooltip: {
@@ -356,7 +389,9 @@
         }]
       }, vcols);
       var redraw = function () {
-        evolve.data.datasets = evolveSets(sel ? +sel.value : data.compare.key, band());
+        var k = sel ? +sel.value : data.compare.key;
+        evolve.options.scales.y.title.text = data.compare.metrics[k].name + ': median difference, variant \u2212 base';
+        evolve.data.datasets = evolveSets(k, band());
         evolve.update();
       };
       if (evolve && sel) sel.addEventListener('change', redraw);
@@ -367,8 +402,15 @@
   // ---- Sobol' indices ------------------------------------------------------
   var S1C = '#2c3e50', STC = '#9fb3c8';
   (data.sobol || []).forEach(function (s) {
-    var vals = s.S1lo.concat(s.STlo).filter(function (x) { return x !== null; });
-    var lo = Math.min(0, Math.min.apply(null, vals.length ? vals : [0]));
+    // The axis spans every bar and whisker (nothing clipped) from a tick on
+    // the grid of its step, so 0 is always a tick: estimates below 0 or
+    // intervals past 1 are sampling error, and the chart shows them as such.
+    var los = s.S1lo.concat(s.STlo, s.S1, s.ST).filter(function (x) { return x !== null; });
+    var his = s.S1hi.concat(s.SThi, s.S1, s.ST).filter(function (x) { return x !== null; });
+    var lo0 = Math.min(0, Math.min.apply(null, los.length ? los : [0]));
+    var hi0 = Math.max(1, Math.max.apply(null, his.length ? his : [1]));
+    var sstep = hi0 - lo0 > 1.3 ? 0.5 : 0.2;
+    var lo = Math.floor(lo0 / sstep - 1e-9) * sstep, hi = Math.ceil(hi0 / sstep - 1e-9) * sstep;
     make(s.id, {
       type: 'bar',
       data: { labels: s.inputs, datasets: [
@@ -380,8 +422,10 @@
       options: {
         indexAxis: 'y',
         scales: {
-          x: valueAxis({ min: lo, suggestedMax: 1, ticks: { callback: function (v) { return (+v).toFixed(1); } } }),
-          y: { grid: { display: false } }
+          x: valueAxis({ min: lo, max: hi,
+                         ticks: { stepSize: sstep, maxRotation: 0, callback: function (v) { return Math.abs(v) < 1e-9 ? '0' : (+v).toFixed(1); } } },
+                       "Sobol' index (share of the variance of " + s.name + ')'),
+          y: { grid: { display: false }, title: { display: true, text: 'uncertain input' } }
         },
         plugins: {
           legend: { position: 'top', align: 'end' },
@@ -398,6 +442,28 @@
       plugins: [zeroLine, whiskers]
     }, [S1C, STC]);
   });
+
+  // ---- the provenance table's filter ------------------------------------------
+  // Rows whose text holds every word typed (any case) stay; the count says
+  // how many.
+  var provSearch = document.getElementById('prov-search');
+  if (provSearch) {
+    var provRows = document.querySelectorAll('table.prov tbody tr');
+    var provCount = document.getElementById('prov-count');
+    var provFilter = function () {
+      var words = provSearch.value.toLowerCase().split(/\s+/).filter(function (w) { return w; }), shown = 0;
+      Array.prototype.forEach.call(provRows, function (tr) {
+        var t = tr.textContent.toLowerCase();
+        var keep = words.every(function (w) { return t.indexOf(w) >= 0; });
+        tr.style.display = keep ? '' : 'none';
+        if (keep) shown++;
+      });
+      if (provCount) provCount.textContent = shown + ' of ' + provRows.length + ' rows';
+    };
+    provSearch.value = '';
+    provSearch.addEventListener('input', provFilter);
+    provFilter();
+  }
 
   // ---- self-check: did every chart draw its data? --------------------------
   // Count, inside the plot area only (legends and axes excluded), the
@@ -423,6 +489,47 @@
     }
     return hits >= 20;
   }
+  // Every axis carries a title, and no two tick labels of an axis overlap:
+  // each label's box from Chart.js's own label items (position, alignment,
+  // font), measured on the chart's canvas, against every other's.
+  function labelBoxes(ch, sc) {
+    var items = sc._labelItems || (sc._computeLabelItems ? sc._computeLabelItems(ch.chartArea) : []);
+    var ctx = ch.ctx, out = [];
+    (items || []).forEach(function (it) {
+      var lines = Array.isArray(it.label) ? it.label : [it.label];
+      if (it.label === null || it.label === undefined || lines.join('') === '') return;
+      ctx.save();
+      ctx.font = it.font.string;
+      var w = 0;
+      lines.forEach(function (l) { w = Math.max(w, ctx.measureText(String(l)).width); });
+      ctx.restore();
+      var h = it.font.lineHeight * lines.length, x = it.translation[0], y = it.translation[1];
+      var x0 = it.textAlign === 'left' ? x : it.textAlign === 'right' ? x - w : x - w / 2;
+      var y0 = it.textBaseline === 'top' ? y : it.textBaseline === 'bottom' ? y - h : y - h / 2;
+      out.push({ x0: x0, x1: x0 + w, y0: y0, y1: y0 + h, rot: it.rotation });
+    });
+    return out;
+  }
+  var overlaps = 0, untitled = 0, rotated = 0;
+  drawn.forEach(function (e) {
+    var ch = e.chart;
+    Object.keys(ch.scales).forEach(function (id) {
+      var sc = ch.scales[id], t = sc.options.title;
+      if (!t || !t.display || !String(t.text || '')) { untitled++; ch.canvas.setAttribute('data-untitled', id); }
+      var bs = labelBoxes(ch, sc);
+      for (var i = 0; i < bs.length; i++) {
+        if (bs[i].rot) rotated++;
+        for (var j = i + 1; j < bs.length; j++)
+          if (bs[i].x0 < bs[j].x1 - 1 && bs[j].x0 < bs[i].x1 - 1 && bs[i].y0 < bs[j].y1 - 1 && bs[j].y0 < bs[i].y1 - 1) {
+            overlaps++;
+            ch.canvas.setAttribute('data-overlap', id);
+          }
+      }
+    });
+  });
+  body.setAttribute('data-overlaps', String(overlaps));
+  body.setAttribute('data-untitled', String(untitled));
+  body.setAttribute('data-rotated', String(rotated));
   var ok = 0;
   drawn.forEach(function (e) { if (inked(e)) ok++; else e.chart.canvas.setAttribute('data-blank', '1'); });
   // the reports placed on the fans (inside their plot area), for the test

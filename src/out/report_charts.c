@@ -122,6 +122,18 @@ static void fan_intro(rpt_db *d, rpt_buf *b)
     rpt_put(b, "<section id=\"outcomes\">\n<h2>Outcomes over time</h2>\n<p class=\"explain\">Each "
                "chart is a fan of the ensemble's runs: the line is the median day by day, the dark "
                "band holds the middle 50% of runs, the light band 90%.");
+    if (d->quantiles && strcmp(d->quantiles, "exact") == 0)
+        rpt_put(b, " The quantiles are exact: order statistics of the runs, day by day.");
+    else if (d->quantiles && strcmp(d->quantiles, "sketch") == 0) {
+        char *end = NULL;
+        double a = d->accuracy ? strtod(d->accuracy, &end) : (double)NAN;
+        rpt_put(b, " The runs were too many to keep for exact quantiles: each quantile comes from a "
+                   "quantile sketch");
+        if (end && !*end && a > 0)
+            rpt_printf(b, " within %.2g%% of the exact value, so a band can move in steps of up to "
+                          "that size", 100 * a);
+        rpt_put(b, ".");
+    }
     int toggles = d->has_vq && nv;
     if (toggles)
         rpt_put(b, " Tick a variant to draw its median on every chart (dashed, in the variant's "
@@ -178,6 +190,31 @@ static int fan_read(const rpt_db *d, const char *m, sqlite3_stmt *st, sqlite3_st
     return vany;
 }
 
+/* A ceiling the runs pile up against (Donetsk's area, say): the band's top
+ * reaches its largest value t and, on the last day, at least a quarter of
+ * the runs sit at exactly t (p75 = t, or p50, p25) while p05 is below it.
+ * Returns the lowest quantile j (1..3) at t then, and sets *t and *from
+ * (the first day that quantile reached t); 0 when the metric has none. */
+static int fan_ceiling(const double *q, size_t nd, double *t, size_t *from)
+{
+    double top = -INFINITY;
+    for (size_t k = 0; k < nd; k++)
+        if (q[4 * nd + k] > top)
+            top = q[4 * nd + k];
+    size_t h = nd - 1;
+    if (!isfinite(top) || !(q[h] < top) || q[4 * nd + h] != top || q[3 * nd + h] != top)
+        return 0;
+    int j = 3;
+    while (j > 1 && q[(size_t)(j - 1) * nd + h] == top)
+        j--;
+    size_t k = h;
+    while (k > 0 && q[(size_t)j * nd + k - 1] == top)
+        k--;
+    *t = top;
+    *from = k;
+    return j;
+}
+
 /* The fan chart of metric k (m) and its data. */
 static void fan_card(rpt_db *d, size_t k, const char *m, const double *q, const double *vm,
                      int vany, rpt_buf *b, rpt_buf *js, int *ncharts)
@@ -193,6 +230,18 @@ static void fan_card(rpt_db *d, size_t k, const char *m, const double *q, const 
     rpt_put_num(b, q[nd - 1]);
     rpt_put(b, " to ");
     rpt_put_num(b, q[4 * nd + nd - 1]);
+    double cap = (double)NAN;
+    size_t from = 0;
+    int cj = fan_ceiling(q, nd, &cap, &from);
+    if (cj) {
+        static const char *const share[] = {"", "75%", "50%", "25%"};
+        rpt_printf(b, "</span><span class=\"ceiling\">at a ceiling: from ");
+        rpt_put_date(b, d->dates[from]);
+        rpt_printf(b, " at least %s of runs sit at exactly ", share[cj]);
+        rpt_put_num(b, cap);
+        rpt_put(b, ", the highest value of the band: a ceiling the runs pile up against (dashed "
+                   "line), not a cut-off chart");
+    }
     rpt_printf(b, "</span></figcaption><div class=\"chart\"><canvas id=\"fan-%zu\" "
                   "role=\"img\" aria-label=\"fan chart of ",
                k);
@@ -214,6 +263,10 @@ static void fan_card(rpt_db *d, size_t k, const char *m, const double *q, const 
         rpt_put(js, "}");
     }
     rpt_put(js, "]");
+    if (cj) {
+        rpt_put(js, ",\"cap\":");
+        rpt_json_num(js, cap);
+    }
     rpt_fan_reports(d, js, m); /* salient score's reports, when there are */
     rpt_put(js, "}");
 }
@@ -450,7 +503,14 @@ void rpt_events(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
     sqlite3_finalize(st);
     size_t nbase = ev.n; /* events of the events table; the curve may add more */
 
-    rpt_put(b, "<section id=\"events\">\n<h2>Events</h2>\n");
+    rpt_put(b, "<section id=\"events\">\n<h2>Events</h2>\n<p class=\"explain\">How the names "
+               "relate: a name with a dot, <code>ladder.rung</code>, is a rung of an escalation "
+               "ladder, recorded when the ladder reaches it; any other name is a policy (recorded "
+               "each time the policy acts), a treaty coming into force, or an event a policy "
+               "records. A policy and the rung it sets can look like one thing under two names "
+               "(a policy that acknowledges the deployment, and the rung <i>acknowledge</i>): "
+               "they differ when the rung is also reached another way, or was reached before the "
+               "policy acted, so their numbers can differ slightly.</p>\n");
     if (d->has_curve) {
         double *p = ev_curve_read(d, &ev, &oom);
         ev_curves(d, &ev, p, b, js, ncharts, &oom);
@@ -545,7 +605,10 @@ static void cmp_intro(const rpt_db *d, rpt_buf *b)
                "the base, so the difference between the two is the effect of the change, not of "
                "luck. Dots are the mean difference <i>variant \xe2\x88\x92 base</i> on ");
     rpt_put_date(b, d->dates[d->ndays - 1]);
-    rpt_put(b, "; whiskers span 90% of the runs' differences.</p>\n<ul class=\"legend\">\n");
+    rpt_put(b, "; whiskers span 90% of the runs' differences. <i>CRN variance reduction</i>, in the "
+               "table, is how many times smaller the variance of the difference is on common random "
+               "numbers than it would be with independent runs: 50\xc3\x97 means the same precision "
+               "as fifty times as many independent runs.</p>\n<ul class=\"legend\">\n");
     for (size_t v = 0; v < d->nvariants; v++) {
         rpt_printf(b, "<li><span class=\"swatch\" style=\"background:%s\"></span><b>",
                    rpt_variant_color((int)v));
@@ -859,7 +922,11 @@ void rpt_sobol(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts)
         rpt_html(b, s);
         rpt_put(b, ")");
     }
-    rpt_put(b, ".</p>\n<div class=\"grid wide-cards\">\n");
+    rpt_put(b, ". The estimators are unbiased but noisy: a first-order estimate below 0, or an "
+               "interval past 1, is sampling error, shown as it is rather than clipped. The key "
+               "findings name an input as a driver only when the lower end of its total index's "
+               "interval lies above the upper end of every other input's.</p>\n<div class=\"grid "
+               "wide-cards\">\n");
     rpt_put(js, "\"sobol\":[");
     rpt_buf tab = {0};
     rpt_put(&tab, "<details><summary>Every index with its interval</summary>\n<div class=\"scroll\"><table class=\"sobol\">\n<thead><tr><th>Outcome</th>"

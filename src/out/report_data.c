@@ -73,11 +73,18 @@ int rpt_metric_index(const rpt_db *d, const char *name)
 
 const char *rpt_variant_color(int v)
 {
-    /* Okabe & Ito (2008), "Color Universal Design": distinguishable with the
-     * common colour-vision deficiencies; yellow left out (unreadable on
-     * white).  The base is a dark slate, distinct from all of them. */
-    static const char *const pal[] = {"#d55e00", "#0072b2", "#009e73", "#cc79a7",
-                                      "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f"};
+    /* Twenty distinct colours, so up to twenty variants never share one:
+     * first Okabe & Ito (2008), "Color Universal Design", distinguishable
+     * with the common colour-vision deficiencies (yellow left out,
+     * unreadable on white), then colours of Kelly's (1965) list of maximum
+     * contrast (K. L. Kelly, "Twenty-two colors of maximum contrast", Color
+     * Engineering 3(6)) that differ from those and from the base; past
+     * eight, tell them apart by name as well.  report.js draws the event
+     * curves from the same list.  The base is a dark slate. */
+    static const char *const pal[] = {
+        "#d55e00", "#0072b2", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c564b", "#7f7f7f",
+        "#875692", "#be0032", "#8db600", "#604e97", "#f99379", "#882d17", "#a1caf1", "#c2b280",
+        "#dcd300", "#2b3d26", "#e68fac", "#654522"};
     if (v < 0)
         return "#2c3e50";
     return pal[(size_t)v % (sizeof pal / sizeof pal[0])];

@@ -31,7 +31,8 @@
         { label: 'in the box', data: disc.ranges.values, backgroundColor: DK, grouped: false, barPercentage: 0.5 },
         { label: 'all runs', data: full, backgroundColor: '#d5dde5', grouped: false, barPercentage: 0.8 }
       ] },
-      options: { indexAxis: 'y', scales: { x: { min: 0, max: 1 }, y: { grid: { display: false } } },
+      options: { indexAxis: 'y', scales: { x: { min: 0, max: 1, title: { display: true, text: 'share of the input\'s range' } },
+                                           y: { grid: { display: false }, title: { display: true, text: 'input' } } },
         plugins: { legend: { position: 'top', align: 'end' } } }
     }, [DK]);
   }

@@ -57,6 +57,8 @@ typedef struct {
     char *title, *description, *scenario, *variant, *start, *seed, *runs, *runs_requested;
     char *key_metric;     /* optional metadata key_metric */
     char *sobol_base;     /* optional metadata sobol_base */
+    char *quantiles;      /* optional metadata quantiles: "exact" or "sketch" */
+    char *accuracy;       /* optional metadata accuracy (of a sketch) */
     int partial, horizon, study;
     int key;              /* the key metric (index in metrics), -1 without metrics */
     /* metrics (quantiles, in the order written) and their dates */
@@ -69,6 +71,8 @@ typedef struct {
     int has_scores;       /* the tables of 'salient score' */
     int has_discover;     /* discover_* tables (src/out/report_discover.c) */
     int has_change;       /* forecast_change: the priors' forecast against the posterior's */
+    size_t nseeds;        /* the seeds table: how to cite each seed file */
+    char **seed_file, **seed_cite;
     size_t nvariants;
     char **variants;      /* in ord order */
     char **variant_desc;
@@ -99,6 +103,10 @@ int rpt_metric_index(const rpt_db *d, const char *name);
  * palette (Okabe-Ito), so a variant has one colour across every chart. */
 const char *rpt_variant_color(int v);
 
+/* Text as HTML (rpt_html) with, after every seed file name it holds, that
+ * seed's citation (author, title, date; the seeds table) in a span. */
+void rpt_html_cited(const rpt_db *d, rpt_buf *b, const char *s);
+
 /* Sections (src/out/report_sect.c, src/out/report_charts.c).  Each appends its HTML
  * to b and its chart data (JSON members) to js, and counts its canvases. */
 void rpt_header(rpt_db *d, rpt_buf *b);
@@ -123,5 +131,25 @@ void rpt_discover(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
  * DIR/calibration) holds one.  1 when the section was written (the page
  * then carries src/out/report_calib.js). */
 int rpt_calibration(rpt_db *d, rpt_buf *b, rpt_buf *js, int *ncharts);
+
+/* The bottom line (src/out/report_brief.c): a paragraph in plain words
+ * above the key findings, from the numbers. */
+void rpt_bottom_line(rpt_db *d, rpt_buf *b);
+/* The inputs of one Sobol' outcome, largest total index first, and how many
+ * of them (k, at most 3) the 90% intervals single out: each of the first k
+ * has its interval's lower end above every other input's upper end; 0 when
+ * the intervals do not separate any. */
+typedef struct {
+    size_t n, k;
+    char **input;
+    double *st, *lo, *hi;
+} rpt_leaders;
+/* 0, or -1 (out of memory, or the table unreadable: l empty). */
+int rpt_leaders_read(rpt_db *d, const char *metric, rpt_leaders *l);
+void rpt_leaders_free(rpt_leaders *l);
+/* "<b>X</b> drives most of the spread of <b>M</b>: ..." or, when k is 0,
+ * that no input stands out ("No input" at the start of a sentence, start
+ * non-zero); no final period. */
+void rpt_leaders_put(rpt_buf *b, const rpt_leaders *l, const char *metric, int start);
 
 #endif

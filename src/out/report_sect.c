@@ -17,6 +17,42 @@ static void put_range(rpt_buf *b, double lo, double hi)
     rpt_put_num(b, hi);
 }
 
+void rpt_html_cited(const rpt_db *d, rpt_buf *b, const char *s)
+{
+    if (!s)
+        return;
+    while (*s) {
+        /* the first seed file name from here, and which */
+        const char *hit = NULL;
+        size_t k = 0;
+        for (size_t i = 0; i < d->nseeds; i++) {
+            const char *h = *d->seed_file[i] ? strstr(s, d->seed_file[i]) : NULL;
+            if (h && (!hit || h < hit)) {
+                hit = h;
+                k = i;
+            }
+        }
+        if (!hit) {
+            rpt_html(b, s);
+            return;
+        }
+        size_t pre = (size_t)(hit - s) + strlen(d->seed_file[k]);
+        char *part = malloc(pre + 1);
+        if (!part) {
+            b->oom = 1;
+            return;
+        }
+        memcpy(part, s, pre);
+        part[pre] = '\0';
+        rpt_html(b, part);
+        free(part);
+        rpt_put(b, " <span class=\"cite\">(");
+        rpt_html(b, d->seed_cite[k]);
+        rpt_put(b, ")</span>");
+        s += pre;
+    }
+}
+
 static void badge(rpt_buf *b, const char *verdict)
 {
     const char *cls = strcmp(verdict, "supported") == 0      ? "ok"
@@ -78,7 +114,7 @@ void rpt_header(rpt_db *d, rpt_buf *b)
     rpt_put(b, "</dd></div>\n");
     if (d->nvariants)
         rpt_printf(b, "<div><dt>Variants</dt><dd>%zu against the base</dd></div>\n", d->nvariants);
-    rpt_put(b, "</dl>\n<nav><a href=\"#findings\">Key findings</a><a href=\"#outcomes\">Outcomes "
+    rpt_put(b, "</dl>\n<nav><a href=\"#bottom-line\">Bottom line</a><a href=\"#findings\">Key findings</a><a href=\"#outcomes\">Outcomes "
                "over time</a>");
     if (d->has_scores)
         rpt_put(b, "<a href=\"#scores\">Reports and scores</a>");
@@ -96,45 +132,53 @@ void rpt_header(rpt_db *d, rpt_buf *b)
 
 /* ---- key findings ------------------------------------------------------- */
 
+/* Every thesis, grouped by verdict, as links to its row (its summary as the
+ * link's title): all of them, compactly, so none is left out unexplained. */
 static void findings_theses(rpt_db *d, rpt_buf *b)
 {
+    static const char *const verdicts[] = {"supported", "contradicted", "uncertain", NULL};
     sqlite3_stmt *st = rpt_prepare(d, "theses",
                                    "SELECT id, verdict, summary FROM theses ORDER BY ord, rowid");
-    int n = 0, ok = 0, bad = 0, unsure = 0;
-    rpt_buf items = {0};
-    int listed = 0;
+    int n = 0, count[4] = {0};
+    rpt_buf items[4] = {{0}};
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         const char *v = rpt_col_text(st, 1);
+        int g = 0;
+        while (verdicts[g] && strcmp(v, verdicts[g]) != 0)
+            g++;
         n++;
-        ok += strcmp(v, "supported") == 0;
-        bad += strcmp(v, "contradicted") == 0;
-        unsure += strcmp(v, "uncertain") == 0;
-        if (strcmp(v, "uncertain") != 0 && listed < 6) {
-            listed++;
-            rpt_put(&items, "<li class=\"sub\">");
-            badge(&items, v);
-            rpt_put(&items, " <a href=\"#thesis-");
-            rpt_html(&items, rpt_col_text(st, 0));
-            rpt_put(&items, "\">");
-            rpt_html(&items, rpt_col_text(st, 0));
-            rpt_put(&items, "</a>: ");
-            rpt_html(&items, rpt_col_text(st, 2));
-            rpt_put(&items, "</li>\n");
-        }
+        rpt_put(&items[g], count[g]++ ? ", <a href=\"#thesis-" : "<a href=\"#thesis-");
+        rpt_html(&items[g], rpt_col_text(st, 0));
+        rpt_put(&items[g], "\" title=\"");
+        rpt_html(&items[g], rpt_col_text(st, 2));
+        rpt_put(&items[g], "\">");
+        rpt_html(&items[g], rpt_col_text(st, 0));
+        rpt_put(&items[g], "</a>");
     }
     sqlite3_finalize(st);
     if (n > 0) {
         rpt_printf(b,
                    "<li>Of the <a href=\"#theses\">%d theses</a> drawn from the seed analyses, the "
                    "ensemble supports <b>%d</b>, contradicts <b>%d</b> and leaves <b>%d</b> "
-                   "uncertain%s.</li>\n",
-                   n, ok, bad, unsure,
-                   (n - ok - bad - unsure) != 0 ? " (the rest carry no verdict)" : "");
-        rpt_putn(b, items.p, items.n);
+                   "uncertain%s; all %d are listed here by verdict (hover for the summary; the claims "
+                   "and numbers are in <a href=\"#theses\">Theses</a>).</li>\n",
+                   n, count[0], count[1], count[2],
+                   count[3] != 0 ? " (the rest carry no verdict)" : "", n);
+        for (int g = 0; g < 4; g++) {
+            if (!count[g])
+                continue;
+            rpt_put(b, "<li class=\"sub\">");
+            badge(b, verdicts[g] ? verdicts[g] : "");
+            rpt_put(b, " ");
+            rpt_putn(b, items[g].p, items[g].n);
+            rpt_put(b, "</li>\n");
+        }
     }
-    if (items.oom)
-        b->oom = 1;
-    free(items.p);
+    for (int g = 0; g < 4; g++) {
+        if (items[g].oom)
+            b->oom = 1;
+        free(items[g].p);
+    }
 }
 
 /* Appends ", <b>name</b>" (no comma for the first) to a list line. */
@@ -285,61 +329,29 @@ static void findings_compare(rpt_db *d, rpt_buf *b)
     sqlite3_finalize(st);
 }
 
+/* Per Sobol' outcome, only what the intervals support: the inputs whose
+ * total-index interval lies above every other input's (rpt_leaders), or
+ * that none stands out (src/out/report_brief.c). */
 static void findings_sobol(rpt_db *d, rpt_buf *b)
 {
     if (!d->has_sobol)
         return;
-    /* per metric, the input with the largest total index (ties: first) */
-    sqlite3_stmt *st = rpt_prepare(
-        d, "sobol",
-        "SELECT s.metric, s.input, s.ST, s.ST_lo, s.ST_hi FROM sobol s JOIN (SELECT metric, "
-        "MIN(rowid) AS r FROM sobol GROUP BY metric) f ON f.metric = s.metric "
-        "ORDER BY f.r, s.rowid");
-    if (!st)
-        return;
-    char *cur = NULL;
-    double best = -1;
-    rpt_buf line = {0};
-    for (;;) {
-        int row = sqlite3_step(st) == SQLITE_ROW;
-        const char *m = row ? rpt_col_text(st, 0) : NULL;
-        if (cur && (!row || strcmp(m, cur) != 0)) {
-            rpt_putn(b, line.p, line.n);
-            line.n = 0;
-            free(cur);
-            cur = NULL;
-        }
-        if (!row)
+    sqlite3_stmt *st = rpt_prepare(d, "sobol",
+                                   "SELECT metric FROM sobol GROUP BY metric ORDER BY MIN(rowid)");
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *m = rpt_col_text(st, 0);
+        rpt_leaders l;
+        if (rpt_leaders_read(d, m, &l) != 0) {
+            b->oom = 1;
             break;
-        if (!cur) {
-            size_t len = strlen(m) + 1;
-            cur = malloc(len);
-            if (!cur) {
-                b->oom = 1;
-                break;
-            }
-            memcpy(cur, m, len);
-            best = -1;
         }
-        double st_ = rpt_col_num(st, 2);
-        if (st_ > best) {
-            best = st_;
-            line.n = 0;
-            rpt_put(&line, "<li>Most of the uncertainty in <b>");
-            rpt_html(&line, m);
-            rpt_put(&line, "</b> comes from <b>");
-            rpt_html(&line, rpt_col_text(st, 1));
-            rpt_put(&line, "</b> (total Sobol' index ");
-            rpt_put_num(&line, st_);
-            rpt_put(&line, ", 90% interval ");
-            put_range(&line, rpt_col_num(st, 3), rpt_col_num(st, 4));
-            rpt_put(&line, ").</li>\n");
+        if (l.n) {
+            rpt_put(b, "<li>");
+            rpt_leaders_put(b, &l, m, 1);
+            rpt_put(b, ".</li>\n");
         }
+        rpt_leaders_free(&l);
     }
-    free(cur);
-    if (line.oom)
-        b->oom = 1;
-    free(line.p);
     sqlite3_finalize(st);
 }
 
@@ -412,7 +424,7 @@ void rpt_theses(rpt_db *d, rpt_buf *b)
         rpt_put(b, "\"><td><b>");
         rpt_html(b, rpt_col_text(st, 0));
         rpt_put(b, "</b><br><span class=\"muted\">");
-        rpt_html(b, rpt_col_text(st, 1));
+        rpt_html_cited(d, b, rpt_col_text(st, 1));
         rpt_put(b, "</span></td><td class=\"claim\">");
         rpt_html(b, rpt_col_text(st, 2));
         rpt_put(b, "</td><td class=\"test\"><code>");
@@ -440,10 +452,52 @@ void rpt_theses(rpt_db *d, rpt_buf *b)
         rpt_put(b, "</td></tr>\n");
     }
     sqlite3_finalize(st);
-    rpt_put(b, "</tbody></table></div>\n</section>\n");
+    rpt_put(b, "</tbody></table></div>\n</details>\n</section>\n");
 }
 
 /* ---- provenance --------------------------------------------------------- */
+
+/* One row of the provenance table: its paths (one per line), kind, value
+ * and source (with the seeds' citations). */
+static void prov_row(const rpt_db *d, rpt_buf *b, sqlite3_stmt *st)
+{
+    const char *kind = rpt_col_text(st, 1);
+    rpt_put(b, "<tr><td><code>");
+    /* the paths, one per line */
+    const char *p = rpt_col_text(st, 0);
+    for (const char *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+        char *one = malloc((size_t)(nl - p) + 1);
+        if (!one) {
+            b->oom = 1;
+            break;
+        }
+        memcpy(one, p, (size_t)(nl - p));
+        one[nl - p] = '\0';
+        rpt_html(b, one);
+        free(one);
+        rpt_put(b, "</code><br><code>");
+    }
+    rpt_html(b, p);
+    rpt_put(b, "</code>");
+    if (*rpt_col_text(st, 4)) {
+        rpt_put(b, "<br><span class=\"muted\">");
+        rpt_html(b, rpt_col_text(st, 4));
+        rpt_put(b, "</span>");
+    }
+    rpt_printf(b, "</td><td><span class=\"kind %s\">",
+               strcmp(kind, "uncertain") == 0 ? "unc" : "fix");
+    rpt_html(b, kind);
+    rpt_put(b, "</span></td><td><code>");
+    rpt_html(b, rpt_col_text(st, 2));
+    rpt_put(b, "</code></td><td>");
+    const char *src = rpt_col_text(st, 3);
+    size_t sp = strspn(src, " \t\r\n");
+    if (!src[sp])
+        rpt_put(b, "<span class=\"badge bad\">no source</span>");
+    else
+        rpt_html_cited(d, b, src);
+    rpt_put(b, "</td></tr>\n");
+}
 
 void rpt_provenance(rpt_db *d, rpt_buf *b)
 {
@@ -461,9 +515,13 @@ void rpt_provenance(rpt_db *d, rpt_buf *b)
         nosrc = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
+    /* one row per distinct number: parameters that share kind, value,
+     * source and description (the same return delay of eleven forces, say)
+     * are one row listing their paths */
     st = rpt_prepare(d, "parameters",
-                     "SELECT path, kind, value, source, description FROM parameters ORDER BY ord, "
-                     "rowid");
+                     "SELECT GROUP_CONCAT(path, char(10)), kind, value, source, description "
+                     "FROM (SELECT rowid AS r, * FROM parameters ORDER BY ord, rowid) GROUP BY kind, "
+                     "value, source, description ORDER BY MIN(ord), MIN(r)");
     if (!st)
         return;
     rpt_put(b, "<section id=\"provenance\">\n<h2>Provenance</h2>\n<p class=\"explain\">");
@@ -475,32 +533,16 @@ void rpt_provenance(rpt_db *d, rpt_buf *b)
         rpt_printf(b, "<span class=\"badge bad\">%ld without a source</span> (flagged below).", nosrc);
     else
         rpt_put(b, "Every one carries a source.");
-    rpt_put(b, "</p>\n<div class=\"scroll\"><table class=\"prov\">\n<thead><tr><th>Parameter</th>"
+    rpt_put(b, " Numbers that share their value, source and description are one row listing "
+               "their paths.</p>\n<details class=\"prov\"><summary>The table of every number "
+               "(folded; open to read or search)</summary>\n<p><input type=\"search\" "
+               "id=\"prov-search\" placeholder=\"filter: a parameter, a value, a seed file, a "
+               "word of a source\" aria-label=\"filter the provenance table\" size=\"60\"> "
+               "<span id=\"prov-count\" class=\"muted\"></span></p>\n"
+               "<div class=\"scroll\"><table class=\"prov\">\n<thead><tr><th>Parameter</th>"
                "<th>Kind</th><th>Value or distribution</th><th>Source</th></tr></thead>\n<tbody>\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *kind = rpt_col_text(st, 1);
-        rpt_put(b, "<tr><td><code>");
-        rpt_html(b, rpt_col_text(st, 0));
-        rpt_put(b, "</code>");
-        if (*rpt_col_text(st, 4)) {
-            rpt_put(b, "<br><span class=\"muted\">");
-            rpt_html(b, rpt_col_text(st, 4));
-            rpt_put(b, "</span>");
-        }
-        rpt_printf(b, "</td><td><span class=\"kind %s\">",
-                   strcmp(kind, "uncertain") == 0 ? "unc" : "fix");
-        rpt_html(b, kind);
-        rpt_put(b, "</span></td><td><code>");
-        rpt_html(b, rpt_col_text(st, 2));
-        rpt_put(b, "</code></td><td>");
-        const char *src = rpt_col_text(st, 3);
-        size_t sp = strspn(src, " \t\r\n");
-        if (!src[sp])
-            rpt_put(b, "<span class=\"badge bad\">no source</span>");
-        else
-            rpt_html(b, src);
-        rpt_put(b, "</td></tr>\n");
-    }
+    while (sqlite3_step(st) == SQLITE_ROW)
+        prov_row(d, b, st);
     sqlite3_finalize(st);
-    rpt_put(b, "</tbody></table></div>\n</section>\n");
+    rpt_put(b, "</tbody></table></div>\n</details>\n</section>\n");
 }

@@ -111,7 +111,8 @@ static const char schema[] =
     " expect TEXT, value REAL, lo REAL, hi REAL, probability REAL, verdict TEXT, summary TEXT,"
     " variant TEXT);"
     "CREATE TABLE parameters (path TEXT PRIMARY KEY, ord INTEGER, kind TEXT, value TEXT,"
-    " source TEXT, description TEXT);";
+    " source TEXT, description TEXT);"
+    "CREATE TABLE seeds (file TEXT PRIMARY KEY, citation TEXT);";
 
 typedef struct {
     sqlite3 *db;
@@ -303,6 +304,19 @@ static void db_theses(dbw *w, const sal_study *s)
     sqlite3_finalize(st);
 }
 
+/* How to cite each seed file (the theses file's 'seeds'). */
+static void db_seeds(dbw *w, const sal_study *s)
+{
+    const sal_theses *t = s->theses;
+    sqlite3_stmt *st = prep(w, "INSERT INTO seeds VALUES (?,?)");
+    for (size_t i = 0; w->rc == SAL_OK && i < t->nseeds; i++) {
+        bind_text(st, 1, t->seed_file[i]);
+        bind_text(st, 2, t->seed_cite[i]);
+        step(w, st);
+    }
+    sqlite3_finalize(st);
+}
+
 static void db_parameters(dbw *w, const sal_study *s)
 {
     sal_provenance_row *rows;
@@ -404,6 +418,7 @@ static int write_db(const sal_study *s, const char *path)
     db_compare(&w, s);
     db_sobol(&w, s);
     db_theses(&w, s);
+    db_seeds(&w, s);
     db_parameters(&w, s);
     db_discover(&w, s);
     if (w.rc == SAL_OK)

@@ -32,13 +32,20 @@ open_page() {
         no "$2: console messages:"; grep 'CONSOLE' "$tmp/$2.log"
     fi
 }
-# charts_ok NAME N: the page found N charts and drew all of them
+# charts_ok NAME N: the page found N charts and drew all of them; every
+# axis has a title and no two tick labels of an axis overlap (the page
+# measures each label's box from Chart.js's label items: data-overlaps,
+# data-untitled; the canvas at fault carries data-overlap / data-untitled)
 charts_ok() {
     tag=$(grep -o '<body[^>]*>' "$tmp/$1.dom" | head -n 1)
     echo "$1: $tag"
     echo "$tag" | grep -q "data-charts=\"$2\"" || no "$1: expected $2 charts: $tag"
     echo "$tag" | grep -q "data-rendered=\"$2\"" || no "$1: not every chart rendered: $tag"
     echo "$tag" | grep -q 'data-errors="0"' || no "$1: page errors: $tag"
+    echo "$tag" | grep -q 'data-overlaps="0"' ||
+        no "$1: tick labels overlap: $(grep -o '<canvas id="[^"]*"[^>]*data-overlap="[^"]*"' "$tmp/$1.dom" | tr '\n' ' ')"
+    echo "$tag" | grep -q 'data-untitled="0"' ||
+        no "$1: axes without a title: $(grep -o '<canvas id="[^"]*"[^>]*data-untitled="[^"]*"' "$tmp/$1.dom" | tr '\n' ' ')"
 }
 
 f=examples/every-section.yaml
@@ -92,8 +99,18 @@ grep -q "<select id=\"cmp-band\">.*<option value=\"${bv%% *}\" selected=\"\">${b
 grep -q '<h3>Under each variant</h3>' "$tmp/study.dom" || no "no table of the variants' event probabilities"
 n=$(q "SELECT COUNT(*) FROM theses")
 [ "$(grep -o '<tr id="thesis-' "$tmp/study.dom" | wc -l)" -eq "$n" ] || no "not every thesis is in the table"
-n=$(q "SELECT COUNT(*) FROM parameters")
-[ "$(grep -o '<tr><td><code>' "$tmp/study.dom" | wc -l)" -ge "$n" ] || no "not every parameter is in the provenance table"
+# every parameter's path in the provenance table (rows that share value
+# and source list their paths together), folded by default, with its filter
+q "SELECT path FROM parameters" > "$tmp/paths"
+while IFS= read -r p; do
+    grep -qF "<code>$p</code>" "$tmp/study.dom" || no "parameter $p is not in the provenance table"
+done < "$tmp/paths"
+grep -q '<details class="prov"><summary>' "$tmp/study.dom" || no "the provenance table is not folded"
+grep -q '<details class="prov" open' "$tmp/study.dom" && no "the provenance table opens unfolded"
+grep -q 'id="prov-count" class="muted">[0-9]* of [0-9]* rows<' "$tmp/study.dom" || no "no provenance filter count"
+n=$(q "SELECT COUNT(*) FROM (SELECT 1 FROM parameters GROUP BY kind, value, source, description)")
+[ "$(sed -n '/<table class="prov">/,/<\/table>/p' "$tmp/study.dom" | grep -o '<tr><td><code>' | wc -l)" -eq "$n" ] ||
+    no "the provenance table does not have one row per distinct number ($n)"
 
 # 3. the same study with hostile text
 h="$tmp/hostile"
@@ -141,6 +158,19 @@ grep -q "data-reports=\"$n\"" "$tmp/scored.dom" || no "scored: not every report 
 [ "$(grep -o '<td style="color:[^"]*">test</td>' "$tmp/scored.dom" | wc -l)" -eq 5 ] || no "scored: the test rows of the table"
 # the plain ensemble's page has none of it
 grep -q 'id="scores"' "$tmp/plain/report.html" && no "a plain report has a scores section"
+
+# 6. the flagship study (its counterfactual charts span tens of thousands
+# on narrow cards, where tick labels once ran together): every chart drawn,
+# every axis titled, no tick labels overlapping
+"$SALIENT" theses --runs 64 --threads 2 -q --out "$tmp/flag" > /dev/null || no "salient theses (flagship)"
+"$SALIENT" report "$tmp/flag" > /dev/null 2>&1 || no "report of the flagship study"
+q() { sqlite3 "$tmp/flag/results.sqlite" "$1"; }
+want=$(( $(q "SELECT COUNT(DISTINCT metric) FROM quantiles") \
+       + $(q "SELECT COUNT(*) > 0 FROM (SELECT event FROM event_curve GROUP BY event HAVING MAX(probability) > MIN(probability))") \
+       + $(q "SELECT COUNT(DISTINCT name) FROM compare WHERE kind = 'metric'") + 1 \
+       + $(q "SELECT COUNT(DISTINCT metric) FROM sobol") ))
+open_page "$tmp/flag/report.html" flagship
+charts_ok flagship "$want"
 
 [ $fail -eq 0 ] && echo "report_browser: ok"
 [ $fail -eq 0 ]
