@@ -310,8 +310,8 @@ static void db_seeds(dbw *w, const sal_study *s)
     const sal_theses *t = s->theses;
     sqlite3_stmt *st = prep(w, "INSERT INTO seeds VALUES (?,?)");
     for (size_t i = 0; w->rc == SAL_OK && i < t->nseeds; i++) {
-        bind_text(st, 1, t->seed_file[i]);
-        bind_text(st, 2, t->seed_cite[i]);
+        sal_db_bind_text(st, 1, t->seed_file[i]);
+        sal_db_bind_text(st, 2, t->seed_cite[i]);
         step(w, st);
     }
     sqlite3_finalize(st);
