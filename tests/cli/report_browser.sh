@@ -32,6 +32,24 @@ open_page() {
         no "$2: console messages:"; grep 'CONSOLE' "$tmp/$2.log"
     fi
 }
+# study_charts: the charts a study's page must draw, counted from the
+# database q() reads: a fan per metric, the event curves when one moves, a
+# card per compared metric and the evolution chart, a Sobol' chart per
+# outcome, and per discovery question (a study with a discover: list) its
+# trade-off (a peeling trajectory), its box ranges and its scatter of runs
+study_charts() {
+    disc=0
+    if [ "$(q "SELECT COUNT(*) FROM sqlite_master WHERE name = 'discover_points'")" -eq 1 ]; then
+        disc=$(( $(q "SELECT COUNT(DISTINCT question) FROM discover_trajectory WHERE box = 1") \
+               + $(q "SELECT COUNT(DISTINCT question) FROM discover_boxes") \
+               + $(q "SELECT COUNT(DISTINCT question) FROM discover_points") ))
+    fi
+    echo $(( $(q "SELECT COUNT(DISTINCT metric) FROM quantiles") \
+           + $(q "SELECT COUNT(*) > 0 FROM (SELECT event FROM event_curve GROUP BY event HAVING MAX(probability) > MIN(probability))") \
+           + $(q "SELECT COUNT(DISTINCT name) FROM compare WHERE kind = 'metric'") + 1 \
+           + $(q "SELECT COUNT(DISTINCT metric) FROM sobol") + disc ))
+}
+
 # charts_ok NAME N: the page found N charts and drew all of them; every
 # axis has a title and no two tick labels of an axis overlap (the page
 # measures each label's box from Chart.js's label items: data-overlaps,
@@ -75,14 +93,8 @@ cmp -s "$s/report.html" "$tmp/first.html" || no "the same database gave differen
 for sec in findings outcomes events counterfactuals sensitivity theses provenance; do
     grep -q "<section id=\"$sec\">" "$s/report.html" || no "study report lacks the $sec section"
 done
-# the charts the page must draw, counted from the database: a fan per
-# metric, the event curves when one moves, a chart per compared metric and
-# the evolution chart, a Sobol' chart per outcome
 q() { sqlite3 "$s/results.sqlite" "$1"; }
-want=$(( $(q "SELECT COUNT(DISTINCT metric) FROM quantiles") \
-       + $(q "SELECT COUNT(*) > 0 FROM (SELECT event FROM event_curve GROUP BY event HAVING MAX(probability) > MIN(probability))") \
-       + $(q "SELECT COUNT(DISTINCT name) FROM compare WHERE kind = 'metric'") + 1 \
-       + $(q "SELECT COUNT(DISTINCT metric) FROM sobol") ))
+want=$(study_charts)
 nv=$(q "SELECT COUNT(*) FROM variants")
 [ "$want" -gt 12 ] || no "the study has too few charts to test ($want)"
 open_page "$s/report.html" study
@@ -165,10 +177,7 @@ grep -q 'id="scores"' "$tmp/plain/report.html" && no "a plain report has a score
 "$SALIENT" theses --runs 64 --threads 2 -q --out "$tmp/flag" > /dev/null || no "salient theses (flagship)"
 "$SALIENT" report "$tmp/flag" > /dev/null 2>&1 || no "report of the flagship study"
 q() { sqlite3 "$tmp/flag/results.sqlite" "$1"; }
-want=$(( $(q "SELECT COUNT(DISTINCT metric) FROM quantiles") \
-       + $(q "SELECT COUNT(*) > 0 FROM (SELECT event FROM event_curve GROUP BY event HAVING MAX(probability) > MIN(probability))") \
-       + $(q "SELECT COUNT(DISTINCT name) FROM compare WHERE kind = 'metric'") + 1 \
-       + $(q "SELECT COUNT(DISTINCT metric) FROM sobol") ))
+want=$(study_charts)
 open_page "$tmp/flag/report.html" flagship
 charts_ok flagship "$want"
 

@@ -40,7 +40,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
     else
         refused=$((refused + 1))
         [ $st -eq 2 ] || no "flips $i: exit $st, expected 2: $(cat "$tmp/err")"
-        grep -q -e 'error: table [a-z_]*:' -e 'quick_check' -e 'cannot be opened as SQLite' -e 'no table' "$tmp/err" ||
+        grep -q -e 'error: table [a-z_]*:' -e 'quick_check' -e 'cannot be opened as SQLite' -e 'cannot be read as SQLite' -e 'no table' "$tmp/err" ||
             no "flips $i: no table named: $(cat "$tmp/err")"
         cmp -s "$d/report.html" "$tmp/earlier.html" || no "flips $i: report.html changed by a refusal"
     fi
