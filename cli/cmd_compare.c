@@ -228,7 +228,8 @@ static int compare(const cmp_args *s, sal_model *m[2], sal_diags *d)
         return EXIT_USAGE;
     sal_ensemble_opts eo = {.seed = cli_seed_or(&s->a, m[0]->seed), .runs = s->runs,
                             .threads = (int)s->a.threads, .progress = cli_progress_update,
-                            .ctx = &prog, .posterior = s->posterior ? &post : NULL};
+                            .ctx = &prog, .posterior = s->posterior ? &post : NULL,
+                            .stop_after = s->a.stop_after};
     uint64_t ndone = 0;
     sal_compare *cmp = NULL;
     /* caught until the files are written or removed (run_compare): a

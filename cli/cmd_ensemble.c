@@ -372,6 +372,9 @@ static int job_run(ens_job *j)
         .progress = on_progress, .ctx = ctx,
         .resume_from = j->prev, .checkpoint = j->ckpt ? ens_checkpoint : NULL,
         .checkpoint_seconds = (double)o->every, .posterior = j->post,
+        /* --stop-after counts from run 0; a resume has done offset already */
+        .stop_after = !o->a.stop_after ? 0
+                      : o->a.stop_after > ctx->offset ? o->a.stop_after - ctx->offset : 1,
     };
     uint64_t done = 0;
     int rc = eo.runs > 0 ? sal_ensemble_run(j->m, &eo, &j->s, &done, j->d) : SAL_OK;

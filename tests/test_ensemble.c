@@ -346,6 +346,42 @@ static void test_stop(void **state)
     sal_model_free(m);
 }
 
+/* stop_after: the stop falls on the block that holds its run, whatever the
+ * threads' schedule (a progress callback sees the prefix only when the
+ * calling thread looks): 300 runs in blocks of 32 stop after exactly 10
+ * blocks for 1, 2 and 4 threads, with exactly the first 320 runs summarised;
+ * a stop_after of all the runs or more is no stop. */
+static void test_stop_after(void **state)
+{
+    (void)state;
+    sal_model *m = load(duel);
+    sal_summary *full = ensemble(m, 320, 1, 0);
+    size_t nf;
+    unsigned char *want = serialise(full, &nf);
+    for (int t = 1; t <= 4; t *= 2) {
+        sal_ensemble_opts o = {.seed = 3, .runs = 5000, .threads = t, .block = 32, .stop_after = 300};
+        sal_summary *s = NULL;
+        uint64_t done = 0;
+        assert_int_equal(sal_ensemble_run(m, &o, &s, &done, NULL), SAL_EINTR);
+        assert_int_equal(done, 320);
+        size_t n;
+        unsigned char *got = serialise(s, &n);
+        assert_int_equal(n, nf);
+        assert_memory_equal(got, want, n);
+        free(got);
+        sal_summary_free(s);
+    }
+    sal_ensemble_opts o = {.seed = 3, .runs = 320, .threads = 2, .block = 32, .stop_after = 320};
+    sal_summary *s = NULL;
+    uint64_t done = 0;
+    assert_int_equal(sal_ensemble_run(m, &o, &s, &done, NULL), SAL_OK);
+    assert_int_equal(done, 320);
+    sal_summary_free(s);
+    free(want);
+    sal_summary_free(full);
+    sal_model_free(m);
+}
+
 static void test_failure_named(void **state)
 {
     (void)state;
@@ -588,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_quantiles_and_events_exact),
         cmocka_unit_test(test_scheduler_stress),
         cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_stop_after),
         cmocka_unit_test(test_failure_named),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_bad_options),

@@ -98,6 +98,15 @@ typedef struct {
      * (SAL_EINTR).  May be NULL. */
     int (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* A stop at a given point (a CLI's --stop-after, which stands in for
+     * Ctrl-C in tests): when non-zero, the call stops as a stop asked by
+     * progress does (SAL_EINTR) once the finished prefix of its runs holds
+     * at least stop_after runs, unless that is all of them.  Unlike a
+     * progress callback, which sees the prefix only when the calling thread
+     * looks, it claims no block past the one holding run stop_after - 1, so
+     * where it stops does not depend on how the threads are scheduled.
+     * 0: no such stop. */
+    uint64_t stop_after;
     /* ---- added for interruption and resume (docs/ensemble.md); zero
      * (the default of a designated initialiser) switches them off ---- */
     /* A summary of runs already done (runs 0 .. first - 1, from a

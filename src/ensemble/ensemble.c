@@ -391,14 +391,25 @@ static int checkpoint(const job *j, tls *tl, int T)
     return j->o->checkpoint(j->o->ctx, tl[0].sum[0]) != 0 ? SAL_EIO : SAL_OK;
 }
 
+/* The blocks before a stop_after stop (sal_ensemble_opts): enough to hold
+ * its runs; nblocks when there is none. */
+static uint64_t stop_blocks(const job *j, const sched *s)
+{
+    uint64_t k = j->o->stop_after;
+    if (k == 0 || k >= j->o->runs)
+        return s->nblocks;
+    return (k + j->block - 1) / j->block;
+}
+
 /* The end of an epoch's claims: all of the epoch's checkpoints run between
  * waves of wave_blocks when checkpoint_seconds <= 0 (after every wave). */
 static uint64_t epoch_limit(const job *j, const sched *s, uint64_t wave_blocks)
 {
-    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed);
+    uint64_t n = atomic_load_explicit(&s->next, memory_order_relaxed), lim = s->nblocks;
     if (j->o->checkpoint && j->nmodels == 1 && j->o->checkpoint_seconds <= 0)
-        return s->nblocks - n < wave_blocks ? s->nblocks : n + wave_blocks;
-    return s->nblocks;
+        lim = s->nblocks - n < wave_blocks ? s->nblocks : n + wave_blocks;
+    uint64_t stop = stop_blocks(j, s);
+    return stop < lim ? stop : lim;
 }
 
 /* The summaries merged at the end: each model's, and the differences. */
@@ -555,7 +566,7 @@ static void end_epoch(const job *j, sched *s, caller *c, tls *tl, int nt, uint64
         *quit = 1;
     } else if (ready >= s->nblocks) {
         *quit = 1;
-    } else if (c->interrupted) {
+    } else if (c->interrupted || ready >= stop_blocks(j, s)) {
         *status = SAL_EINTR;
         *quit = 1;
     } else {
