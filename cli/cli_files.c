@@ -144,6 +144,9 @@ static size_t quoted(char *b, const char *a)
 int cli_write_runinfo(const char *cmd, const char *dir, int threads, int ranks, uint64_t seed,
                       const char *scenario, const char *observations)
 {
+    /* a writer of run.json killed in this directory left its temporary:
+     * the commands' own sweeps name only their result files */
+    sal_outfile_sweep(dir, "run.json");
     size_t n = 1;
     for (int i = 0; i < cli_argc; i++)
         n += 4 * strlen(cli_argv[i]) + 3;
